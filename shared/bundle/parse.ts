@@ -1,0 +1,24 @@
+/**
+ * One entry point for turning untrusted JSON into a bundle body: schema, then integrity.
+ * Used by the marketer CLI (`tessera validate`) and by the admin API, so both reject the same
+ * things with the same messages.
+ */
+import { BundleBody } from '../schema/bundle.ts';
+import { checkIntegrity, type Issue } from './integrity.ts';
+
+export type ParseResult = { ok: true; body: BundleBody } | { ok: false; issues: Issue[] };
+
+export function parseBundleBody(input: unknown): ParseResult {
+  const parsed = BundleBody.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((i) => ({
+        path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+        message: i.message,
+      })),
+    };
+  }
+  const issues = checkIntegrity(parsed.data);
+  return issues.length ? { ok: false, issues } : { ok: true, body: parsed.data };
+}

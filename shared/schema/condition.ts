@@ -1,0 +1,63 @@
+/**
+ * The condition language marketers write in rules and segment definitions.
+ *
+ * A condition is JSON: boolean combinators (`all`, `any`, `not`), segment membership
+ * (`{ "segment": "vip" }`) and comparisons of one field against a literal. Fields are dotted
+ * paths into the profile (`traits.plan`, `scores.churnRisk`, `affinities.shoes`,
+ * `behavior.visits`) or the request context (`context.device`). No regular expressions: every
+ * operator runs in time linear in its input.
+ */
+import { z } from 'zod';
+
+export const FIELD_ROOTS = ['traits', 'scores', 'affinities', 'behavior', 'context'] as const;
+
+export const FieldPath = z
+  .string()
+  .regex(
+    /^(traits|scores|affinities|behavior|context)\.[A-Za-z][A-Za-z0-9_-]{0,63}$/,
+    'a field such as "traits.plan", "scores.churnRisk", "affinities.shoes", "behavior.visits" or "context.device"',
+  );
+
+export const Scalar = z.union([z.string().max(500), z.number(), z.boolean()]);
+export type Scalar = z.infer<typeof Scalar>;
+
+const Comparison = z.discriminatedUnion('op', [
+  z.strictObject({ field: FieldPath, op: z.literal('eq'), value: Scalar }),
+  z.strictObject({ field: FieldPath, op: z.literal('in'), value: z.array(Scalar).min(1).max(500) }),
+  z.strictObject({
+    field: FieldPath,
+    op: z.enum(['gt', 'gte', 'lt', 'lte']),
+    value: z.number(),
+  }),
+  z.strictObject({
+    field: FieldPath,
+    op: z.literal('between'),
+    value: z.tuple([z.number(), z.number()]).refine(([lo, hi]) => lo <= hi, 'lower bound ≤ upper bound'),
+  }),
+  z.strictObject({ field: FieldPath, op: z.literal('contains'), value: Scalar }),
+  z.strictObject({ field: FieldPath, op: z.literal('startsWith'), value: z.string().max(500) }),
+  z.strictObject({ field: FieldPath, op: z.literal('exists') }),
+]);
+export type Comparison = z.infer<typeof Comparison>;
+export type Operator = Comparison['op'];
+
+/**
+ * Written out by hand because the type is recursive; the schema below is checked against it,
+ * so the two cannot drift apart.
+ */
+export type Condition =
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition }
+  | { segment: string }
+  | Comparison;
+
+export const Condition: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z.strictObject({ all: z.array(Condition).min(1).max(50) }),
+    z.strictObject({ any: z.array(Condition).min(1).max(50) }),
+    z.strictObject({ not: Condition }),
+    z.strictObject({ segment: z.string().min(1).max(64) }),
+    Comparison,
+  ]),
+);

@@ -1,0 +1,33 @@
+/**
+ * Two projects: `worker` runs inside workerd (real miniflare KV, through SELF.fetch and direct
+ * handler calls); `cli` runs the marketer/developer CLI in Node.
+ */
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+import { TEST_VISITOR_KEYS } from './test/support/keys.ts';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                VISITOR_KEYS: TEST_VISITOR_KEYS,
+                // Generous deadline so a busy CI machine never trips it; the deadline tests set their own.
+                KV_DEADLINE_MS: '2000',
+                POINTER_TTL_MS: '0',
+              },
+            },
+          }),
+        ],
+        test: { name: 'worker', silent: 'passed-only', include: ['test/worker/**/*.test.ts', 'test/decide/**/*.test.ts'] },
+      },
+      {
+        test: { name: 'cli', include: ['test/cli/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
+      },
+    ],
+  },
+});

@@ -1,0 +1,80 @@
+/**
+ * Turns the worker's env into a checked configuration, once per isolate. Misconfiguration
+ * throws at start-up with a message that says how to fix it; it never degrades silently.
+ */
+import { z } from 'zod';
+import type { Env } from './env.ts';
+
+export const MIN_KEY_BYTES = 32;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export interface VisitorKey {
+  kid: string;
+  secret: Uint8Array;
+}
+
+export interface Config {
+  /** First key signs; every key verifies. */
+  visitorKeys: VisitorKey[];
+  kvDeadlineMs: number;
+  pointerTtlMs: number;
+}
+
+const KeyMap = z.record(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/), z.string());
+const Millis = (fallback: number) => z.coerce.number().int().min(0).max(60_000).default(fallback);
+
+const FIX_KEYS =
+  'Set the VISITOR_KEYS secret to JSON like {"2026-11":"<random string of at least 32 bytes>"}: ' +
+  'locally `npm run dev` writes .dev.vars from .dev.vars.example; in production run ' +
+  '`openssl rand -base64 48` and `npx wrangler secret put VISITOR_KEYS --env production`.';
+
+function parseKeys(raw: string | undefined): VisitorKey[] {
+  if (!raw) throw new ConfigError(`VISITOR_KEYS is not set. ${FIX_KEYS}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(`VISITOR_KEYS is not valid JSON. ${FIX_KEYS}`);
+  }
+  const map = KeyMap.safeParse(json);
+  if (!map.success) {
+    throw new ConfigError(`VISITOR_KEYS must map key ids (letters, digits, . _ -) to strings. ${FIX_KEYS}`);
+  }
+  const keys = Object.entries(map.data).map(([kid, secret]) => ({
+    kid,
+    secret: new TextEncoder().encode(secret),
+  }));
+  if (keys.length === 0) throw new ConfigError(`VISITOR_KEYS holds no key. ${FIX_KEYS}`);
+  for (const key of keys) {
+    if (key.secret.byteLength < MIN_KEY_BYTES) {
+      throw new ConfigError(
+        `VISITOR_KEYS key "${key.kid}" is ${key.secret.byteLength} bytes; HS256 needs at least ${MIN_KEY_BYTES}. ${FIX_KEYS}`,
+      );
+    }
+  }
+  return keys;
+}
+
+export function loadConfig(env: Partial<Env>): Config {
+  const deadline = Millis(75).safeParse(env.KV_DEADLINE_MS);
+  if (!deadline.success) throw new ConfigError(`KV_DEADLINE_MS must be a whole number of milliseconds (0–60000), got "${env.KV_DEADLINE_MS}".`);
+  const ttl = Millis(5_000).safeParse(env.POINTER_TTL_MS);
+  if (!ttl.success) throw new ConfigError(`POINTER_TTL_MS must be a whole number of milliseconds (0–60000), got "${env.POINTER_TTL_MS}".`);
+  return { visitorKeys: parseKeys(env.VISITOR_KEYS), kvDeadlineMs: deadline.data, pointerTtlMs: ttl.data };
+}
+
+const cache = new Map<string, Config>();
+
+/** Per-isolate memo: the env's strings are the key, so parsing happens once, not per request. */
+export function configFor(env: Env): Config {
+  const key = `${env.VISITOR_KEYS}\u0000${env.KV_DEADLINE_MS}\u0000${env.POINTER_TTL_MS}`;
+  let config = cache.get(key);
+  if (!config) {
+    config = loadConfig(env);
+    cache.set(key, config);
+  }
+  return config;
+}

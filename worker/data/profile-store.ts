@@ -1,0 +1,47 @@
+/**
+ * Reads the profile for an identity: the known customer's profile when the cookie carries a
+ * `cid` (preferred), else the anonymous visitor's. Every profile passes the schema before it
+ * may drive a decision (data-quality gate); a bad or slow one means "no profile" plus a reason.
+ */
+import { Profile } from '../../shared/schema/profile.ts';
+import { profileKeys } from '../../shared/kv-keys.ts';
+import type { Reason } from '../reasons.ts';
+import { withDeadline } from './deadline.ts';
+
+export interface ProfileRead {
+  profile?: Profile;
+  /** Which key answered. */
+  source?: 'customer' | 'visitor';
+  reasons: Reason[];
+}
+
+type One = { profile?: Profile; reason?: Reason };
+
+async function readOne(kv: KVNamespace, key: string, deadlineMs: number): Promise<One> {
+  const read = await withDeadline(() => kv.get(key, 'text'), deadlineMs);
+  if (!read.ok) return { reason: read.cause === 'timeout' ? 'profile.timeout' : 'profile.error' };
+  if (read.value === null) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(read.value);
+  } catch {
+    return { reason: 'profile.invalid_json' };
+  }
+  const parsed = Profile.safeParse(json);
+  return parsed.success ? { profile: parsed.data } : { reason: 'profile.schema' };
+}
+
+export async function readProfile(
+  kv: KVNamespace,
+  ids: { visitorId: string; customerId?: string },
+  deadlineMs: number,
+): Promise<ProfileRead> {
+  const [customer, visitor] = await Promise.all([
+    ids.customerId ? readOne(kv, profileKeys.customer(ids.customerId), deadlineMs) : Promise.resolve<One>({}),
+    readOne(kv, profileKeys.visitor(ids.visitorId), deadlineMs),
+  ]);
+  const reasons = [customer.reason, visitor.reason].filter((r): r is Reason => r !== undefined);
+  if (customer.profile) return { profile: customer.profile, source: 'customer', reasons };
+  if (visitor.profile) return { profile: visitor.profile, source: 'visitor', reasons };
+  return { reasons };
+}

@@ -1,0 +1,24 @@
+/**
+ * The bindings, vars and secrets the worker runs with (see wrangler.toml and the README's
+ * bindings table). Vars arrive as strings and are parsed in config.ts.
+ */
+export interface Env {
+  CONTENT: KVNamespace;
+  PROFILES: KVNamespace;
+  /** Secret: JSON `{ "<kid>": "<secret of ≥ 32 bytes>" }`; the first entry signs, all verify. */
+  VISITOR_KEYS: string;
+  /** Milliseconds each KV read on the page path may take before we fall back. */
+  KV_DEADLINE_MS?: string;
+  /** Milliseconds an isolate trusts its cached copy of the live pointer. */
+  POINTER_TTL_MS?: string;
+}
+
+declare global {
+  // Types `env` from `cloudflare:workers` and `cloudflare:test` as our Env.
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Cloudflare {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface Env extends TesseraEnv {}
+  }
+}
+type TesseraEnv = Env;

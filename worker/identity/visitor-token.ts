@@ -1,0 +1,96 @@
+/**
+ * The visitor cookie's token: a compact JWS (HS256) whose `sub` is the visitor id, optionally
+ * carrying `cid` (a known customer id minted by the site's own login system with the same keys).
+ * Verification pins the algorithm and resolves the key by `kid`; anything else is rejected.
+ */
+import { SignJWT, jwtVerify, errors, type JWTHeaderParameters } from 'jose';
+import { z } from 'zod';
+import type { VisitorKey } from '../config.ts';
+
+export const VISITOR_ALG = 'HS256';
+/** Longer than any real cookie of ours (~250 bytes); anything bigger is not ours. */
+export const MAX_TOKEN_LENGTH = 1024;
+/** Browsers cap cookie lifetime at 400 days; the token lives as long as the cookie. */
+export const VISITOR_TTL_SECONDS = 400 * 24 * 3600;
+
+export const VisitorIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
+
+export const VisitorClaims = z.object({
+  sub: z.string().regex(VisitorIdPattern),
+  cid: z.string().regex(VisitorIdPattern).optional(),
+  iat: z.number().int(),
+  exp: z.number().int(),
+});
+export type VisitorClaims = z.infer<typeof VisitorClaims>;
+
+export interface Keyring {
+  signing: { kid: string; key: CryptoKey };
+  byKid: Map<string, CryptoKey>;
+}
+
+const keyrings = new WeakMap<VisitorKey[], Promise<Keyring>>();
+
+/** Imports the HMAC keys once per isolate (per configuration), never per request. */
+export function keyringFor(keys: VisitorKey[]): Promise<Keyring> {
+  let ring = keyrings.get(keys);
+  if (!ring) {
+    ring = (async () => {
+      const imported = await Promise.all(
+        keys.map(async ({ kid, secret }) => {
+          const key = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, [
+            'sign',
+            'verify',
+          ]);
+          return [kid, key] as const;
+        }),
+      );
+      const [first] = imported;
+      if (!first) throw new Error('keyring needs at least one key');
+      return { signing: { kid: first[0], key: first[1] }, byKid: new Map(imported) };
+    })();
+    keyrings.set(keys, ring);
+  }
+  return ring;
+}
+
+export async function signVisitorToken(
+  ring: Keyring,
+  claims: { sub: string; cid?: string },
+  nowSeconds: number,
+  ttlSeconds = VISITOR_TTL_SECONDS,
+): Promise<string> {
+  const jwt = new SignJWT(claims.cid ? { cid: claims.cid } : {})
+    .setProtectedHeader({ alg: VISITOR_ALG, kid: ring.signing.kid, typ: 'JWT' })
+    .setSubject(claims.sub)
+    .setIssuedAt(nowSeconds)
+    .setExpirationTime(nowSeconds + ttlSeconds);
+  return jwt.sign(ring.signing.key);
+}
+
+export type VerifyFailure = 'oversized' | 'expired' | 'unknown_kid' | 'bad_claims' | 'invalid';
+export type VerifyResult = { ok: true; claims: VisitorClaims } | { ok: false; failure: VerifyFailure };
+
+class UnknownKid extends Error {}
+
+/** Never throws: every way a token can be wrong maps to a failure code. */
+export async function verifyVisitorToken(ring: Keyring, token: string, nowSeconds: number): Promise<VerifyResult> {
+  if (token.length > MAX_TOKEN_LENGTH) return { ok: false, failure: 'oversized' };
+  try {
+    const { payload } = await jwtVerify(
+      token,
+      (header: JWTHeaderParameters) => {
+        const key = header.kid === undefined ? undefined : ring.byKid.get(header.kid);
+        if (!key) throw new UnknownKid();
+        return key;
+      },
+      { algorithms: [VISITOR_ALG], currentDate: new Date(nowSeconds * 1000), requiredClaims: ['sub', 'iat', 'exp'] },
+    );
+    const claims = VisitorClaims.safeParse(payload);
+    return claims.success ? { ok: true, claims: claims.data } : { ok: false, failure: 'bad_claims' };
+  } catch (error) {
+    if (error instanceof UnknownKid) return { ok: false, failure: 'unknown_kid' };
+    if (error instanceof errors.JWTExpired) return { ok: false, failure: 'expired' };
+    if (error instanceof errors.JWTClaimValidationFailed) return { ok: false, failure: 'bad_claims' };
+    return { ok: false, failure: 'invalid' };
+  }
+}

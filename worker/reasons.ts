@@ -1,0 +1,30 @@
+/**
+ * Reason codes: why a request or slot got less than the full experience. They appear in the
+ * `X-Tessera-Reasons` header, the decision log and the debug trace; stable strings, so
+ * dashboards can group on them.
+ */
+export const REASONS = [
+  'cookie.missing',
+  'cookie.invalid',
+  'cookie.expired',
+  'cookie.oversized',
+  'cookie.unknown_kid',
+  'cookie.bad_claims',
+  'pointer.missing',
+  'pointer.invalid',
+  'pointer.timeout',
+  'pointer.error',
+  'bundle.missing',
+  'bundle.invalid',
+  'bundle.timeout',
+  'bundle.error',
+  'bundle.none',
+  'profile.invalid_json',
+  'profile.schema',
+  'profile.timeout',
+  'profile.error',
+  'slot.variant_missing',
+  'slot.render_error',
+  'page.not_found',
+] as const;
+export type Reason = (typeof REASONS)[number];

@@ -1,0 +1,19 @@
+import type { TestimonialProps } from '../../../shared/schema/components.ts';
+import type { Fill } from '../text.ts';
+
+export function Testimonial({ props, fill }: { props: TestimonialProps; fill: Fill }) {
+  return (
+    <figure class="testimonial">
+      {props.rating !== undefined && (
+        <p class="rating" aria-label={`${props.rating} out of 5`}>
+          {'★'.repeat(props.rating) + '☆'.repeat(5 - props.rating)}
+        </p>
+      )}
+      <blockquote>{fill(props.quote)}</blockquote>
+      <figcaption>
+        {fill(props.author)}
+        {props.role && <span>, {fill(props.role)}</span>}
+      </figcaption>
+    </figure>
+  );
+}
