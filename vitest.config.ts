@@ -4,10 +4,11 @@
  */
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
-import { TEST_VISITOR_KEYS } from './test/support/keys.ts';
+import { TEST_ADMIN_KEYS, TEST_VISITOR_KEYS } from './test/support/keys.ts';
 
 export default defineConfig({
   test: {
+    silent: 'passed-only',
     projects: [
       {
         plugins: [
@@ -16,6 +17,7 @@ export default defineConfig({
             miniflare: {
               bindings: {
                 VISITOR_KEYS: TEST_VISITOR_KEYS,
+                ADMIN_KEYS: TEST_ADMIN_KEYS,
                 // Generous deadline so a busy CI machine never trips it; the deadline tests set their own.
                 KV_DEADLINE_MS: '2000',
                 POINTER_TTL_MS: '0',
@@ -23,7 +25,7 @@ export default defineConfig({
             },
           }),
         ],
-        test: { name: 'worker', silent: 'passed-only', include: ['test/worker/**/*.test.ts', 'test/decide/**/*.test.ts'] },
+        test: { name: 'worker', include: ['test/worker/**/*.test.ts', 'test/decide/**/*.test.ts'] },
       },
       {
         test: { name: 'cli', include: ['test/cli/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },

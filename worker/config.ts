@@ -11,14 +11,17 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export interface VisitorKey {
+/** One HMAC key of a rotatable set (VISITOR_KEYS, ADMIN_KEYS). */
+export interface HmacKey {
   kid: string;
   secret: Uint8Array;
 }
 
 export interface Config {
   /** First key signs; every key verifies. */
-  visitorKeys: VisitorKey[];
+  visitorKeys: HmacKey[];
+  /** Keys for admin bearer tokens (publish, read, preview); first signs, all verify. */
+  adminKeys: HmacKey[];
   kvDeadlineMs: number;
   pointerTtlMs: number;
 }
@@ -26,32 +29,33 @@ export interface Config {
 const KeyMap = z.record(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/), z.string());
 const Millis = (fallback: number) => z.coerce.number().int().min(0).max(60_000).default(fallback);
 
-const FIX_KEYS =
-  'Set the VISITOR_KEYS secret to JSON like {"2026-11":"<random string of at least 32 bytes>"}: ' +
+const fixKeys = (name: string) =>
+  `Set the ${name} secret to JSON like {"2026-11":"<random string of at least 32 bytes>"}: ` +
   'locally `npm run dev` writes .dev.vars from .dev.vars.example; in production run ' +
-  '`openssl rand -base64 48` and `npx wrangler secret put VISITOR_KEYS --env production`.';
+  `\`openssl rand -base64 48\` and \`npx wrangler secret put ${name} --env production\`.`;
 
-function parseKeys(raw: string | undefined): VisitorKey[] {
-  if (!raw) throw new ConfigError(`VISITOR_KEYS is not set. ${FIX_KEYS}`);
+function parseKeys(name: string, raw: string | undefined): HmacKey[] {
+  const FIX_KEYS = fixKeys(name);
+  if (!raw) throw new ConfigError(`${name} is not set. ${FIX_KEYS}`);
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch {
-    throw new ConfigError(`VISITOR_KEYS is not valid JSON. ${FIX_KEYS}`);
+    throw new ConfigError(`${name} is not valid JSON. ${FIX_KEYS}`);
   }
   const map = KeyMap.safeParse(json);
   if (!map.success) {
-    throw new ConfigError(`VISITOR_KEYS must map key ids (letters, digits, . _ -) to strings. ${FIX_KEYS}`);
+    throw new ConfigError(`${name} must map key ids (letters, digits, . _ -) to strings. ${FIX_KEYS}`);
   }
   const keys = Object.entries(map.data).map(([kid, secret]) => ({
     kid,
     secret: new TextEncoder().encode(secret),
   }));
-  if (keys.length === 0) throw new ConfigError(`VISITOR_KEYS holds no key. ${FIX_KEYS}`);
+  if (keys.length === 0) throw new ConfigError(`${name} holds no key. ${FIX_KEYS}`);
   for (const key of keys) {
     if (key.secret.byteLength < MIN_KEY_BYTES) {
       throw new ConfigError(
-        `VISITOR_KEYS key "${key.kid}" is ${key.secret.byteLength} bytes; HS256 needs at least ${MIN_KEY_BYTES}. ${FIX_KEYS}`,
+        `${name} key "${key.kid}" is ${key.secret.byteLength} bytes; HS256 needs at least ${MIN_KEY_BYTES}. ${FIX_KEYS}`,
       );
     }
   }
@@ -63,14 +67,19 @@ export function loadConfig(env: Partial<Env>): Config {
   if (!deadline.success) throw new ConfigError(`KV_DEADLINE_MS must be a whole number of milliseconds (0–60000), got "${env.KV_DEADLINE_MS}".`);
   const ttl = Millis(5_000).safeParse(env.POINTER_TTL_MS);
   if (!ttl.success) throw new ConfigError(`POINTER_TTL_MS must be a whole number of milliseconds (0–60000), got "${env.POINTER_TTL_MS}".`);
-  return { visitorKeys: parseKeys(env.VISITOR_KEYS), kvDeadlineMs: deadline.data, pointerTtlMs: ttl.data };
+  return {
+    visitorKeys: parseKeys('VISITOR_KEYS', env.VISITOR_KEYS),
+    adminKeys: parseKeys('ADMIN_KEYS', env.ADMIN_KEYS),
+    kvDeadlineMs: deadline.data,
+    pointerTtlMs: ttl.data,
+  };
 }
 
 const cache = new Map<string, Config>();
 
 /** Per-isolate memo: the env's strings are the key, so parsing happens once, not per request. */
 export function configFor(env: Env): Config {
-  const key = `${env.VISITOR_KEYS}\u0000${env.KV_DEADLINE_MS}\u0000${env.POINTER_TTL_MS}`;
+  const key = [env.VISITOR_KEYS, env.ADMIN_KEYS, env.KV_DEADLINE_MS, env.POINTER_TTL_MS].join('\u0000');
   let config = cache.get(key);
   if (!config) {
     config = loadConfig(env);

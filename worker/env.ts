@@ -7,6 +7,8 @@ export interface Env {
   PROFILES: KVNamespace;
   /** Secret: JSON `{ "<kid>": "<secret of ≥ 32 bytes>" }`; the first entry signs, all verify. */
   VISITOR_KEYS: string;
+  /** Secret: JSON `{ "<kid>": "<secret of ≥ 32 bytes>" }` for admin bearer tokens. */
+  ADMIN_KEYS: string;
   /** Milliseconds each KV read on the page path may take before we fall back. */
   KV_DEADLINE_MS?: string;
   /** Milliseconds an isolate trusts its cached copy of the live pointer. */

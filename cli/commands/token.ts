@@ -3,7 +3,8 @@
  * dev keys (.dev.vars), so developers and the README's curl examples can act as any visitor.
  */
 import { loadConfig, ConfigError } from '../../worker/config.ts';
-import { VisitorIdPattern, keyringFor, signVisitorToken } from '../../worker/identity/visitor-token.ts';
+import { keyringFor } from '../../worker/identity/keyring.ts';
+import { VisitorIdPattern, signVisitorToken } from '../../worker/identity/visitor-token.ts';
 import { devVars } from '../lib/dev-vars.ts';
 import { CliError } from '../lib/errors.ts';
 

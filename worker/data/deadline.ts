@@ -4,9 +4,10 @@
 export type Outcome<T> = { ok: true; value: T } | { ok: false; cause: 'timeout' | 'error'; error?: unknown };
 
 export async function withDeadline<T>(work: () => Promise<T>, ms: number): Promise<Outcome<T>> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancel = () => {};
   const timeout = new Promise<Outcome<T>>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, cause: 'timeout' }), ms);
+    const id = setTimeout(() => resolve({ ok: false, cause: 'timeout' }), ms);
+    cancel = () => clearTimeout(id);
   });
   const attempt = (async (): Promise<Outcome<T>> => {
     try {
@@ -18,6 +19,6 @@ export async function withDeadline<T>(work: () => Promise<T>, ms: number): Promi
   try {
     return await Promise.race([attempt, timeout]);
   } finally {
-    clearTimeout(timer);
+    cancel();
   }
 }

@@ -3,9 +3,9 @@
  * carrying `cid` (a known customer id minted by the site's own login system with the same keys).
  * Verification pins the algorithm and resolves the key by `kid`; anything else is rejected.
  */
-import { SignJWT, jwtVerify, errors, type JWTHeaderParameters } from 'jose';
+import { SignJWT, jwtVerify, errors } from 'jose';
 import { z } from 'zod';
-import type { VisitorKey } from '../config.ts';
+import { UnknownKid, resolveKid, type Keyring } from './keyring.ts';
 
 export const VISITOR_ALG = 'HS256';
 /** Longer than any real cookie of ours (~250 bytes); anything bigger is not ours. */
@@ -22,36 +22,6 @@ export const VisitorClaims = z.object({
   exp: z.number().int(),
 });
 export type VisitorClaims = z.infer<typeof VisitorClaims>;
-
-export interface Keyring {
-  signing: { kid: string; key: CryptoKey };
-  byKid: Map<string, CryptoKey>;
-}
-
-const keyrings = new WeakMap<VisitorKey[], Promise<Keyring>>();
-
-/** Imports the HMAC keys once per isolate (per configuration), never per request. */
-export function keyringFor(keys: VisitorKey[]): Promise<Keyring> {
-  let ring = keyrings.get(keys);
-  if (!ring) {
-    ring = (async () => {
-      const imported = await Promise.all(
-        keys.map(async ({ kid, secret }) => {
-          const key = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, [
-            'sign',
-            'verify',
-          ]);
-          return [kid, key] as const;
-        }),
-      );
-      const [first] = imported;
-      if (!first) throw new Error('keyring needs at least one key');
-      return { signing: { kid: first[0], key: first[1] }, byKid: new Map(imported) };
-    })();
-    keyrings.set(keys, ring);
-  }
-  return ring;
-}
 
 export async function signVisitorToken(
   ring: Keyring,
@@ -70,19 +40,13 @@ export async function signVisitorToken(
 export type VerifyFailure = 'oversized' | 'expired' | 'unknown_kid' | 'bad_claims' | 'invalid';
 export type VerifyResult = { ok: true; claims: VisitorClaims } | { ok: false; failure: VerifyFailure };
 
-class UnknownKid extends Error {}
-
 /** Never throws: every way a token can be wrong maps to a failure code. */
 export async function verifyVisitorToken(ring: Keyring, token: string, nowSeconds: number): Promise<VerifyResult> {
   if (token.length > MAX_TOKEN_LENGTH) return { ok: false, failure: 'oversized' };
   try {
     const { payload } = await jwtVerify(
       token,
-      (header: JWTHeaderParameters) => {
-        const key = header.kid === undefined ? undefined : ring.byKid.get(header.kid);
-        if (!key) throw new UnknownKid();
-        return key;
-      },
+      resolveKid(ring),
       { algorithms: [VISITOR_ALG], currentDate: new Date(nowSeconds * 1000), requiredClaims: ['sub', 'iat', 'exp'] },
     );
     const claims = VisitorClaims.safeParse(payload);

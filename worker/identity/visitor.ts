@@ -7,9 +7,9 @@ import {
   VISITOR_TTL_SECONDS,
   signVisitorToken,
   verifyVisitorToken,
-  type Keyring,
   type VerifyFailure,
 } from './visitor-token.ts';
+import type { Keyring } from './keyring.ts';
 
 export const VISITOR_COOKIE = '__Host-tsr_vid';
 /** Re-issue the cookie once it is this old, so active visitors never hit expiry. */

@@ -16,7 +16,7 @@ import { compile, pageForPath } from '../decide/compile.ts';
 import { decide } from '../decide/decide.ts';
 import type { Env } from '../env.ts';
 import { VISITOR_COOKIE, resolveVisitor, visitorCookie } from '../identity/visitor.ts';
-import { keyringFor } from '../identity/visitor-token.ts';
+import { keyringFor } from '../identity/keyring.ts';
 import type { Reason } from '../reasons.ts';
 import { renderNotFound, renderPage, renderSetupPage } from '../render/page.tsx';
 import { renderSlot } from '../render/slot.tsx';

@@ -1,0 +1,82 @@
+/**
+ * Admin bearer tokens: HS256 JWTs signed with ADMIN_KEYS, with issuer, audience, expiry and a
+ * `scope` claim (space-separated: `publish`, `read`, `preview`) all checked. Pure apart from
+ * crypto; the HTTP mapping (401/403) lives in middleware.ts.
+ */
+import { SignJWT, jwtVerify, errors } from 'jose';
+import { z } from 'zod';
+import { UnknownKid, resolveKid, type Keyring } from '../identity/keyring.ts';
+
+export const ADMIN_ISSUER = 'tessera';
+export const ADMIN_AUDIENCE = 'tessera-admin';
+export const ADMIN_ALG = 'HS256';
+export const SCOPES = ['publish', 'read', 'preview'] as const;
+export const Scope = z.enum(SCOPES);
+export type Scope = z.infer<typeof Scope>;
+
+const AdminClaims = z.object({
+  sub: z.string().min(1).max(200),
+  scope: z.string().max(200),
+  exp: z.number().int(),
+});
+
+export interface Admin {
+  /** Who: shown in audit records. */
+  sub: string;
+  scopes: Set<Scope>;
+}
+
+export type AdminVerify =
+  | { ok: true; admin: Admin }
+  | { ok: false; code: 'missing_token' | 'invalid_token' | 'expired_token'; message: string };
+
+export async function signAdminToken(
+  ring: Keyring,
+  o: { sub: string; scopes: Scope[]; nowSeconds: number; ttlSeconds?: number },
+): Promise<string> {
+  return new SignJWT({ scope: o.scopes.join(' ') })
+    .setProtectedHeader({ alg: ADMIN_ALG, kid: ring.signing.kid, typ: 'JWT' })
+    .setIssuer(ADMIN_ISSUER)
+    .setAudience(ADMIN_AUDIENCE)
+    .setSubject(o.sub)
+    .setIssuedAt(o.nowSeconds)
+    .setExpirationTime(o.nowSeconds + (o.ttlSeconds ?? 3600))
+    .sign(ring.signing.key);
+}
+
+/** Reads `Authorization: Bearer <jwt>`; cookies are never consulted (no CSRF surface). */
+export function bearer(authorization: string | null | undefined): string | undefined {
+  if (!authorization) return undefined;
+  const m = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(authorization.trim());
+  return m?.[1];
+}
+
+export async function verifyAdminToken(ring: Keyring, token: string | undefined, nowSeconds: number): Promise<AdminVerify> {
+  if (!token) return { ok: false, code: 'missing_token', message: 'send Authorization: Bearer <admin token>' };
+  if (token.length > 4096) return { ok: false, code: 'invalid_token', message: 'token too long' };
+  try {
+    const { payload } = await jwtVerify(token, resolveKid(ring), {
+      algorithms: [ADMIN_ALG],
+      issuer: ADMIN_ISSUER,
+      audience: ADMIN_AUDIENCE,
+      currentDate: new Date(nowSeconds * 1000),
+      requiredClaims: ['sub', 'exp', 'scope'],
+    });
+    const claims = AdminClaims.safeParse(payload);
+    if (!claims.success) return { ok: false, code: 'invalid_token', message: 'token claims are malformed' };
+    const scopes = new Set(
+      claims.data.scope
+        .split(' ')
+        .map((s) => Scope.safeParse(s))
+        .flatMap((r) => (r.success ? [r.data] : [])),
+    );
+    return { ok: true, admin: { sub: claims.data.sub, scopes } };
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) return { ok: false, code: 'expired_token', message: 'token has expired' };
+    if (error instanceof UnknownKid) return { ok: false, code: 'invalid_token', message: 'token signed with an unknown key id' };
+    if (error instanceof errors.JWTClaimValidationFailed) {
+      return { ok: false, code: 'invalid_token', message: `token claim "${error.claim}" is not acceptable` };
+    }
+    return { ok: false, code: 'invalid_token', message: 'token is not a valid admin token' };
+  }
+}
