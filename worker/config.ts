@@ -2,7 +2,7 @@
  * Turns the worker's env into a checked configuration, once per isolate. Misconfiguration
  * throws at start-up with a message that says how to fix it; it never degrades silently.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Env } from './env.ts';
 
 export const MIN_KEY_BYTES = 32;

@@ -5,6 +5,12 @@
 export interface Env {
   CONTENT: KVNamespace;
   PROFILES: KVNamespace;
+  /** Decision log and event store (migrations/). Never queried on the page path. */
+  DB: D1Database;
+  /** Decision records leave the request here (consumed by this worker into D1). */
+  DECISIONS: Queue;
+  /** Behavioural events from POST /events (consumed by this worker). */
+  EVENTS: Queue;
   /** Secret: JSON `{ "<kid>": "<secret of ≥ 32 bytes>" }`; the first entry signs, all verify. */
   VISITOR_KEYS: string;
   /** Secret: JSON `{ "<kid>": "<secret of ≥ 32 bytes>" }` for admin bearer tokens. */

@@ -2,7 +2,7 @@
  * The bundle: everything a marketer publishes, assembled from `content-variants/` into one
  * immutable, content-addressed document (`bundle:<version>` in the CONTENT namespace).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Condition } from './condition.ts';
 import {
   AnnouncementBarProps,

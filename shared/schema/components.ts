@@ -2,7 +2,7 @@
  * The component library marketers fill with props. One props schema per component kind;
  * the renderer in worker/render/components has one function per kind.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isSafeUrl } from '../url.ts';
 
 export const SafeUrl = z

@@ -7,7 +7,7 @@
  * `behavior.visits`) or the request context (`context.device`). No regular expressions: every
  * operator runs in time linear in its input.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const FIELD_ROOTS = ['traits', 'scores', 'affinities', 'behavior', 'context'] as const;
 

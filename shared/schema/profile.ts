@@ -2,7 +2,7 @@
  * A visitor's or customer's profile as data pipelines write it to the PROFILES namespace.
  * Anything that fails this schema is ignored at the edge (data-quality gate).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Id = z.string().min(1).max(128);
 const IsoTime = z.iso.datetime({ offset: true });

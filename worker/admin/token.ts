@@ -4,7 +4,7 @@
  * crypto; the HTTP mapping (401/403) lives in middleware.ts.
  */
 import { SignJWT, jwtVerify, errors } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UnknownKid, resolveKid, type Keyring } from '../identity/keyring.ts';
 
 export const ADMIN_ISSUER = 'tessera';
