@@ -2,12 +2,18 @@
  * Local bindings backed by the same persisted state `wrangler dev` uses, so what the CLI
  * writes with `--local` is what the dev server reads.
  */
-import { getPlatformProxy } from 'wrangler';
 import type { Env } from '../../worker/env.ts';
 import { WRANGLER_TOML } from './paths.ts';
 
+/**
+ * `TESSERA_LOCAL_STATE` points the CLI at another state folder (tests use a temporary one);
+ * by default it is `.wrangler/state/v3`, shared with `wrangler dev`.
+ */
 export async function withLocalEnv<T>(work: (env: Env) => Promise<T>): Promise<T> {
-  const proxy = await getPlatformProxy<Env>({ configPath: WRANGLER_TOML, persist: true });
+  const dir = process.env.TESSERA_LOCAL_STATE;
+  // Loaded on demand: wrangler is large, and most commands never touch local state.
+  const { getPlatformProxy } = await import('wrangler');
+  const proxy = await getPlatformProxy<Env>({ configPath: WRANGLER_TOML, persist: dir ? { path: dir } : true });
   try {
     return await work(proxy.env);
   } finally {

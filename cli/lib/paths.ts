@@ -8,5 +8,3 @@ export const PROFILES_DIR = path.join(CONTENT_DIR, 'profiles');
 export const DEV_VARS = path.join(ROOT, '.dev.vars');
 export const DEV_VARS_EXAMPLE = path.join(ROOT, '.dev.vars.example');
 export const WRANGLER_TOML = path.join(ROOT, 'wrangler.toml');
-/** The same folder `wrangler dev` persists local KV/D1/Queues to. */
-export const LOCAL_STATE = path.join(ROOT, '.wrangler', 'state');
