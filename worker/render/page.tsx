@@ -16,6 +16,11 @@ export interface PageParts {
   bodyEnd?: string;
 }
 
+/** Home first, then the other pages in bundle order. */
+function navOrder(pages: Page[]): Page[] {
+  return [...pages.filter((p) => p.path === '/'), ...pages.filter((p) => p.path !== '/')];
+}
+
 export function renderPage({ bundle, page, slots, head, bodyEnd }: PageParts): string {
   return (
     '<!doctype html>' +
@@ -35,7 +40,7 @@ export function renderPage({ bundle, page, slots, head, bodyEnd }: PageParts): s
               <strong>{bundle.site.name}</strong>
             </a>
             <nav>
-              {bundle.pages.map((p) => (
+              {navOrder(bundle.pages).map((p) => (
                 <a href={p.path}>{p.title}</a>
               ))}
             </nav>

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { buildBundle } from '../../cli/lib/content.ts';
+import { withLocalEnv } from '../../cli/lib/local-env.ts';
+import { contentKeys, profileKeys } from '../../shared/kv-keys.ts';
+import { tempDir, tessera } from './run.ts';
+
+describe('tessera seed', () => {
+  it('makes local KV look like a live site: the demo bundle under its version, the pointer, the sample profiles', async () => {
+    const state = tempDir('seed');
+    const r = tessera(['seed'], { TESSERA_LOCAL_STATE: state });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const built = await buildBundle();
+    if (!built.ok) throw new Error('demo content must be valid');
+    expect(r.stdout).toContain(`bundle ${built.bundle.version} is live`);
+
+    const prev = process.env.TESSERA_LOCAL_STATE;
+    process.env.TESSERA_LOCAL_STATE = state;
+    try {
+      await withLocalEnv(async (env) => {
+        const pointer = await env.CONTENT.get<{ version: string }>(contentKeys.pointer(), 'json');
+        expect(pointer?.version).toBe(built.bundle.version);
+        const stored = await env.CONTENT.get<{ version: string; pages: unknown[] }>(contentKeys.bundle(built.bundle.version), 'json');
+        expect(stored?.pages.length).toBeGreaterThanOrEqual(3);
+        expect(await env.PROFILES.get(profileKeys.visitor('v-runner'))).not.toBeNull();
+        expect(await env.PROFILES.get(profileKeys.customer('c-1001'))).not.toBeNull();
+      });
+    } finally {
+      process.env.TESSERA_LOCAL_STATE = prev;
+    }
+  });
+
+  it('builds the same version from the same content', async () => {
+    const [a, b] = await Promise.all([buildBundle(), buildBundle()]);
+    expect(a.ok && b.ok && a.bundle.version === b.bundle.version).toBe(true);
+  });
+});
