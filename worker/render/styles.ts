@@ -12,7 +12,7 @@ main{max-width:1080px;margin:0 auto;padding:0 16px 48px}
 .tone-primary{background:#e8efe6}.tone-accent{background:#f6e7d8}.tone-neutral{background:#efefef}
 .tone-success{background:#dff3e4}.tone-warning{background:#fff1c2}
 .announce{padding:10px 24px;display:flex;justify-content:space-between;gap:16px;font-size:.9rem}.announce p{margin:0}
-.announce nav{display:flex;gap:12px}.announce a{color:inherit}
+.announce nav{display:flex;gap:12px}.announce a{color:inherit;white-space:nowrap}
 .grid ul{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:16px}
 .grid li{background:#fff;border-radius:12px;padding:12px;display:flex;flex-direction:column;gap:4px;position:relative}
 .grid .swatch{aspect-ratio:4/3;border-radius:8px;background:linear-gradient(135deg,#d9e4d2,#f3d9c4)}
