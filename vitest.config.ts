@@ -2,7 +2,7 @@
  * Two projects: `worker` runs inside workerd (real miniflare KV, through SELF.fetch and direct
  * handler calls); `cli` runs the marketer/developer CLI in Node.
  */
-import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 import { TEST_ADMIN_KEYS, TEST_VISITOR_KEYS } from './test/support/keys.ts';
 
@@ -14,10 +14,12 @@ export default defineConfig({
     projects: [
       {
         plugins: [
-          cloudflareTest({
+          // D1 migrations are read in Node and applied inside workerd by test/support/d1-setup.ts.
+          cloudflareTest(async () => ({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
               bindings: {
+                TEST_MIGRATIONS: await readD1Migrations('./migrations'),
                 VISITOR_KEYS: TEST_VISITOR_KEYS,
                 ADMIN_KEYS: TEST_ADMIN_KEYS,
                 // Generous deadline so a busy CI machine never trips it; the deadline tests set their own.
@@ -25,9 +27,13 @@ export default defineConfig({
                 POINTER_TTL_MS: '0',
               },
             },
-          }),
+          })),
         ],
-        test: { name: 'worker', include: ['test/worker/**/*.test.ts', 'test/decide/**/*.test.ts'] },
+        test: {
+          name: 'worker',
+          include: ['test/worker/**/*.test.ts', 'test/decide/**/*.test.ts'],
+          setupFiles: ['./test/support/d1-setup.ts'],
+        },
       },
       {
         test: { name: 'cli', include: ['test/cli/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },

@@ -4,6 +4,8 @@
  */
 import type { Condition } from '../schema/condition.ts';
 import type { BundleBody } from '../schema/bundle.ts';
+import { checkContextFields } from './context-fields.ts';
+import { checkUniqueOffers } from './offers.ts';
 
 export interface Issue {
   path: (string | number)[];
@@ -79,12 +81,16 @@ export function checkIntegrity(body: BundleBody): Issue[] {
         });
       }
       checkSegments(rule.when, ['slots', s, 'rules', r, 'when']);
+      issues.push(...checkContextFields(rule.when, ['slots', s, 'rules', r, 'when']));
     });
   });
 
   body.segments.forEach((segment, i) => {
-    if ('when' in segment) checkSegments(segment.when, ['segments', i, 'when']);
+    if (!('when' in segment)) return;
+    checkSegments(segment.when, ['segments', i, 'when']);
+    issues.push(...checkContextFields(segment.when, ['segments', i, 'when']));
   });
+  issues.push(...checkUniqueOffers(body));
   for (const cycle of segmentCycles(body)) {
     issues.push({ path: ['segments'], message: `segments refer to each other in a cycle: ${cycle.join(' → ')}` });
   }

@@ -31,6 +31,11 @@ const variant = <P extends z.ZodType>(props: P) =>
     name: z.string().max(120).optional(),
     /** Categories or intents this variant speaks to; matched against profile affinities. */
     tags: z.array(z.string().min(1).max(64)).max(20).default([]),
+    /**
+     * The offer this variant promotes (e.g. "spring-sale"). On a page with `uniqueOffers`, no
+     * offer appears in two slots: a later slot whose best candidate is taken uses its next one.
+     */
+    offer: Id.optional(),
     props,
   });
 
@@ -81,6 +86,8 @@ export const Page = z.strictObject({
   description: z.string().max(300).optional(),
   /** Slot ids in page order. */
   slots: z.array(Id).min(1).max(50),
+  /** Keep one offer from appearing in two slots of this page (earlier slots choose first). */
+  uniqueOffers: z.boolean().optional(),
 });
 export type Page = z.infer<typeof Page>;
 

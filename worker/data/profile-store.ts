@@ -6,6 +6,7 @@
 import { Profile } from '../../shared/schema/profile.ts';
 import { profileKeys } from '../../shared/kv-keys.ts';
 import type { Reason } from '../reasons.ts';
+import type { ProfileFault } from '../decide/types.ts';
 import { withDeadline } from './deadline.ts';
 
 export interface ProfileRead {
@@ -44,4 +45,13 @@ export async function readProfile(
   if (customer.profile) return { profile: customer.profile, source: 'customer', reasons };
   if (visitor.profile) return { profile: visitor.profile, source: 'visitor', reasons };
   return { reasons };
+}
+
+const FAULTS = new Set<string>(['profile.invalid_json', 'profile.schema', 'profile.timeout', 'profile.error']);
+
+/** Why a read produced no profile (for the decision's fallback cause); undefined when it did. */
+export function profileFault(read: ProfileRead): ProfileFault | undefined {
+  if (read.profile) return undefined;
+  const fault = read.reasons.find((r): r is Exclude<ProfileFault, 'profile.none'> => FAULTS.has(r));
+  return fault ?? 'profile.none';
 }

@@ -1,19 +1,37 @@
 /**
  * Work done once per bundle version, not per request: lookup tables for pages and variants,
- * and each slot's rules split by the rung of the ladder they belong to. Memoized on the bundle
- * object, which the bundle store caches per version.
+ * each slot's rules split by the rung of the ladder they belong to (with the segments each rule
+ * names and the offer its variant carries), and a safe default. Memoized on the bundle object,
+ * which the bundle store caches per version.
+ *
+ * Publishing rejects bundles that fail integrity (shared/bundle/integrity.ts), but the edge only
+ * schema-checks what it reads, so compile also makes the core total: rules naming a variant the
+ * slot lacks are dropped, and a default that is not a variant becomes the first variant.
  */
-import type { Bundle, Page, Rule, SegmentDef, Slot, Variant } from '../../shared/schema/bundle.ts';
+import { segmentRefs } from '../../shared/bundle/integrity.ts';
+import type { Bundle, Page, SegmentDef, Slot, Variant } from '../../shared/schema/bundle.ts';
+import type { Condition } from '../../shared/schema/condition.ts';
 import { isContextOnly } from './conditions.ts';
+
+export interface CompiledRule {
+  id: string;
+  when: Condition;
+  variant: string;
+  offer?: string;
+  /** Segment ids the condition names, deduplicated, for the decision log. */
+  segments: string[];
+}
 
 export interface CompiledSlot {
   slot: Slot;
   variants: Map<string, Variant>;
+  /** A variant id that exists: the declared default, or the first variant if that is missing. */
+  defaultId: string;
   /** Rules that read the profile or segments, in file order. */
-  segmentRules: Rule[];
+  segmentRules: CompiledRule[];
   /** Rules that read only the request context, in file order. */
-  cohortRules: Rule[];
-  /** Variant ids by tag, for affinity matching. */
+  cohortRules: CompiledRule[];
+  /** Variant ids by tag (file order), for affinity matching. */
   byTag: Map<string, string[]>;
 }
 
@@ -29,12 +47,32 @@ const compiled = new WeakMap<Bundle, CompiledBundle>();
 function compileSlot(slot: Slot): CompiledSlot {
   const variants = new Map<string, Variant>(slot.variants.map((v) => [v.id, v]));
   const byTag = new Map<string, string[]>();
-  for (const v of slot.variants) for (const tag of v.tags) byTag.set(tag, [...(byTag.get(tag) ?? []), v.id]);
+  for (const v of slot.variants) {
+    for (const tag of new Set(v.tags)) byTag.set(tag, [...(byTag.get(tag) ?? []), v.id]);
+  }
+  const rules = slot.rules
+    .filter((r) => variants.has(r.variant))
+    .map((r): CompiledRule & { contextOnly: boolean } => {
+      const offer = variants.get(r.variant)?.offer;
+      return {
+        id: r.id,
+        when: r.when,
+        variant: r.variant,
+        ...(offer ? { offer } : {}),
+        segments: [...new Set(segmentRefs(r.when))],
+        contextOnly: isContextOnly(r.when),
+      };
+    });
+  const strip = ({
+    contextOnly: _,
+    ...rule
+  }: CompiledRule & { contextOnly: boolean }): CompiledRule => rule;
   return {
     slot,
     variants,
-    segmentRules: slot.rules.filter((r) => !isContextOnly(r.when)),
-    cohortRules: slot.rules.filter((r) => isContextOnly(r.when)),
+    defaultId: variants.has(slot.default) ? slot.default : (slot.variants[0]?.id ?? slot.default),
+    segmentRules: rules.filter((r) => !r.contextOnly).map(strip),
+    cohortRules: rules.filter((r) => r.contextOnly).map(strip),
     byTag,
   };
 }
@@ -56,5 +94,8 @@ export function compile(bundle: Bundle): CompiledBundle {
 /** The page for a request path; a trailing slash is ignored. */
 export function pageForPath(bundle: Bundle, path: string): Page | undefined {
   const pages = compile(bundle).pagesByPath;
-  return pages.get(path) ?? (path.length > 1 && path.endsWith('/') ? pages.get(path.slice(0, -1)) : undefined);
+  return (
+    pages.get(path) ??
+    (path.length > 1 && path.endsWith('/') ? pages.get(path.slice(0, -1)) : undefined)
+  );
 }

@@ -3,25 +3,53 @@
  */
 import type { Bundle, Variant } from '../../shared/schema/bundle.ts';
 import type { ComponentKind } from '../../shared/schema/components.ts';
+import type { DEVICE_CLASSES } from '../../shared/schema/context-signals.ts';
 import type { Profile } from '../../shared/schema/profile.ts';
 
 export type Value = string | number | boolean | readonly (string | number | boolean)[] | undefined;
 
-export type DeviceClass = 'mobile' | 'tablet' | 'desktop' | 'bot';
+export type DeviceClass = (typeof DEVICE_CLASSES)[number];
 
-/** Signals derived from the request alone (no profile needed). */
+/**
+ * Signals derived from the request (`context.<name>` in conditions). The catalogue of names,
+ * types and meanings is shared/schema/context-signals.ts; worker/context fills it.
+ */
 export interface RequestContext {
   path: string;
   device: DeviceClass;
   country?: string;
   /** True when the visitor has been here before (valid cookie or a profile with visits). */
   returning: boolean;
-  /** Further signals (`context.<name>` in conditions); later layers add to these. */
   [signal: string]: Value;
 }
 
 /** The rungs of the fallback ladder, most personal first. */
 export type Level = 'individual' | 'segment' | 'cohort' | 'default';
+export const LEVELS: readonly Level[] = ['individual', 'segment', 'cohort', 'default'];
+
+/**
+ * Why there is no profile to decide on (the reason code of the read), or `profile.none` when the
+ * visitor simply has none. Recorded as the fallback cause of every slot below `individual`.
+ */
+export type ProfileFault =
+  'profile.none' | 'profile.invalid_json' | 'profile.schema' | 'profile.timeout' | 'profile.error';
+
+/** One variant the ladder proposed for a slot, in the order it was proposed. */
+export interface Candidate {
+  variant: string;
+  level: Level;
+  /** `nbo:<variant>`, `affinity:<category>`, `rule:<id>`, `default`, `default:alternate`. */
+  reason: string;
+  rule?: string;
+  /** The segments that were true for the matching rule (those it names). */
+  segments?: string[];
+  offer?: string;
+}
+
+export interface CandidateTrace extends Candidate {
+  /** chosen; skipped because its offer was already on the page; or not needed (a better one won). */
+  status: 'chosen' | 'offer_taken' | 'outranked';
+}
 
 export interface Decision {
   slot: string;
@@ -30,6 +58,16 @@ export interface Decision {
   level: Level;
   /** Why: `rule:<id>`, `affinity:<category>`, `nbo:<variant>`, `default:<cause>`. */
   reason: string;
+  rule?: string;
+  segments?: string[];
+  offer?: string;
+  /**
+   * What moved this slot down the ladder: a profile fault (`profile.timeout`, `profile.none`, …)
+   * and `offer_taken:<variant>` for each better candidate skipped for offer uniqueness.
+   */
+  fallback?: string[];
+  /** Every candidate considered, best first; only when decide was asked for a trace. */
+  candidates?: CandidateTrace[];
 }
 
 export interface DecideInput {
@@ -37,9 +75,13 @@ export interface DecideInput {
   /** Page id from the bundle. */
   pageId: string;
   profile?: Profile;
+  /** Why `profile` is absent; ignored when a profile is given. Defaults to `profile.none`. */
+  profileFault?: ProfileFault;
   context: RequestContext;
   /** Milliseconds since the epoch, supplied by the caller. */
   now: number;
+  /** Collect every candidate per slot for the debug trace (evaluates all rules). */
+  trace?: boolean;
 }
 
 export type { Bundle, Variant, Profile };

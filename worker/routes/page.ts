@@ -11,12 +11,18 @@ import { getCookie } from 'hono/cookie';
 import { configFor } from '../config.ts';
 import { requestContext, type CfProps } from '../context/request-context.ts';
 import type { BundleStore } from '../data/bundle-store.ts';
-import { readProfile } from '../data/profile-store.ts';
+import { profileFault, readProfile } from '../data/profile-store.ts';
+import { debugMode } from '../debug/access.ts';
+import { renderTracePanel } from '../debug/panel.tsx';
+import { slotTrace, type Trace } from '../debug/trace.ts';
 import { compile, pageForPath } from '../decide/compile.ts';
 import { decide } from '../decide/decide.ts';
 import type { Env } from '../env.ts';
 import { VISITOR_COOKIE, resolveVisitor, visitorCookie } from '../identity/visitor.ts';
 import { keyringFor } from '../identity/keyring.ts';
+import { pseudonym, pseudonymKey } from '../log/pseudonym.ts';
+import { decisionRecord } from '../log/record.ts';
+import { shipDecision } from '../log/ship.ts';
 import type { Reason } from '../reasons.ts';
 import { renderNotFound, renderPage, renderSetupPage } from '../render/page.tsx';
 import { renderSlot } from '../render/slot.tsx';
@@ -75,45 +81,101 @@ export async function handlePage(c: Ctx, deps: PageDeps): Promise<Response> {
     return respond(renderNotFound(bundle, url.pathname), 404, bundle.version);
   }
 
-  const context = requestContext(
+  const context = requestContext({
     url,
-    c.req.raw.headers,
-    c.req.raw.cf as CfProps | undefined,
-    !identity.isNew || (read.profile?.behavior.visits ?? 0) > 0,
+    headers: c.req.raw.headers,
+    cf: c.req.raw.cf as CfProps | undefined,
+    now: t0,
+    returning: !identity.isNew || (read.profile?.behavior.visits ?? 0) > 0,
+    ...(read.profile ? { profileVisits: read.profile.behavior.visits } : {}),
+  });
+  // Only a request that asks for the trace pays for verifying a token.
+  const debug = await debugMode(
+    url,
+    c.req.header('authorization'),
+    config.adminKeys,
+    Math.floor(t0 / 1000),
   );
-  const decisions = decide({ bundle, pageId: page.id, profile: read.profile, context, now: t0 });
+  const decisions = decide({
+    bundle,
+    pageId: page.id,
+    profile: read.profile,
+    profileFault: profileFault(read),
+    context,
+    now: t0,
+    trace: debug !== undefined,
+  });
   const t3 = deps.now();
 
   const slots = compile(bundle).slots;
   const fill = fillFor(read.profile);
   const rendered = decisions.map((d) => {
     const slot = slots.get(d.slot);
-    const out = slot ? renderSlot(slot, d, fill) : { html: '', variant: '', reason: 'slot.variant_missing' as const };
+    const out = slot
+      ? renderSlot(slot, d, fill)
+      : { html: '', variant: '', reason: 'slot.variant_missing' as const };
     if (out.reason) reasons.push(out.reason);
     return out;
   });
-  const html = renderPage({ bundle, page, slots: rendered.map((r) => r.html) });
+  const trace: Trace | undefined = debug && {
+    decisionId,
+    version: bundle.version,
+    page: { id: page.id, path: page.path },
+    profile: read.source ?? 'none',
+    reasons: [...new Set(reasons)],
+    context,
+    slots: decisions.map((d, i) => slotTrace(d, rendered[i]?.variant ?? '')),
+  };
+  const html = renderPage({
+    bundle,
+    page,
+    slots: rendered.map((r) => r.html),
+    ...(trace && debug === 'html' ? { bodyEnd: renderTracePanel(trace) } : {}),
+  });
   const t4 = deps.now();
 
+  // The record leaves after the response: hashing the id and the queue send never delay it.
   c.executionCtx.waitUntil(
-    Promise.resolve().then(() =>
-      console.log(
+    (async () => {
+      const visitor = await pseudonym(await pseudonymKey(config.visitorKeys), identity.visitorId);
+      const record = decisionRecord({
+        id: decisionId,
+        now: t0,
+        version: bundle.version,
+        page: page.id,
+        visitor,
+        consent: 'personal', // TODO(issue 7): the consent level resolved for this request
+        profile: read.source ?? 'none',
+        context,
+        reasons,
+        debug: debug !== undefined,
+        slots: decisions.map((decision, i) => ({ decision, shown: rendered[i]?.variant ?? '' })),
+      });
+      await shipDecision(c.env.DECISIONS, record);
+    })().catch((error: unknown) =>
+      console.error(
         JSON.stringify({
-          event: 'tessera.decision',
-          decisionId,
-          version: bundle.version,
-          page: page.id,
-          profile: read.source ?? 'none',
-          reasons: [...new Set(reasons)],
-          slots: decisions.map((d, i) => ({ slot: d.slot, variant: rendered[i]?.variant, level: d.level, reason: d.reason })),
+          event: 'tessera.decision.log_failed',
+          id: decisionId,
+          error: String(error),
         }),
       ),
     ),
   );
-  return respond(
-    html,
-    200,
-    bundle.version,
-    `identity;dur=${t1 - t0}, kv;dur=${t2 - t1}, decide;dur=${t3 - t2}, render;dur=${t4 - t3}, total;dur=${t4 - t0}`,
-  );
+  const timing = `identity;dur=${t1 - t0}, kv;dur=${t2 - t1}, decide;dur=${t3 - t2}, render;dur=${t4 - t3}, total;dur=${t4 - t0}`;
+  if (trace && debug === 'json') {
+    return new Response(JSON.stringify(trace), {
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        'x-tessera-decision': decisionId,
+        'x-tessera-version': bundle.version,
+        'server-timing': timing,
+      },
+    });
+  }
+  const res = respond(html, 200, bundle.version, timing);
+  if (debug) res.headers.set('cache-control', 'no-store');
+  return res;
 }

@@ -1,0 +1,82 @@
+/**
+ * Builds the decision record of one render (shared/schema/decision-record.ts). Pure apart from
+ * the pseudonym, which the caller computes (it is async and happens in waitUntil).
+ */
+import type { DecisionRecord, SlotRecord } from '../../shared/schema/decision-record.ts';
+import type { Decision, RequestContext } from '../decide/types.ts';
+
+/**
+ * Context signals kept in the log: enough to explain and analyse a decision, nothing that
+ * narrows a visitor down (no city, no raw query, no search terms, no referring URL host).
+ */
+export const SUMMARY_SIGNALS = [
+  'path',
+  'device',
+  'os',
+  'country',
+  'region',
+  'continent',
+  'hour',
+  'weekday',
+  'referrer',
+  'utmSource',
+  'utmMedium',
+  'utmCampaign',
+  'language',
+  'returning',
+  'visitCount',
+] as const;
+
+export function contextSummary(context: RequestContext): DecisionRecord['context'] {
+  const out: DecisionRecord['context'] = {};
+  for (const name of SUMMARY_SIGNALS) {
+    const value = context[name];
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      out[name] = value;
+  }
+  return out;
+}
+
+export function slotRecord(d: Decision, shown: string): SlotRecord {
+  return {
+    slot: d.slot,
+    variant: shown,
+    level: d.level,
+    reason: d.reason,
+    ...(d.rule ? { rule: d.rule } : {}),
+    ...(d.segments?.length ? { segments: d.segments } : {}),
+    ...(d.offer ? { offer: d.offer } : {}),
+    ...(d.fallback?.length ? { fallback: d.fallback } : {}),
+  };
+}
+
+export interface RecordParts {
+  id: string;
+  now: number;
+  version: string;
+  page: string;
+  visitor: string;
+  consent: string;
+  profile: DecisionRecord['profile'];
+  context: RequestContext;
+  reasons: readonly string[];
+  debug: boolean;
+  /** Decisions with the variant each slot actually rendered. */
+  slots: { decision: Decision; shown: string }[];
+}
+
+export function decisionRecord(p: RecordParts): DecisionRecord {
+  return {
+    id: p.id,
+    at: new Date(p.now).toISOString(),
+    version: p.version,
+    page: p.page,
+    visitor: p.visitor,
+    consent: p.consent,
+    profile: p.profile,
+    context: contextSummary(p.context),
+    reasons: [...new Set(p.reasons)],
+    debug: p.debug,
+    slots: p.slots.map((s) => slotRecord(s.decision, s.shown)),
+  };
+}
