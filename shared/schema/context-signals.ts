@@ -101,7 +101,8 @@ export const CONTEXT_SIGNALS = {
 } as const satisfies Record<string, SignalSpec>;
 
 export type SignalName = keyof typeof CONTEXT_SIGNALS;
-export const SIGNAL_NAMES = Object.keys(CONTEXT_SIGNALS) as SignalName[];
+/** Annotated pure so the worker bundle can drop the catalogue (it only needs it at publish time). */
+export const SIGNAL_NAMES = /* @__PURE__ */ Object.keys(CONTEXT_SIGNALS) as SignalName[];
 
 export function signalSpec(name: string): SignalSpec | undefined {
   return Object.hasOwn(CONTEXT_SIGNALS, name) ? CONTEXT_SIGNALS[name as SignalName] : undefined;
