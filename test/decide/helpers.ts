@@ -18,12 +18,17 @@ export const ctx = (extra: Partial<RequestContext> = {}): RequestContext => ({
   ...extra,
 });
 
-export const profile = (input: Partial<ProfileInput> = {}): Profile => Profile.parse({ id: 'p-1', ...input });
+export const profile = (input: Partial<ProfileInput> = {}): Profile =>
+  Profile.parse({ id: 'p-1', ...input });
 
 type SlotInput = BundleInput['slots'][number];
 
 /** A hero slot with variants `a`, `b`, `c`, `hit`, `miss` (default) and the given rules. */
-export function heroSlot(id: string, rules: SlotInput['rules'] = [], extra: Partial<SlotInput> = {}): SlotInput {
+export function heroSlot(
+  id: string,
+  rules: SlotInput['rules'] = [],
+  extra: Partial<SlotInput> = {},
+): SlotInput {
   const v = (vid: string) => ({ id: vid, props: { headline: `Variant ${vid}` } });
   return {
     id,
@@ -35,16 +40,36 @@ export function heroSlot(id: string, rules: SlotInput['rules'] = [], extra: Part
   } as SlotInput;
 }
 
-export function pageBundle(slots: SlotInput[], extra: Partial<BundleInput> = {}, uniqueOffers?: boolean): BundleInput {
+export function pageBundle(
+  slots: SlotInput[],
+  extra: Partial<BundleInput> = {},
+  uniqueOffers?: boolean,
+): BundleInput {
   return {
     schemaVersion: 1,
     site: { name: 'Decide Test' },
     segments: [
       { id: 'vip', name: 'VIP', source: 'profile' },
-      { id: 'big-spender', name: 'Big spender', when: { field: 'scores.ltvTier', op: 'in', value: ['high', 'vip'] } },
-      { id: 'vip-mobile', name: 'VIP on mobile', when: { all: [{ segment: 'vip' }, { field: 'context.device', op: 'eq', value: 'mobile' }] } },
+      {
+        id: 'big-spender',
+        name: 'Big spender',
+        when: { field: 'scores.ltvTier', op: 'in', value: ['high', 'vip'] },
+      },
+      {
+        id: 'vip-mobile',
+        name: 'VIP on mobile',
+        when: { all: [{ segment: 'vip' }, { field: 'context.device', op: 'eq', value: 'mobile' }] },
+      },
     ],
-    pages: [{ id: 'home', path: '/', title: 'Home', slots: slots.map((s) => s.id), ...(uniqueOffers ? { uniqueOffers } : {}) }],
+    pages: [
+      {
+        id: 'home',
+        path: '/',
+        title: 'Home',
+        slots: slots.map((s) => s.id),
+        ...(uniqueOffers ? { uniqueOffers } : {}),
+      },
+    ],
     slots,
     ...extra,
   };
@@ -55,12 +80,23 @@ export async function decideRule(
   when: Condition,
   input: { profile?: Profile; context?: RequestContext } = {},
 ): Promise<Decision> {
-  const bundle = await buildTestBundle(pageBundle([heroSlot('hero', [{ id: 'r', when, variant: 'hit' }])]));
-  return only(decide({ bundle, pageId: 'home', context: input.context ?? ctx(), now: NOW, profile: input.profile }));
+  const bundle = await buildTestBundle(
+    pageBundle([heroSlot('hero', [{ id: 'r', when, variant: 'hit' }])]),
+  );
+  return only(
+    decide({
+      bundle,
+      pageId: 'home',
+      context: input.context ?? ctx(),
+      now: NOW,
+      profile: input.profile,
+    }),
+  );
 }
 
 export function only(decisions: Decision[]): Decision {
-  if (decisions.length !== 1 || !decisions[0]) throw new Error(`expected one decision, got ${decisions.length}`);
+  if (decisions.length !== 1 || !decisions[0])
+    throw new Error(`expected one decision, got ${decisions.length}`);
   return decisions[0];
 }
 

@@ -11,7 +11,12 @@ import { Profile } from '../../shared/schema/profile.ts';
 import { SIGNAL_NAMES } from '../../shared/schema/context-signals.ts';
 import { compile } from '../../worker/decide/compile.ts';
 import { decide } from '../../worker/decide/decide.ts';
-import { LEVELS, type DecideInput, type ProfileFault, type RequestContext } from '../../worker/decide/types.ts';
+import {
+  LEVELS,
+  type DecideInput,
+  type ProfileFault,
+  type RequestContext,
+} from '../../worker/decide/types.ts';
 
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 const SLOT_IDS = ids('s', 4);
@@ -33,14 +38,34 @@ const FIELDS = [
   'context.unknownSignal',
 ];
 
-const scalar = fc.oneof(fc.string({ maxLength: 8 }), fc.integer({ min: -5, max: 50 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constantFrom('pro', 'mobile', 'DE', 'running'));
+const scalar = fc.oneof(
+  fc.string({ maxLength: 8 }),
+  fc.integer({ min: -5, max: 50 }),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.boolean(),
+  fc.constantFrom('pro', 'mobile', 'DE', 'running'),
+);
 const field = fc.constantFrom(...FIELDS);
 
 const comparison: fc.Arbitrary<Condition> = fc.oneof(
   fc.record({ field, op: fc.constant('eq' as const), value: scalar }),
-  fc.record({ field, op: fc.constant('in' as const), value: fc.array(scalar, { minLength: 1, maxLength: 4 }) }),
-  fc.record({ field, op: fc.constantFrom('gt' as const, 'gte' as const, 'lt' as const, 'lte' as const), value: fc.integer({ min: -5, max: 50 }) }),
-  fc.tuple(fc.integer({ min: -5, max: 20 }), fc.integer({ min: 0, max: 30 })).map(([a, d]) => ({ field: 'traits.age', op: 'between' as const, value: [a, a + d] as [number, number] })),
+  fc.record({
+    field,
+    op: fc.constant('in' as const),
+    value: fc.array(scalar, { minLength: 1, maxLength: 4 }),
+  }),
+  fc.record({
+    field,
+    op: fc.constantFrom('gt' as const, 'gte' as const, 'lt' as const, 'lte' as const),
+    value: fc.integer({ min: -5, max: 50 }),
+  }),
+  fc
+    .tuple(fc.integer({ min: -5, max: 20 }), fc.integer({ min: 0, max: 30 }))
+    .map(([a, d]) => ({
+      field: 'traits.age',
+      op: 'between' as const,
+      value: [a, a + d] as [number, number],
+    })),
   fc.record({ field, op: fc.constant('contains' as const), value: scalar }),
   fc.record({ field, op: fc.constant('startsWith' as const), value: fc.string({ maxLength: 4 }) }),
   fc.record({ field, op: fc.constant('exists' as const) }),
@@ -73,11 +98,22 @@ const slot = fc.record({
   // Sometimes a default that is not among the variants (integrity would reject it).
   default: fc.constantFrom(...VARIANT_IDS),
   variants: fc.array(variant, { minLength: 1, maxLength: 5 }),
-  rules: fc.array(fc.record({ id: fc.constantFrom(...ids('r', 5)), when: condition, variant: fc.constantFrom(...VARIANT_IDS) }), { maxLength: 6 }),
+  rules: fc.array(
+    fc.record({
+      id: fc.constantFrom(...ids('r', 5)),
+      when: condition,
+      variant: fc.constantFrom(...VARIANT_IDS),
+    }),
+    { maxLength: 6 },
+  ),
 });
 
 const segment = fc.oneof(
-  fc.record({ id: fc.constantFrom(...SEGMENT_IDS), name: fc.constant('S'), source: fc.constant('profile' as const) }),
+  fc.record({
+    id: fc.constantFrom(...SEGMENT_IDS),
+    name: fc.constant('S'),
+    source: fc.constant('profile' as const),
+  }),
   // May refer to itself or each other: cycles included.
   fc.record({ id: fc.constantFrom(...SEGMENT_IDS), name: fc.constant('S'), when: condition }),
 );
@@ -104,12 +140,24 @@ const score = fc.double({ min: 0, max: 1, noNaN: true });
 const profile: fc.Arbitrary<Profile | undefined> = fc.option(
   fc
     .record({
-      traits: fc.dictionary(fc.constantFrom('plan', 'age', 'firstName', '__proto__', 'constructor'), scalar),
+      traits: fc.dictionary(
+        fc.constantFrom('plan', 'age', 'firstName', '__proto__', 'constructor'),
+        scalar,
+      ),
       segments: fc.subarray([...SEGMENT_IDS, 'other']),
-      scores: fc.record({ churnRisk: score, ltvTier: fc.constantFrom('low', 'high', 'vip') }, { requiredKeys: [] }),
+      scores: fc.record(
+        { churnRisk: score, ltvTier: fc.constantFrom('low', 'high', 'vip') },
+        { requiredKeys: [] },
+      ),
       affinities: fc.dictionary(fc.constantFrom(...TAGS, 'toString'), score),
       nextBestOffers: fc.dictionary(fc.constantFrom(...VARIANT_IDS, 'elsewhere'), score),
-      behavior: fc.record({ visits: fc.nat(100), lastSeen: fc.constantFrom('2026-01-01T00:00:00Z', '2030-01-01T00:00:00Z') }, { requiredKeys: [] }),
+      behavior: fc.record(
+        {
+          visits: fc.nat(100),
+          lastSeen: fc.constantFrom('2026-01-01T00:00:00Z', '2030-01-01T00:00:00Z'),
+        },
+        { requiredKeys: [] },
+      ),
     })
     .map((p) => Profile.parse({ id: 'p', ...p })),
   { nil: undefined },
@@ -117,24 +165,37 @@ const profile: fc.Arbitrary<Profile | undefined> = fc.option(
 
 const context: fc.Arbitrary<RequestContext> = fc
   .record({
-    device: fc.constantFrom('mobile' as const, 'tablet' as const, 'desktop' as const, 'bot' as const),
+    device: fc.constantFrom(
+      'mobile' as const,
+      'tablet' as const,
+      'desktop' as const,
+      'bot' as const,
+    ),
     returning: fc.boolean(),
-    extra: fc.dictionary(fc.constantFrom(...SIGNAL_NAMES, 'hasOwnProperty'), fc.oneof(scalar, fc.constant(undefined))),
+    extra: fc.dictionary(
+      fc.constantFrom(...SIGNAL_NAMES, 'hasOwnProperty'),
+      fc.oneof(scalar, fc.constant(undefined)),
+    ),
   })
   .map(({ device, returning, extra }) => ({ ...extra, path: '/', device, returning }));
 
-const fault = fc.constantFrom<ProfileFault | undefined>(undefined, 'profile.none', 'profile.timeout', 'profile.schema');
+const fault = fc.constantFrom<ProfileFault | undefined>(
+  undefined,
+  'profile.none',
+  'profile.timeout',
+  'profile.schema',
+);
 
-const input = fc.record({ bundle, profile, context, fault, now: fc.integer({ min: 0, max: 4_102_444_800_000 }) }).map(
-  ({ bundle, profile, context, fault, now }): DecideInput => ({
+const input = fc
+  .record({ bundle, profile, context, fault, now: fc.integer({ min: 0, max: 4_102_444_800_000 }) })
+  .map(({ bundle, profile, context, fault, now }): DecideInput => ({
     bundle,
     pageId: 'home',
     context,
     now,
     ...(profile ? { profile } : {}),
     ...(fault ? { profileFault: fault } : {}),
-  }),
-);
+  }));
 
 const RUNS = { numRuns: 300 };
 

@@ -4,7 +4,9 @@
 import { SignJWT } from 'jose';
 import { ADMIN_KID, ADMIN_SECRET } from './keys.ts';
 
-export async function mintAdminToken(o: { scope: string; exp?: number; secret?: string; aud?: string } = { scope: 'read' }): Promise<string> {
+export async function mintAdminToken(
+  o: { scope: string; exp?: number; secret?: string; aud?: string } = { scope: 'read' },
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ scope: o.scope })
     .setProtectedHeader({ alg: 'HS256', kid: ADMIN_KID, typ: 'JWT' })

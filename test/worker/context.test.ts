@@ -10,33 +10,59 @@ import { publishTestBundle } from '../support/bundle.ts';
 const NOW = Date.parse('2026-11-28T23:30:00Z'); // Saturday 23:30 UTC
 
 const UA = {
-  iphone: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1',
+  iphone:
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1',
   ipad: 'Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148',
-  pixel: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/130 Mobile Safari/537.36',
-  androidTablet: 'Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 Chrome/130 Safari/537.36',
+  pixel:
+    'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/130 Mobile Safari/537.36',
+  androidTablet:
+    'Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 Chrome/130 Safari/537.36',
   mac: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Safari/605.1.15',
   windows: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/130 Safari/537.36',
-  googlebot: 'Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X) Mobile Safari/537.36 (compatible; Googlebot/2.1)',
+  googlebot:
+    'Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X) Mobile Safari/537.36 (compatible; Googlebot/2.1)',
   curl: 'curl/8.5.0',
 };
 
 describe('device signals', () => {
-  const cases: [string, string | null, string | null, string | null, string, string | undefined][] = [
-    ['an iPhone', UA.iphone, null, null, 'mobile', 'ios'],
-    ['an iPad', UA.ipad, null, null, 'tablet', 'ios'],
-    ['an Android phone', UA.pixel, null, null, 'mobile', 'android'],
-    ['an Android tablet', UA.androidTablet, null, null, 'tablet', 'android'],
-    ['a Mac', UA.mac, null, null, 'desktop', 'macos'],
-    ['Windows', UA.windows, null, null, 'desktop', 'windows'],
-    ['a crawler claiming to be a phone', UA.googlebot, '?1', '"Android"', 'bot', 'android'],
-    ['curl', UA.curl, null, null, 'bot', undefined],
-    ['no user agent and no hints', null, null, null, 'bot', undefined],
-    ['client hints saying mobile over a desktop-looking UA', UA.windows, '?1', '"Android"', 'mobile', 'android'],
-    ['client hints saying Android, not mobile', UA.androidTablet, '?0', '"Android"', 'tablet', 'android'],
-    ['client hints saying not mobile on a phone-looking UA', UA.pixel, '?0', '"Windows"', 'desktop', 'windows'],
-    ['a garbage platform hint', UA.mac, '?0', '"\u0000<script>"', 'desktop', 'macos'],
-    ['a 100 kB user agent', 'x'.repeat(100_000) + 'iphone', null, null, 'desktop', undefined],
-  ];
+  const cases: [string, string | null, string | null, string | null, string, string | undefined][] =
+    [
+      ['an iPhone', UA.iphone, null, null, 'mobile', 'ios'],
+      ['an iPad', UA.ipad, null, null, 'tablet', 'ios'],
+      ['an Android phone', UA.pixel, null, null, 'mobile', 'android'],
+      ['an Android tablet', UA.androidTablet, null, null, 'tablet', 'android'],
+      ['a Mac', UA.mac, null, null, 'desktop', 'macos'],
+      ['Windows', UA.windows, null, null, 'desktop', 'windows'],
+      ['a crawler claiming to be a phone', UA.googlebot, '?1', '"Android"', 'bot', 'android'],
+      ['curl', UA.curl, null, null, 'bot', undefined],
+      ['no user agent and no hints', null, null, null, 'bot', undefined],
+      [
+        'client hints saying mobile over a desktop-looking UA',
+        UA.windows,
+        '?1',
+        '"Android"',
+        'mobile',
+        'android',
+      ],
+      [
+        'client hints saying Android, not mobile',
+        UA.androidTablet,
+        '?0',
+        '"Android"',
+        'tablet',
+        'android',
+      ],
+      [
+        'client hints saying not mobile on a phone-looking UA',
+        UA.pixel,
+        '?0',
+        '"Windows"',
+        'desktop',
+        'windows',
+      ],
+      ['a garbage platform hint', UA.mac, '?0', '"\u0000<script>"', 'desktop', 'macos'],
+      ['a 100 kB user agent', 'x'.repeat(100_000) + 'iphone', null, null, 'desktop', undefined],
+    ];
   for (const [name, userAgent, chMobile, chPlatform, device, os] of cases) {
     it(`classifies ${name} as ${device}`, () => {
       const out = deviceSignals({ userAgent, chMobile, chPlatform });
@@ -53,21 +79,46 @@ describe('referrer signals', () => {
     ['Google in another country', 'https://shop.test/', 'https://www.google.de/', 'search'],
     ['Bing', 'https://shop.test/', 'https://www.bing.com/search?q=x', 'search'],
     ['Gmail on the web', 'https://shop.test/', 'https://mail.google.com/', 'email'],
-    ['the Gmail Android app', 'https://shop.test/', 'android-app://com.google.android.gm/', 'email'],
+    [
+      'the Gmail Android app',
+      'https://shop.test/',
+      'android-app://com.google.android.gm/',
+      'email',
+    ],
     ['a Facebook link shim', 'https://shop.test/', 'https://l.facebook.com/l.php', 'social'],
     ['t.co', 'https://shop.test/', 'https://t.co/abc', 'social'],
     ['a blog', 'https://shop.test/', 'https://blog.example.com/post', 'referral'],
     ['a Google Ads click id', 'https://shop.test/?gclid=abc', 'https://www.google.com/', 'paid'],
     ['a Microsoft Ads click id', 'https://shop.test/?msclkid=abc', null, 'paid'],
     ['utm_medium=cpc', 'https://shop.test/?utm_source=google&utm_medium=cpc', null, 'paid'],
-    ['utm_medium=paid_social', 'https://shop.test/?utm_medium=paid_social', 'https://facebook.com/', 'paid'],
-    ['utm_medium=email over a webmail referer', 'https://shop.test/?utm_medium=Email', 'https://outlook.live.com/', 'email'],
+    [
+      'utm_medium=paid_social',
+      'https://shop.test/?utm_medium=paid_social',
+      'https://facebook.com/',
+      'paid',
+    ],
+    [
+      'utm_medium=email over a webmail referer',
+      'https://shop.test/?utm_medium=Email',
+      'https://outlook.live.com/',
+      'email',
+    ],
     ['utm_medium=social', 'https://shop.test/?utm_medium=social', null, 'social'],
-    ['an unknown medium without referer', 'https://shop.test/?utm_source=partner&utm_medium=widget', null, 'referral'],
+    [
+      'an unknown medium without referer',
+      'https://shop.test/?utm_source=partner&utm_medium=widget',
+      null,
+      'referral',
+    ],
     ['a javascript: referer', 'https://shop.test/', 'javascript:alert(1)', 'direct'],
     ['an unparsable referer', 'https://shop.test/', 'http://[::1', 'direct'],
     ['an oversized referer', 'https://shop.test/', `https://${'a'.repeat(5000)}.com/`, 'direct'],
-    ['an app package named like an Object builtin', 'https://shop.test/', 'android-app://__proto__/', 'referral'],
+    [
+      'an app package named like an Object builtin',
+      'https://shop.test/',
+      'android-app://__proto__/',
+      'referral',
+    ],
   ];
   for (const [name, url, referer, expected] of cases) {
     it(`classifies ${name} as ${expected}`, () => {
@@ -76,7 +127,10 @@ describe('referrer signals', () => {
   }
 
   it('normalises and bounds utm values', () => {
-    const { utm } = referrerSignals(new URL(`https://shop.test/?utm_source=%20News%20&utm_campaign=${'x'.repeat(500)}&utm_term=`), null);
+    const { utm } = referrerSignals(
+      new URL(`https://shop.test/?utm_source=%20News%20&utm_campaign=${'x'.repeat(500)}&utm_term=`),
+      null,
+    );
     expect(utm.utmSource).toBe('news');
     expect(utm.utmCampaign).toHaveLength(100);
     expect(utm).not.toHaveProperty('utmTerm');
@@ -112,7 +166,14 @@ describe('local time', () => {
     expect(localTime(NOW, 'Asia/Kolkata')).toEqual({ hour: 5, weekday: 'sun' });
   });
 
-  for (const zone of ['Mars/Olympus', '../../etc/passwd', 'Europe/Berlin\u0000', 'x'.repeat(500), '', 'UTC; DROP TABLE']) {
+  for (const zone of [
+    'Mars/Olympus',
+    '../../etc/passwd',
+    'Europe/Berlin\u0000',
+    'x'.repeat(500),
+    '',
+    'UTC; DROP TABLE',
+  ]) {
     it(`has no local time for the zone ${JSON.stringify(zone.slice(0, 20))}`, () => {
       expect(validZone(zone)).toBeUndefined();
       expect(localTime(NOW, validZone(zone))).toBeUndefined();
@@ -121,13 +182,30 @@ describe('local time', () => {
 });
 
 describe('request context', () => {
-  const build = (headers: Record<string, string>, cf: Record<string, unknown> | undefined, url = 'https://shop.test/') =>
-    requestContext({ url: new URL(url), headers: new Headers(headers), cf, now: NOW, returning: false });
+  const build = (
+    headers: Record<string, string>,
+    cf: Record<string, unknown> | undefined,
+    url = 'https://shop.test/',
+  ) =>
+    requestContext({
+      url: new URL(url),
+      headers: new Headers(headers),
+      cf,
+      now: NOW,
+      returning: false,
+    });
 
   it('fills the signals from a well-formed request', () => {
     const c = build(
       { 'user-agent': UA.iphone, referer: 'https://www.google.com/', 'accept-language': 'de-DE' },
-      { country: 'DE', region: 'Berlin', regionCode: 'BE', city: 'Berlin', continent: 'EU', timezone: 'Europe/Berlin' },
+      {
+        country: 'DE',
+        region: 'Berlin',
+        regionCode: 'BE',
+        city: 'Berlin',
+        continent: 'EU',
+        timezone: 'Europe/Berlin',
+      },
       'https://shop.test/deals?utm_campaign=winter',
     );
     expect(c).toEqual({
@@ -156,8 +234,18 @@ describe('request context', () => {
   });
 
   it('drops cf values of the wrong type or shape instead of trusting them', () => {
-    const c = build({}, { country: 'germany', region: 42, city: { evil: true }, continent: 'XX', timezone: ['Europe/Berlin'] });
-    for (const name of ['country', 'region', 'city', 'continent', 'timezone', 'hour', 'weekday']) expect(c).not.toHaveProperty(name);
+    const c = build(
+      {},
+      {
+        country: 'germany',
+        region: 42,
+        city: { evil: true },
+        continent: 'XX',
+        timezone: ['Europe/Berlin'],
+      },
+    );
+    for (const name of ['country', 'region', 'city', 'continent', 'timezone', 'hour', 'weekday'])
+      expect(c).not.toHaveProperty(name);
   });
 
   it('strips control characters and bounds place names', () => {
@@ -167,22 +255,31 @@ describe('request context', () => {
   });
 
   it('leaves visit count unknown for a returning visitor without a profile', () => {
-    const c = requestContext({ url: new URL('https://shop.test/'), headers: new Headers(), cf: undefined, now: NOW, returning: true });
+    const c = requestContext({
+      url: new URL('https://shop.test/'),
+      headers: new Headers(),
+      cf: undefined,
+      now: NOW,
+      returning: true,
+    });
     expect(c).not.toHaveProperty('visitCount');
     expect(c.new).toBe(false);
   });
 
   it('serves a normal page whatever the headers say', async () => {
     await publishTestBundle();
-    const res = await SELF.fetch('https://shop.test/?utm_medium=%FF%FE&gclid=&utm_source=' + '%00'.repeat(50), {
-      headers: {
-        'user-agent': 'Mozilla/5.0 (iPhone'.repeat(1_000),
-        'sec-ch-ua-mobile': '?1?1?1',
-        'sec-ch-ua-platform': '"' + 'A'.repeat(5000),
-        referer: 'https://%zz%00@' + 'a.'.repeat(3000),
-        'accept-language': ',;q=abc,' + '-'.repeat(5000),
+    const res = await SELF.fetch(
+      'https://shop.test/?utm_medium=%FF%FE&gclid=&utm_source=' + '%00'.repeat(50),
+      {
+        headers: {
+          'user-agent': 'Mozilla/5.0 (iPhone'.repeat(1_000),
+          'sec-ch-ua-mobile': '?1?1?1',
+          'sec-ch-ua-platform': '"' + 'A'.repeat(5000),
+          referer: 'https://%zz%00@' + 'a.'.repeat(3000),
+          'accept-language': ',;q=abc,' + '-'.repeat(5000),
+        },
       },
-    });
+    );
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('data-tessera-slot="hero"');
   });

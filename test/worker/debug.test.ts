@@ -18,11 +18,35 @@ describe('debug trace', () => {
 
   const ignored: [string, () => Promise<Record<string, string>>][] = [
     ['without a token', async () => ({})],
-    ['with a token lacking the read scope', async () => bearerHeader(await mintAdminToken({ scope: 'publish preview' }))],
-    ['with an expired token', async () => bearerHeader(await mintAdminToken({ scope: 'read', exp: Math.floor(Date.now() / 1000) - 60 }))],
-    ['with a token signed by another key', async () => bearerHeader(await mintAdminToken({ scope: 'read', secret: 'some-other-secret-that-is-long-enough!!' }))],
-    ['with a token for another audience', async () => bearerHeader(await mintAdminToken({ scope: 'read', aud: 'someone-else' }))],
-    ['with the token in a cookie instead of the header', async () => ({ cookie: `authorization=${await mintAdminToken({ scope: 'read' })}` })],
+    [
+      'with a token lacking the read scope',
+      async () => bearerHeader(await mintAdminToken({ scope: 'publish preview' })),
+    ],
+    [
+      'with an expired token',
+      async () =>
+        bearerHeader(
+          await mintAdminToken({ scope: 'read', exp: Math.floor(Date.now() / 1000) - 60 }),
+        ),
+    ],
+    [
+      'with a token signed by another key',
+      async () =>
+        bearerHeader(
+          await mintAdminToken({
+            scope: 'read',
+            secret: 'some-other-secret-that-is-long-enough!!',
+          }),
+        ),
+    ],
+    [
+      'with a token for another audience',
+      async () => bearerHeader(await mintAdminToken({ scope: 'read', aud: 'someone-else' })),
+    ],
+    [
+      'with the token in a cookie instead of the header',
+      async () => ({ cookie: `authorization=${await mintAdminToken({ scope: 'read' })}` }),
+    ],
   ];
   for (const [name, headers] of ignored) {
     it(`ignores ?tessera_debug ${name}`, async () => {
@@ -45,13 +69,20 @@ describe('debug trace', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     const html = await res.text();
     expect(html).toContain('<aside class="tessera-debug"');
-    expect(html).toMatch(/data-tessera-debug-slot="banner"[^]*banner: banner-vip — segment, rule:vip-banner/);
+    expect(html).toMatch(
+      /data-tessera-debug-slot="banner"[^]*banner: banner-vip — segment, rule:vip-banner/,
+    );
     // The hero's candidates: the profile rule won, the mobile cohort rule was outranked.
-    expect(html).toMatch(/data-tessera-debug-slot="hero"[^]*hero-greeting<\/td><td>segment[^]*hero-mobile<\/td><td>cohort<\/td><td>rule:mobile-hero<\/td><td><\/td><td>outranked/);
+    expect(html).toMatch(
+      /data-tessera-debug-slot="hero"[^]*hero-greeting<\/td><td>segment[^]*hero-mobile<\/td><td>cohort<\/td><td>rule:mobile-hero<\/td><td><\/td><td>outranked/,
+    );
   });
 
   it('escapes request-controlled values in the panel', async () => {
-    const res = await page('?tessera_debug=1&utm_campaign=%3Cscript%3Ealert(1)%3C%2Fscript%3E', bearerHeader(await mintAdminToken({ scope: 'read' })));
+    const res = await page(
+      '?tessera_debug=1&utm_campaign=%3Cscript%3Ealert(1)%3C%2Fscript%3E',
+      bearerHeader(await mintAdminToken({ scope: 'read' })),
+    );
     const html = await res.text();
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toContain('<script>alert(1)');
@@ -68,9 +99,19 @@ describe('debug trace', () => {
     const trace = await res.json<Trace>();
     expect(trace.page).toEqual({ id: 'home', path: '/' });
     expect(trace.profile).toBe('visitor');
-    expect(trace.context).toMatchObject({ device: 'mobile', os: 'ios', utmSource: 'news', returning: true, query: 'utm_source=news' });
+    expect(trace.context).toMatchObject({
+      device: 'mobile',
+      os: 'ios',
+      utmSource: 'news',
+      returning: true,
+      query: 'utm_source=news',
+    });
     const hero = trace.slots.find((s) => s.slot === 'hero')!;
-    expect(hero).toMatchObject({ variant: 'hero-greeting', level: 'segment', rule: 'pro-greeting' });
+    expect(hero).toMatchObject({
+      variant: 'hero-greeting',
+      level: 'segment',
+      rule: 'pro-greeting',
+    });
     expect(hero.candidates.map((c) => [c.variant, c.status])).toEqual([
       ['hero-greeting', 'chosen'],
       ['hero-mobile', 'outranked'],
@@ -86,7 +127,11 @@ describe('debug trace', () => {
     const ctx = createExecutionContext();
     const res = await createWorker().fetch!(
       new Request('https://shop.test/?tessera_debug=json', {
-        headers: { 'user-agent': MOBILE, ...bearerHeader(await mintAdminToken({ scope: 'read' })), ...cookieHeader(await mintVisitorToken({ sub: 'v-vip' })) },
+        headers: {
+          'user-agent': MOBILE,
+          ...bearerHeader(await mintAdminToken({ scope: 'read' })),
+          ...cookieHeader(await mintVisitorToken({ sub: 'v-vip' })),
+        },
       }) as Request<unknown, IncomingRequestCfProperties>,
       { ...env, PROFILES: slowProfiles, KV_DEADLINE_MS: '20' },
       ctx,
@@ -94,7 +139,15 @@ describe('debug trace', () => {
     await waitOnExecutionContext(ctx);
     const trace = await res.json<Trace>();
     expect(trace.reasons).toContain('profile.timeout');
-    expect(trace.slots.find((s) => s.slot === 'hero')).toMatchObject({ variant: 'hero-mobile', level: 'cohort', fallback: ['profile.timeout'] });
-    expect(trace.slots.find((s) => s.slot === 'banner')).toMatchObject({ level: 'default', reason: 'default:no_profile', fallback: ['profile.timeout'] });
+    expect(trace.slots.find((s) => s.slot === 'hero')).toMatchObject({
+      variant: 'hero-mobile',
+      level: 'cohort',
+      fallback: ['profile.timeout'],
+    });
+    expect(trace.slots.find((s) => s.slot === 'banner')).toMatchObject({
+      level: 'default',
+      reason: 'default:no_profile',
+      fallback: ['profile.timeout'],
+    });
   });
 });

@@ -1,4 +1,10 @@
-import { createExecutionContext, createMessageBatch, env, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
+import {
+  createExecutionContext,
+  createMessageBatch,
+  env,
+  getQueueResult,
+  waitOnExecutionContext,
+} from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DecisionRecord, type DecisionRecordInput } from '../../shared/schema/decision-record.ts';
 import { createWorker } from '../../worker/index.ts';
@@ -24,10 +30,17 @@ function capturingQueue(behaviour: 'ok' | 'throw' | 'hang' = 'ok') {
   return { queue, sent };
 }
 
-async function render(queue: Queue, headers: Record<string, string> = {}, url = 'https://shop.test/?utm_source=news&utm_term=secret') {
+async function render(
+  queue: Queue,
+  headers: Record<string, string> = {},
+  url = 'https://shop.test/?utm_source=news&utm_term=secret',
+) {
   const ctx = createExecutionContext();
   const res = await createWorker().fetch!(
-    new Request(url, { headers: { 'user-agent': MOBILE, ...headers } }) as Request<unknown, IncomingRequestCfProperties>,
+    new Request(url, { headers: { 'user-agent': MOBILE, ...headers } }) as Request<
+      unknown,
+      IncomingRequestCfProperties
+    >,
     { ...env, DECISIONS: queue },
     ctx,
   );
@@ -47,8 +60,15 @@ interface QueueResult {
   retryBatch: { retry: boolean };
 }
 
-async function consume(bodies: unknown[], db: D1Database = env.DB, attempts = 1): Promise<QueueResult> {
-  const batch = createMessageBatch(DECISIONS_QUEUE, bodies.map((b, i) => message(b, `m${i}`, attempts)));
+async function consume(
+  bodies: unknown[],
+  db: D1Database = env.DB,
+  attempts = 1,
+): Promise<QueueResult> {
+  const batch = createMessageBatch(
+    DECISIONS_QUEUE,
+    bodies.map((b, i) => message(b, `m${i}`, attempts)),
+  );
   const ctx = createExecutionContext();
   await createWorker().queue!(batch, { ...env, DB: db }, ctx);
   return getQueueResult(batch, ctx);
@@ -65,7 +85,14 @@ function record(id: string, overrides: Partial<DecisionRecordInput> = {}): Decis
     context: { device: 'mobile', returning: false },
     reasons: ['cookie.missing'],
     slots: [
-      { slot: 'hero', variant: 'hero-mobile', level: 'cohort', reason: 'rule:mobile-hero', rule: 'mobile-hero', fallback: ['profile.none'] },
+      {
+        slot: 'hero',
+        variant: 'hero-mobile',
+        level: 'cohort',
+        reason: 'rule:mobile-hero',
+        rule: 'mobile-hero',
+        fallback: ['profile.none'],
+      },
       { slot: 'cta', variant: 'cta-default', level: 'default', reason: 'default:no_profile' },
     ],
     ...overrides,
@@ -76,7 +103,11 @@ function record(id: string, overrides: Partial<DecisionRecordInput> = {}): Decis
 async function countRows(table: 'decisions' | 'decision_slots', ids: string[]): Promise<number> {
   const column = table === 'decisions' ? 'id' : 'decision_id';
   const marks = ids.map(() => '?').join(', ');
-  const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${column} IN (${marks})`).bind(...ids).first<{ n: number }>();
+  const row = await env.DB.prepare(
+    `SELECT count(*) AS n FROM ${table} WHERE ${column} IN (${marks})`,
+  )
+    .bind(...ids)
+    .first<{ n: number }>();
   return row!.n;
 }
 
@@ -88,7 +119,10 @@ describe('decision log', () => {
 
   it('sends one record per render with a pseudonymous visitor, consent, context summary and every slot', async () => {
     const { queue, sent } = capturingQueue();
-    const { res, settled } = await render(queue, cookieHeader(await mintVisitorToken({ sub: 'v-vip' })));
+    const { res, settled } = await render(
+      queue,
+      cookieHeader(await mintVisitorToken({ sub: 'v-vip' })),
+    );
     expect(res.status).toBe(200);
     await settled;
     expect(sent).toHaveLength(1);
@@ -100,7 +134,12 @@ describe('decision log', () => {
     expect(JSON.stringify(rec)).not.toContain('v-vip');
     expect(rec.consent).toBe('personal');
     expect(rec.profile).toBe('visitor');
-    expect(rec.context).toMatchObject({ device: 'mobile', utmSource: 'news', returning: true, path: '/' });
+    expect(rec.context).toMatchObject({
+      device: 'mobile',
+      utmSource: 'news',
+      returning: true,
+      path: '/',
+    });
     expect(rec.context).not.toHaveProperty('utmTerm'); // search terms stay out of the log
     expect(rec.context).not.toHaveProperty('query');
     expect(rec.slots.map((s) => [s.slot, s.variant, s.level])).toEqual([
@@ -141,19 +180,33 @@ describe('decision log', () => {
 
   it('carries a render from the page through the queue into D1', async () => {
     const { queue, sent } = capturingQueue();
-    const { res, settled } = await render(queue, cookieHeader(await mintVisitorToken({ sub: 'v-vip' })));
+    const { res, settled } = await render(
+      queue,
+      cookieHeader(await mintVisitorToken({ sub: 'v-vip' })),
+    );
     await settled;
     const result = await consume(sent);
     expect(result.explicitAcks).toEqual(['m0']);
     expect(result.retryMessages).toEqual([]);
     const id = res.headers.get('x-tessera-decision');
-    const row = await env.DB.prepare('SELECT * FROM decisions WHERE id = ?').bind(id).first<Record<string, unknown>>();
+    const row = await env.DB.prepare('SELECT * FROM decisions WHERE id = ?')
+      .bind(id)
+      .first<Record<string, unknown>>();
     expect(row).toMatchObject({ page: 'home', consent: 'personal', profile: 'visitor', debug: 0 });
     expect(JSON.parse(String(row!.context))).toMatchObject({ device: 'mobile' });
-    const slots = await env.DB.prepare('SELECT slot, variant, level, reason, rule, segments FROM decision_slots WHERE decision_id = ? ORDER BY position')
+    const slots = await env.DB.prepare(
+      'SELECT slot, variant, level, reason, rule, segments FROM decision_slots WHERE decision_id = ? ORDER BY position',
+    )
       .bind(id)
       .all<Record<string, unknown>>();
-    expect(slots.results[0]).toEqual({ slot: 'banner', variant: 'banner-vip', level: 'segment', reason: 'rule:vip-banner', rule: 'vip-banner', segments: '["vip"]' });
+    expect(slots.results[0]).toEqual({
+      slot: 'banner',
+      variant: 'banner-vip',
+      level: 'segment',
+      reason: 'rule:vip-banner',
+      rule: 'vip-banner',
+      segments: '["vip"]',
+    });
     expect(slots.results).toHaveLength(5);
   });
 
@@ -162,7 +215,9 @@ describe('decision log', () => {
     expect(result.explicitAcks.sort()).toEqual(['m0', 'm1', 'm2']);
     expect(await countRows('decisions', ['d1', 'd2', 'd3'])).toBe(3);
     expect(await countRows('decision_slots', ['d1', 'd2', 'd3'])).toBe(6);
-    const slot = await env.DB.prepare("SELECT fallback FROM decision_slots WHERE decision_id = 'd1' AND slot = 'hero'").first<{ fallback: string }>();
+    const slot = await env.DB.prepare(
+      "SELECT fallback FROM decision_slots WHERE decision_id = 'd1' AND slot = 'hero'",
+    ).first<{ fallback: string }>();
     expect(JSON.parse(slot!.fallback)).toEqual(['profile.none']);
   });
 
