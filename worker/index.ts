@@ -1,7 +1,9 @@
 /**
  * Tessera's worker: personalized server-rendered pages at the edge.
  *
- * Serves: GET /healthz, and every other GET as a personalized page of the live bundle.
+ * Serves: GET /healthz; /admin/* (publishing API, bearer tokens; admin/routes.ts);
+ * /__tessera/preview (preview links → session cookie; preview/session.ts); and every other GET
+ * as a personalized page of the live bundle (or of a preview session's version).
  * Consumes: the `tessera-decisions` queue (decision log → D1), dispatched on `batch.queue`.
  * Configuration is checked once at start-up (see config.ts): a bad VISITOR_KEYS stops the
  * worker with a message that says how to fix it.
@@ -12,6 +14,8 @@ import { loadConfig } from './config.ts';
 import { BundleStore } from './data/bundle-store.ts';
 import type { Env } from './env.ts';
 import { DECISIONS_QUEUE, consumeDecisions } from './log/consumer.ts';
+import { adminRoutes } from './admin/routes.ts';
+import { PREVIEW_PATH, exitPreview, resolvePreview, startPreview } from './preview/session.ts';
 import { handlePage, type PageDeps } from './routes/page.ts';
 
 // Fail loudly at start-up, not on the first visitor.
@@ -20,7 +24,10 @@ loadConfig(startupEnv);
 export function createApp(deps: PageDeps) {
   const app = new Hono<{ Bindings: Env }>();
   app.get('/healthz', (c) => c.json({ ok: true }));
-  app.get('*', (c) => handlePage(c, deps));
+  app.route('/admin', adminRoutes(deps.now));
+  app.get(PREVIEW_PATH, (c) => startPreview(c, deps.now()));
+  app.get(`${PREVIEW_PATH}/exit`, () => exitPreview());
+  app.get('*', async (c) => handlePage(c, deps, { preview: await resolvePreview(c, deps.now()) }));
   return app;
 }
 

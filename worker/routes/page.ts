@@ -27,6 +27,8 @@ import type { Reason } from '../reasons.ts';
 import { renderNotFound, renderPage, renderSetupPage } from '../render/page.tsx';
 import { renderSlot } from '../render/slot.tsx';
 import { fillFor } from '../render/text.ts';
+import { PREVIEW_HEADERS, forceSegment, previewBundle, previewHead, previewIdentity, previewRibbon } from '../preview/apply.ts';
+import type { PreviewSession } from '../preview/token.ts';
 
 export interface PageDeps {
   store: BundleStore;
@@ -35,6 +37,12 @@ export interface PageDeps {
 }
 
 type Ctx = Context<{ Bindings: Env }>;
+
+/** Per-request options resolved before the page (see worker/preview). */
+export interface PageOptions {
+  /** QA preview: another version and/or a forced segment; nothing logged, no cookie issued. */
+  preview?: PreviewSession;
+}
 
 /** Headers on every HTML response, personalized or not. */
 export function htmlHeaders(extra: Record<string, string>): Headers {
@@ -48,18 +56,21 @@ export function htmlHeaders(extra: Record<string, string>): Headers {
   });
 }
 
-export async function handlePage(c: Ctx, deps: PageDeps): Promise<Response> {
+export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOptions = {}): Promise<Response> {
   const config = configFor(c.env);
   const t0 = deps.now();
   const url = new URL(c.req.url);
   const decisionId = deps.newId();
 
   const ring = await keyringFor(config.visitorKeys);
-  const identity = await resolveVisitor(ring, getCookie(c, VISITOR_COOKIE), Math.floor(t0 / 1000), deps.newId);
+  const identity = preview
+    ? previewIdentity(preview)
+    : await resolveVisitor(ring, getCookie(c, VISITOR_COOKIE), Math.floor(t0 / 1000), deps.newId);
   const t1 = deps.now();
 
+  const liveBundle = () => deps.store.live(c.env.CONTENT, t0, config.kvDeadlineMs, config.pointerTtlMs);
   const [live, read] = await Promise.all([
-    deps.store.live(c.env.CONTENT, t0, config.kvDeadlineMs, config.pointerTtlMs),
+    preview ? previewBundle(deps.store, c.env.CONTENT, preview, liveBundle, config.kvDeadlineMs) : liveBundle(),
     readProfile(c.env.PROFILES, identity, config.kvDeadlineMs),
   ]);
   const t2 = deps.now();
@@ -70,11 +81,13 @@ export async function handlePage(c: Ctx, deps: PageDeps): Promise<Response> {
     if (reasons.length) headers.set('x-tessera-reasons', [...new Set(reasons)].join(','));
     if (timing) headers.set('server-timing', timing);
     if (identity.issueToken) headers.append('set-cookie', visitorCookie(identity.issueToken));
+    if (preview) for (const [k, v] of Object.entries(PREVIEW_HEADERS)) headers.set(k, v);
     return new Response(html, { status, headers });
   };
 
-  const bundle = live.bundle;
-  if (!bundle) return respond(renderSetupPage(), 200, 'none');
+  if (!live.bundle) return respond(renderSetupPage(), 200, 'none');
+  // preview: a forced segment swaps in a bundle/profile copy; otherwise these are the reads.
+  const { bundle, profile } = preview ? forceSegment(live.bundle, read.profile, preview.segment) : { bundle: live.bundle, profile: read.profile };
   const page = pageForPath(bundle, url.pathname);
   if (!page) {
     reasons.push('page.not_found');
@@ -86,8 +99,8 @@ export async function handlePage(c: Ctx, deps: PageDeps): Promise<Response> {
     headers: c.req.raw.headers,
     cf: c.req.raw.cf as CfProps | undefined,
     now: t0,
-    returning: !identity.isNew || (read.profile?.behavior.visits ?? 0) > 0,
-    ...(read.profile ? { profileVisits: read.profile.behavior.visits } : {}),
+    returning: !identity.isNew || (profile?.behavior.visits ?? 0) > 0,
+    ...(profile ? { profileVisits: profile.behavior.visits } : {}),
   });
   // Only a request that asks for the trace pays for verifying a token.
   const debug = await debugMode(
@@ -99,7 +112,7 @@ export async function handlePage(c: Ctx, deps: PageDeps): Promise<Response> {
   const decisions = decide({
     bundle,
     pageId: page.id,
-    profile: read.profile,
+    profile,
     profileFault: profileFault(read),
     context,
     now: t0,
@@ -108,7 +121,7 @@ export async function handlePage(c: Ctx, deps: PageDeps): Promise<Response> {
   const t3 = deps.now();
 
   const slots = compile(bundle).slots;
-  const fill = fillFor(read.profile);
+  const fill = fillFor(profile);
   const rendered = decisions.map((d) => {
     const slot = slots.get(d.slot);
     const out = slot
@@ -131,11 +144,16 @@ export async function handlePage(c: Ctx, deps: PageDeps): Promise<Response> {
     page,
     slots: rendered.map((r) => r.html),
     ...(trace && debug === 'html' ? { bodyEnd: renderTracePanel(trace) } : {}),
+    // preview: noindex in <head> and the ribbon (before any trace panel) at the end of <body>.
+    ...(preview
+      ? { head: previewHead(), bodyEnd: previewRibbon(preview, bundle.version) + (trace && debug === 'html' ? renderTracePanel(trace) : '') }
+      : {}),
   });
   const t4 = deps.now();
 
   // The record leaves after the response: hashing the id and the queue send never delay it.
-  c.executionCtx.waitUntil(
+  // preview: never logged, so QA traffic never reaches the decision log or experiments.
+  if (!preview) c.executionCtx.waitUntil(
     (async () => {
       const visitor = await pseudonym(await pseudonymKey(config.visitorKeys), identity.visitorId);
       const record = decisionRecord({

@@ -1,0 +1,62 @@
+/**
+ * What a preview session changes about one page view. Pure apart from the bundle read.
+ * - the bundle: the session's version instead of the live one (live if that version is unreadable);
+ * - the visitor: the session's `as` visitor (their profile), with no cookie issued to anyone;
+ * - a forced segment: that segment counts as matched, whatever it is defined by;
+ * - the response: a visible ribbon, noindex, no-store; and the caller skips all logging.
+ * None of it touches the isolate's live pointer or last-good bundle.
+ */
+import type { Bundle } from '../../shared/schema/bundle.ts';
+import type { Profile } from '../../shared/schema/profile.ts';
+import type { BundleStore, LiveBundle } from '../data/bundle-store.ts';
+import type { Identity } from '../identity/visitor.ts';
+import type { PreviewSession } from './token.ts';
+
+export async function previewBundle(
+  store: BundleStore,
+  kv: KVNamespace,
+  session: PreviewSession,
+  live: () => Promise<LiveBundle>,
+  deadlineMs: number,
+): Promise<LiveBundle> {
+  if (!session.version) return live();
+  const reasons: LiveBundle['reasons'] = [];
+  const bundle = await store.version(kv, session.version, deadlineMs, reasons);
+  if (bundle) return { bundle, reasons };
+  const fallback = await live();
+  return { bundle: fallback.bundle, reasons: [...reasons, ...fallback.reasons] };
+}
+
+/** The previewer acts as `as` (or as nobody); never new, never issued a cookie. */
+export function previewIdentity(session: PreviewSession): Identity {
+  return { visitorId: session.as ?? 'preview', isNew: false };
+}
+
+/**
+ * Forces membership of one segment: its definition becomes "from the profile" and the
+ * profile lists it. Returns new objects; the cached bundle is never mutated.
+ */
+export function forceSegment(bundle: Bundle, profile: Profile | undefined, segment: string | undefined) {
+  if (!segment || !bundle.segments.some((s) => s.id === segment)) return { bundle, profile };
+  const forced: Bundle = {
+    ...bundle,
+    segments: bundle.segments.map((s) => (s.id === segment ? { id: s.id, name: s.name, source: 'profile' as const } : s)),
+  };
+  const base: Profile = profile ?? {
+    id: 'preview',
+    kind: 'visitor',
+    traits: {},
+    segments: [],
+    scores: {},
+    affinities: {},
+    nextBestOffers: {},
+    behavior: { visits: 0, pageViews: 0, purchases: 0, recentViews: [], cart: [] },
+  };
+  return { bundle: forced, profile: { ...base, segments: [...new Set([...base.segments, segment])] } };
+}
+
+export const PREVIEW_HEADERS = { 'cache-control': 'no-store', 'x-robots-tag': 'noindex, nofollow' } as const;
+
+export const previewHead = () => '<meta name="robots" content="noindex, nofollow">';
+
+export { previewRibbon } from './ribbon.tsx';

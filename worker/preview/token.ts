@@ -1,0 +1,83 @@
+/**
+ * Preview tokens: short-lived HS256 JWTs signed with ADMIN_KEYS that let a browser see a
+ * not-yet-live version and/or a forced segment. Two audiences keep the two uses apart:
+ * - `tessera-preview`: the link a QA person opens (`/__tessera/preview?token=…`);
+ * - `tessera-preview-session`: the HttpOnly cookie that link is exchanged for.
+ * Neither is accepted as an admin bearer token (audience `tessera-admin`), nor the reverse.
+ */
+import { SignJWT, jwtVerify } from 'jose';
+import * as z from 'zod';
+import { Id } from '../../shared/schema/bundle.ts';
+import { resolveKid, type Keyring } from '../identity/keyring.ts';
+import { VisitorIdPattern } from '../identity/visitor-token.ts';
+import { ADMIN_ALG, ADMIN_ISSUER } from '../admin/token.ts';
+
+export const PREVIEW_LINK_AUDIENCE = 'tessera-preview';
+export const PREVIEW_SESSION_AUDIENCE = 'tessera-preview-session';
+/** Long enough to open the link and click around; short enough that a leaked link goes stale. */
+export const PREVIEW_TTL_SECONDS = 30 * 60;
+export const MAX_PREVIEW_TTL_SECONDS = 4 * 3600;
+
+export const PreviewTarget = z.strictObject({
+  /** Page path to open first. */
+  path: z.string().regex(/^\/[A-Za-z0-9/_-]*$/, 'a page path such as "/"').default('/'),
+  version: z.string().regex(/^[0-9a-f]{16}$/, 'a bundle version').optional(),
+  segment: Id.optional(),
+  /** Render as this visitor (their profile), without touching anyone's cookie. */
+  as: z.string().regex(VisitorIdPattern, 'a visitor id').optional(),
+});
+export type PreviewTarget = z.infer<typeof PreviewTarget>;
+
+const PreviewClaims = z.object({
+  sub: z.string().min(1).max(200),
+  scope: z.literal('preview'),
+  exp: z.number().int(),
+  pv: PreviewTarget,
+});
+
+export interface PreviewSession extends PreviewTarget {
+  /** Who created the link (token `sub`). */
+  by: string;
+  /** Expiry, seconds since the epoch. */
+  exp: number;
+}
+
+type Audience = typeof PREVIEW_LINK_AUDIENCE | typeof PREVIEW_SESSION_AUDIENCE;
+
+export async function signPreviewToken(
+  ring: Keyring,
+  o: { by: string; target: PreviewTarget; audience: Audience; nowSeconds: number; expSeconds: number },
+): Promise<string> {
+  return new SignJWT({ scope: 'preview', pv: o.target })
+    .setProtectedHeader({ alg: ADMIN_ALG, kid: ring.signing.kid, typ: 'JWT' })
+    .setIssuer(ADMIN_ISSUER)
+    .setAudience(o.audience)
+    .setSubject(o.by)
+    .setIssuedAt(o.nowSeconds)
+    .setExpirationTime(o.expSeconds)
+    .sign(ring.signing.key);
+}
+
+/** Never throws: undefined for anything that is not a valid, unexpired preview token. */
+export async function verifyPreviewToken(
+  ring: Keyring,
+  token: string | undefined,
+  audience: Audience,
+  nowSeconds: number,
+): Promise<PreviewSession | undefined> {
+  if (!token || token.length > 2048) return undefined;
+  try {
+    const { payload } = await jwtVerify(token, resolveKid(ring), {
+      algorithms: [ADMIN_ALG],
+      issuer: ADMIN_ISSUER,
+      audience,
+      currentDate: new Date(nowSeconds * 1000),
+      requiredClaims: ['sub', 'exp', 'scope'],
+    });
+    const claims = PreviewClaims.safeParse(payload);
+    if (!claims.success) return undefined;
+    return { ...claims.data.pv, by: claims.data.sub, exp: claims.data.exp };
+  } catch {
+    return undefined;
+  }
+}
