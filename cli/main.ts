@@ -3,11 +3,19 @@
  * Every failure prints one clear message (no stack trace) and exits non-zero.
  */
 import { parseArgs } from 'node:util';
+import path from 'node:path';
 import { dev } from './commands/dev.ts';
+import { diff } from './commands/diff.ts';
+import { history, rollback } from './commands/history.ts';
+import { preview } from './commands/preview.ts';
+import { publish } from './commands/publish.ts';
+import { writeSchemas } from './commands/schema.ts';
+import { build, validate } from './commands/validate.ts';
 import { profileImport, profilePut } from './commands/profile.ts';
 import { seed } from './commands/seed.ts';
-import { visitorToken } from './commands/token.ts';
+import { adminToken, visitorToken } from './commands/token.ts';
 import { CliError } from './lib/errors.ts';
+import { CONTENT_DIR } from './lib/paths.ts';
 
 const HELP = `tessera — edge personalization, from the command line
 
@@ -16,6 +24,21 @@ const HELP = `tessera — edge personalization, from the command line
   tessera token visitor <id> [--cid <customerId>]  a visitor cookie value for the local dev keys
   tessera profile put <id> <file.json> --local     write one profile to local KV
   tessera profile import <file.ndjson> --local     write many profiles (all valid, or none)
+  tessera token admin --scope <publish|read|preview>  an admin bearer token for the local dev keys
+
+Publishing (content-variants/, or --dir <folder>):
+  tessera validate                                 check every file; each problem names file, path, expected, found
+  tessera build [--out bundle.json]                the content-addressed bundle; prints its version
+  tessera schema                                   regenerate content-variants/schema/*.schema.json
+  tessera diff [--against live|<version>] [--target local|<url>]   what a publish would change
+  tessera publish --target local|<url> [--dry-run] validate, upload, then make it live
+  tessera history --target local|<url> [--limit 20]              who published what, when
+  tessera rollback [version] --target local|<url>  put the previous (or named) version back live
+  tessera preview --page / [--segment <id>] [--as <visitorId>] [--live] --target local|<url>
+                                                   a signed, short-lived link to see it in a browser
+
+--target local acts on the dev server's local state; --target https://… uses the admin API
+with the token in TESSERA_ADMIN_TOKEN.
 `;
 
 const log = (line: string) => console.log(line);
@@ -29,6 +52,19 @@ async function run(argv: string[]): Promise<number> {
       cid: { type: 'string' },
       local: { type: 'boolean', default: false },
       port: { type: 'string', default: '8787' },
+      dir: { type: 'string' },
+      target: { type: 'string' },
+      against: { type: 'string', default: 'live' },
+      'dry-run': { type: 'boolean', default: false },
+      out: { type: 'string' },
+      limit: { type: 'string', default: '20' },
+      page: { type: 'string', default: '/' },
+      segment: { type: 'string' },
+      as: { type: 'string' },
+      live: { type: 'boolean', default: false },
+      scope: { type: 'string' },
+      sub: { type: 'string' },
+      ttl: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -37,11 +73,43 @@ async function run(argv: string[]): Promise<number> {
     log(HELP);
     return command || values.help ? 0 : 1;
   }
+  const dir = values.dir ? path.resolve(values.dir) : CONTENT_DIR;
+  const targetOptions = { port: values.port };
+  const target = values.target;
+  switch (command) {
+    case 'validate':
+      await validate(dir, log);
+      return 0;
+    case 'build':
+      await build(dir, values.out, log);
+      return 0;
+    case 'schema':
+      writeSchemas(dir, log);
+      return 0;
+    case 'diff':
+      await diff(dir, values.against, target ?? 'local', targetOptions, log);
+      return 0;
+    case 'publish':
+      await publish(dir, target ?? '', values['dry-run'], targetOptions, log);
+      return 0;
+    case 'history':
+      await history(target ?? '', Number(values.limit) || 20, targetOptions, log);
+      return 0;
+    case 'rollback':
+      await rollback(sub, target ?? '', targetOptions, log);
+      return 0;
+    case 'preview':
+      await preview(dir, target ?? '', { page: values.page, segment: values.segment, as: values.as, live: values.live }, targetOptions, log);
+      return 0;
+  }
   switch (`${command} ${sub ?? ''}`.trim()) {
     case 'dev':
       return dev(values.port, log);
     case 'seed':
       await seed(log);
+      return 0;
+    case 'token admin':
+      log(await adminToken(values.scope, values.sub, values.ttl));
       return 0;
     case 'token visitor':
       log(await visitorToken(rest[0], values.cid));

@@ -1,23 +1,31 @@
 /**
  * `tessera seed`: makes local KV look like a live site: builds the bundle from
- * `content-variants/`, stores it under its version, points `pointer:live` at it, and writes
- * the sample profiles. Idempotent.
+ * `content-variants/`, publishes it locally through the same code as `tessera publish`
+ * (stored under its version, then the live pointer), and writes the sample profiles. Idempotent.
  */
-import { contentKeys } from '../../shared/kv-keys.ts';
-import type { Bundle, Pointer } from '../../shared/schema/bundle.ts';
+import { movePointer } from '../../shared/publish/move.ts';
+import { readLive } from '../../shared/publish/store.ts';
+import { uploadVersion } from '../../shared/publish/upload.ts';
+import type { Bundle } from '../../shared/schema/bundle.ts';
 import type { Profile } from '../../shared/schema/profile.ts';
 import type { Env } from '../../worker/env.ts';
 import { buildBundle, formatIssues } from '../lib/content.ts';
 import { CliError } from '../lib/errors.ts';
 import { withLocalEnv } from '../lib/local-env.ts';
+import { applyLocalMigrations } from '../lib/local-migrations.ts';
 import { PROFILES_DIR } from '../lib/paths.ts';
 import { profileKey, sampleProfiles } from '../lib/profiles.ts';
 
-/** Writes the bundle, then the pointer (never the other way round). */
+/** Uploads the bundle, then moves the live pointer to it from whatever is live now. */
 export async function putBundleLocal(env: Env, bundle: Bundle, by: string): Promise<void> {
-  await env.CONTENT.put(contentKeys.bundle(bundle.version), JSON.stringify(bundle));
-  const pointer: Pointer = { version: bundle.version, updatedAt: new Date().toISOString(), by };
-  await env.CONTENT.put(contentKeys.pointer(), JSON.stringify(pointer));
+  await applyLocalMigrations(env.DB);
+  const { version: _version, ...body } = bundle;
+  const up = await uploadVersion(env.CONTENT, body);
+  if (!up.ok) throw new CliError(`bundle rejected: ${up.issues.map((i) => i.message).join('; ')}`);
+  const store = { kv: env.CONTENT, db: env.DB };
+  const live = await readLive(store);
+  const moved = await movePointer(store, { to: up.bundle.version, expected: live.version, by, action: 'publish' }, Date.now());
+  if (!moved.ok) throw new CliError(`could not make ${up.bundle.version} live: ${moved.message}`);
 }
 
 export async function putProfiles(env: Env, profiles: Profile[]): Promise<void> {

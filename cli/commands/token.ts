@@ -1,7 +1,11 @@
 /**
  * `tessera token visitor <id> [--cid <customerId>]`: a valid visitor cookie value for the local
  * dev keys (.dev.vars), so developers and the README's curl examples can act as any visitor.
+ * `tessera token admin --scope …`: the same for admin bearer tokens.
  */
+import { userInfo } from 'node:os';
+import { Scope, signAdminToken } from '../../worker/admin/token.ts';
+import { adminKeyring } from '../lib/dev-keys.ts';
 import { loadConfig, ConfigError } from '../../worker/config.ts';
 import { keyringFor } from '../../worker/identity/keyring.ts';
 import { VisitorIdPattern, signVisitorToken } from '../../worker/identity/visitor-token.ts';
@@ -26,4 +30,27 @@ export async function visitorToken(id: string | undefined, cid: string | undefin
   }
   const ring = await keyringFor(config.visitorKeys);
   return signVisitorToken(ring, { sub: id, ...(cid ? { cid } : {}) }, Math.floor(now / 1000));
+}
+
+export const ADMIN_USAGE = 'tessera token admin --scope <publish|read|preview>[,…] [--sub <who>] [--ttl <seconds>]';
+
+/**
+ * `tessera token admin --scope publish`: an admin bearer token for the local dev keys, for curl
+ * against `npm run dev` (or `TESSERA_ADMIN_TOKEN` with `--target http://127.0.0.1:<port>`).
+ */
+export async function adminToken(scope: string | undefined, sub: string | undefined, ttl: string | undefined, now = Date.now()): Promise<string> {
+  if (!scope) throw new CliError(`missing --scope. Usage: ${ADMIN_USAGE}`);
+  const scopes = scope.split(/[ ,]+/).filter(Boolean);
+  const bad = scopes.filter((s) => !Scope.safeParse(s).success);
+  if (bad.length || scopes.length === 0) throw new CliError(`--scope "${scope}": expected publish, read or preview (comma-separated), found "${bad.join(', ')}"`);
+  const ttlSeconds = ttl === undefined ? 3600 : Number(ttl);
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 60 || ttlSeconds > 24 * 3600) {
+    throw new CliError(`--ttl "${ttl}": expected whole seconds between 60 and 86400`);
+  }
+  return signAdminToken(await adminKeyring(), {
+    sub: sub ?? `dev:${userInfo().username}`,
+    scopes: scopes.map((s) => Scope.parse(s)),
+    nowSeconds: Math.floor(now / 1000),
+    ttlSeconds,
+  });
 }

@@ -20,7 +20,10 @@ export interface ContentIssue {
   file: string;
   /** Path inside that file, e.g. `rules[2].variant`; empty for the whole file. */
   at: string;
+  /** What was expected. */
   message: string;
+  /** What was found there (JSON), when it is a plain value. */
+  found?: string;
 }
 
 export type BuildResult = { ok: true; bundle: Bundle } | { ok: false; issues: ContentIssue[] };
@@ -115,11 +118,14 @@ export async function buildBundle(dir = CONTENT_DIR): Promise<BuildResult> {
   if (issues.length) return { ok: false, issues };
   const parsed = parseBundleBody(body);
   if (!parsed.ok) {
-    return { ok: false, issues: parsed.issues.map((i) => ({ ...locate(sources, i.path), message: i.message })) };
+    return {
+      ok: false,
+      issues: parsed.issues.map((i) => ({ ...locate(sources, i.path), message: i.message, ...(i.found === undefined ? {} : { found: i.found }) })),
+    };
   }
   return { ok: true, bundle: { ...parsed.body, version: await bundleVersion(parsed.body) } };
 }
 
 export function formatIssues(issues: ContentIssue[]): string {
-  return issues.map((i) => `${i.file}${i.at ? ` at ${i.at}` : ''}: ${i.message}`).join('\n');
+  return issues.map((i) => `${i.file}${i.at ? ` at ${i.at}` : ''}: ${i.message}${i.found === undefined ? '' : ` (found ${i.found})`}`).join('\n');
 }

@@ -9,7 +9,10 @@ import { checkUniqueOffers } from './offers.ts';
 
 export interface Issue {
   path: (string | number)[];
+  /** What was expected (and why). */
   message: string;
+  /** What was found there, when it is a plain value (JSON). */
+  found?: string;
 }
 
 export function segmentRefs(condition: Condition, out: string[] = []): string[] {

@@ -5,19 +5,14 @@
  */
 import { BundleBody } from '../schema/bundle.ts';
 import { checkIntegrity, type Issue } from './integrity.ts';
+import { readableIssues } from './issues.ts';
 
 export type ParseResult = { ok: true; body: BundleBody } | { ok: false; issues: Issue[] };
 
 export function parseBundleBody(input: unknown): ParseResult {
   const parsed = BundleBody.safeParse(input);
   if (!parsed.success) {
-    return {
-      ok: false,
-      issues: parsed.error.issues.map((i) => ({
-        path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-        message: i.message,
-      })),
-    };
+    return { ok: false, issues: readableIssues(parsed.error, input) };
   }
   const issues = checkIntegrity(parsed.data);
   return issues.length ? { ok: false, issues } : { ok: true, body: parsed.data };

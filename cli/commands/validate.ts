@@ -1,0 +1,29 @@
+/**
+ * `tessera validate` and `tessera build`: check content-variants/ (every file against the
+ * shared schemas, then referential integrity) and name the bundle by its content hash.
+ */
+import { writeFileSync } from 'node:fs';
+import type { Bundle } from '../../shared/schema/bundle.ts';
+import { buildBundle, formatIssues } from '../lib/content.ts';
+import { CliError } from '../lib/errors.ts';
+
+/** The validated bundle, or a CliError listing every problem (file, path, expected, found). */
+export async function validBundle(dir: string): Promise<Bundle> {
+  const built = await buildBundle(dir);
+  if (!built.ok) {
+    const n = built.issues.length;
+    throw new CliError(`${n} problem${n === 1 ? '' : 's'} in ${dir}; nothing was built or published:\n${formatIssues(built.issues)}`);
+  }
+  return built.bundle;
+}
+
+export async function validate(dir: string, log: (l: string) => void): Promise<void> {
+  const b = await validBundle(dir);
+  log(`valid: ${b.pages.length} pages, ${b.slots.length} slots, ${b.segments.length} segments (version ${b.version})`);
+}
+
+export async function build(dir: string, out: string | undefined, log: (l: string) => void): Promise<void> {
+  const bundle = await validBundle(dir);
+  if (out) writeFileSync(out, `${JSON.stringify(bundle, null, 2)}\n`);
+  log(bundle.version);
+}

@@ -1,0 +1,58 @@
+/**
+ * Turns zod's issues into the ones a person can act on. Pure.
+ * - A union (a condition, a segment) that matched no branch reports the branch that came
+ *   closest instead of zod's bare "Invalid input".
+ * - Each issue carries what was found at its path, when that is a plain value.
+ */
+import type * as z from 'zod';
+import type { Issue } from './integrity.ts';
+
+type Path = (string | number)[];
+type Raw = z.core.$ZodIssue;
+
+const toPath = (p: PropertyKey[]): Path => p.map((k) => (typeof k === 'symbol' ? String(k) : k));
+
+/** A branch that failed at its own top level (wrong shape entirely) is a poor match. */
+function distance(branch: Raw[]): number {
+  const wrongShape = branch.some(
+    (i) => i.path.length === 0 && (i.code === 'unrecognized_keys' || i.code === 'invalid_type' || i.code === 'invalid_union'),
+  );
+  return (wrongShape ? 1000 : 0) + branch.length;
+}
+
+function flatten(issue: Raw, prefix: Path): { path: Path; message: string }[] {
+  const path = [...prefix, ...toPath(issue.path)];
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    const best = [...issue.errors].sort((a, b) => distance(a) - distance(b))[0]!;
+    if (distance(best) < 1000) return best.flatMap((i) => flatten(i, path));
+    return [{ path, message: 'does not match any allowed shape (check the spelling of keys and operators)' }];
+  }
+  return [{ path, message: issue.message }];
+}
+
+function valueAt(input: unknown, path: Path): unknown {
+  let at: unknown = input;
+  for (const key of path) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<string | number, unknown>)[key];
+  }
+  return at;
+}
+
+function describeFound(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object') {
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+  }
+  return Array.isArray(value) ? `a list of ${value.length}` : undefined;
+}
+
+export function readableIssues(error: z.ZodError, input: unknown): Issue[] {
+  return error.issues.flatMap((raw) =>
+    flatten(raw, []).map(({ path, message }) => {
+      const found = describeFound(valueAt(input, path));
+      return found === undefined ? { path, message } : { path, message, found };
+    }),
+  );
+}
