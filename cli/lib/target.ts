@@ -42,11 +42,18 @@ function bodyOf(bundle: Bundle): BundleBody {
 export interface TargetOptions {
   /** Local dev server port, for preview URLs. */
   port: string;
+  /** Bindings for `--target local` that are already open (tests share one proxy per file). */
+  local?: { CONTENT: KVNamespace; DB: D1Database };
+  /** The clock for local moves and preview expiry (tests pass their own). */
+  now?: () => number;
 }
 
 export async function withTarget<T>(spec: string | undefined, o: TargetOptions, work: (t: Target) => Promise<T>): Promise<T> {
   if (!spec) throw new CliError('missing --target: use --target local (the dev server’s state) or --target https://<your worker>');
-  if (spec === 'local') return withLocalEnv(async (env) => work(await localTarget(env.CONTENT, env.DB, o)));
+  if (spec === 'local') {
+    if (o.local) return work(await localTarget(o.local.CONTENT, o.local.DB, o));
+    return withLocalEnv(async (env) => work(await localTarget(env.CONTENT, env.DB, o)));
+  }
   let url: URL;
   try {
     url = new URL(spec);
@@ -63,6 +70,7 @@ async function localTarget(kv: KVNamespace, db: D1Database, o: TargetOptions): P
   await applyLocalMigrations(db);
   const store = { kv, db };
   const by = `local:${userInfo().username}`;
+  const now = o.now ?? Date.now;
   return {
     name: 'local',
     live: () => readLive(store),
@@ -71,10 +79,10 @@ async function localTarget(kv: KVNamespace, db: D1Database, o: TargetOptions): P
       const up = await uploadVersion(kv, bodyOf(bundle));
       return up.ok ? { ok: true, version: up.bundle.version, created: up.created } : up;
     },
-    move: (to, expected, action) => movePointer(store, { to, expected, by, action }, Date.now()),
+    move: (to, expected, action) => movePointer(store, { to, expected, by, action }, now()),
     history: (limit) => listHistory(db, limit),
     previewUrl: async (target) => {
-      const nowSeconds = Math.floor(Date.now() / 1000);
+      const nowSeconds = Math.floor(now() / 1000);
       const expSeconds = nowSeconds + PREVIEW_TTL_SECONDS;
       const token = await signPreviewToken(await adminKeyring(), { by, target, audience: PREVIEW_LINK_AUDIENCE, nowSeconds, expSeconds });
       return { url: `http://127.0.0.1:${o.port}${PREVIEW_PATH}?token=${token}`, expiresAt: new Date(expSeconds * 1000).toISOString() };
