@@ -3,6 +3,7 @@
  * shared schemas, then referential integrity) and name the bundle by its content hash.
  */
 import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Bundle } from '../../shared/schema/bundle.ts';
 import { buildBundle, formatIssues } from '../lib/content.ts';
 import { CliError } from '../lib/errors.ts';
@@ -12,7 +13,8 @@ export async function validBundle(dir: string): Promise<Bundle> {
   const built = await buildBundle(dir);
   if (!built.ok) {
     const n = built.issues.length;
-    throw new CliError(`${n} problem${n === 1 ? '' : 's'} in ${dir}; nothing was built or published:\n${formatIssues(built.issues)}`);
+    const where = path.relative(process.cwd(), dir) || '.';
+    throw new CliError(`${n} problem${n === 1 ? '' : 's'} in ${where}; nothing was built or published:\n${formatIssues(built.issues)}`);
   }
   return built.bundle;
 }

@@ -11,10 +11,22 @@ import type { Bundle } from '../schema/bundle.ts';
 
 export type UploadResult = { ok: true; bundle: Bundle; created: boolean } | { ok: false; issues: Issue[] };
 
+/**
+ * `input` is a bundle body, or a built bundle (`tessera build --out`) whose `version` must then
+ * match its content.
+ */
 export async function uploadVersion(kv: KVNamespace, input: unknown): Promise<UploadResult> {
-  const parsed = parseBundleBody(input);
+  let claimed: unknown;
+  let body = input;
+  if (input && typeof input === 'object' && !Array.isArray(input) && 'version' in input) {
+    ({ version: claimed, ...body } = input as Record<string, unknown>);
+  }
+  const parsed = parseBundleBody(body);
   if (!parsed.ok) return parsed;
   const bundle: Bundle = { ...parsed.body, version: await bundleVersion(parsed.body) };
+  if (claimed !== undefined && claimed !== bundle.version) {
+    return { ok: false, issues: [{ path: ['version'], message: `does not match the content, which is version ${bundle.version}`, found: JSON.stringify(claimed) }] };
+  }
   const key = contentKeys.bundle(bundle.version);
   // Immutable: a version that exists already holds exactly these bytes.
   const exists = (await kv.get(key, 'text')) !== null;

@@ -138,3 +138,16 @@ describe('publishing core (shared/publish)', () => {
     expect(await env.CONTENT.get(contentKeys.pointer())).toBeNull();
   });
 });
+
+describe('uploading a built bundle', () => {
+  beforeEach(resetPublishing);
+
+  it('accepts a version that matches the content and rejects one that does not', async () => {
+    const first = await uploadVersion(env.CONTENT, testBundleBody());
+    if (!first.ok) throw new Error('unexpected');
+    expect(await uploadVersion(env.CONTENT, first.bundle)).toMatchObject({ ok: true, created: false });
+    const forged = await uploadVersion(env.CONTENT, { ...first.bundle, version: '0000000000000000' });
+    expect(forged).toMatchObject({ ok: false, issues: [{ path: ['version'], found: '"0000000000000000"' }] });
+    expect(await env.CONTENT.get('bundle:0000000000000000')).toBeNull();
+  });
+});
