@@ -17,10 +17,18 @@ export interface PreviewOptions {
   live: boolean;
 }
 
-export async function preview(dir: string, target: string, p: PreviewOptions, o: TargetOptions, log: (l: string) => void) {
+export async function preview(
+  dir: string,
+  target: string,
+  p: PreviewOptions,
+  o: TargetOptions,
+  log: (l: string) => void,
+) {
   const bundle = p.live ? undefined : await validBundle(dir);
   if (bundle && p.segment && !bundle.segments.some((s) => s.id === p.segment)) {
-    throw new CliError(`--segment "${p.segment}" is not declared in segments.json (known: ${bundle.segments.map((s) => s.id).join(', ') || 'none'})`);
+    throw new CliError(
+      `--segment "${p.segment}" is not declared in segments.json (known: ${bundle.segments.map((s) => s.id).join(', ') || 'none'})`,
+    );
   }
   const parsed = PreviewTarget.safeParse({
     path: p.page,
@@ -30,15 +38,22 @@ export async function preview(dir: string, target: string, p: PreviewOptions, o:
   });
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
-    throw new CliError(`--${{ path: 'page', segment: 'segment', as: 'as' }[String(i.path[0])] ?? formatPath(i.path.map(String))}: expected ${i.message}`);
+    throw new CliError(
+      `--${{ path: 'page', segment: 'segment', as: 'as' }[String(i.path[0])] ?? formatPath(i.path.map(String))}: expected ${i.message}`,
+    );
   }
   await withTarget(target, o, async (t) => {
     if (bundle) {
       const up = await t.upload(bundle);
-      if (!up.ok) throw new CliError(`${t.name} rejected the bundle: ${up.issues.map((i) => i.message).join('; ')}`);
+      if (!up.ok)
+        throw new CliError(
+          `${t.name} rejected the bundle: ${up.issues.map((i) => i.message).join('; ')}`,
+        );
     }
     const link = await t.previewUrl(parsed.data);
     log(link.url);
-    log(`(expires ${link.expiresAt}; opens ${parsed.data.path}${bundle ? ` at version ${bundle.version}` : ' at the live version'}; not live for anyone else)`);
+    log(
+      `(expires ${link.expiresAt}; opens ${parsed.data.path}${bundle ? ` at version ${bundle.version}` : ' at the live version'}; not live for anyone else)`,
+    );
   });
 }

@@ -23,7 +23,13 @@ export function refused(result: Exclude<MoveResult, { ok: true }>): CliError {
   }
 }
 
-export async function publish(dir: string, target: string, dryRun: boolean, o: TargetOptions, log: (l: string) => void) {
+export async function publish(
+  dir: string,
+  target: string,
+  dryRun: boolean,
+  o: TargetOptions,
+  log: (l: string) => void,
+) {
   const bundle = await validBundle(dir);
   await withTarget(target, o, async (t) => {
     const live = await t.live();
@@ -35,10 +41,14 @@ export async function publish(dir: string, target: string, dryRun: boolean, o: T
     const changes = diffBundles(from, bundle);
     const up = await t.upload(bundle);
     if (!up.ok) {
-      throw new CliError(`${t.name} rejected the bundle; nothing was published:\n${formatIssues(up.issues.map((i) => ({ file: 'bundle', at: i.path.join('.'), message: i.message, ...(i.found ? { found: i.found } : {}) })))}`);
+      throw new CliError(
+        `${t.name} rejected the bundle; nothing was published:\n${formatIssues(up.issues.map((i) => ({ file: 'bundle', at: i.path.join('.'), message: i.message, ...(i.found ? { found: i.found } : {}) })))}`,
+      );
     }
     if (dryRun) {
-      log(`dry run: uploaded version ${up.version} to ${t.name}; live stays ${short(live.version)}`);
+      log(
+        `dry run: uploaded version ${up.version} to ${t.name}; live stays ${short(live.version)}`,
+      );
       for (const line of changeLines(changes)) log(line);
       return;
     }

@@ -14,17 +14,25 @@ export async function validBundle(dir: string): Promise<Bundle> {
   if (!built.ok) {
     const n = built.issues.length;
     const where = path.relative(process.cwd(), dir) || '.';
-    throw new CliError(`${n} problem${n === 1 ? '' : 's'} in ${where}; nothing was built or published:\n${formatIssues(built.issues)}`);
+    throw new CliError(
+      `${n} problem${n === 1 ? '' : 's'} in ${where}; nothing was built or published:\n${formatIssues(built.issues)}`,
+    );
   }
   return built.bundle;
 }
 
 export async function validate(dir: string, log: (l: string) => void): Promise<void> {
   const b = await validBundle(dir);
-  log(`valid: ${b.pages.length} pages, ${b.slots.length} slots, ${b.segments.length} segments (version ${b.version})`);
+  log(
+    `valid: ${b.pages.length} pages, ${b.slots.length} slots, ${b.segments.length} segments (version ${b.version})`,
+  );
 }
 
-export async function build(dir: string, out: string | undefined, log: (l: string) => void): Promise<void> {
+export async function build(
+  dir: string,
+  out: string | undefined,
+  log: (l: string) => void,
+): Promise<void> {
   const bundle = await validBundle(dir);
   if (out) writeFileSync(out, `${JSON.stringify(bundle, null, 2)}\n`);
   log(bundle.version);

@@ -36,7 +36,10 @@ export async function applyLocalMigrations(db: D1Database): Promise<string[]> {
     .sort();
   for (const name of pending) {
     const sql = statements(readFileSync(path.join(MIGRATIONS_DIR, name), 'utf8'));
-    await db.batch([...sql.map((s) => db.prepare(s)), db.prepare('INSERT INTO d1_migrations (name) VALUES (?1)').bind(name)]);
+    await db.batch([
+      ...sql.map((s) => db.prepare(s)),
+      db.prepare('INSERT INTO d1_migrations (name) VALUES (?1)').bind(name),
+    ]);
   }
   return pending;
 }

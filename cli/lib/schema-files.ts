@@ -14,7 +14,10 @@ function allowSchemaKey(node: Json): Json {
   const branches = (node.oneOf ?? node.anyOf) as Json[] | undefined;
   if (branches) branches.forEach(allowSchemaKey);
   if (node.type === 'object' && node.properties) {
-    node.properties = { $schema: { type: 'string', description: 'Path to this JSON Schema (for editors).' }, ...(node.properties as Json) };
+    node.properties = {
+      $schema: { type: 'string', description: 'Path to this JSON Schema (for editors).' },
+      ...(node.properties as Json),
+    };
   }
   return node;
 }
@@ -28,16 +31,29 @@ const FILES: Record<string, { title: string; schema: z.ZodType }> = {
     title: 'Tessera segments.json: the audience segments rules may name',
     schema: z.strictObject({ segments: z.array(SegmentDef) }),
   },
-  'page.schema.json': { title: 'Tessera pages/<id>.json: one page and its slots in order', schema: Page },
-  'slot.schema.json': { title: 'Tessera slots/<id>.json: one slot, its variants and targeting rules', schema: Slot },
-  'profile.schema.json': { title: 'Tessera profiles/<id>.json: a sample visitor or customer profile', schema: Profile },
+  'page.schema.json': {
+    title: 'Tessera pages/<id>.json: one page and its slots in order',
+    schema: Page,
+  },
+  'slot.schema.json': {
+    title: 'Tessera slots/<id>.json: one slot, its variants and targeting rules',
+    schema: Slot,
+  },
+  'profile.schema.json': {
+    title: 'Tessera profiles/<id>.json: a sample visitor or customer profile',
+    schema: Profile,
+  },
 };
 
 /** File name → pretty JSON text (with a trailing newline). */
 export function schemaFiles(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, { title, schema }] of Object.entries(FILES)) {
-    const json = z.toJSONSchema(schema, { io: 'input', target: 'draft-7', unrepresentable: 'any' }) as Json;
+    const json = z.toJSONSchema(schema, {
+      io: 'input',
+      target: 'draft-7',
+      unrepresentable: 'any',
+    }) as Json;
     out[name] = `${JSON.stringify(allowSchemaKey({ ...json, title }), null, 2)}\n`;
   }
   return out;

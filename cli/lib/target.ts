@@ -13,14 +13,20 @@ import { movePointer, type Action, type MoveResult } from '../../shared/publish/
 import { readLive, readVersion, type LiveState } from '../../shared/publish/store.ts';
 import { uploadVersion } from '../../shared/publish/upload.ts';
 import { Bundle, type BundleBody } from '../../shared/schema/bundle.ts';
-import { PREVIEW_LINK_AUDIENCE, PREVIEW_TTL_SECONDS, signPreviewToken, type PreviewTarget } from '../../worker/preview/token.ts';
+import {
+  PREVIEW_LINK_AUDIENCE,
+  PREVIEW_TTL_SECONDS,
+  signPreviewToken,
+  type PreviewTarget,
+} from '../../worker/preview/token.ts';
 import { PREVIEW_PATH } from '../../worker/preview/session.ts';
 import { adminKeyring } from './dev-keys.ts';
 import { CliError } from './errors.ts';
 import { withLocalEnv } from './local-env.ts';
 import { applyLocalMigrations } from './local-migrations.ts';
 
-export type Upload = { ok: true; version: string; created: boolean } | { ok: false; issues: Issue[] };
+export type Upload =
+  { ok: true; version: string; created: boolean } | { ok: false; issues: Issue[] };
 
 export interface Target {
   /** Shown in messages: "local" or the URL. */
@@ -48,8 +54,15 @@ export interface TargetOptions {
   now?: () => number;
 }
 
-export async function withTarget<T>(spec: string | undefined, o: TargetOptions, work: (t: Target) => Promise<T>): Promise<T> {
-  if (!spec) throw new CliError('missing --target: use --target local (the dev server’s state) or --target https://<your worker>');
+export async function withTarget<T>(
+  spec: string | undefined,
+  o: TargetOptions,
+  work: (t: Target) => Promise<T>,
+): Promise<T> {
+  if (!spec)
+    throw new CliError(
+      'missing --target: use --target local (the dev server’s state) or --target https://<your worker>',
+    );
   if (spec === 'local') {
     if (o.local) return work(await localTarget(o.local.CONTENT, o.local.DB, o));
     return withLocalEnv(async (env) => work(await localTarget(env.CONTENT, env.DB, o)));
@@ -58,10 +71,14 @@ export async function withTarget<T>(spec: string | undefined, o: TargetOptions, 
   try {
     url = new URL(spec);
   } catch {
-    throw new CliError(`--target "${spec}" is neither "local" nor a URL such as https://shop.example.com`);
+    throw new CliError(
+      `--target "${spec}" is neither "local" nor a URL such as https://shop.example.com`,
+    );
   }
   if (url.protocol !== 'https:' && !['127.0.0.1', 'localhost'].includes(url.hostname)) {
-    throw new CliError(`--target ${spec}: admin tokens are only sent over https (http is allowed for 127.0.0.1 and localhost)`);
+    throw new CliError(
+      `--target ${spec}: admin tokens are only sent over https (http is allowed for 127.0.0.1 and localhost)`,
+    );
   }
   return work(remoteTarget(url));
 }
@@ -84,8 +101,17 @@ async function localTarget(kv: KVNamespace, db: D1Database, o: TargetOptions): P
     previewUrl: async (target) => {
       const nowSeconds = Math.floor(now() / 1000);
       const expSeconds = nowSeconds + PREVIEW_TTL_SECONDS;
-      const token = await signPreviewToken(await adminKeyring(), { by, target, audience: PREVIEW_LINK_AUDIENCE, nowSeconds, expSeconds });
-      return { url: `http://127.0.0.1:${o.port}${PREVIEW_PATH}?token=${token}`, expiresAt: new Date(expSeconds * 1000).toISOString() };
+      const token = await signPreviewToken(await adminKeyring(), {
+        by,
+        target,
+        audience: PREVIEW_LINK_AUDIENCE,
+        nowSeconds,
+        expSeconds,
+      });
+      return {
+        url: `http://127.0.0.1:${o.port}${PREVIEW_PATH}?token=${token}`,
+        expiresAt: new Date(expSeconds * 1000).toISOString(),
+      };
     },
   };
 }
@@ -94,7 +120,13 @@ async function localTarget(kv: KVNamespace, db: D1Database, o: TargetOptions): P
 const Answer = {
   live: z.object({ version: z.string().nullable(), movedAt: z.number() }),
   upload: z.object({ version: z.string(), created: z.boolean() }),
-  moved: z.object({ ok: z.literal(true), outcome: z.enum(['moved', 'unchanged']), from: z.string().nullable(), to: z.string(), summary: z.string() }),
+  moved: z.object({
+    ok: z.literal(true),
+    outcome: z.enum(['moved', 'unchanged']),
+    from: z.string().nullable(),
+    to: z.string(),
+    summary: z.string(),
+  }),
   preview: z.object({ url: z.string(), expiresAt: z.string() }),
   error: z
     .object({
@@ -102,7 +134,15 @@ const Answer = {
         .object({
           code: z.string().optional(),
           message: z.string().optional(),
-          issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string(), found: z.string().optional() })).optional(),
+          issues: z
+            .array(
+              z.object({
+                path: z.array(z.union([z.string(), z.number()])),
+                message: z.string(),
+                found: z.string().optional(),
+              }),
+            )
+            .optional(),
           current: z.string().nullable().optional(),
           retryAfterMs: z.number().optional(),
         })
@@ -115,7 +155,11 @@ const fail = (json: unknown) => Answer.error.parse(json).error;
 
 function remoteTarget(base: URL): Target {
   const token = process.env.TESSERA_ADMIN_TOKEN;
-  const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: unknown }> => {
     if (!token) {
       throw new CliError(
         'TESSERA_ADMIN_TOKEN is not set. Export an admin token for this worker (scope publish, read or preview as needed), ' +
@@ -126,7 +170,10 @@ function remoteTarget(base: URL): Target {
     try {
       res = await fetch(new URL(path, base), {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (error) {
@@ -135,9 +182,14 @@ function remoteTarget(base: URL): Target {
     const json: unknown = await res.json().catch(() => ({}));
     if (res.status === 401 || res.status === 403) {
       const e = fail(json);
-      throw new CliError(`${base.origin} refused the admin token (${res.status} ${e.code ?? ''}): ${e.message ?? res.statusText}`);
+      throw new CliError(
+        `${base.origin} refused the admin token (${res.status} ${e.code ?? ''}): ${e.message ?? res.statusText}`,
+      );
     }
-    if (res.status >= 500) throw new CliError(`${base.origin} answered ${res.status}; nothing was changed by this command`);
+    if (res.status >= 500)
+      throw new CliError(
+        `${base.origin} answered ${res.status}; nothing was changed by this command`,
+      );
     return { status: res.status, json };
   };
 
@@ -152,16 +204,33 @@ function remoteTarget(base: URL): Target {
       const r = await call('POST', '/admin/versions', bodyOf(bundle));
       if (r.status === 200 || r.status === 201) return { ok: true, ...Answer.upload.parse(r.json) };
       if (r.status === 422) return { ok: false, issues: fail(r.json).issues ?? [] };
-      throw new CliError(`upload failed (${r.status}): ${fail(r.json).message ?? 'unexpected answer'}`);
+      throw new CliError(
+        `upload failed (${r.status}): ${fail(r.json).message ?? 'unexpected answer'}`,
+      );
     },
     move: async (to, expected, action) => {
       const r = await call('PUT', '/admin/live', { to, expected, action });
       if (r.status === 200) return Answer.moved.parse(r.json);
       const e = fail(r.json);
-      if (r.status === 409) return { ok: false, code: 'conflict', message: e.message ?? 'conflict', current: e.current ?? null };
-      if (r.status === 404) return { ok: false, code: 'unknown_version', message: e.message ?? 'unknown version' };
-      if (r.status === 429) return { ok: false, code: 'too_soon', message: e.message ?? 'too soon', retryAfterMs: e.retryAfterMs ?? 1000 };
-      throw new CliError(`moving the live pointer failed (${r.status}): ${e.message ?? 'unexpected answer'}`);
+      if (r.status === 409)
+        return {
+          ok: false,
+          code: 'conflict',
+          message: e.message ?? 'conflict',
+          current: e.current ?? null,
+        };
+      if (r.status === 404)
+        return { ok: false, code: 'unknown_version', message: e.message ?? 'unknown version' };
+      if (r.status === 429)
+        return {
+          ok: false,
+          code: 'too_soon',
+          message: e.message ?? 'too soon',
+          retryAfterMs: e.retryAfterMs ?? 1000,
+        };
+      throw new CliError(
+        `moving the live pointer failed (${r.status}): ${e.message ?? 'unexpected answer'}`,
+      );
     },
     history: async (limit) => {
       const r = await call('GET', `/admin/history?limit=${limit}`);
@@ -169,7 +238,10 @@ function remoteTarget(base: URL): Target {
     },
     previewUrl: async (target) => {
       const r = await call('POST', '/admin/previews', target);
-      if (r.status !== 201) throw new CliError(`preview failed (${r.status}): ${fail(r.json).message ?? 'unexpected answer'}`);
+      if (r.status !== 201)
+        throw new CliError(
+          `preview failed (${r.status}): ${fail(r.json).message ?? 'unexpected answer'}`,
+        );
       return Answer.preview.parse(r.json);
     },
   };

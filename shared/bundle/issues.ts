@@ -15,7 +15,9 @@ const toPath = (p: PropertyKey[]): Path => p.map((k) => (typeof k === 'symbol' ?
 /** A branch that failed at its own top level (wrong shape entirely) is a poor match. */
 function distance(branch: Raw[]): number {
   const wrongShape = branch.some(
-    (i) => i.path.length === 0 && (i.code === 'unrecognized_keys' || i.code === 'invalid_type' || i.code === 'invalid_union'),
+    (i) =>
+      i.path.length === 0 &&
+      (i.code === 'unrecognized_keys' || i.code === 'invalid_type' || i.code === 'invalid_union'),
   );
   return (wrongShape ? 1000 : 0) + branch.length;
 }
@@ -25,7 +27,12 @@ function flatten(issue: Raw, prefix: Path): { path: Path; message: string }[] {
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
     const best = [...issue.errors].sort((a, b) => distance(a) - distance(b))[0]!;
     if (distance(best) < 1000) return best.flatMap((i) => flatten(i, path));
-    return [{ path, message: 'does not match any allowed shape (check the spelling of keys and operators)' }];
+    return [
+      {
+        path,
+        message: 'does not match any allowed shape (check the spelling of keys and operators)',
+      },
+    ];
   }
   return [{ path, message: issue.message }];
 }

@@ -45,13 +45,16 @@ const quote = (s: string) => `"${s}"`;
 function changedKeys(a: object, b: object, ignore: string[] = [], prefix = ''): string[] {
   const ra = a as Record<string, unknown>;
   const rb = b as Record<string, unknown>;
-  const keys = [...new Set([...Object.keys(ra), ...Object.keys(rb)])].filter((k) => !ignore.includes(k)).sort();
+  const keys = [...new Set([...Object.keys(ra), ...Object.keys(rb)])]
+    .filter((k) => !ignore.includes(k))
+    .sort();
   return keys.flatMap((k) => {
     const va = ra[k];
     const vb = rb[k];
     if (canonicalJson(va) === canonicalJson(vb)) return [];
     const isObj = (v: unknown): v is object => !!v && typeof v === 'object' && !Array.isArray(v);
-    if (!prefix && k === 'props' && isObj(va) && isObj(vb)) return changedKeys(va, vb, [], 'props.');
+    if (!prefix && k === 'props' && isObj(va) && isObj(vb))
+      return changedKeys(va, vb, [], 'props.');
     return [`${prefix}${k}`];
   });
 }
@@ -65,23 +68,45 @@ function diffCollection(c: Collection): Change[] {
   for (const item of c.after) {
     const old = before.get(item.id);
     if (!old) {
-      out.push({ thing: c.thing, id: item.id, kind: 'added', text: `${name(item)} ${c.verbs?.added ?? 'added'}${where}` });
+      out.push({
+        thing: c.thing,
+        id: item.id,
+        kind: 'added',
+        text: `${name(item)} ${c.verbs?.added ?? 'added'}${where}`,
+      });
       continue;
     }
     const keys = changedKeys(old, item, c.ignore);
-    if (keys.length) out.push({ thing: c.thing, id: item.id, kind: 'changed', text: `${name(item)} changed${where} (${keys.join(', ')})` });
+    if (keys.length)
+      out.push({
+        thing: c.thing,
+        id: item.id,
+        kind: 'changed',
+        text: `${name(item)} changed${where} (${keys.join(', ')})`,
+      });
   }
   for (const item of c.before) {
     if (!after.has(item.id)) {
-      out.push({ thing: c.thing, id: item.id, kind: 'removed', text: `${name(item)} ${c.verbs?.removed ?? 'removed'}${where}` });
+      out.push({
+        thing: c.thing,
+        id: item.id,
+        kind: 'removed',
+        text: `${name(item)} ${c.verbs?.removed ?? 'removed'}${where}`,
+      });
     }
   }
   if (c.ordered) {
-    const kept = (list: Keyed[], other: Map<string, Keyed>) => list.map((x) => x.id).filter((id) => other.has(id));
+    const kept = (list: Keyed[], other: Map<string, Keyed>) =>
+      list.map((x) => x.id).filter((id) => other.has(id));
     const was = kept(c.before, after);
     const now = kept(c.after, before);
     if (was.join('\u0000') !== now.join('\u0000')) {
-      out.push({ thing: `${c.thing}-order`, id: c.where ?? '', kind: 'reordered', text: `${c.thing}s reordered${where}: ${was.join(', ')} → ${now.join(', ')}` });
+      out.push({
+        thing: `${c.thing}-order`,
+        id: c.where ?? '',
+        kind: 'reordered',
+        text: `${c.thing}s reordered${where}: ${was.join(', ')} → ${now.join(', ')}`,
+      });
     }
   }
   return out;
@@ -90,7 +115,12 @@ function diffCollection(c: Collection): Change[] {
 /** Every collection a bundle holds, paired between the two versions. */
 function collections(a: BundleBody | undefined, b: BundleBody): Collection[] {
   const list: Collection[] = [
-    { thing: 'page', label: (p) => quote((p as BundleBody['pages'][number]).path), before: a?.pages ?? [], after: b.pages },
+    {
+      thing: 'page',
+      label: (p) => quote((p as BundleBody['pages'][number]).path),
+      before: a?.pages ?? [],
+      after: b.pages,
+    },
     { thing: 'segment', before: a?.segments ?? [], after: b.segments },
     { thing: 'slot', ignore: ['variants', 'rules'], before: a?.slots ?? [], after: b.slots },
   ];
@@ -108,9 +138,20 @@ function collections(a: BundleBody | undefined, b: BundleBody): Collection[] {
 /** What changes when `to` replaces `from` (undefined: nothing was live). */
 export function diffBundles(from: BundleBody | undefined, to: BundleBody): Change[] {
   const changes: Change[] = [];
-  if (!from) changes.push({ thing: 'site', id: 'site', kind: 'added', text: 'first publish: everything is new' });
+  if (!from)
+    changes.push({
+      thing: 'site',
+      id: 'site',
+      kind: 'added',
+      text: 'first publish: everything is new',
+    });
   else if (canonicalJson(from.site) !== canonicalJson(to.site)) {
-    changes.push({ thing: 'site', id: 'site', kind: 'changed', text: `site settings changed (${changedKeys(from.site, to.site).join(', ')})` });
+    changes.push({
+      thing: 'site',
+      id: 'site',
+      kind: 'changed',
+      text: `site settings changed (${changedKeys(from.site, to.site).join(', ')})`,
+    });
   }
   if (!from) return changes;
   for (const c of collections(from, to)) changes.push(...diffCollection(c));

@@ -31,7 +31,9 @@ export const MAX_HISTORY = 200;
 export async function listHistory(db: D1Database, limit = 50): Promise<AuditRecord[]> {
   const n = Math.min(Math.max(1, Math.floor(limit)), MAX_HISTORY);
   const { results } = await db
-    .prepare('SELECT seq, at, by, action, from_version, to_version, summary FROM publish_audit ORDER BY seq DESC LIMIT ?1')
+    .prepare(
+      'SELECT seq, at, by, action, from_version, to_version, summary FROM publish_audit ORDER BY seq DESC LIMIT ?1',
+    )
     .bind(n)
     .all();
   return results.map((r) => {

@@ -43,25 +43,51 @@ function conflict(expected: string | null, current: string | null): MoveResult {
 
 function tooSoon(movedAt: number, now: number): MoveResult {
   const retryAfterMs = Math.max(1, movedAt + MIN_MOVE_INTERVAL_MS - now);
-  return { ok: false, code: 'too_soon', message: `the live pointer moved less than a second ago; retry in ${retryAfterMs} ms`, retryAfterMs };
+  return {
+    ok: false,
+    code: 'too_soon',
+    message: `the live pointer moved less than a second ago; retry in ${retryAfterMs} ms`,
+    retryAfterMs,
+  };
 }
 
-async function writePointer(kv: KVNamespace, version: string, by: string, now: number): Promise<void> {
+async function writePointer(
+  kv: KVNamespace,
+  version: string,
+  by: string,
+  now: number,
+): Promise<void> {
   const pointer: Pointer = { version, updatedAt: new Date(now).toISOString(), by };
   await kv.put(contentKeys.pointer(), JSON.stringify(pointer));
 }
 
-export async function movePointer(store: PublishStore, req: MoveRequest, now: number): Promise<MoveResult> {
+export async function movePointer(
+  store: PublishStore,
+  req: MoveRequest,
+  now: number,
+): Promise<MoveResult> {
   const live = await readLive(store);
   if (live.version !== req.expected) return conflict(req.expected, live.version);
   if (live.version === req.to) {
     // No-op, except repairing a KV pointer left behind by a move interrupted after step 4.
     const pointer = await readPointer(store.kv);
-    if (pointer?.version !== req.to && now - live.movedAt >= MIN_MOVE_INTERVAL_MS) await writePointer(store.kv, req.to, req.by, now);
-    return { ok: true, outcome: 'unchanged', from: live.version, to: req.to, summary: 'no changes' };
+    if (pointer?.version !== req.to && now - live.movedAt >= MIN_MOVE_INTERVAL_MS)
+      await writePointer(store.kv, req.to, req.by, now);
+    return {
+      ok: true,
+      outcome: 'unchanged',
+      from: live.version,
+      to: req.to,
+      summary: 'no changes',
+    };
   }
   const target = await readVersion(store.kv, req.to);
-  if (!target) return { ok: false, code: 'unknown_version', message: `version ${req.to} is not stored; upload it first (tessera publish does)` };
+  if (!target)
+    return {
+      ok: false,
+      code: 'unknown_version',
+      message: `version ${req.to} is not stored; upload it first (tessera publish does)`,
+    };
   if (now - live.movedAt < MIN_MOVE_INTERVAL_MS) return tooSoon(live.movedAt, now);
 
   const from = live.version ? await readVersion(store.kv, live.version) : undefined;

@@ -14,7 +14,9 @@ export interface PublishStore {
   db: D1Database;
 }
 
-export const Version = z.string().regex(/^[0-9a-f]{16}$/, 'a 16-character bundle version such as "3f9a0c1d2e4b5a69"');
+export const Version = z
+  .string()
+  .regex(/^[0-9a-f]{16}$/, 'a 16-character bundle version such as "3f9a0c1d2e4b5a69"');
 
 export interface LiveState {
   /** Null when nothing was ever published. */
@@ -40,11 +42,16 @@ function parseJson<T>(text: string | null, schema: z.ZodType<T>): T | undefined 
  * this code (e.g. a KV-only seed from an older release) — the KV pointer.
  */
 export async function readLive(store: PublishStore): Promise<LiveState> {
-  const row = await store.db.prepare('SELECT version, moved_at FROM publish_live WHERE id = 1').first();
+  const row = await store.db
+    .prepare('SELECT version, moved_at FROM publish_live WHERE id = 1')
+    .first();
   const parsed = LiveRow.safeParse(row);
   if (parsed.success) return { version: parsed.data.version, movedAt: parsed.data.moved_at };
   const pointer = await readPointer(store.kv);
-  return { version: pointer?.version ?? null, movedAt: pointer ? Date.parse(pointer.updatedAt) : 0 };
+  return {
+    version: pointer?.version ?? null,
+    movedAt: pointer ? Date.parse(pointer.updatedAt) : 0,
+  };
 }
 
 export async function readPointer(kv: KVNamespace): Promise<Pointer | undefined> {

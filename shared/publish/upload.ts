@@ -9,7 +9,8 @@ import { bundleVersion } from '../bundle/version.ts';
 import { contentKeys } from '../kv-keys.ts';
 import type { Bundle } from '../schema/bundle.ts';
 
-export type UploadResult = { ok: true; bundle: Bundle; created: boolean } | { ok: false; issues: Issue[] };
+export type UploadResult =
+  { ok: true; bundle: Bundle; created: boolean } | { ok: false; issues: Issue[] };
 
 /**
  * `input` is a bundle body, or a built bundle (`tessera build --out`) whose `version` must then
@@ -25,7 +26,16 @@ export async function uploadVersion(kv: KVNamespace, input: unknown): Promise<Up
   if (!parsed.ok) return parsed;
   const bundle: Bundle = { ...parsed.body, version: await bundleVersion(parsed.body) };
   if (claimed !== undefined && claimed !== bundle.version) {
-    return { ok: false, issues: [{ path: ['version'], message: `does not match the content, which is version ${bundle.version}`, found: JSON.stringify(claimed) }] };
+    return {
+      ok: false,
+      issues: [
+        {
+          path: ['version'],
+          message: `does not match the content, which is version ${bundle.version}`,
+          found: JSON.stringify(claimed),
+        },
+      ],
+    };
   }
   const key = contentKeys.bundle(bundle.version);
   // Immutable: a version that exists already holds exactly these bytes.

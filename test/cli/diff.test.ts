@@ -24,7 +24,8 @@ const base = (): BundleInput => ({
   ],
 });
 
-const texts = (from: BundleInput, to: BundleInput) => diffBundles(BundleBody.parse(from), BundleBody.parse(to)).map((c) => c.text);
+const texts = (from: BundleInput, to: BundleInput) =>
+  diffBundles(BundleBody.parse(from), BundleBody.parse(to)).map((c) => c.text);
 
 describe('diff in marketer words', () => {
   it('says nothing changed for identical bundles', () => {
@@ -62,7 +63,10 @@ describe('diff in marketer words', () => {
     const to = base();
     to.site.name = 'New shop';
     to.pages[0]!.title = 'Welcome';
-    to.segments = [{ id: 'vip', name: 'Very important', source: 'profile' }, { id: 'new', name: 'New', source: 'profile' }];
+    to.segments = [
+      { id: 'vip', name: 'Very important', source: 'profile' },
+      { id: 'new', name: 'New', source: 'profile' },
+    ];
     to.slots[0]!.default = 'b';
     expect(texts(base(), to)).toEqual([
       'site settings changed (name)',
@@ -74,11 +78,20 @@ describe('diff in marketer words', () => {
   });
 
   it('describes a first publish as such', () => {
-    expect(diffBundles(undefined, BundleBody.parse(base())).map((c) => c.text)).toEqual(['first publish: everything is new']);
+    expect(diffBundles(undefined, BundleBody.parse(base())).map((c) => c.text)).toEqual([
+      'first publish: everything is new',
+    ]);
   });
 
   it('keeps the one-line summary short', () => {
-    const changes = Array.from({ length: 20 }, (_, i) => ({ thing: 'variant', id: `v${i}`, kind: 'added' as const, text: `variant "v${i}" added` }));
-    expect(summarize(changes, 3)).toBe('variant "v0" added; variant "v1" added; variant "v2" added; and 17 more');
+    const changes = Array.from({ length: 20 }, (_, i) => ({
+      thing: 'variant',
+      id: `v${i}`,
+      kind: 'added' as const,
+      text: `variant "v${i}" added`,
+    }));
+    expect(summarize(changes, 3)).toBe(
+      'variant "v0" added; variant "v1" added; variant "v2" added; and 17 more',
+    );
   });
 });

@@ -49,12 +49,18 @@ describe('tessera publish / diff / history / rollback / preview --target local',
     const out = capture();
     await publish(dir, 'local', false, o, out.log);
     first = version(out.text());
-    expect(out.text()).toMatch(/^published version [0-9a-f]{16} to local \(was nothing\)\n {2}\+ first publish/);
+    expect(out.text()).toMatch(
+      /^published version [0-9a-f]{16} to local \(was nothing\)\n {2}\+ first publish/,
+    );
   });
 
   it('dry-run uploads but leaves live alone; diff then says what would change, in words', async () => {
     later();
-    editJson(dir, 'site.json', (s) => void ((s.site as Record<string, unknown>).name = 'Renamed for the test'));
+    editJson(
+      dir,
+      'site.json',
+      (s) => void ((s.site as Record<string, unknown>).name = 'Renamed for the test'),
+    );
     const dry = capture();
     await publish(dir, 'local', true, o, dry.log);
     expect(dry.text()).toContain(`live stays ${first}`);
@@ -81,7 +87,9 @@ describe('tessera publish / diff / history / rollback / preview --target local',
 
   it('refuses a second move within a second, saying when to retry', async () => {
     clock += 1;
-    await expect(rollback(undefined, 'local', o, () => {})).rejects.toThrow(/moved less than a second ago; retry in \d+ ms\. Nothing was changed/);
+    await expect(rollback(undefined, 'local', o, () => {})).rejects.toThrow(
+      /moved less than a second ago; retry in \d+ ms\. Nothing was changed/,
+    );
   });
 
   it('rolls back to the previous version without uploading; history shows who, when and what', async () => {
@@ -91,7 +99,10 @@ describe('tessera publish / diff / history / rollback / preview --target local',
     expect(out.text()).toContain(`rolled back local to version ${first} (was ${second})`);
     const h = capture();
     await history('local', 20, o, h.log);
-    const lines = h.text().split('\n').filter((l) => /^\d{4}-/.test(l));
+    const lines = h
+      .text()
+      .split('\n')
+      .filter((l) => /^\d{4}-/.test(l));
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(new RegExp(`rollback\\s+${second} → ${first}\\s+by local:`));
     expect(lines[1]).toMatch(new RegExp(`publish\\s+${first} → ${second}`));
@@ -103,29 +114,39 @@ describe('tessera publish / diff / history / rollback / preview --target local',
     const out = capture();
     await rollback(second, 'local', o, out.log);
     expect(out.text()).toContain(`rolled back local to version ${second}`);
-    await expect(rollback('ffffffffffffffff', 'local', o, () => {})).rejects.toThrow('version ffffffffffffffff is not stored');
+    await expect(rollback('ffffffffffffffff', 'local', o, () => {})).rejects.toThrow(
+      'version ffffffffffffffff is not stored',
+    );
   });
 
   it('prints a preview link for the working copy without making it live', async () => {
-    editJson(dir, 'site.json', (s) => void ((s.site as Record<string, unknown>).name = 'Preview only'));
+    editJson(
+      dir,
+      'site.json',
+      (s) => void ((s.site as Record<string, unknown>).name = 'Preview only'),
+    );
     const out = capture();
     await preview(dir, 'local', { page: '/', live: false }, o, out.log);
-    expect(out.text()).toMatch(/^http:\/\/127\.0\.0\.1:8787\/__tessera\/preview\?token=[\w-]+\.[\w-]+\.[\w-]+\n\(expires /);
+    expect(out.text()).toMatch(
+      /^http:\/\/127\.0\.0\.1:8787\/__tessera\/preview\?token=[\w-]+\.[\w-]+\.[\w-]+\n\(expires /,
+    );
     const d = capture();
     await diff(dir, 'live', 'local', o, d.log);
     expect(d.text()).toContain(`live on local ${second}`);
   });
 
   it('explains a preview of an undeclared segment', async () => {
-    await expect(preview(dir, 'local', { page: '/', segment: 'zz-nobody', live: false }, o, () => {})).rejects.toThrow(
-      '--segment "zz-nobody" is not declared in segments.json',
-    );
+    await expect(
+      preview(dir, 'local', { page: '/', segment: 'zz-nobody', live: false }, o, () => {}),
+    ).rejects.toThrow('--segment "zz-nobody" is not declared in segments.json');
   });
 });
 
 describe('the tessera binary', () => {
   it('publishes to a fresh local state end to end', () => {
-    const r = tessera(['publish', '--target', 'local'], { TESSERA_LOCAL_STATE: tempDir('bin-state') });
+    const r = tessera(['publish', '--target', 'local'], {
+      TESSERA_LOCAL_STATE: tempDir('bin-state'),
+    });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^published version [0-9a-f]{16} to local \(was nothing\)/);
@@ -135,9 +156,13 @@ describe('the tessera binary', () => {
     const bad = copyContent();
     const slot = readdirSync(path.join(bad, 'slots')).sort()[0]!;
     editJson(bad, `slots/${slot}`, (s) => void (s.default = 'zz-no-such-variant'));
-    const r = tessera(['publish', '--target', 'local', '--dir', bad], { TESSERA_LOCAL_STATE: tempDir('bad-state') });
+    const r = tessera(['publish', '--target', 'local', '--dir', bad], {
+      TESSERA_LOCAL_STATE: tempDir('bad-state'),
+    });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`content-variants/slots/${slot} at default: default variant "zz-no-such-variant"`);
+    expect(r.stderr).toContain(
+      `content-variants/slots/${slot} at default: default variant "zz-no-such-variant"`,
+    );
     expect(r.stderr).toContain('nothing was built or published');
   });
 
@@ -148,13 +173,17 @@ describe('the tessera binary', () => {
   });
 
   it('explains a missing TESSERA_ADMIN_TOKEN for a remote target', () => {
-    const r = tessera(['history', '--target', 'https://shop.example.com'], { TESSERA_ADMIN_TOKEN: '' });
+    const r = tessera(['history', '--target', 'https://shop.example.com'], {
+      TESSERA_ADMIN_TOKEN: '',
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('TESSERA_ADMIN_TOKEN is not set');
   });
 
   it('refuses to send an admin token over plain http to another host', () => {
-    const r = tessera(['history', '--target', 'http://shop.example.com'], { TESSERA_ADMIN_TOKEN: 'x' });
+    const r = tessera(['history', '--target', 'http://shop.example.com'], {
+      TESSERA_ADMIN_TOKEN: 'x',
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('admin tokens are only sent over https');
   });
@@ -167,7 +196,9 @@ describe('the tessera binary', () => {
   it('prints an admin token for the dev keys with the requested scopes', () => {
     const r = tessera(['token', 'admin', '--scope', 'publish,read']);
     expect(r.code).toBe(0);
-    const payload = JSON.parse(Buffer.from(r.stdout.trim().split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    const payload = JSON.parse(
+      Buffer.from(r.stdout.trim().split('.')[1]!, 'base64url').toString(),
+    ) as Record<string, unknown>;
     expect(payload).toMatchObject({ iss: 'tessera', aud: 'tessera-admin', scope: 'publish read' });
   });
 

@@ -22,12 +22,16 @@ describe('tessera publish / history / rollback --target <url> (admin API)', () =
   let stop: () => Promise<void>;
   const saved = process.env.TESSERA_ADMIN_TOKEN;
 
-  const headline = async () => (await (await fetch(`${url}/`)).text()).match(/<title>([^<]*)<\/title>/)?.[1] ?? '';
+  const headline = async () =>
+    (await (await fetch(`${url}/`)).text()).match(/<title>([^<]*)<\/title>/)?.[1] ?? '';
   const quiet = () => {};
 
   beforeAll(async () => {
     const { getPlatformProxy, unstable_dev } = await import('wrangler');
-    const proxy = await getPlatformProxy<{ DB: D1Database }>({ configPath: WRANGLER_TOML, persist: { path: path.join(state, 'v3') } });
+    const proxy = await getPlatformProxy<{ DB: D1Database }>({
+      configPath: WRANGLER_TOML,
+      persist: { path: path.join(state, 'v3') },
+    });
     await applyLocalMigrations(proxy.env.DB);
     await proxy.dispose();
     const vars = parseDevVars(readFileSync(path.join(ROOT, '.dev.vars.example'), 'utf8'));
@@ -51,10 +55,16 @@ describe('tessera publish / history / rollback --target <url> (admin API)', () =
     process.env.TESSERA_ADMIN_TOKEN = await adminToken('publish,read', 'ana@shop.test', undefined);
     const out: string[] = [];
     await publish(dir, url, false, { port: String(port) }, (l) => void out.push(l));
-    expect(out[0]).toMatch(/^published version [0-9a-f]{16} to http:\/\/127\.0\.0\.1:\d+ \(was nothing\)$/);
+    expect(out[0]).toMatch(
+      /^published version [0-9a-f]{16} to http:\/\/127\.0\.0\.1:\d+ \(was nothing\)$/,
+    );
     const before = await headline();
 
-    editJson(dir, 'site.json', (s) => void ((s.site as Record<string, unknown>).name = 'Remote Rename'));
+    editJson(
+      dir,
+      'site.json',
+      (s) => void ((s.site as Record<string, unknown>).name = 'Remote Rename'),
+    );
     await new Promise((r) => setTimeout(r, 1100)); // the worker allows one pointer move per second
     await publish(dir, url, false, { port: String(port) }, quiet);
     expect(await headline()).toContain('Remote Rename');
@@ -71,7 +81,11 @@ describe('tessera publish / history / rollback --target <url> (admin API)', () =
 
   it('reports a token without the publish scope precisely, and changes nothing', async () => {
     process.env.TESSERA_ADMIN_TOKEN = await adminToken('read', undefined, undefined);
-    editJson(dir, 'site.json', (s) => void ((s.site as Record<string, unknown>).name = 'Not allowed'));
+    editJson(
+      dir,
+      'site.json',
+      (s) => void ((s.site as Record<string, unknown>).name = 'Not allowed'),
+    );
     await expect(publish(dir, url, false, { port: String(port) }, quiet)).rejects.toThrow(
       /refused the admin token \(403 insufficient_scope\): this route needs the "publish" scope/,
     );
@@ -80,6 +94,8 @@ describe('tessera publish / history / rollback --target <url> (admin API)', () =
 
   it('reports a bad token as a 401', async () => {
     process.env.TESSERA_ADMIN_TOKEN = 'not-a-token';
-    await expect(history(url, 10, { port: String(port) }, quiet)).rejects.toThrow(/refused the admin token \(401 invalid_token\)/);
+    await expect(history(url, 10, { port: String(port) }, quiet)).rejects.toThrow(
+      /refused the admin token \(401 invalid_token\)/,
+    );
   });
 });

@@ -16,11 +16,21 @@ const extraSlot = () => ({
     { id: 'zz-a', props: { headline: 'A', cta: { label: 'Go', href: '/shop' } } },
     { id: 'zz-b', props: { headline: 'B' } },
   ],
-  rules: [{ id: 'zz-rule', when: { field: 'context.device', op: 'eq', value: 'mobile' }, variant: 'zz-b' }],
+  rules: [
+    {
+      id: 'zz-rule',
+      when: { field: 'context.device', op: 'eq', value: 'mobile' },
+      variant: 'zz-b',
+    },
+  ],
 });
 
 function firstPage(dir: string): string {
-  return `pages/${readdirSync(path.join(dir, 'pages')).filter((f) => f.endsWith('.json')).sort()[0]}`;
+  return `pages/${
+    readdirSync(path.join(dir, 'pages'))
+      .filter((f) => f.endsWith('.json'))
+      .sort()[0]
+  }`;
 }
 
 /** A copy with our slot placed on the first page, then `mutate` applied to that slot. */
@@ -48,17 +58,23 @@ describe('tessera validate', () => {
   });
 
   it('exits non-zero and names file, path, expectation and what was found', () => {
-    const dir = withSlot((s) => void ((s.variants[1]!.props as Record<string, unknown>).headline = 42));
+    const dir = withSlot(
+      (s) => void ((s.variants[1]!.props as Record<string, unknown>).headline = 42),
+    );
     const r = tessera(['validate', '--dir', dir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('content-variants/slots/zz-test-hero.json at variants[1].props.headline: Invalid input: expected string, received number (found 42)');
+    expect(r.stderr).toContain(
+      'content-variants/slots/zz-test-hero.json at variants[1].props.headline: Invalid input: expected string, received number (found 42)',
+    );
     expect(r.stdout).toBe('');
   });
 
   it('reports invalid JSON with the file', async () => {
     const dir = copyContent();
     writeFileSync(path.join(dir, 'slots', 'zz-broken.json'), '{ "id": "broken", ');
-    expect(await problems(dir)).toMatch(/^content-variants\/slots\/zz-broken\.json: invalid JSON: /m);
+    expect(await problems(dir)).toMatch(
+      /^content-variants\/slots\/zz-broken\.json: invalid JSON: /m,
+    );
   });
 
   it('reports an unsafe URL', async () => {
@@ -74,64 +90,97 @@ describe('tessera validate', () => {
   });
 
   it('reports a prop the component does not have (a typo)', async () => {
-    const dir = withSlot((s) => void ((s.variants[0]!.props as Record<string, unknown>).headlin = 'x'));
-    expect(await problems(dir)).toContain('slots/zz-test-hero.json at variants[0].props: Unrecognized key: "headlin"');
+    const dir = withSlot(
+      (s) => void ((s.variants[0]!.props as Record<string, unknown>).headlin = 'x'),
+    );
+    expect(await problems(dir)).toContain(
+      'slots/zz-test-hero.json at variants[0].props: Unrecognized key: "headlin"',
+    );
   });
 
   it('reports an unknown component', async () => {
     const dir = withSlot((s) => void ((s as Record<string, unknown>).component = 'carousel'));
-    expect(await problems(dir)).toContain("slots/zz-test-hero.json at component: Invalid discriminator value. Expected 'hero'");
+    expect(await problems(dir)).toContain(
+      "slots/zz-test-hero.json at component: Invalid discriminator value. Expected 'hero'",
+    );
   });
 
   it('reports a slot without a default', async () => {
     const dir = withSlot((s) => void delete (s as Partial<typeof s>).default);
-    expect(await problems(dir)).toContain('slots/zz-test-hero.json at default: Invalid input: expected string, received undefined');
+    expect(await problems(dir)).toContain(
+      'slots/zz-test-hero.json at default: Invalid input: expected string, received undefined',
+    );
   });
 
   it('reports a default that is not one of the slot’s variants', async () => {
     const dir = withSlot((s) => void (s.default = 'zz-missing'));
-    expect(await problems(dir)).toContain('slots/zz-test-hero.json at default: default variant "zz-missing" is not one of this slot\'s variants (zz-a, zz-b)');
+    expect(await problems(dir)).toContain(
+      'slots/zz-test-hero.json at default: default variant "zz-missing" is not one of this slot\'s variants (zz-a, zz-b)',
+    );
   });
 
   it('reports a rule naming a missing variant', async () => {
     const dir = withSlot((s) => void (s.rules[0]!.variant = 'zz-ghost'));
-    expect(await problems(dir)).toContain('slots/zz-test-hero.json at rules[0].variant: unknown variant "zz-ghost" (slot "zz-test-hero" has zz-a, zz-b)');
+    expect(await problems(dir)).toContain(
+      'slots/zz-test-hero.json at rules[0].variant: unknown variant "zz-ghost" (slot "zz-test-hero" has zz-a, zz-b)',
+    );
   });
 
   it('reports a rule naming an undeclared segment', async () => {
-    const dir = withSlot((s) => void s.rules.push({ id: 'zz-seg', when: { segment: 'no-such-segment' } as never, variant: 'zz-a' }));
-    expect(await problems(dir)).toMatch(/slots\/zz-test-hero\.json at rules\[1\]\.when: unknown segment "no-such-segment"; declare it in segments/);
+    const dir = withSlot(
+      (s) =>
+        void s.rules.push({
+          id: 'zz-seg',
+          when: { segment: 'no-such-segment' } as never,
+          variant: 'zz-a',
+        }),
+    );
+    expect(await problems(dir)).toMatch(
+      /slots\/zz-test-hero\.json at rules\[1\]\.when: unknown segment "no-such-segment"; declare it in segments/,
+    );
   });
 
   it('reports a misspelt condition operator with the allowed ones', async () => {
     const dir = withSlot((s) => void ((s.rules[0]!.when as Record<string, unknown>).op = 'equals'));
-    expect(await problems(dir)).toContain("at rules[0].when.op: Invalid discriminator value. Expected 'eq' | 'in'");
+    expect(await problems(dir)).toContain(
+      "at rules[0].when.op: Invalid discriminator value. Expected 'eq' | 'in'",
+    );
   });
 
   it('reports duplicate variant and slot ids', async () => {
     const dir = withSlot((s) => void (s.variants[1]!.id = 'zz-a'));
     writeFileSync(path.join(dir, 'slots', 'zz-test-hero-copy.json'), JSON.stringify(extraSlot()));
     const text = await problems(dir);
-    expect(text).toContain('slots/zz-test-hero.json at variants[1].id: duplicate variant id "zz-a"');
-    expect(text).toMatch(/slots\/zz-test-hero(-copy)?\.json at id: duplicate slot id "zz-test-hero"/);
+    expect(text).toContain(
+      'slots/zz-test-hero.json at variants[1].id: duplicate variant id "zz-a"',
+    );
+    expect(text).toMatch(
+      /slots\/zz-test-hero(-copy)?\.json at id: duplicate slot id "zz-test-hero"/,
+    );
   });
 
   it('reports an id that is not lowercase-with-dashes', async () => {
     const dir = withSlot((s) => void (s.variants[1]!.id = 'Spring Sale'));
-    expect(await problems(dir)).toContain('at variants[1].id: an id of lowercase letters, digits and dashes, e.g. "spring-sale" (found "Spring Sale")');
+    expect(await problems(dir)).toContain(
+      'at variants[1].id: an id of lowercase letters, digits and dashes, e.g. "spring-sale" (found "Spring Sale")',
+    );
   });
 
   it('reports a page that names a slot with no file', async () => {
     const dir = copyContent();
     const page = firstPage(dir);
     editJson(dir, page, (p) => void (p.slots as string[]).push('zz-nowhere'));
-    expect(await problems(dir)).toMatch(new RegExp(`${page.replace('.', '\\.')} at slots\\[\\d+\\]: unknown slot "zz-nowhere"`));
+    expect(await problems(dir)).toMatch(
+      new RegExp(`${page.replace('.', '\\.')} at slots\\[\\d+\\]: unknown slot "zz-nowhere"`),
+    );
   });
 
   it('reports a missing site.json', async () => {
     const dir = copyContent();
     rmSync(path.join(dir, 'site.json'));
-    expect(await problems(dir)).toContain('content-variants/site.json: missing: every bundle needs site.json');
+    expect(await problems(dir)).toContain(
+      'content-variants/site.json: missing: every bundle needs site.json',
+    );
   });
 });
 
@@ -147,7 +196,11 @@ describe('tessera build', () => {
     }
     expect(first).toMatch(/^[0-9a-f]{16}$/);
     expect(tessera(['build', '--dir', dir]).stdout.trim()).toBe(first);
-    editJson(dir, 'site.json', (s) => void ((s.site as Record<string, unknown>).name = 'Another name'));
+    editJson(
+      dir,
+      'site.json',
+      (s) => void ((s.site as Record<string, unknown>).name = 'Another name'),
+    );
     expect(tessera(['build', '--dir', dir]).stdout.trim()).not.toBe(first);
   });
 });
@@ -160,9 +213,14 @@ describe('JSON Schema for editors', () => {
   });
 
   it('is what every bundle file names in $schema (sample profiles may, too)', () => {
-    const inDir = (d: string) => readdirSync(path.join(REAL_CONTENT, d)).filter((f) => f.endsWith('.json')).map((f) => `${d}/${f}`);
+    const inDir = (d: string) =>
+      readdirSync(path.join(REAL_CONTENT, d))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => `${d}/${f}`);
     const bundleFiles = ['site.json', 'segments.json', ...inDir('pages'), ...inDir('slots')];
-    const profiles = inDir('profiles').filter((f) => readJson(REAL_CONTENT, f).$schema !== undefined);
+    const profiles = inDir('profiles').filter(
+      (f) => readJson(REAL_CONTENT, f).$schema !== undefined,
+    );
     for (const file of [...bundleFiles, ...profiles]) {
       const ref = readJson(REAL_CONTENT, file).$schema;
       expect(typeof ref, file).toBe('string');

@@ -36,10 +36,22 @@ export async function mintAdminToken(o: AdminMint = {}): Promise<string> {
 export function testWorker(startMs = Date.UTC(2026, 10, 23, 10, 0, 0)) {
   const clock = { now: startMs };
   let ids = 0;
-  const app = createApp({ store: new BundleStore(), now: () => clock.now, newId: () => `id-${++ids}` });
-  const fetch = async (path: string, init: RequestInit = {}, bindings: Partial<Cloudflare.Env> = {}) => {
+  const app = createApp({
+    store: new BundleStore(),
+    now: () => clock.now,
+    newId: () => `id-${++ids}`,
+  });
+  const fetch = async (
+    path: string,
+    init: RequestInit = {},
+    bindings: Partial<Cloudflare.Env> = {},
+  ) => {
     const ctx = createExecutionContext();
-    const res = await app.fetch(new Request(`https://shop.test${path}`, init), { ...env, ...bindings }, ctx);
+    const res = await app.fetch(
+      new Request(`https://shop.test${path}`, init),
+      { ...env, ...bindings },
+      ctx,
+    );
     await waitOnExecutionContext(ctx);
     return res;
   };
@@ -47,7 +59,11 @@ export function testWorker(startMs = Date.UTC(2026, 10, 23, 10, 0, 0)) {
 }
 
 /** Authorization + JSON headers for an admin call. */
-export async function adminInit(method: string, body?: unknown, token?: string): Promise<RequestInit> {
+export async function adminInit(
+  method: string,
+  body?: unknown,
+  token?: string,
+): Promise<RequestInit> {
   return {
     method,
     headers: {
@@ -60,7 +76,10 @@ export async function adminInit(method: string, body?: unknown, token?: string):
 
 /** Storage is shared between the tests of a file: start every publishing test from nothing live. */
 export async function resetPublishing(): Promise<void> {
-  await env.DB.batch([env.DB.prepare('DELETE FROM publish_live'), env.DB.prepare('DELETE FROM publish_audit')]);
+  await env.DB.batch([
+    env.DB.prepare('DELETE FROM publish_live'),
+    env.DB.prepare('DELETE FROM publish_audit'),
+  ]);
   const { keys } = await env.CONTENT.list();
   await Promise.all(keys.map((k) => env.CONTENT.delete(k.name)));
 }

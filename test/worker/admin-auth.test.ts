@@ -8,27 +8,71 @@ const b64url = (s: string) => btoa(s).replace(/=+$/, '').replace(/\+/g, '-').rep
 
 async function call(headers: Record<string, string>, path = '/admin/history', method = 'GET') {
   const res = await SELF.fetch(`https://shop.test${path}`, { method, headers });
-  return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string } }, res };
+  return {
+    status: res.status,
+    body: (await res.json()) as { error?: { code: string; message: string } },
+    res,
+  };
 }
 
 describe('admin API authentication', () => {
   const unauthorized: [string, () => Promise<Record<string, string>>, string][] = [
     ['no Authorization header', async () => ({}), 'missing_token'],
-    ['a Basic instead of a Bearer header', async () => ({ authorization: 'Basic YWRtaW46YWRtaW4=' }), 'missing_token'],
+    [
+      'a Basic instead of a Bearer header',
+      async () => ({ authorization: 'Basic YWRtaW46YWRtaW4=' }),
+      'missing_token',
+    ],
     ['a malformed token', async () => ({ authorization: 'Bearer not.a.jwt' }), 'invalid_token'],
-    ['an expired token', async () => ({ authorization: `Bearer ${await mintAdminToken({ exp: nowSeconds() - 60 })}` }), 'expired_token'],
-    ['a token from another issuer', async () => ({ authorization: `Bearer ${await mintAdminToken({ iss: 'someone-else' })}` }), 'invalid_token'],
-    ['a token for another audience', async () => ({ authorization: `Bearer ${await mintAdminToken({ aud: 'tessera-preview' })}` }), 'invalid_token'],
-    ['a token signed with another key under our kid', async () => ({
-      authorization: `Bearer ${await mintAdminToken({ secret: 'an-attacker-chosen-secret-of-32-bytes!!' })}`,
-    }), 'invalid_token'],
-    ['a token with an unknown kid', async () => ({ authorization: `Bearer ${await mintAdminToken({ kid: 'retired' })}` }), 'invalid_token'],
-    ['an alg "none" token', async () => {
-      const header = b64url(JSON.stringify({ alg: 'none', kid: ADMIN_KID }));
-      const payload = b64url(JSON.stringify({ iss: 'tessera', aud: 'tessera-admin', sub: 'x', scope: 'publish read', exp: nowSeconds() + 60 }));
-      return { authorization: `Bearer ${header}.${payload}.` };
-    }, 'invalid_token'],
-    ['the token in a cookie instead of a bearer header', async () => ({ cookie: `authorization=${await mintAdminToken()}` }), 'missing_token'],
+    [
+      'an expired token',
+      async () => ({ authorization: `Bearer ${await mintAdminToken({ exp: nowSeconds() - 60 })}` }),
+      'expired_token',
+    ],
+    [
+      'a token from another issuer',
+      async () => ({ authorization: `Bearer ${await mintAdminToken({ iss: 'someone-else' })}` }),
+      'invalid_token',
+    ],
+    [
+      'a token for another audience',
+      async () => ({ authorization: `Bearer ${await mintAdminToken({ aud: 'tessera-preview' })}` }),
+      'invalid_token',
+    ],
+    [
+      'a token signed with another key under our kid',
+      async () => ({
+        authorization: `Bearer ${await mintAdminToken({ secret: 'an-attacker-chosen-secret-of-32-bytes!!' })}`,
+      }),
+      'invalid_token',
+    ],
+    [
+      'a token with an unknown kid',
+      async () => ({ authorization: `Bearer ${await mintAdminToken({ kid: 'retired' })}` }),
+      'invalid_token',
+    ],
+    [
+      'an alg "none" token',
+      async () => {
+        const header = b64url(JSON.stringify({ alg: 'none', kid: ADMIN_KID }));
+        const payload = b64url(
+          JSON.stringify({
+            iss: 'tessera',
+            aud: 'tessera-admin',
+            sub: 'x',
+            scope: 'publish read',
+            exp: nowSeconds() + 60,
+          }),
+        );
+        return { authorization: `Bearer ${header}.${payload}.` };
+      },
+      'invalid_token',
+    ],
+    [
+      'the token in a cookie instead of a bearer header',
+      async () => ({ cookie: `authorization=${await mintAdminToken()}` }),
+      'missing_token',
+    ],
   ];
 
   for (const [name, headers, code] of unauthorized) {
@@ -52,13 +96,17 @@ describe('admin API authentication', () => {
   });
 
   it('answers 403 when a preview-only token reads history', async () => {
-    const { status, body } = await call({ authorization: `Bearer ${await mintAdminToken({ scope: 'preview' })}` });
+    const { status, body } = await call({
+      authorization: `Bearer ${await mintAdminToken({ scope: 'preview' })}`,
+    });
     expect(status).toBe(403);
     expect(body.error?.code).toBe('insufficient_scope');
   });
 
   it('lets a read token read history', async () => {
-    const { status } = await call({ authorization: `Bearer ${await mintAdminToken({ scope: 'read' })}` });
+    const { status } = await call({
+      authorization: `Bearer ${await mintAdminToken({ scope: 'read' })}`,
+    });
     expect(status).toBe(200);
   });
 

@@ -55,7 +55,9 @@ describe('publishing through the admin API', () => {
     expect((await move(w, v1, v2, 'rollback')).status).toBe(200);
     expect(await headline(w)).toBe('Autumn collection');
 
-    const history = (await (await w.fetch('/admin/history', await adminInit('GET'))).json()) as { records: { action: string; by: string; from: string; to: string; summary: string }[] };
+    const history = (await (await w.fetch('/admin/history', await adminInit('GET'))).json()) as {
+      records: { action: string; by: string; from: string; to: string; summary: string }[];
+    };
     expect(history.records.map((r) => [r.action, r.from, r.to])).toEqual([
       ['rollback', v2, v1],
       ['publish', v1, v2],
@@ -75,9 +77,13 @@ describe('publishing through the admin API', () => {
 
     const res = await w.fetch('/admin/versions', await adminInit('POST', bad));
     expect(res.status).toBe(422);
-    const body = (await res.json()) as { error: { code: string; issues: { path: (string | number)[]; message: string }[] } };
+    const body = (await res.json()) as {
+      error: { code: string; issues: { path: (string | number)[]; message: string }[] };
+    };
     expect(body.error.code).toBe('invalid_bundle');
-    expect(body.error.issues.map((i) => i.path.join('.'))).toContain('slots.1.variants.0.props.headline');
+    expect(body.error.issues.map((i) => i.path.join('.'))).toContain(
+      'slots.1.variants.0.props.headline',
+    );
     expect((await env.CONTENT.list()).keys.map((k) => k.name)).toEqual(before);
     expect(await live(w)).toBe(v1);
     expect(await headline(w)).toBe('Live and well');
@@ -96,7 +102,10 @@ describe('publishing through the admin API', () => {
     const v1 = await upload(w, withHeadline('Base'));
     await move(w, v1, null);
     w.tick();
-    const [a, b] = [await upload(w, withHeadline('Version A')), await upload(w, withHeadline('Version B'))];
+    const [a, b] = [
+      await upload(w, withHeadline('Version A')),
+      await upload(w, withHeadline('Version B')),
+    ];
     const [ra, rb] = await Promise.all([move(w, a, v1), move(w, b, v1)]);
     expect([ra.status, rb.status].sort()).toEqual([200, 409]);
     const loser = ra.status === 409 ? ra : rb;
@@ -123,7 +132,9 @@ describe('publishing through the admin API', () => {
     w.tick();
     const res = await move(w, v1, v1);
     expect(await res.json()).toMatchObject({ outcome: 'unchanged' });
-    const history = (await (await w.fetch('/admin/history', await adminInit('GET'))).json()) as { records: unknown[] };
+    const history = (await (await w.fetch('/admin/history', await adminInit('GET'))).json()) as {
+      records: unknown[];
+    };
     expect(history.records).toHaveLength(1);
   });
 
@@ -142,7 +153,10 @@ describe('publishing through the admin API', () => {
   });
 
   it('rejects a malformed move request with 422', async () => {
-    const res = await w.fetch('/admin/live', await adminInit('PUT', { to: 'latest' }, await mintAdminToken()));
+    const res = await w.fetch(
+      '/admin/live',
+      await adminInit('PUT', { to: 'latest' }, await mintAdminToken()),
+    );
     expect(res.status).toBe(422);
   });
 });

@@ -9,7 +9,8 @@ function lagging(kv: KVNamespace, notYet: string): KVNamespace {
   return new Proxy(kv, {
     get(target, prop, receiver) {
       if (prop === 'get') {
-        return (key: string, type: 'text') => (key === contentKeys.bundle(notYet) ? Promise.resolve(null) : target.get(key, type));
+        return (key: string, type: 'text') =>
+          key === contentKeys.bundle(notYet) ? Promise.resolve(null) : target.get(key, type);
       }
       const value: unknown = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
@@ -29,7 +30,10 @@ describe('KV eventual consistency', () => {
     next.site.name = 'Renamed Shop';
     const v2 = await buildTestBundle(next);
     await env.CONTENT.put(contentKeys.bundle(v2.version), JSON.stringify(v2));
-    await env.CONTENT.put(contentKeys.pointer(), JSON.stringify({ version: v2.version, updatedAt: new Date().toISOString(), by: 't' }));
+    await env.CONTENT.put(
+      contentKeys.pointer(),
+      JSON.stringify({ version: v2.version, updatedAt: new Date().toISOString(), by: 't' }),
+    );
 
     const stale = await w.fetch('/', {}, { CONTENT: lagging(env.CONTENT, v2.version) });
     expect(stale.status).toBe(200);

@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:test';
 import { SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BundleInput } from '../../shared/schema/bundle.ts';
@@ -18,8 +19,15 @@ async function upload(w: Worker, body: unknown): Promise<string> {
   return ((await res.json()) as { version: string }).version;
 }
 
-async function previewLink(w: Worker, target: Record<string, string>, token?: string): Promise<Response> {
-  return w.fetch('/admin/previews', await adminInit('POST', target, token ?? (await mintAdminToken({ scope: 'preview' }))));
+async function previewLink(
+  w: Worker,
+  target: Record<string, string>,
+  token?: string,
+): Promise<Response> {
+  return w.fetch(
+    '/admin/previews',
+    await adminInit('POST', target, token ?? (await mintAdminToken({ scope: 'preview' }))),
+  );
 }
 
 /** Opens a preview link like a browser: returns the session cookie pair and the redirect. */
@@ -27,6 +35,25 @@ async function openPreview(w: Worker, url: string) {
   const res = await w.fetch(new URL(url).pathname + new URL(url).search, { redirect: 'manual' });
   const setCookie = res.headers.get('set-cookie') ?? '';
   return { res, setCookie, cookie: setCookie.split(';')[0]! };
+}
+
+/** DECISIONS as the worker sees it, counting what is sent (and passing it on). */
+function countingQueue() {
+  const sent: unknown[] = [];
+  const queue = new Proxy(env.DECISIONS, {
+    get(target, prop, receiver) {
+      if (prop === 'send')
+        return (body: unknown, o?: QueueSendOptions) => (sent.push(body), target.send(body, o));
+      if (prop === 'sendBatch')
+        return (batch: Iterable<MessageSendRequest>, o?: QueueSendBatchOptions) => (
+          sent.push(...batch),
+          target.sendBatch(batch, o)
+        );
+      const value: unknown = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { queue, sent };
 }
 
 const headline = (html: string) => /<h1>([^<]*)<\/h1>/.exec(html)?.[1] ?? '';
@@ -61,10 +88,13 @@ describe('preview', () => {
   });
 
   it('renders the not-yet-live version with a ribbon, noindex and no-store, and logs nothing', async () => {
-    const { url } = (await (await previewLink(w, { path: '/', version: draft })).json()) as { url: string };
+    const { url } = (await (await previewLink(w, { path: '/', version: draft })).json()) as {
+      url: string;
+    };
     const { cookie } = await openPreview(w, url);
     const log = vi.spyOn(console, 'log');
-    const res = await w.fetch('/', { headers: { cookie } });
+    const { queue, sent } = countingQueue();
+    const res = await w.fetch('/', { headers: { cookie } }, { DECISIONS: queue });
     const html = await res.text();
     expect(headline(html)).toBe('Draft headline');
     expect(res.headers.get('x-tessera-version')).toBe(draft);
@@ -74,27 +104,38 @@ describe('preview', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('set-cookie')).toBeNull();
     expect(log.mock.calls.filter((c) => String(c[0]).includes('tessera.decision'))).toEqual([]);
+    expect(sent).toEqual([]);
   });
 
   it('never changes what live visitors see, during or after a preview', async () => {
-    const { url } = (await (await previewLink(w, { path: '/', version: draft })).json()) as { url: string };
+    const { url } = (await (await previewLink(w, { path: '/', version: draft })).json()) as {
+      url: string;
+    };
     const { cookie } = await openPreview(w, url);
     await w.fetch('/', { headers: { cookie } });
     const log = vi.spyOn(console, 'log');
-    const visitor = await w.fetch('/');
+    const { queue, sent } = countingQueue();
+    const visitor = await w.fetch('/', {}, { DECISIONS: queue });
     const html = await visitor.text();
     expect(headline(html)).toBe('Live headline');
     expect(visitor.headers.get('x-tessera-version')).toBe(live);
     expect(html).not.toContain('data-tessera-preview');
     expect(log.mock.calls.some((c) => String(c[0]).includes('tessera.decision'))).toBe(true);
+    expect(sent).toHaveLength(1);
   });
 
   it('forces a segment, even one defined by conditions', async () => {
     const vip = (await (await previewLink(w, { segment: 'vip' })).json()) as { url: string };
-    const vipHtml = await (await w.fetch('/', { headers: { cookie: (await openPreview(w, vip.url)).cookie } })).text();
+    const vipHtml = await (
+      await w.fetch('/', { headers: { cookie: (await openPreview(w, vip.url)).cookie } })
+    ).text();
     expect(vipHtml).toContain('data-tessera-variant="banner-vip"');
-    const runners = (await (await previewLink(w, { segment: 'runners' })).json()) as { url: string };
-    const runHtml = await (await w.fetch('/', { headers: { cookie: (await openPreview(w, runners.url)).cookie } })).text();
+    const runners = (await (await previewLink(w, { segment: 'runners' })).json()) as {
+      url: string;
+    };
+    const runHtml = await (
+      await w.fetch('/', { headers: { cookie: (await openPreview(w, runners.url)).cookie } })
+    ).text();
     expect(runHtml).toContain('data-tessera-variant="grid-runners"');
     expect(runHtml).toContain('segment “runners”');
   });
@@ -125,11 +166,15 @@ describe('preview', () => {
 
   it('does not accept an admin token as a preview link, nor a preview cookie as an admin token', async () => {
     const admin = await mintAdminToken();
-    expect((await w.fetch(`/__tessera/preview?token=${admin}`, { redirect: 'manual' })).status).toBe(401);
+    expect(
+      (await w.fetch(`/__tessera/preview?token=${admin}`, { redirect: 'manual' })).status,
+    ).toBe(401);
     const { url } = (await (await previewLink(w, { version: draft })).json()) as { url: string };
     const { cookie } = await openPreview(w, url);
     const session = cookie.slice(cookie.indexOf('=') + 1);
-    const res = await w.fetch('/admin/history', { headers: { authorization: `Bearer ${session}` } });
+    const res = await w.fetch('/admin/history', {
+      headers: { authorization: `Bearer ${session}` },
+    });
     expect(res.status).toBe(401);
   });
 

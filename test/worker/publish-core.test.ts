@@ -26,7 +26,10 @@ function countingKv(kv: KVNamespace) {
   const wrapped = new Proxy(kv, {
     get(target, prop, receiver) {
       if (prop === 'put') {
-        return (key: string, ...rest: Parameters<KVNamespace['put']> extends [string, ...infer R] ? R : never) => {
+        return (
+          key: string,
+          ...rest: Parameters<KVNamespace['put']> extends [string, ...infer R] ? R : never
+        ) => {
           if (key === contentKeys.pointer()) counter.pointerWrites++;
           return target.put(key, ...rest);
         };
@@ -59,18 +62,31 @@ describe('publishing core (shared/publish)', () => {
     const up = await uploadVersion(env.CONTENT, body);
     expect(up.ok).toBe(false);
     if (up.ok) return;
-    expect(up.issues.map((i) => i.path.join('.'))).toEqual(expect.arrayContaining(['slots.0.default', 'pages.0.slots.5']));
+    expect(up.issues.map((i) => i.path.join('.'))).toEqual(
+      expect.arrayContaining(['slots.0.default', 'pages.0.slots.5']),
+    );
     expect((await env.CONTENT.list()).keys).toEqual(before.keys);
   });
 
   it('moves the pointer, records who/when/from/to/summary, and writes D1 before KV', async () => {
     const v1 = await upload('One');
-    const first = await movePointer(store(), { to: v1, expected: null, by: 'ana', action: 'publish' }, T0);
+    const first = await movePointer(
+      store(),
+      { to: v1, expected: null, by: 'ana', action: 'publish' },
+      T0,
+    );
     expect(first).toMatchObject({ ok: true, outcome: 'moved', from: null, to: v1 });
     const v2 = await upload('Two');
-    const second = await movePointer(store(), { to: v2, expected: v1, by: 'bo', action: 'publish' }, T0 + 5000);
+    const second = await movePointer(
+      store(),
+      { to: v2, expected: v1, by: 'bo', action: 'publish' },
+      T0 + 5000,
+    );
     expect(second).toMatchObject({ ok: true, outcome: 'moved', from: v1, to: v2 });
-    if (second.ok) expect(second.summary).toContain('variant "hero-default" changed in slot "hero" (props.headline)');
+    if (second.ok)
+      expect(second.summary).toContain(
+        'variant "hero-default" changed in slot "hero" (props.headline)',
+      );
     expect((await readPointer(env.CONTENT))?.version).toBe(v2);
     expect(await readLive(store())).toEqual({ version: v2, movedAt: T0 + 5000 });
     const history = await listHistory(env.DB);
@@ -85,7 +101,11 @@ describe('publishing core (shared/publish)', () => {
     const v1 = await upload('One');
     const v2 = await upload('Two');
     await movePointer(store(), { to: v1, expected: null, by: 'ana', action: 'publish' }, T0);
-    const stale = await movePointer(store(), { to: v2, expected: null, by: 'bo', action: 'publish' }, T0 + 5000);
+    const stale = await movePointer(
+      store(),
+      { to: v2, expected: null, by: 'bo', action: 'publish' },
+      T0 + 5000,
+    );
     expect(stale).toMatchObject({ ok: false, code: 'conflict', current: v1 });
     expect((await readPointer(env.CONTENT))?.version).toBe(v1);
     expect(await listHistory(env.DB)).toHaveLength(1);
@@ -114,10 +134,18 @@ describe('publishing core (shared/publish)', () => {
     const s = { kv, db: env.DB };
     const [v1, v2, v3] = [await upload('One'), await upload('Two'), await upload('Three')];
     await movePointer(s, { to: v1, expected: null, by: 'ana', action: 'publish' }, T0);
-    const tooSoon = await movePointer(s, { to: v2, expected: v1, by: 'ana', action: 'publish' }, T0 + 999);
+    const tooSoon = await movePointer(
+      s,
+      { to: v2, expected: v1, by: 'ana', action: 'publish' },
+      T0 + 999,
+    );
     expect(tooSoon).toMatchObject({ ok: false, code: 'too_soon', retryAfterMs: 1 });
     expect(counter.pointerWrites).toBe(1);
-    const later = await movePointer(s, { to: v3, expected: v1, by: 'ana', action: 'publish' }, T0 + 1000);
+    const later = await movePointer(
+      s,
+      { to: v3, expected: v1, by: 'ana', action: 'publish' },
+      T0 + 1000,
+    );
     expect(later).toMatchObject({ ok: true, outcome: 'moved' });
     expect(counter.pointerWrites).toBe(2);
   });
@@ -125,15 +153,27 @@ describe('publishing core (shared/publish)', () => {
   it('treats publishing the live version as a no-op: no write, no audit record', async () => {
     const { kv, counter } = countingKv(env.CONTENT);
     const v1 = await upload('One');
-    await movePointer({ kv, db: env.DB }, { to: v1, expected: null, by: 'ana', action: 'publish' }, T0);
-    const again = await movePointer({ kv, db: env.DB }, { to: v1, expected: v1, by: 'ana', action: 'publish' }, T0 + 5000);
+    await movePointer(
+      { kv, db: env.DB },
+      { to: v1, expected: null, by: 'ana', action: 'publish' },
+      T0,
+    );
+    const again = await movePointer(
+      { kv, db: env.DB },
+      { to: v1, expected: v1, by: 'ana', action: 'publish' },
+      T0 + 5000,
+    );
     expect(again).toMatchObject({ ok: true, outcome: 'unchanged' });
     expect(counter.pointerWrites).toBe(1);
     expect(await listHistory(env.DB)).toHaveLength(1);
   });
 
   it('refuses to point at a version that was never uploaded', async () => {
-    const moved = await movePointer(store(), { to: 'ffffffffffffffff', expected: null, by: 'ana', action: 'rollback' }, T0);
+    const moved = await movePointer(
+      store(),
+      { to: 'ffffffffffffffff', expected: null, by: 'ana', action: 'rollback' },
+      T0,
+    );
     expect(moved).toMatchObject({ ok: false, code: 'unknown_version' });
     expect(await env.CONTENT.get(contentKeys.pointer())).toBeNull();
   });
@@ -145,9 +185,18 @@ describe('uploading a built bundle', () => {
   it('accepts a version that matches the content and rejects one that does not', async () => {
     const first = await uploadVersion(env.CONTENT, testBundleBody());
     if (!first.ok) throw new Error('unexpected');
-    expect(await uploadVersion(env.CONTENT, first.bundle)).toMatchObject({ ok: true, created: false });
-    const forged = await uploadVersion(env.CONTENT, { ...first.bundle, version: '0000000000000000' });
-    expect(forged).toMatchObject({ ok: false, issues: [{ path: ['version'], found: '"0000000000000000"' }] });
+    expect(await uploadVersion(env.CONTENT, first.bundle)).toMatchObject({
+      ok: true,
+      created: false,
+    });
+    const forged = await uploadVersion(env.CONTENT, {
+      ...first.bundle,
+      version: '0000000000000000',
+    });
+    expect(forged).toMatchObject({
+      ok: false,
+      issues: [{ path: ['version'], found: '"0000000000000000"' }],
+    });
     expect(await env.CONTENT.get('bundle:0000000000000000')).toBeNull();
   });
 });

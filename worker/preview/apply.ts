@@ -36,11 +36,17 @@ export function previewIdentity(session: PreviewSession): Identity {
  * Forces membership of one segment: its definition becomes "from the profile" and the
  * profile lists it. Returns new objects; the cached bundle is never mutated.
  */
-export function forceSegment(bundle: Bundle, profile: Profile | undefined, segment: string | undefined) {
+export function forceSegment(
+  bundle: Bundle,
+  profile: Profile | undefined,
+  segment: string | undefined,
+) {
   if (!segment || !bundle.segments.some((s) => s.id === segment)) return { bundle, profile };
   const forced: Bundle = {
     ...bundle,
-    segments: bundle.segments.map((s) => (s.id === segment ? { id: s.id, name: s.name, source: 'profile' as const } : s)),
+    segments: bundle.segments.map((s) =>
+      s.id === segment ? { id: s.id, name: s.name, source: 'profile' as const } : s,
+    ),
   };
   const base: Profile = profile ?? {
     id: 'preview',
@@ -52,10 +58,16 @@ export function forceSegment(bundle: Bundle, profile: Profile | undefined, segme
     nextBestOffers: {},
     behavior: { visits: 0, pageViews: 0, purchases: 0, recentViews: [], cart: [] },
   };
-  return { bundle: forced, profile: { ...base, segments: [...new Set([...base.segments, segment])] } };
+  return {
+    bundle: forced,
+    profile: { ...base, segments: [...new Set([...base.segments, segment])] },
+  };
 }
 
-export const PREVIEW_HEADERS = { 'cache-control': 'no-store', 'x-robots-tag': 'noindex, nofollow' } as const;
+export const PREVIEW_HEADERS = {
+  'cache-control': 'no-store',
+  'x-robots-tag': 'noindex, nofollow',
+} as const;
 
 export const previewHead = () => '<meta name="robots" content="noindex, nofollow">';
 

@@ -10,7 +10,9 @@ const STYLE =
 export function previewRibbon(session: PreviewSession, shownVersion: string): string {
   const parts = [
     `version ${shownVersion}`,
-    session.version && session.version !== shownVersion ? `(${session.version} unavailable, showing live)` : '',
+    session.version && session.version !== shownVersion
+      ? `(${session.version} unavailable, showing live)`
+      : '',
     session.segment ? `segment “${session.segment}”` : '',
     session.as ? `as visitor ${session.as}` : '',
   ].filter(Boolean);

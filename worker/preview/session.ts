@@ -22,7 +22,11 @@ export const PREVIEW_PATH = '/__tessera/preview';
 
 type Ctx = Context<{ Bindings: Env }>;
 
-const noStore = { 'cache-control': 'no-store', 'x-robots-tag': 'noindex, nofollow', 'referrer-policy': 'no-referrer' };
+const noStore = {
+  'cache-control': 'no-store',
+  'x-robots-tag': 'noindex, nofollow',
+  'referrer-policy': 'no-referrer',
+};
 
 /** The preview session of this request, if it carries a valid preview cookie. */
 export async function resolvePreview(c: Ctx, nowMs: number): Promise<PreviewSession | undefined> {
@@ -37,10 +41,20 @@ export async function startPreview(c: Ctx, nowMs: number): Promise<Response> {
   const ring = await keyringFor(configFor(c.env).adminKeys);
   const link = await verifyPreviewToken(ring, c.req.query('token'), PREVIEW_LINK_AUDIENCE, now);
   if (!link) {
-    return c.text('This preview link is invalid or has expired. Ask for a new one (tessera preview).', 401, noStore);
+    return c.text(
+      'This preview link is invalid or has expired. Ask for a new one (tessera preview).',
+      401,
+      noStore,
+    );
   }
   const { by, exp, ...target } = link;
-  const session = await signPreviewToken(ring, { by, target, audience: PREVIEW_SESSION_AUDIENCE, nowSeconds: now, expSeconds: exp });
+  const session = await signPreviewToken(ring, {
+    by,
+    target,
+    audience: PREVIEW_SESSION_AUDIENCE,
+    nowSeconds: now,
+    expSeconds: exp,
+  });
   return new Response(null, {
     status: 303,
     headers: {
@@ -54,6 +68,10 @@ export async function startPreview(c: Ctx, nowMs: number): Promise<Response> {
 export function exitPreview(): Response {
   return new Response(null, {
     status: 303,
-    headers: { ...noStore, location: '/', 'set-cookie': `${PREVIEW_COOKIE}=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax` },
+    headers: {
+      ...noStore,
+      location: '/',
+      'set-cookie': `${PREVIEW_COOKIE}=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax`,
+    },
   });
 }

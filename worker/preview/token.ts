@@ -20,8 +20,14 @@ export const MAX_PREVIEW_TTL_SECONDS = 4 * 3600;
 
 export const PreviewTarget = z.strictObject({
   /** Page path to open first. */
-  path: z.string().regex(/^\/[A-Za-z0-9/_-]*$/, 'a page path such as "/"').default('/'),
-  version: z.string().regex(/^[0-9a-f]{16}$/, 'a bundle version').optional(),
+  path: z
+    .string()
+    .regex(/^\/[A-Za-z0-9/_-]*$/, 'a page path such as "/"')
+    .default('/'),
+  version: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/, 'a bundle version')
+    .optional(),
   segment: Id.optional(),
   /** Render as this visitor (their profile), without touching anyone's cookie. */
   as: z.string().regex(VisitorIdPattern, 'a visitor id').optional(),
@@ -46,7 +52,13 @@ type Audience = typeof PREVIEW_LINK_AUDIENCE | typeof PREVIEW_SESSION_AUDIENCE;
 
 export async function signPreviewToken(
   ring: Keyring,
-  o: { by: string; target: PreviewTarget; audience: Audience; nowSeconds: number; expSeconds: number },
+  o: {
+    by: string;
+    target: PreviewTarget;
+    audience: Audience;
+    nowSeconds: number;
+    expSeconds: number;
+  },
 ): Promise<string> {
   return new SignJWT({ scope: 'preview', pv: o.target })
     .setProtectedHeader({ alg: ADMIN_ALG, kid: ring.signing.kid, typ: 'JWT' })
