@@ -12,6 +12,9 @@ import { WRANGLER_TOML } from './paths.ts';
 export async function withLocalEnv<T>(work: (env: Env) => Promise<T>): Promise<T> {
   const dir = process.env.TESSERA_LOCAL_STATE;
   // Loaded on demand: wrangler is large, and most commands never touch local state.
+  // Quiet: wrangler logs to stdout ("Using secrets defined in .dev.vars"), and our stdout is for
+  // results scripts read (a version, a preview URL). Warnings and errors still show.
+  process.env.WRANGLER_LOG ??= 'warn';
   const { getPlatformProxy } = await import('wrangler');
   const proxy = await getPlatformProxy<Env>({ configPath: WRANGLER_TOML, persist: dir ? { path: dir } : true });
   try {
