@@ -34,6 +34,8 @@ export async function publish(
   await withTarget(target, o, async (t) => {
     const live = await t.live();
     if (live.version === bundle.version) {
+      // A no-op move: changes nothing, but repairs a KV pointer left behind by an interrupted move.
+      if (!dryRun) await t.move(bundle.version, live.version, 'publish');
       log(`version ${bundle.version} is already live on ${t.name}; nothing to publish`);
       return;
     }

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diff } from '../../cli/commands/diff.ts';
 import { history, rollback } from '../../cli/commands/history.ts';
 import { preview } from '../../cli/commands/preview.ts';
-import { publish } from '../../cli/commands/publish.ts';
+import { publish, refused } from '../../cli/commands/publish.ts';
 import { WRANGLER_TOML } from '../../cli/lib/paths.ts';
-import type { TargetOptions } from '../../cli/lib/target.ts';
+import { withTarget, type TargetOptions } from '../../cli/lib/target.ts';
 import { copyContent, editJson } from './content-copy.ts';
 import { tempDir, tessera } from './run.ts';
 
@@ -83,6 +83,15 @@ describe('tessera publish / diff / history / rollback / preview --target local',
     const out = capture();
     await publish(dir, 'local', false, o, out.log);
     expect(out.text()).toBe(`version ${second} is already live on local; nothing to publish`);
+  });
+
+  it('explains a conflict when someone else published meanwhile', async () => {
+    const result = await withTarget('local', o, (t) => t.move(first!, first!, 'publish'));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(refused(result).message).toBe(
+      `conflict: live is ${second}, not ${first}: someone else published meanwhile; review \`tessera diff\` and try again. Nothing was changed.`,
+    );
   });
 
   it('refuses a second move within a second, saying when to retry', async () => {

@@ -200,3 +200,34 @@ describe('uploading a built bundle', () => {
     expect(await env.CONTENT.get('bundle:0000000000000000')).toBeNull();
   });
 });
+
+describe('recovering from an interrupted move', () => {
+  beforeEach(resetPublishing);
+
+  it('rewrites a KV pointer left behind when the same version is published again', async () => {
+    const v1 = await uploadVersion(env.CONTENT, testBundleBody());
+    if (!v1.ok) throw new Error('unexpected');
+    await movePointer(
+      store(),
+      { to: v1.bundle.version, expected: null, by: 'ana', action: 'publish' },
+      T0,
+    );
+    // The process died after the D1 swap, before the KV write: KV still names an older version.
+    await env.CONTENT.put(
+      contentKeys.pointer(),
+      JSON.stringify({
+        version: '0123456789abcdef',
+        updatedAt: new Date(T0).toISOString(),
+        by: 'old',
+      }),
+    );
+    const again = await movePointer(
+      store(),
+      { to: v1.bundle.version, expected: v1.bundle.version, by: 'ana', action: 'publish' },
+      T0 + 5000,
+    );
+    expect(again).toMatchObject({ ok: true, outcome: 'unchanged' });
+    expect((await readPointer(env.CONTENT))?.version).toBe(v1.bundle.version);
+    expect(await listHistory(env.DB)).toHaveLength(1);
+  });
+});
