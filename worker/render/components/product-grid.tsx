@@ -1,14 +1,7 @@
 import type { ProductGridProps } from '../../../shared/schema/components.ts';
+import { formatPrice } from '../price.ts';
 import { safeHref } from '../safe-url.ts';
 import type { Fill } from '../text.ts';
-
-function price(amount: number, currency: string): string {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).format(amount);
-  } catch {
-    return `${amount.toFixed(2)} ${currency}`;
-  }
-}
 
 export function ProductGrid({ props, fill }: { props: ProductGridProps; fill: Fill }) {
   return (
@@ -22,7 +15,7 @@ export function ProductGrid({ props, fill }: { props: ProductGridProps; fill: Fi
               <div class="swatch" aria-hidden="true"></div>
               {p.badge && <span class="badge">{fill(p.badge)}</span>}
               {href ? <a href={href}>{fill(p.name)}</a> : <span>{fill(p.name)}</span>}
-              <span class="price">{price(p.price, p.currency)}</span>
+              <span class="price">{formatPrice(p.price, p.currency)}</span>
             </li>
           );
         })}
