@@ -21,7 +21,7 @@ function navOrder(pages: Page[]): Page[] {
   return [...pages.filter((p) => p.path === '/'), ...pages.filter((p) => p.path !== '/')];
 }
 
-export function renderPage({ bundle, page, slots, head, bodyEnd }: PageParts): string {
+function layout({ bundle, page, slots, head, bodyEnd }: PageParts): string {
   return (
     '<!doctype html>' +
     toHtml(
@@ -54,6 +54,34 @@ export function renderPage({ bundle, page, slots, head, bodyEnd }: PageParts): s
       </html>,
     )
   );
+}
+
+/**
+ * The chrome of a page is the same for every visitor, so it is rendered once per isolate and
+ * bundle version (memoized on the page object) with markers where the per-request parts go,
+ * and split there. Escaped content can never produce a marker (`<` is always escaped); if the
+ * split still finds the wrong number of parts, the page is rendered in full instead.
+ */
+const HEAD = '<!--tessera:head-->';
+const SLOTS = '<!--tessera:slots-->';
+const BODY_END = '<!--tessera:body-end-->';
+const chrome = new WeakMap<Page, string[] | null>();
+
+function chromeFor(bundle: Bundle, page: Page): string[] | null {
+  let parts = chrome.get(page);
+  if (parts === undefined) {
+    const html = layout({ bundle, page, slots: [SLOTS], head: HEAD, bodyEnd: BODY_END });
+    const split = html.split(/<!--tessera:(?:head|slots|body-end)-->/);
+    parts = split.length === 4 && html.indexOf(HEAD) < html.indexOf(SLOTS) && html.indexOf(SLOTS) < html.indexOf(BODY_END) ? split : null;
+    chrome.set(page, parts);
+  }
+  return parts;
+}
+
+export function renderPage(parts: PageParts): string {
+  const c = chromeFor(parts.bundle, parts.page);
+  if (!c) return layout(parts);
+  return c[0] + (parts.head ?? '') + c[1] + parts.slots.join('') + c[2] + (parts.bodyEnd ?? '') + c[3];
 }
 
 /** Shown when nothing has been published yet: tells the developer what to run. */
