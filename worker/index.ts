@@ -1,9 +1,10 @@
 /**
  * Tessera's worker: personalized server-rendered pages at the edge.
  *
- * Serves: GET /healthz; /admin/* (publishing API, bearer tokens; admin/routes.ts);
- * /__tessera/preview (preview links → session cookie; preview/session.ts); and every other GET
- * as a personalized page of the live bundle (or of a preview session's version).
+ * Serves: GET /healthz; GET /__tessera/bare (the benchmark's static baseline); /admin/*
+ * (publishing API, bearer tokens; admin/routes.ts); /__tessera/preview (preview links → session
+ * cookie; preview/session.ts); and every other GET as a personalized page of the live bundle (or
+ * of a preview session's version).
  * Consumes: the `tessera-decisions` queue (decision log → D1), dispatched on `batch.queue`.
  * Configuration is checked once at start-up (see config.ts): a bad VISITOR_KEYS stops the
  * worker with a message that says how to fix it.
@@ -16,6 +17,7 @@ import type { Env } from './env.ts';
 import { DECISIONS_QUEUE, consumeDecisions } from './log/consumer.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { PREVIEW_PATH, exitPreview, resolvePreview, startPreview } from './preview/session.ts';
+import { handleBare } from './routes/bare.ts';
 import { handlePage, type PageDeps } from './routes/page.ts';
 
 // Fail loudly at start-up, not on the first visitor.
@@ -24,6 +26,8 @@ loadConfig(startupEnv);
 export function createApp(deps: PageDeps) {
   const app = new Hono<{ Bindings: Env }>();
   app.get('/healthz', (c) => c.json({ ok: true }));
+  // The benchmark's baseline: static HTML through the same worker (docs/performance.md).
+  app.get('/__tessera/bare', handleBare);
   app.route('/admin', adminRoutes(deps.now));
   app.get(PREVIEW_PATH, (c) => startPreview(c, deps.now()));
   app.get(`${PREVIEW_PATH}/exit`, () => exitPreview());
