@@ -1,0 +1,46 @@
+/**
+ * Builds the worker exactly as a deploy would (`wrangler deploy --dry-run --outdir`) and reports
+ * its size: raw and gzip as wrangler prints them, and our own gzip of the emitted script.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+export interface ScriptSize {
+  /** What `wrangler deploy --dry-run` printed as "Total Upload: … KiB / gzip: … KiB". */
+  wranglerKiB?: number;
+  wranglerGzipKiB?: number;
+  /** The emitted index.js, in bytes. */
+  rawBytes: number;
+  /** gzip -9 of index.js, in bytes. */
+  gzipBytes: number;
+}
+
+export interface Build {
+  dir: string;
+  script: string;
+  size: ScriptSize;
+}
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+
+export function buildWorker(): Build {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tessera-bench-'));
+  const wrangler = path.join(ROOT, 'node_modules', '.bin', 'wrangler');
+  const run = spawnSync(wrangler, ['deploy', '--dry-run', '--outdir', dir], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' } });
+  if (run.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${run.stdout}\n${run.stderr}`);
+  const script = path.join(dir, 'index.js');
+  const bytes = readFileSync(script);
+  const printed = /Total Upload:\s*([\d.]+)\s*KiB\s*\/\s*gzip:\s*([\d.]+)\s*KiB/.exec(run.stdout + run.stderr);
+  return {
+    dir,
+    script,
+    size: {
+      ...(printed ? { wranglerKiB: Number(printed[1]), wranglerGzipKiB: Number(printed[2]) } : {}),
+      rawBytes: bytes.byteLength,
+      gzipBytes: gzipSync(bytes, { level: 9 }).byteLength,
+    },
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * Drives the running worker with autocannon at a fixed concurrency: four routes, each warmed up,
+ * then measured in interleaved rounds (bare, anonymous, known, experiment, bare, …) so a noisy
+ * neighbour on the machine hits every route alike. Latencies of every response are kept and the
+ * percentiles computed over all rounds.
+ */
+import autocannon from 'autocannon';
+import type { Cookies } from './server.ts';
+
+export interface RouteSpec {
+  name: 'bare' | 'anonymous' | 'known' | 'experiment';
+  label: string;
+  path: string;
+  /** Cookie header per request (rotating through a pool), or none. */
+  cookies?: () => string | undefined;
+}
+
+export interface RouteResult {
+  name: RouteSpec['name'];
+  label: string;
+  path: string;
+  requests: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  bytesPerResponse: number;
+}
+
+export interface LoadOptions {
+  connections: number;
+  warmupSeconds: number;
+  roundSeconds: number;
+  rounds: number;
+}
+
+function rotate<T>(pool: T[]): () => T {
+  let i = 0;
+  return () => pool[i++ % pool.length]!;
+}
+
+export function routes(cookies: Cookies, bareBytes: number): RouteSpec[] {
+  const known = rotate(cookies.known);
+  // Experiment page: half known visitors, a quarter returning without a profile, a quarter first visits.
+  const mixed = rotate<string | undefined>(
+    cookies.known.flatMap((k, i) => [k, cookies.returning[i], i % 2 ? undefined : cookies.known[(i + 7) % cookies.known.length], undefined]).slice(0, 4000),
+  );
+  return [
+    { name: 'bare', label: 'bare route (static HTML, same size)', path: `/__tessera/bare?bytes=${bareBytes}` },
+    { name: 'anonymous', label: 'anonymous personalized page (first visit, new cookie)', path: '/' },
+    { name: 'known', label: 'known visitor (signed cookie + profile read)', path: '/', cookies: known },
+    { name: 'experiment', label: 'page under experiments (mixed visitors)', path: '/exp', cookies: mixed },
+  ];
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+interface Acc {
+  latencies: number[];
+  requests: number;
+  seconds: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  bytes: number;
+}
+
+function once(url: string, route: RouteSpec, connections: number, seconds: number, acc?: Acc): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: url + route.path,
+        connections,
+        duration: seconds,
+        timeout: 10,
+        requests: [
+          {
+            method: 'GET',
+            setupRequest: (req) => {
+              const cookie = route.cookies?.();
+              return cookie ? { ...req, headers: { ...req.headers, cookie } } : req;
+            },
+          },
+        ],
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        if (acc) {
+          acc.seconds += seconds;
+          acc.non2xx += result.non2xx;
+          acc.errors += result.errors;
+          acc.timeouts += result.timeouts;
+        }
+        resolve();
+      },
+    );
+    if (acc) {
+      instance.on('response', (_client, statusCode, resBytes, responseTime) => {
+        acc.latencies.push(responseTime);
+        acc.requests++;
+        acc.bytes += resBytes;
+        void statusCode;
+      });
+    }
+  });
+}
+
+export async function runLoad(url: string, specs: RouteSpec[], o: LoadOptions, log: (line: string) => void): Promise<RouteResult[]> {
+  const accs = new Map<string, Acc>(specs.map((s) => [s.name, { latencies: [], requests: 0, seconds: 0, non2xx: 0, errors: 0, timeouts: 0, bytes: 0 }]));
+  for (const spec of specs) {
+    log(`load: warm-up ${spec.name} (${o.warmupSeconds}s)`);
+    await once(url, spec, o.connections, o.warmupSeconds);
+  }
+  for (let round = 1; round <= o.rounds; round++) {
+    for (const spec of specs) {
+      log(`load: round ${round}/${o.rounds} ${spec.name} (${o.roundSeconds}s × ${o.connections} connections)`);
+      await once(url, spec, o.connections, o.roundSeconds, accs.get(spec.name));
+    }
+  }
+  return specs.map((spec) => {
+    const a = accs.get(spec.name)!;
+    const sorted = Float64Array.from(a.latencies).sort();
+    const arr = Array.from(sorted);
+    const round3 = (x: number) => Math.round(x * 1000) / 1000;
+    return {
+      name: spec.name,
+      label: spec.label,
+      path: spec.path,
+      requests: a.requests,
+      seconds: a.seconds,
+      rps: Math.round(a.requests / a.seconds),
+      p50: round3(percentile(arr, 50)),
+      p95: round3(percentile(arr, 95)),
+      p99: round3(percentile(arr, 99)),
+      max: round3(arr[arr.length - 1] ?? NaN),
+      non2xx: a.non2xx,
+      errors: a.errors,
+      timeouts: a.timeouts,
+      bytesPerResponse: a.requests ? Math.round(a.bytes / a.requests) : 0,
+    };
+  });
+}

@@ -1,0 +1,163 @@
+/**
+ * Turns a run into `bench/results.json`, the generated tables in docs/performance.md and the
+ * headline line in README.md (each between `<!-- bench:… -->` markers; the prose around them is
+ * written by hand).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ScriptSize } from './build.ts';
+import type { RouteResult } from './load.ts';
+import type { MicroResults, ScalePoint } from './micro.ts';
+import { ROOT } from './build.ts';
+
+export interface Machine {
+  date: string;
+  nproc: number;
+  cpu: string;
+  node: string;
+  workerd: string;
+  loadAverageBefore: number[];
+  loadAverageAfter: number[];
+}
+
+export interface Sample {
+  route: string;
+  status: Record<string, number>;
+  reasons: Record<string, number>;
+  /** Median server-timing durations (ms) the worker reported. */
+  serverTiming: Record<string, number>;
+}
+
+export interface Budget {
+  name: string;
+  limit: string;
+  measured: string;
+  ok: boolean;
+}
+
+export interface Results {
+  machine: Machine;
+  workload: Record<string, unknown>;
+  load: { connections: number; warmupSeconds: number; roundSeconds: number; rounds: number; routes: (RouteResult & { p50x: number; p99x: number; rpsx: number })[]; samples: Sample[]; workerLogLines: number };
+  micro: MicroResults;
+  workerdMicro?: { name: string; us: number }[];
+  size: ScriptSize;
+  budgets: Budget[];
+}
+
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+/** Marginal cost per unit between successive points; linear growth keeps it flat or falling. */
+export function marginal(points: ScalePoint[], by: 'rules' | 'slots', key: 'worstUs' | 'knownUs' | 'worstDecideUs'): number[] {
+  return points.slice(1).map((p, i) => r2((p[key] - points[i]![key]) / (p[by] - points[i]![by])));
+}
+
+/** Linear (or better) when the last step's marginal cost is at most twice the first's (noise allowance). */
+export function isLinear(points: ScalePoint[], by: 'rules' | 'slots', key: 'worstUs' | 'knownUs' | 'worstDecideUs'): boolean {
+  const m = marginal(points, by, key);
+  const first = Math.max(m[0] ?? 0, 0.01);
+  return (m[m.length - 1] ?? 0) <= 2 * first;
+}
+
+function table(head: string[], rows: (string | number)[][]): string {
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+export function markdown(r: Results): string {
+  const m = r.machine;
+  const routes = table(
+    ['route', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'req/s', 'non-2xx', 'errors', 'timeouts', 'p50 × bare', 'p99 × bare', 'req/s × bare', 'bytes'],
+    r.load.routes.map((x) => [x.label, x.p50, x.p95, x.p99, x.max, x.rps, x.non2xx, x.errors, x.timeouts, x.p50x, x.p99x, x.rpsx, x.bytesPerResponse]),
+  );
+  const ops = table(
+    ['operation (Node V8, tinybench)', 'p50 µs', 'mean µs', 'p99 µs'],
+    r.micro.ops.map((o) => [o.name, o.p50Us, o.meanUs, o.p99Us]),
+  );
+  const workerd = r.workerdMicro?.length
+    ? `\n\nThe same operations inside workerd (the worker's runtime; per-op time from a loop of N calls, client-timed, N = 0 subtracted):\n\n${table(['operation (workerd)', 'µs/op'], r.workerdMicro.map((o) => [o.name, o.us]))}`
+    : '';
+  const scale = (points: ScalePoint[], by: 'rules' | 'slots') =>
+    table(
+      [by, 'rules', 'slots', 'decide + render, known µs', 'decide + render, worst µs', 'decide, worst µs'],
+      points.map((p) => [p[by], p.rules, p.slots, p.knownUs, p.worstUs, p.worstDecideUs]),
+    ) +
+    `\n\nMarginal cost per ${by === 'rules' ? 'rule' : 'slot'} (worst case, decide + render): ${marginal(points, by, 'worstUs').join(' → ')} µs; ` +
+    `decide alone: ${marginal(points, by, 'worstDecideUs').join(' → ')} µs — ${isLinear(points, by, 'worstUs') ? 'linear or better' : '**grows faster than linear**'}.`;
+  const samples = table(
+    ['route', 'status', 'reasons (sampled)', 'server-timing median (ms)'],
+    r.load.samples.map((s) => [
+      s.route,
+      Object.entries(s.status).map(([k, v]) => `${k}×${v}`).join(' '),
+      Object.entries(s.reasons).map(([k, v]) => `${k}×${v}`).join(' ') || '—',
+      Object.entries(s.serverTiming).map(([k, v]) => `${k} ${v}`).join(', ') || '—',
+    ]),
+  );
+  const budgets = table(['budget', 'limit', 'measured', ''], r.budgets.map((b) => [b.name, b.limit, b.measured, b.ok ? 'met' : '**missed**']));
+  const size = r.size;
+  return `Run ${m.date} on ${m.nproc} × ${m.cpu}, Node ${m.node}, workerd ${m.workerd}; load average ${m.loadAverageBefore.map(r2).join(' / ')} before, ${m.loadAverageAfter.map(r2).join(' / ')} after.
+
+### Budgets
+
+${budgets}
+
+### Request path under load (${r.load.connections} connections; ${r.load.warmupSeconds} s warm-up per route, then ${r.load.rounds} interleaved rounds of ${r.load.roundSeconds} s per route)
+
+${routes}
+
+Sampled responses (sequential requests before the load; the worker's own Server-Timing):
+
+${samples}
+
+Worker log lines during the run (decision records and anything else written to stdout/stderr): ${r.load.workerLogLines}.
+
+### Micro-benchmarks
+
+${ops}${workerd}
+
+Standard page HTML: ${r.micro.standardPageBytes} bytes.
+
+### Scaling with rules (5 slots)
+
+${scale(r.micro.rules, 'rules')}
+
+### Scaling with slots (6 rules each)
+
+${scale(r.micro.slots, 'slots')}
+
+### Script size (\`wrangler deploy --dry-run --outdir\`)
+
+| | raw | gzip |
+|---|---|---|
+| as wrangler reports it | ${size.wranglerKiB ?? '?'} KiB | ${size.wranglerGzipKiB ?? '?'} KiB |
+| emitted index.js (gzip -9) | ${r2(size.rawBytes / 1024)} KiB | ${r2(size.gzipBytes / 1024)} KiB |`;
+}
+
+function replaceBetween(file: string, marker: string, content: string): void {
+  const text = readFileSync(file, 'utf8');
+  const start = `<!-- bench:${marker}:start -->`;
+  const end = `<!-- bench:${marker}:end -->`;
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`${path.relative(ROOT, file)} has no ${start} … ${end} markers`);
+  writeFileSync(file, `${text.slice(0, a + start.length)}\n${content}\n${text.slice(b)}`);
+}
+
+export function headline(r: Results): string {
+  const by = (n: string) => r.load.routes.find((x) => x.name === n)!;
+  const a = by('anonymous');
+  const k = by('known');
+  const e = by('experiment');
+  const dr = r.micro.ops.find((o) => o.name.startsWith('decide + render (standard page, known'));
+  return (
+    `Last run (${r.machine.date.slice(0, 10)}, ${r.machine.nproc} cores, shared machine): anonymous page p50 **${a.p50x}×** / p99 **${a.p99x}×** the bare route, ` +
+    `known visitor p50 **${k.p50x}×**, experiment page p50 **${e.p50x}×**; ` +
+    `${r.load.routes.reduce((n, x) => n + x.non2xx + x.errors + x.timeouts, 0)} errors; decide + render ${dr?.p50Us ?? '?'} µs median; ` +
+    `script ${r.size.wranglerGzipKiB ?? r2(r.size.gzipBytes / 1024)} KiB gzip.`
+  );
+}
+
+export function writeResults(r: Results): void {
+  writeFileSync(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify(r, null, 2)}\n`);
+  replaceBetween(path.join(ROOT, 'docs', 'performance.md'), 'results', markdown(r));
+  replaceBetween(path.join(ROOT, 'README.md'), 'headline', headline(r));
+}

@@ -1,0 +1,126 @@
+/**
+ * `npm run bench`: build the worker as a deploy would, micro-benchmark the pure core, run the
+ * built script in workerd with the realistic workload, load four routes side by side, and write
+ * bench/results.json, docs/performance.md (tables) and the README headline.
+ *
+ * Bounded: about three minutes on 2 cores. `BENCH_QUICK=1` shortens every phase (for a smoke run).
+ */
+import { cpus, loadavg } from 'node:os';
+import { createRequire } from 'node:module';
+import { buildWorker } from './build.ts';
+import { routes, runLoad, type RouteSpec } from './load.ts';
+import { runMicro } from './micro.ts';
+import { isLinear, writeResults, type Budget, type Results, type Sample } from './report.ts';
+import { applyMigrations, mintCookies, publish, seedProfiles, startWorker } from './server.ts';
+import { buildBundle, PROFILE_COUNT, SCHEMA_HAS_EXPERIMENTS, STANDARD } from './workload.ts';
+import { runWorkerdMicro } from './workerd-micro.ts';
+
+const quick = process.env.BENCH_QUICK === '1';
+const log = (line: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+const LOAD = quick ? { connections: 8, warmupSeconds: 1, roundSeconds: 2, rounds: 1 } : { connections: 8, warmupSeconds: 3, roundSeconds: 5, rounds: 3 };
+
+async function sample(url: string, spec: RouteSpec, n: number): Promise<Sample> {
+  const status: Record<string, number> = {};
+  const reasons: Record<string, number> = {};
+  const timings: Record<string, number[]> = {};
+  for (let i = 0; i < n; i++) {
+    const cookie = spec.cookies?.();
+    const res = await fetch(url + spec.path, cookie ? { headers: { cookie } } : {});
+    await res.arrayBuffer();
+    status[res.status] = (status[res.status] ?? 0) + 1;
+    for (const r of (res.headers.get('x-tessera-reasons') ?? '').split(',').filter(Boolean)) reasons[r] = (reasons[r] ?? 0) + 1;
+    for (const part of (res.headers.get('server-timing') ?? '').split(',')) {
+      const m = /^\s*([\w-]+);dur=([\d.]+)/.exec(part);
+      if (m) (timings[m[1]!] ??= []).push(Number(m[2]));
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { route: spec.name, status, reasons, serverTiming: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, median(v)])) };
+}
+
+async function main() {
+  const loadAverageBefore = loadavg();
+  const require = createRequire(import.meta.url);
+  const workerdVersion = (require('miniflare/package.json') as { version: string }).version;
+
+  log('building the worker (wrangler deploy --dry-run --outdir)');
+  const build = buildWorker();
+  log(`script: ${build.size.wranglerKiB} KiB, gzip ${build.size.wranglerGzipKiB} KiB (wrangler)`);
+
+  const micro = await runMicro(log, quick ? 100 : 400);
+
+  const bundle = await buildBundle(STANDARD);
+  log(`bundle ${bundle.version}: ${bundle.slots.length} slots, ${bundle.slots.reduce((n, s) => n + s.variants.length, 0)} variants, ${bundle.slots.reduce((n, s) => n + s.rules.length, 0)} rules, experiments ${SCHEMA_HAS_EXPERIMENTS ? 'on' : 'not in this build’s schema'}`);
+  const { mf, running } = await startWorker(build.script);
+  try {
+    log(`workerd on ${running.url}; seeding D1 schema, bundle and ${PROFILE_COUNT} profiles`);
+    await applyMigrations(mf);
+    await publish(mf, bundle);
+    await seedProfiles(mf, bundle);
+    const cookies = await mintCookies(Math.floor(Date.now() / 1000));
+
+    const workerdMicro = await runWorkerdMicro(log, quick);
+
+    const first = await fetch(`${running.url}/`);
+    const bareBytes = (await first.arrayBuffer()).byteLength;
+    if (first.status !== 200) throw new Error(`the anonymous page answered ${first.status}; the bench needs a live bundle`);
+    const specs = routes(cookies, bareBytes);
+
+    log('sampling every route (headers, reasons, server-timing)');
+    const samples: Sample[] = [];
+    for (const spec of specs) samples.push(await sample(running.url, spec, quick ? 10 : 50));
+
+    const loadResults = await runLoad(running.url, specs, LOAD, log);
+    const bare = loadResults.find((x) => x.name === 'bare')!;
+    const x = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+    const withRatios = loadResults.map((r) => ({ ...r, p50x: x(r.p50, bare.p50), p99x: x(r.p99, bare.p99), rpsx: x(r.rps, bare.rps) }));
+
+    const op = (prefix: string) => micro.ops.find((o) => o.name.startsWith(prefix))!;
+    const route = (n: string) => withRatios.find((r) => r.name === n)!;
+    const wop = (prefix: string) => workerdMicro.find((o) => o.name.startsWith(prefix));
+    const errors = withRatios.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0);
+    const verifyWorkerd = wop('cookie verify');
+    const gzipKiB = build.size.wranglerGzipKiB ?? build.size.gzipBytes / 1024;
+    const budgets: Budget[] = [
+      { name: 'decide + render, standard page, median (V8)', limit: '≤ 50 µs', measured: `${op('decide + render (standard page, known').p50Us} µs known, ${op('decide + render (standard page, worst').p50Us} µs worst case`, ok: op('decide + render (standard page, known').p50Us <= 50 && op('decide + render (standard page, worst').p50Us <= 50 },
+      { name: 'cookie verify, median', limit: '≤ 25 µs', measured: `${op('cookie verify').p50Us} µs in Node${verifyWorkerd ? `, ${verifyWorkerd.us} µs in workerd` : ''}`, ok: (verifyWorkerd?.us ?? op('cookie verify').p50Us) <= 25 },
+      { name: 'anonymous page p50 vs bare', limit: '≤ 1.3×', measured: `${route('anonymous').p50x}×`, ok: route('anonymous').p50x <= 1.3 },
+      { name: 'anonymous page p99 vs bare', limit: '≤ 2×', measured: `${route('anonymous').p99x}×`, ok: route('anonymous').p99x <= 2 },
+      { name: 'known visitor p50 vs bare', limit: '≤ 1.5×', measured: `${route('known').p50x}×`, ok: route('known').p50x <= 1.5 },
+      { name: 'errors under load', limit: '0', measured: String(errors), ok: errors === 0 },
+      { name: 'script size, gzip', limit: '≤ 60 KiB', measured: `${Math.round(gzipKiB * 100) / 100} KiB`, ok: gzipKiB <= 60 },
+      { name: 'cost vs rules (10 → 100 → 1,000)', limit: 'at most linear', measured: isLinear(micro.rules, 'rules', 'worstUs') ? 'linear' : 'superlinear', ok: isLinear(micro.rules, 'rules', 'worstUs') },
+      { name: 'cost vs slots (5 → 20 → 50)', limit: 'at most linear', measured: isLinear(micro.slots, 'slots', 'worstUs') ? 'linear' : 'superlinear', ok: isLinear(micro.slots, 'slots', 'worstUs') },
+    ];
+
+    const results: Results = {
+      machine: { date: new Date().toISOString(), nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, workerd: `miniflare ${workerdVersion}`, loadAverageBefore, loadAverageAfter: loadavg() },
+      workload: {
+        bundle: bundle.version,
+        pages: bundle.pages.length,
+        slotsPerPage: STANDARD.slotsPerPage,
+        variants: bundle.slots.reduce((n, s) => n + s.variants.length, 0),
+        rules: bundle.slots.reduce((n, s) => n + s.rules.length, 0),
+        segments: bundle.segments.length,
+        experiments: SCHEMA_HAS_EXPERIMENTS ? 3 : 0,
+        holdout: SCHEMA_HAS_EXPERIMENTS,
+        profiles: PROFILE_COUNT,
+        cookiePool: cookies.known.length,
+        bareBytes,
+      },
+      load: { ...LOAD, routes: withRatios, samples, workerLogLines: running.logLines() },
+      micro,
+      workerdMicro,
+      size: build.size,
+      budgets,
+    };
+    if (!quick) writeResults(results);
+    console.table(withRatios.map((r) => ({ route: r.name, p50: r.p50, p95: r.p95, p99: r.p99, max: r.max, rps: r.rps, errors: r.non2xx + r.errors + r.timeouts, 'p50×': r.p50x, 'p99×': r.p99x })));
+    console.table(budgets.map((b) => ({ budget: b.name, limit: b.limit, measured: b.measured, ok: b.ok })));
+    log(quick ? 'quick run: nothing written' : 'wrote bench/results.json, docs/performance.md and the README headline');
+  } finally {
+    await running.dispose();
+  }
+}
+
+await main();

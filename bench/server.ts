@@ -1,0 +1,138 @@
+/**
+ * Runs the built worker in workerd through miniflare's API, with the bindings wrangler.toml
+ * declares (wrangler's own translation, `unstable_getMiniflareWorkerOptions`), in-memory storage,
+ * on 127.0.0.1 and a random port. Seeds the bundle, the D1 schema and 10,000 profiles, and
+ * mints visitor cookies with the worker's own signer.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { Miniflare } from 'miniflare';
+import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from 'wrangler';
+import { contentKeys, profileKeys } from '../shared/kv-keys.ts';
+import type { Bundle } from '../shared/schema/bundle.ts';
+import { signVisitorToken } from '../worker/identity/visitor-token.ts';
+import { ROOT } from './build.ts';
+import { BENCH_ADMIN_KEYS, BENCH_VISITOR_KEYS, benchKeyring } from './keys.ts';
+import { isCustomer, profile, PROFILE_COUNT, profileId, slotIdsOf } from './workload.ts';
+
+export interface Running {
+  url: string;
+  port: number;
+  /** Lines the worker wrote to stdout/stderr (decision logs among them), counted, not kept. */
+  logLines: () => number;
+  dispose: () => Promise<void>;
+}
+
+/** A port in 20000–60000 (never 8787); miniflare fails loudly if it is taken. */
+const randomPort = () => 20000 + Math.floor(Math.random() * 40000);
+
+export async function startWorker(script: string): Promise<{ mf: Miniflare; running: Running }> {
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(ROOT, 'wrangler.toml'));
+  let lines = 0;
+  const drain = () =>
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const b of chunk) if (b === 10) lines++;
+        done();
+      },
+    });
+  for (let attempt = 0; ; attempt++) {
+    const port = randomPort();
+    const mf = new Miniflare({
+      host: '127.0.0.1',
+      port,
+      handleRuntimeStdio(stdout, stderr) {
+        stdout.pipe(drain());
+        stderr.pipe(drain());
+      },
+      workers: [
+        {
+          ...workerOptions,
+          name: 'tessera',
+          modules: true,
+          scriptPath: script,
+          modulesRoot: path.dirname(script),
+          bindings: { ...workerOptions.bindings, VISITOR_KEYS: BENCH_VISITOR_KEYS, ADMIN_KEYS: BENCH_ADMIN_KEYS },
+        },
+        {
+          name: 'bench-seeder',
+          modules: true,
+          script: SEEDER,
+          compatibilityDate: workerOptions.compatibilityDate,
+          kvNamespaces: { PROFILES: workerOptions.kvNamespaces && !Array.isArray(workerOptions.kvNamespaces) ? (workerOptions.kvNamespaces as Record<string, { id: string }>).PROFILES!.id : 'tessera-profiles-local' },
+        },
+      ],
+    });
+    try {
+      const url = (await mf.ready).toString().replace(/\/$/, '');
+      return { mf, running: { url, port, logLines: () => lines, dispose: () => mf.dispose() } };
+    } catch (error) {
+      await mf.dispose().catch(() => {});
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
+/** D1 schema from migrations/, in file order (the decision and event consumers write there). */
+export async function applyMigrations(mf: Miniflare): Promise<void> {
+  const db = await mf.getD1Database('DB');
+  const dir = path.join(ROOT, 'migrations');
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+    for (const statement of unstable_splitSqlQuery(readFileSync(path.join(dir, file), 'utf8'))) {
+      if (statement.trim()) await db.prepare(statement).run();
+    }
+  }
+}
+
+export async function publish(mf: Miniflare, bundle: Bundle): Promise<void> {
+  const kv = await mf.getKVNamespace('CONTENT');
+  await kv.put(contentKeys.bundle(bundle.version), JSON.stringify(bundle));
+  await kv.put(contentKeys.pointer(), JSON.stringify({ version: bundle.version, updatedAt: new Date().toISOString(), by: 'bench' }));
+}
+
+/**
+ * A second worker in the same workerd, bound to the same PROFILES namespace: it writes a batch of
+ * profiles with in-process KV puts, far faster than one proxied put per profile from Node.
+ */
+const SEEDER = `export default {
+  async fetch(request, env) {
+    const entries = await request.json();
+    await Promise.all(entries.map(([key, value]) => env.PROFILES.put(key, value)));
+    return new Response(String(entries.length));
+  },
+};`;
+
+/** Writes the 10,000 profiles, a thousand per request to the seeder worker. */
+export async function seedProfiles(mf: Miniflare, bundle: Bundle): Promise<void> {
+  const seeder = await mf.getWorker('bench-seeder');
+  const slots = slotIdsOf(bundle);
+  const key = (i: number) => (isCustomer(i) ? profileKeys.customer(profileId(i)) : profileKeys.visitor(profileId(i)));
+  for (let start = 0; start < PROFILE_COUNT; start += 1000) {
+    const batch: [string, string][] = [];
+    for (let i = start; i < Math.min(PROFILE_COUNT, start + 1000); i++) batch.push([key(i), JSON.stringify(profile(i, slots))]);
+    const res = await seeder.fetch('http://seeder.local/', { method: 'POST', body: JSON.stringify(batch) });
+    if (res.status !== 200) throw new Error(`seeding profiles failed: ${res.status} ${await res.text()}`);
+  }
+}
+
+export interface Cookies {
+  /** Visitors with a profile: anonymous ones (profile:v:) and logged-in customers (cid → profile:c:). */
+  known: string[];
+  /** Returning visitors: a valid cookie, no profile yet. */
+  returning: string[];
+}
+
+/** Cookie header values minted with the worker's own signer and the bench keys. */
+export async function mintCookies(nowSeconds: number, count = 2000): Promise<Cookies> {
+  const ring = await benchKeyring();
+  const cookie = async (claims: { sub: string; cid?: string }) => `__Host-tsr_vid=${await signVisitorToken(ring, claims, nowSeconds)}`;
+  const known: string[] = [];
+  const returning: string[] = [];
+  for (let n = 0; n < count; n++) {
+    const i = Math.floor((n * PROFILE_COUNT) / count);
+    known.push(await cookie(isCustomer(i) ? { sub: `bs-${i}`, cid: profileId(i) } : { sub: profileId(i) }));
+    returning.push(await cookie({ sub: `br-${n}` }));
+  }
+  return { known, returning };
+}

@@ -1,0 +1,66 @@
+/**
+ * The core operations timed inside workerd, the runtime the worker ships on (Node's WebCrypto
+ * HMAC, for one, takes a thread-pool round trip that workerd's does not). See
+ * bench/workerd/micro-worker.ts for how.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { Miniflare } from 'miniflare';
+import { ROOT } from './build.ts';
+
+const OPS = [
+  ['verify', 'cookie verify (HS256, jose + claims schema)'],
+  ['sign', 'cookie sign (new visitor)'],
+  ['profile', 'profile parse (JSON + zod gate)'],
+  ['known', 'decide + render (standard page, known visitor)'],
+  ['worst', 'decide + render (standard page, worst case)'],
+] as const;
+
+export async function runWorkerdMicro(log: (line: string) => void, quick = false): Promise<{ name: string; us: number }[]> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tessera-bench-micro-'));
+  const outfile = path.join(dir, 'micro.js');
+  // esbuild is what wrangler bundles with (a dependency of wrangler).
+  await build({
+    entryPoints: [path.join(ROOT, 'bench/workerd/micro-worker.ts')],
+    outfile,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'neutral',
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['browser', 'module', 'main'],
+    external: ['cloudflare:*', 'node:*'],
+    tsconfig: path.join(ROOT, 'tsconfig.json'),
+    logLevel: 'error',
+  });
+  const mf = new Miniflare({ modules: true, scriptPath: outfile, modulesRoot: dir, compatibilityDate: '2026-04-20' });
+  try {
+    const time = async (op: string, n: number) => {
+      const t = performance.now();
+      const res = await mf.dispatchFetch(`http://bench.local/?op=${op}&n=${n}`);
+      await res.text();
+      if (res.status !== 200) throw new Error(`micro worker: ${op} answered ${res.status}`);
+      return performance.now() - t;
+    };
+    const n = quick ? 500 : 4000;
+    const reps = quick ? 2 : 5;
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const out: { name: string; us: number }[] = [];
+    for (const [op, name] of OPS) {
+      log(`workerd micro: ${name}`);
+      await time(op, n); // warm-up: JIT, caches
+      const full: number[] = [];
+      const empty: number[] = [];
+      for (let r = 0; r < reps; r++) {
+        empty.push(await time(op, 0));
+        full.push(await time(op, n));
+      }
+      out.push({ name, us: Math.round(((median(full) - median(empty)) / n) * 1000 * 100) / 100 });
+    }
+    return out;
+  } finally {
+    await mf.dispose();
+  }
+}
