@@ -32,14 +32,18 @@ async function readOne(kv: KVNamespace, key: string, deadlineMs: number): Promis
   return parsed.success ? { profile: parsed.data } : { reason: 'profile.schema' };
 }
 
+/**
+ * `isNew`: the visitor id was minted by this very request, so no pipeline can have written its
+ * profile yet; the anonymous read is skipped (a KV round trip saved on every first visit).
+ */
 export async function readProfile(
   kv: KVNamespace,
-  ids: { visitorId: string; customerId?: string },
+  ids: { visitorId: string; customerId?: string; isNew?: boolean },
   deadlineMs: number,
 ): Promise<ProfileRead> {
   const [customer, visitor] = await Promise.all([
     ids.customerId ? readOne(kv, profileKeys.customer(ids.customerId), deadlineMs) : Promise.resolve<One>({}),
-    readOne(kv, profileKeys.visitor(ids.visitorId), deadlineMs),
+    ids.isNew ? Promise.resolve<One>({}) : readOne(kv, profileKeys.visitor(ids.visitorId), deadlineMs),
   ]);
   const reasons = [customer.reason, visitor.reason].filter((r): r is Reason => r !== undefined);
   if (customer.profile) return { profile: customer.profile, source: 'customer', reasons };
