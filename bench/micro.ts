@@ -5,10 +5,9 @@
 import { Bench } from 'tinybench';
 import type { Bundle } from '../shared/schema/bundle.ts';
 import { Profile } from '../shared/schema/profile.ts';
-import { requestContext } from '../worker/context/request-context.ts';
 import { signVisitorToken, verifyVisitorToken } from '../worker/identity/visitor-token.ts';
 import { benchKeyring } from './keys.ts';
-import { decideAndRender, decideOnly, renderOnly, type Visit } from './pipeline.ts';
+import { contextFor, decideAndRender, decideOnly, renderOnly, type Visit } from './pipeline.ts';
 import { buildBundle, profile, slotIdsOf, STANDARD, type Shape } from './workload.ts';
 
 export interface OpResult {
@@ -48,16 +47,15 @@ const us = (ms: number) => Math.round(ms * 1000 * 100) / 100;
 
 function visits(bundle: Bundle) {
   const page = bundle.pages[0]!;
-  const url = new URL(`https://shop.example${page.path}`);
   const known: Visit = {
     bundle,
     page,
     profile: Profile.parse(profile(1, slotIdsOf(bundle))),
-    context: requestContext(url, new Headers({ 'user-agent': MOBILE_UA }), { country: 'DE' }, true),
+    context: contextFor({ path: page.path, userAgent: MOBILE_UA, country: 'DE', returning: true, now: NOW }),
     now: NOW,
   };
   // No profile, a desktop from a country no rule names: nothing matches, every rule runs.
-  const worst: Visit = { bundle, page, context: requestContext(url, new Headers({ 'user-agent': DESKTOP_UA }), { country: 'JP' }, false), now: NOW };
+  const worst: Visit = { bundle, page, context: contextFor({ path: page.path, userAgent: DESKTOP_UA, country: 'JP', returning: false, now: NOW }), now: NOW };
   return { known, worst };
 }
 
@@ -82,8 +80,6 @@ export async function runMicro(log: (line: string) => void, timeMs = 400): Promi
   const { known, worst } = visits(bundle);
   const profileJson = JSON.stringify(profile(1, slotIdsOf(bundle)));
   const knownDecisions = decideOnly(known);
-  const url = new URL('https://shop.example/?utm_source=news');
-  const headers = new Headers({ 'user-agent': MOBILE_UA, 'sec-ch-ua-mobile': '?1' });
 
   const bench = newBench(timeMs);
   bench
@@ -97,7 +93,7 @@ export async function runMicro(log: (line: string) => void, timeMs = 400): Promi
     .add('profile parse (JSON + zod gate)', () => {
       if (!Profile.safeParse(JSON.parse(profileJson)).success) throw new Error('bench profile invalid');
     })
-    .add('request context', () => requestContext(url, headers, { country: 'DE' }, true))
+    .add('request context', () => contextFor({ path: '/?utm_source=news', userAgent: MOBILE_UA, country: 'DE', returning: true, now: NOW }))
     .add('decide (standard page, known visitor)', () => decideOnly(known))
     .add('decide (standard page, worst case)', () => decideOnly(worst))
     .add('render (standard page, known visitor)', () => renderOnly(known, knownDecisions))

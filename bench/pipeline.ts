@@ -5,6 +5,7 @@
  */
 import type { Bundle, Page } from '../shared/schema/bundle.ts';
 import type { Profile } from '../shared/schema/profile.ts';
+import { requestContext } from '../worker/context/request-context.ts';
 import { compile } from '../worker/decide/compile.ts';
 import { decide } from '../worker/decide/decide.ts';
 import type { Decision, RequestContext } from '../worker/decide/types.ts';
@@ -18,6 +19,18 @@ export interface Visit {
   profile?: Profile;
   context: RequestContext;
   now: number;
+}
+
+/** The request context page.ts would build for this request. */
+export function contextFor(o: { path: string; userAgent: string; country?: string; returning: boolean; now: number; profileVisits?: number }): RequestContext {
+  return requestContext({
+    url: new URL(`https://shop.example${o.path}`),
+    headers: new Headers({ 'user-agent': o.userAgent, 'accept-language': 'de-DE,de;q=0.9,en;q=0.8' }),
+    cf: o.country ? { country: o.country, timezone: 'Europe/Berlin', continent: 'EU' } : undefined,
+    now: o.now,
+    returning: o.returning,
+    ...(o.profileVisits !== undefined ? { profileVisits: o.profileVisits } : {}),
+  });
 }
 
 export function decideOnly(v: Visit): Decision[] {

@@ -42,7 +42,7 @@ export async function startWorker(script: string): Promise<{ mf: Miniflare; runn
     const mf = new Miniflare({
       host: '127.0.0.1',
       port,
-      handleRuntimeStdio(stdout, stderr) {
+      handleRuntimeStdio(stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) {
         stdout.pipe(drain());
         stderr.pipe(drain());
       },

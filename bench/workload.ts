@@ -184,7 +184,7 @@ export function bundleBody(shape: Shape = STANDARD): Record<string, unknown> {
         tags: v === 0 ? [] : [CATEGORIES[v % CATEGORIES.length]!],
         props: props(kind, id, v),
       })),
-      rules: Array.from({ length: rules }, (_, r) => {
+      rules: Array.from({ length: rules }, () => {
         const k = ruleNo++;
         return { id: `r${k}`, when: condition(k, k), variant: `${id}-v${1 + (k % (shape.variantsPerSlot - 1))}` };
       }),

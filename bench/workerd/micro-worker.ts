@@ -5,10 +5,9 @@
  * clocks during synchronous work, so the worker cannot time itself).
  */
 import { Profile } from '../../shared/schema/profile.ts';
-import { requestContext } from '../../worker/context/request-context.ts';
 import { signVisitorToken, verifyVisitorToken } from '../../worker/identity/visitor-token.ts';
 import { benchKeyring } from '../keys.ts';
-import { decideAndRender, type Visit } from '../pipeline.ts';
+import { contextFor, decideAndRender, type Visit } from '../pipeline.ts';
 import { buildBundle, profile, slotIdsOf, STANDARD } from '../workload.ts';
 
 const NOW = Date.parse('2026-11-23T10:00:00Z');
@@ -19,10 +18,9 @@ async function setup() {
   const token = await signVisitorToken(ring, { sub: 'bv-1' }, NOW_S);
   const bundle = await buildBundle({ ...STANDARD, experiments: false });
   const page = bundle.pages[0]!;
-  const url = new URL('https://shop.example/');
   const profileJson = JSON.stringify(profile(1, slotIdsOf(bundle)));
-  const known: Visit = { bundle, page, profile: Profile.parse(JSON.parse(profileJson)), context: requestContext(url, new Headers({ 'user-agent': 'iPhone Mobile' }), { country: 'DE' }, true), now: NOW };
-  const worst: Visit = { bundle, page, context: requestContext(url, new Headers({ 'user-agent': 'X11 Linux' }), { country: 'JP' }, false), now: NOW };
+  const known: Visit = { bundle, page, profile: Profile.parse(JSON.parse(profileJson)), context: contextFor({ path: page.path, userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148', country: 'DE', returning: true, now: NOW }), now: NOW };
+  const worst: Visit = { bundle, page, context: contextFor({ path: page.path, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0', country: 'JP', returning: false, now: NOW }), now: NOW };
   const ops: Record<string, () => unknown> = {
     verify: () => verifyVisitorToken(ring, token, NOW_S),
     sign: () => signVisitorToken(ring, { sub: 'bv-2' }, NOW_S),
