@@ -10,7 +10,7 @@
  * worker with a message that says how to fix it.
  */
 import { env as startupEnv } from 'cloudflare:workers';
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import { loadConfig } from './config.ts';
 import { BundleStore } from './data/bundle-store.ts';
 import type { Env } from './env.ts';
