@@ -2,7 +2,7 @@
  * Turns the worker's env into a checked configuration, once per isolate. Misconfiguration
  * throws at start-up with a message that says how to fix it; it never degrades silently.
  */
-import * as z from 'zod';
+import * as z from '../shared/schema/zod.ts';
 import type { Env } from './env.ts';
 
 export const MIN_KEY_BYTES = 32;
@@ -26,8 +26,8 @@ export interface Config {
   pointerTtlMs: number;
 }
 
-const KeyMap = z.record(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/), z.string());
-const Millis = (fallback: number) => z.coerce.number().int().min(0).max(60_000).default(fallback);
+const KeyMap = z.record(z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/)), z.string());
+const Millis = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(60_000)), fallback);
 
 const fixKeys = (name: string) =>
   `Set the ${name} secret to JSON like {"2026-11":"<random string of at least 32 bytes>"}: ` +

@@ -2,7 +2,7 @@
  * The bundle: everything a marketer publishes, assembled from `content-variants/` into one
  * immutable, content-addressed document (`bundle:<version>` in the CONTENT namespace).
  */
-import * as z from 'zod';
+import * as z from './zod.ts';
 import { Condition } from './condition.ts';
 import {
   AnnouncementBarProps,
@@ -14,39 +14,47 @@ import {
 
 export const Id = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'an id of lowercase letters, digits and dashes, e.g. "spring-sale"');
+  .check(
+    z.regex(
+      /^[a-z0-9][a-z0-9-]{0,63}$/,
+      'an id of lowercase letters, digits and dashes, e.g. "spring-sale"',
+    ),
+  );
 
 export const Rule = z.strictObject({
   id: Id,
   /** Shown in the decision log and debug trace. */
-  description: z.string().max(300).optional(),
+  description: z.optional(z.string().check(z.maxLength(300))),
   when: Condition,
   variant: Id,
 });
 export type Rule = z.infer<typeof Rule>;
 
-const variant = <P extends z.ZodType>(props: P) =>
+const variant = <P extends z.ZodMiniType>(props: P) =>
   z.strictObject({
     id: Id,
-    name: z.string().max(120).optional(),
+    name: z.optional(z.string().check(z.maxLength(120))),
     /** Categories or intents this variant speaks to; matched against profile affinities. */
-    tags: z.array(z.string().min(1).max(64)).max(20).default([]),
+    tags: z._default(
+      z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.maxLength(20)),
+      [],
+    ),
     /**
      * The offer this variant promotes (e.g. "spring-sale"). On a page with `uniqueOffers`, no
      * offer appears in two slots: a later slot whose best candidate is taken uses its next one.
      */
-    offer: Id.optional(),
+    offer: z.optional(Id),
     props,
   });
 
-const slot = <K extends string, P extends z.ZodType>(component: K, props: P) =>
+const slot = <K extends string, P extends z.ZodMiniType>(component: K, props: P) =>
   z.strictObject({
     id: Id,
     component: z.literal(component),
-    description: z.string().max(300).optional(),
+    description: z.optional(z.string().check(z.maxLength(300))),
     default: Id,
-    variants: z.array(variant(props)).min(1).max(200),
-    rules: z.array(Rule).max(1000).default([]),
+    variants: z.array(variant(props)).check(z.minLength(1), z.maxLength(200)),
+    rules: z._default(z.array(Rule).check(z.maxLength(1000)), []),
   });
 
 export const Slot = z.discriminatedUnion('component', [
@@ -62,15 +70,15 @@ export type Variant = Slot['variants'][number];
 export const SegmentDef = z.union([
   z.strictObject({
     id: Id,
-    name: z.string().min(1).max(120),
-    description: z.string().max(300).optional(),
+    name: z.string().check(z.minLength(1), z.maxLength(120)),
+    description: z.optional(z.string().check(z.maxLength(300))),
     /** Membership computed by data pipelines and stored in `profile.segments`. */
     source: z.literal('profile'),
   }),
   z.strictObject({
     id: Id,
-    name: z.string().min(1).max(120),
-    description: z.string().max(300).optional(),
+    name: z.string().check(z.minLength(1), z.maxLength(120)),
+    description: z.optional(z.string().check(z.maxLength(300))),
     /** Membership defined here, from other conditions (which may name other segments). */
     when: Condition,
   }),
@@ -81,41 +89,43 @@ export const Page = z.strictObject({
   id: Id,
   path: z
     .string()
-    .regex(/^\/[A-Za-z0-9/_-]*$/, 'a path such as "/" or "/collections/shoes"'),
-  title: z.string().min(1).max(120),
-  description: z.string().max(300).optional(),
+    .check(z.regex(/^\/[A-Za-z0-9/_-]*$/, 'a path such as "/" or "/collections/shoes"')),
+  title: z.string().check(z.minLength(1), z.maxLength(120)),
+  description: z.optional(z.string().check(z.maxLength(300))),
   /** Slot ids in page order. */
-  slots: z.array(Id).min(1).max(50),
+  slots: z.array(Id).check(z.minLength(1), z.maxLength(50)),
   /** Keep one offer from appearing in two slots of this page (earlier slots choose first). */
-  uniqueOffers: z.boolean().optional(),
+  uniqueOffers: z.optional(z.boolean()),
 });
 export type Page = z.infer<typeof Page>;
 
 export const Site = z.strictObject({
-  name: z.string().min(1).max(80),
-  tagline: z.string().max(160).optional(),
-  lang: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/).default('en'),
+  name: z.string().check(z.minLength(1), z.maxLength(80)),
+  tagline: z.optional(z.string().check(z.maxLength(160))),
+  lang: z._default(z.string().check(z.regex(/^[a-z]{2}(-[A-Z]{2})?$/)), 'en'),
 });
 export type Site = z.infer<typeof Site>;
 
 export const BundleBody = z.strictObject({
   schemaVersion: z.literal(1),
   site: Site,
-  segments: z.array(SegmentDef).max(500).default([]),
-  pages: z.array(Page).min(1).max(200),
-  slots: z.array(Slot).min(1).max(500),
+  segments: z._default(z.array(SegmentDef).check(z.maxLength(500)), []),
+  pages: z.array(Page).check(z.minLength(1), z.maxLength(200)),
+  slots: z.array(Slot).check(z.minLength(1), z.maxLength(500)),
 });
 export type BundleBody = z.infer<typeof BundleBody>;
 export type BundleInput = z.input<typeof BundleBody>;
 
 /** A published bundle: the body plus the content hash that names it. */
-export const Bundle = BundleBody.extend({ version: z.string().regex(/^[0-9a-f]{16}$/) });
+export const Bundle = z.extend(BundleBody, {
+  version: z.string().check(z.regex(/^[0-9a-f]{16}$/)),
+});
 export type Bundle = z.infer<typeof Bundle>;
 
 /** The small key that names the live version. */
 export const Pointer = z.object({
-  version: z.string().regex(/^[0-9a-f]{16}$/),
+  version: z.string().check(z.regex(/^[0-9a-f]{16}$/)),
   updatedAt: z.iso.datetime({ offset: true }),
-  by: z.string().max(200).default('unknown'),
+  by: z._default(z.string().check(z.maxLength(200)), 'unknown'),
 });
 export type Pointer = z.infer<typeof Pointer>;

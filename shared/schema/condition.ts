@@ -7,23 +7,29 @@
  * `behavior.visits`) or the request context (`context.device`). No regular expressions: every
  * operator runs in time linear in its input.
  */
-import * as z from 'zod';
+import * as z from './zod.ts';
 
 export const FIELD_ROOTS = ['traits', 'scores', 'affinities', 'behavior', 'context'] as const;
 
 export const FieldPath = z
   .string()
-  .regex(
-    /^(traits|scores|affinities|behavior|context)\.[A-Za-z][A-Za-z0-9_-]{0,63}$/,
-    'a field such as "traits.plan", "scores.churnRisk", "affinities.shoes", "behavior.visits" or "context.device"',
+  .check(
+    z.regex(
+      /^(traits|scores|affinities|behavior|context)\.[A-Za-z][A-Za-z0-9_-]{0,63}$/,
+      'a field such as "traits.plan", "scores.churnRisk", "affinities.shoes", "behavior.visits" or "context.device"',
+    ),
   );
 
-export const Scalar = z.union([z.string().max(500), z.number(), z.boolean()]);
+export const Scalar = z.union([z.string().check(z.maxLength(500)), z.number(), z.boolean()]);
 export type Scalar = z.infer<typeof Scalar>;
 
 const Comparison = z.discriminatedUnion('op', [
   z.strictObject({ field: FieldPath, op: z.literal('eq'), value: Scalar }),
-  z.strictObject({ field: FieldPath, op: z.literal('in'), value: z.array(Scalar).min(1).max(500) }),
+  z.strictObject({
+    field: FieldPath,
+    op: z.literal('in'),
+    value: z.array(Scalar).check(z.minLength(1), z.maxLength(500)),
+  }),
   z.strictObject({
     field: FieldPath,
     op: z.enum(['gt', 'gte', 'lt', 'lte']),
@@ -32,10 +38,16 @@ const Comparison = z.discriminatedUnion('op', [
   z.strictObject({
     field: FieldPath,
     op: z.literal('between'),
-    value: z.tuple([z.number(), z.number()]).refine(([lo, hi]) => lo <= hi, 'lower bound ≤ upper bound'),
+    value: z
+      .tuple([z.number(), z.number()])
+      .check(z.refine(([lo, hi]) => lo <= hi, 'lower bound ≤ upper bound')),
   }),
   z.strictObject({ field: FieldPath, op: z.literal('contains'), value: Scalar }),
-  z.strictObject({ field: FieldPath, op: z.literal('startsWith'), value: z.string().max(500) }),
+  z.strictObject({
+    field: FieldPath,
+    op: z.literal('startsWith'),
+    value: z.string().check(z.maxLength(500)),
+  }),
   z.strictObject({ field: FieldPath, op: z.literal('exists') }),
 ]);
 export type Comparison = z.infer<typeof Comparison>;
@@ -52,12 +64,12 @@ export type Condition =
   | { segment: string }
   | Comparison;
 
-export const Condition: z.ZodType<Condition> = z.lazy(() =>
+export const Condition: z.ZodMiniType<Condition> = z.lazy(() =>
   z.union([
-    z.strictObject({ all: z.array(Condition).min(1).max(50) }),
-    z.strictObject({ any: z.array(Condition).min(1).max(50) }),
+    z.strictObject({ all: z.array(Condition).check(z.minLength(1), z.maxLength(50)) }),
+    z.strictObject({ any: z.array(Condition).check(z.minLength(1), z.maxLength(50)) }),
     z.strictObject({ not: Condition }),
-    z.strictObject({ segment: z.string().min(1).max(64) }),
+    z.strictObject({ segment: z.string().check(z.minLength(1), z.maxLength(64)) }),
     Comparison,
   ]),
 );

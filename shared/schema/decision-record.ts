@@ -5,22 +5,22 @@
  * Objects are not strict on purpose: during a deploy an older consumer may read records from a
  * newer worker, and should store what it knows rather than drop the record.
  */
-import * as z from 'zod';
+import * as z from './zod.ts';
 
-const Short = z.string().min(1).max(128);
+const Short = z.string().check(z.minLength(1), z.maxLength(128));
 
 export const LogLevel = z.enum(['individual', 'segment', 'cohort', 'default']);
 
 export const SlotRecord = z.object({
   slot: Short,
   /** The variant shown ('' when the slot rendered empty). */
-  variant: z.string().max(128),
+  variant: z.string().check(z.maxLength(128)),
   level: LogLevel,
-  reason: z.string().max(200),
-  rule: Short.optional(),
-  segments: z.array(Short).max(50).optional(),
-  offer: Short.optional(),
-  fallback: z.array(z.string().max(200)).max(50).optional(),
+  reason: z.string().check(z.maxLength(200)),
+  rule: z.optional(Short),
+  segments: z.optional(z.array(Short).check(z.maxLength(50))),
+  offer: z.optional(Short),
+  fallback: z.optional(z.array(z.string().check(z.maxLength(200))).check(z.maxLength(50))),
 });
 export type SlotRecord = z.infer<typeof SlotRecord>;
 
@@ -28,20 +28,23 @@ export const DecisionRecord = z.object({
   id: Short,
   /** ISO time of the request (the injected clock). */
   at: z.iso.datetime(),
-  version: z.string().max(64),
+  version: z.string().check(z.maxLength(64)),
   page: Short,
   /** HMAC-SHA256 of the visitor id under a key derived from VISITOR_KEYS, 128 bits in hex. */
-  visitor: z.string().regex(/^[0-9a-f]{32}$/),
+  visitor: z.string().check(z.regex(/^[0-9a-f]{32}$/)),
   /** Consent level the render ran under. */
-  consent: z.string().min(1).max(32).default('personal'),
+  consent: z._default(z.string().check(z.minLength(1), z.maxLength(32)), 'personal'),
   profile: z.enum(['customer', 'visitor', 'none']),
   /** A deliberate subset of the context signals (see worker/log/record.ts). */
-  context: z.record(z.string().max(64), z.union([z.string().max(512), z.number(), z.boolean()])),
+  context: z.record(
+    z.string().check(z.maxLength(64)),
+    z.union([z.string().check(z.maxLength(512)), z.number(), z.boolean()]),
+  ),
   /** Request-level reason codes (cookie, bundle, profile, render). */
-  reasons: z.array(z.string().max(64)).max(50),
+  reasons: z.array(z.string().check(z.maxLength(64))).check(z.maxLength(50)),
   /** True for admin debug renders, so analysis can leave them out. */
-  debug: z.boolean().default(false),
-  slots: z.array(SlotRecord).max(50),
+  debug: z._default(z.boolean(), false),
+  slots: z.array(SlotRecord).check(z.maxLength(50)),
 });
 export type DecisionRecord = z.infer<typeof DecisionRecord>;
 export type DecisionRecordInput = z.input<typeof DecisionRecord>;

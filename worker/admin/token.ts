@@ -4,7 +4,7 @@
  * crypto; the HTTP mapping (401/403) lives in middleware.ts.
  */
 import { SignJWT, jwtVerify, errors } from 'jose';
-import * as z from 'zod';
+import * as z from '../../shared/schema/zod.ts';
 import { UnknownKid, resolveKid, type Keyring } from '../identity/keyring.ts';
 
 export const ADMIN_ISSUER = 'tessera';
@@ -15,9 +15,9 @@ export const Scope = z.enum(SCOPES);
 export type Scope = z.infer<typeof Scope>;
 
 const AdminClaims = z.object({
-  sub: z.string().min(1).max(200),
-  scope: z.string().max(200),
-  exp: z.number().int(),
+  sub: z.string().check(z.minLength(1), z.maxLength(200)),
+  scope: z.string().check(z.maxLength(200)),
+  exp: z.number().check(z.int()),
 });
 
 export interface Admin {

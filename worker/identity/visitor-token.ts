@@ -4,7 +4,7 @@
  * Verification pins the algorithm and resolves the key by `kid`; anything else is rejected.
  */
 import { SignJWT, jwtVerify, errors } from 'jose';
-import * as z from 'zod';
+import * as z from '../../shared/schema/zod.ts';
 import { UnknownKid, resolveKid, type Keyring } from './keyring.ts';
 
 export const VISITOR_ALG = 'HS256';
@@ -16,10 +16,10 @@ export const VISITOR_TTL_SECONDS = 400 * 24 * 3600;
 export const VisitorIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const VisitorClaims = z.object({
-  sub: z.string().regex(VisitorIdPattern),
-  cid: z.string().regex(VisitorIdPattern).optional(),
-  iat: z.number().int(),
-  exp: z.number().int(),
+  sub: z.string().check(z.regex(VisitorIdPattern)),
+  cid: z.optional(z.string().check(z.regex(VisitorIdPattern))),
+  iat: z.number().check(z.int()),
+  exp: z.number().check(z.int()),
 });
 export type VisitorClaims = z.infer<typeof VisitorClaims>;
 
