@@ -3,7 +3,7 @@
  * worker and the CLI validate with (zod's z.toJSONSchema), so editors complete and check
  * files as they are typed. Written by `tessera schema`; a test keeps them up to date.
  */
-import * as z from 'zod';
+import * as z from '../../shared/schema/zod.ts';
 import { Page, SegmentDef, Site, Slot } from '../../shared/schema/bundle.ts';
 import { Profile } from '../../shared/schema/profile.ts';
 
@@ -22,7 +22,7 @@ function allowSchemaKey(node: Json): Json {
   return node;
 }
 
-const FILES: Record<string, { title: string; schema: z.ZodType }> = {
+const FILES: Record<string, { title: string; schema: z.ZodMiniType }> = {
   'site.schema.json': {
     title: 'Tessera site.json: the bundle format version and site settings',
     schema: z.strictObject({ schemaVersion: z.literal(1), site: Site }),

@@ -6,7 +6,7 @@
  * Both run the same shared/publish code (locally in this process, remotely in the worker).
  */
 import { userInfo } from 'node:os';
-import * as z from 'zod';
+import * as z from '../../shared/schema/zod.ts';
 import type { Issue } from '../../shared/bundle/integrity.ts';
 import { AuditRecord, listHistory } from '../../shared/publish/history.ts';
 import { movePointer, type Action, type MoveResult } from '../../shared/publish/move.ts';
@@ -118,37 +118,39 @@ async function localTarget(kv: KVNamespace, db: D1Database, o: TargetOptions): P
 
 /** The admin API's answers, parsed rather than trusted. */
 const Answer = {
-  live: z.object({ version: z.string().nullable(), movedAt: z.number() }),
+  live: z.object({ version: z.nullable(z.string()), movedAt: z.number() }),
   upload: z.object({ version: z.string(), created: z.boolean() }),
   moved: z.object({
     ok: z.literal(true),
     outcome: z.enum(['moved', 'unchanged']),
-    from: z.string().nullable(),
+    from: z.nullable(z.string()),
     to: z.string(),
     summary: z.string(),
   }),
   preview: z.object({ url: z.string(), expiresAt: z.string() }),
-  error: z
-    .object({
-      error: z
-        .object({
-          code: z.string().optional(),
-          message: z.string().optional(),
-          issues: z
-            .array(
+  error: z.catch(
+    z.object({
+      error: z._default(
+        z.object({
+          code: z.optional(z.string()),
+          message: z.optional(z.string()),
+          issues: z.optional(
+            z.array(
               z.object({
                 path: z.array(z.union([z.string(), z.number()])),
                 message: z.string(),
-                found: z.string().optional(),
+                found: z.optional(z.string()),
               }),
-            )
-            .optional(),
-          current: z.string().nullable().optional(),
-          retryAfterMs: z.number().optional(),
-        })
-        .default({}),
-    })
-    .catch({ error: {} }),
+            ),
+          ),
+          current: z.optional(z.nullable(z.string())),
+          retryAfterMs: z.optional(z.number()),
+        }),
+        {},
+      ),
+    }),
+    { error: {} },
+  ),
 };
 
 const fail = (json: unknown) => Answer.error.parse(json).error;
@@ -234,7 +236,7 @@ function remoteTarget(base: URL): Target {
     },
     history: async (limit) => {
       const r = await call('GET', `/admin/history?limit=${limit}`);
-      return z.object({ records: AuditRecord.array() }).parse(r.json).records;
+      return z.object({ records: z.array(AuditRecord) }).parse(r.json).records;
     },
     previewUrl: async (target) => {
       const r = await call('POST', '/admin/previews', target);

@@ -4,7 +4,7 @@
  *   closest instead of zod's bare "Invalid input".
  * - Each issue carries what was found at its path, when that is a plain value.
  */
-import type * as z from 'zod';
+import type * as z from '../schema/zod.ts';
 import type { Issue } from './integrity.ts';
 
 type Path = (string | number)[];
@@ -55,7 +55,7 @@ function describeFound(value: unknown): string | undefined {
   return Array.isArray(value) ? `a list of ${value.length}` : undefined;
 }
 
-export function readableIssues(error: z.ZodError, input: unknown): Issue[] {
+export function readableIssues(error: z.core.$ZodError, input: unknown): Issue[] {
   return error.issues.flatMap((raw) =>
     flatten(raw, []).map(({ path, message }) => {
       const found = describeFound(valueAt(input, path));

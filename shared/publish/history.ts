@@ -1,27 +1,27 @@
 /**
  * The audit trail: every publish and rollback, newest first (who, when, from → to, summary).
  */
-import * as z from 'zod';
+import * as z from '../schema/zod.ts';
 
 export const AuditRecord = z.object({
-  seq: z.number().int(),
+  seq: z.number().check(z.int()),
   /** ISO time of the move. */
   at: z.string(),
   /** The admin token's `sub` (or `local:<user>` for --target local). */
   by: z.string(),
   action: z.enum(['publish', 'rollback']),
-  from: z.string().nullable(),
+  from: z.nullable(z.string()),
   to: z.string(),
   summary: z.string(),
 });
 export type AuditRecord = z.infer<typeof AuditRecord>;
 
 const Row = z.object({
-  seq: z.number().int(),
+  seq: z.number().check(z.int()),
   at: z.number(),
   by: z.string(),
   action: z.enum(['publish', 'rollback']),
-  from_version: z.string().nullable(),
+  from_version: z.nullable(z.string()),
   to_version: z.string(),
   summary: z.string(),
 });

@@ -5,7 +5,7 @@
  * - CONTENT KV `pointer:live`: the read-side copy of the live version the page path uses.
  * Used by the admin API and by `tessera … --target local`, so their semantics cannot drift.
  */
-import * as z from 'zod';
+import * as z from '../schema/zod.ts';
 import { contentKeys } from '../kv-keys.ts';
 import { Bundle, Pointer } from '../schema/bundle.ts';
 
@@ -16,7 +16,7 @@ export interface PublishStore {
 
 export const Version = z
   .string()
-  .regex(/^[0-9a-f]{16}$/, 'a 16-character bundle version such as "3f9a0c1d2e4b5a69"');
+  .check(z.regex(/^[0-9a-f]{16}$/, 'a 16-character bundle version such as "3f9a0c1d2e4b5a69"'));
 
 export interface LiveState {
   /** Null when nothing was ever published. */
@@ -25,9 +25,9 @@ export interface LiveState {
   movedAt: number;
 }
 
-const LiveRow = z.object({ version: Version, moved_at: z.number().int() });
+const LiveRow = z.object({ version: Version, moved_at: z.number().check(z.int()) });
 
-function parseJson<T>(text: string | null, schema: z.ZodType<T>): T | undefined {
+function parseJson<T>(text: string | null, schema: z.ZodMiniType<T>): T | undefined {
   if (text === null) return undefined;
   try {
     const parsed = schema.safeParse(JSON.parse(text));

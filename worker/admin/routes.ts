@@ -11,7 +11,7 @@
  * The publishing semantics live in shared/publish/, shared with `--target local`.
  */
 import { Hono, type Context } from 'hono';
-import * as z from 'zod';
+import * as z from '../../shared/schema/zod.ts';
 import { listHistory } from '../../shared/publish/history.ts';
 import { movePointer } from '../../shared/publish/move.ts';
 import { Version, readLive, readVersion } from '../../shared/publish/store.ts';
@@ -37,8 +37,8 @@ type Ctx = Context<Env_>;
 
 const MoveBody = z.strictObject({
   to: Version,
-  expected: Version.nullable(),
-  action: z.enum(['publish', 'rollback']).default('publish'),
+  expected: z.nullable(Version),
+  action: z._default(z.enum(['publish', 'rollback']), 'publish'),
 });
 
 const noStore = { 'cache-control': 'no-store' };
@@ -81,7 +81,7 @@ async function jsonBody(c: Ctx, limit: number): Promise<Body> {
   }
 }
 
-function zodIssues(error: z.ZodError) {
+function zodIssues(error: z.core.$ZodError) {
   return error.issues.map((i) => ({
     path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
     message: i.message,

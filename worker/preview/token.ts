@@ -6,7 +6,7 @@
  * Neither is accepted as an admin bearer token (audience `tessera-admin`), nor the reverse.
  */
 import { SignJWT, jwtVerify } from 'jose';
-import * as z from 'zod';
+import * as z from '../../shared/schema/zod.ts';
 import { Id } from '../../shared/schema/bundle.ts';
 import { resolveKid, type Keyring } from '../identity/keyring.ts';
 import { VisitorIdPattern } from '../identity/visitor-token.ts';
@@ -20,24 +20,21 @@ export const MAX_PREVIEW_TTL_SECONDS = 4 * 3600;
 
 export const PreviewTarget = z.strictObject({
   /** Page path to open first. */
-  path: z
-    .string()
-    .regex(/^\/[A-Za-z0-9/_-]*$/, 'a page path such as "/"')
-    .default('/'),
-  version: z
-    .string()
-    .regex(/^[0-9a-f]{16}$/, 'a bundle version')
-    .optional(),
-  segment: Id.optional(),
+  path: z._default(
+    z.string().check(z.regex(/^\/[A-Za-z0-9/_-]*$/, 'a page path such as "/"')),
+    '/',
+  ),
+  version: z.optional(z.string().check(z.regex(/^[0-9a-f]{16}$/, 'a bundle version'))),
+  segment: z.optional(Id),
   /** Render as this visitor (their profile), without touching anyone's cookie. */
-  as: z.string().regex(VisitorIdPattern, 'a visitor id').optional(),
+  as: z.optional(z.string().check(z.regex(VisitorIdPattern, 'a visitor id'))),
 });
 export type PreviewTarget = z.infer<typeof PreviewTarget>;
 
 const PreviewClaims = z.object({
-  sub: z.string().min(1).max(200),
+  sub: z.string().check(z.minLength(1), z.maxLength(200)),
   scope: z.literal('preview'),
-  exp: z.number().int(),
+  exp: z.number().check(z.int()),
   pv: PreviewTarget,
 });
 
