@@ -26,5 +26,9 @@ export const REASONS = [
   'slot.variant_missing',
   'slot.render_error',
   'page.not_found',
+  'consent.none',
+  'consent.contextual',
+  'consent.gpc',
+  'consent.invalid_cookie',
 ] as const;
 export type Reason = (typeof REASONS)[number];

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { Condition } from './condition.ts';
+import { SiteConsent } from './consent.ts';
 import {
   AnnouncementBarProps,
   CtaBannerProps,
@@ -95,6 +96,8 @@ export const Site = z.strictObject({
   name: z.string().min(1).max(80),
   tagline: z.string().max(160).optional(),
   lang: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/).default('en'),
+  /** Consent defaults by country (see shared/schema/consent.ts); absent means the built-in defaults. */
+  consent: SiteConsent.optional(),
 });
 export type Site = z.infer<typeof Site>;
 

@@ -9,9 +9,11 @@ import { toHtml } from './to-html.ts';
 export interface PageParts {
   bundle: Bundle;
   page: Page;
+  /** This response's CSP nonce: every <style> and <script> on the page must carry it. */
+  nonce: string;
   /** Already-rendered slot sections, in page order. */
   slots: string[];
-  /** Extra trusted HTML for the end of <head> and of <body> (later layers add scripts here). */
+  /** Extra trusted HTML for the end of <head> and of <body> (later layers add scripts here, with `nonce`). */
   head?: string;
   bodyEnd?: string;
 }
@@ -21,7 +23,7 @@ function navOrder(pages: Page[]): Page[] {
   return [...pages.filter((p) => p.path === '/'), ...pages.filter((p) => p.path !== '/')];
 }
 
-export function renderPage({ bundle, page, slots, head, bodyEnd }: PageParts): string {
+export function renderPage({ bundle, page, nonce, slots, head, bodyEnd }: PageParts): string {
   return (
     '<!doctype html>' +
     toHtml(
@@ -31,7 +33,7 @@ export function renderPage({ bundle, page, slots, head, bodyEnd }: PageParts): s
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{`${page.title} · ${bundle.site.name}`}</title>
           {page.description && <meta name="description" content={page.description} />}
-          <style>{raw(STYLES)}</style>
+          <style nonce={nonce}>{raw(STYLES)}</style>
           {head ? raw(head) : null}
         </head>
         <body>
@@ -57,7 +59,7 @@ export function renderPage({ bundle, page, slots, head, bodyEnd }: PageParts): s
 }
 
 /** Shown when nothing has been published yet: tells the developer what to run. */
-export function renderSetupPage(): string {
+export function renderSetupPage(nonce: string): string {
   return (
     '<!doctype html>' +
     toHtml(
@@ -65,7 +67,7 @@ export function renderSetupPage(): string {
         <head>
           <meta charset="utf-8" />
           <title>Tessera · nothing published yet</title>
-          <style>{raw(STYLES)}</style>
+          <style nonce={nonce}>{raw(STYLES)}</style>
         </head>
         <body>
           <main>
@@ -86,9 +88,10 @@ export function renderSetupPage(): string {
 }
 
 /** 404 inside the site's chrome. */
-export function renderNotFound(bundle: Bundle, path: string): string {
+export function renderNotFound(bundle: Bundle, path: string, nonce: string): string {
   return renderPage({
     bundle,
+    nonce,
     page: { id: 'not-found', path, title: 'Not found', slots: ['none'] },
     slots: [
       toHtml(

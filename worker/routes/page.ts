@@ -9,7 +9,7 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { configFor } from '../config.ts';
-import { requestContext, type CfProps } from '../context/request-context.ts';
+import { countryOf, requestContext, type CfProps } from '../context/request-context.ts';
 import type { BundleStore } from '../data/bundle-store.ts';
 import { profileFault, readProfile } from '../data/profile-store.ts';
 import { debugMode } from '../debug/access.ts';
@@ -18,13 +18,17 @@ import { slotTrace, type Trace } from '../debug/trace.ts';
 import { compile, pageForPath } from '../decide/compile.ts';
 import { decide } from '../decide/decide.ts';
 import type { Env } from '../env.ts';
-import { VISITOR_COOKIE, resolveVisitor, visitorCookie } from '../identity/visitor.ts';
+import { VISITOR_COOKIE, clearVisitorCookie, visitorCookie } from '../identity/visitor.ts';
 import { keyringFor } from '../identity/keyring.ts';
 import { pseudonym, pseudonymKey } from '../log/pseudonym.ts';
 import { decisionRecord } from '../log/record.ts';
 import { shipDecision } from '../log/ship.ts';
+import { CONSENT_COOKIE, resolveConsent } from '../privacy/consent.ts';
+import { consentedIdentity } from '../privacy/identity.ts';
+import { defaultDecisions } from '../decide/defaults.ts';
 import type { Reason } from '../reasons.ts';
 import { renderNotFound, renderPage, renderSetupPage } from '../render/page.tsx';
+import { nonceFrom, securityHeaders } from '../security/headers.ts';
 import { renderSlot } from '../render/slot.tsx';
 import { fillFor } from '../render/text.ts';
 import { PREVIEW_HEADERS, forceSegment, previewBundle, previewHead, previewIdentity, previewRibbon } from '../preview/apply.ts';
@@ -44,14 +48,13 @@ export interface PageOptions {
   preview?: PreviewSession;
 }
 
-/** Headers on every HTML response, personalized or not. */
-export function htmlHeaders(extra: Record<string, string>): Headers {
+/** Headers on every HTML response, personalized or not (CSP, nosniff, referrer policy). */
+export function htmlHeaders(nonce: string, extra: Record<string, string>): Headers {
   return new Headers({
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'private, no-store',
     vary: 'Cookie',
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'strict-origin-when-cross-origin',
+    ...securityHeaders(nonce),
     ...extra,
   });
 }
@@ -62,42 +65,62 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
   const url = new URL(c.req.url);
   const decisionId = deps.newId();
 
-  const ring = await keyringFor(config.visitorKeys);
-  const identity = preview
-    ? previewIdentity(preview)
-    : await resolveVisitor(ring, getCookie(c, VISITOR_COOKIE), Math.floor(t0 / 1000), deps.newId);
-  const t1 = deps.now();
+  const nonce = nonceFrom(deps.newId());
+  const cf = c.req.raw.cf as CfProps | undefined;
 
+  // Consent first: the live bundle holds the per-country defaults, and the level decides whether
+  // the identifier cookie may be read and the profile fetched (privacy/consent.ts). A QA preview
+  // acts as a chosen visitor with full personalization: its identity is synthetic, never a cookie.
   const liveBundle = () => deps.store.live(c.env.CONTENT, t0, config.kvDeadlineMs, config.pointerTtlMs);
-  const [live, read] = await Promise.all([
-    preview ? previewBundle(deps.store, c.env.CONTENT, preview, liveBundle, config.kvDeadlineMs) : liveBundle(),
-    readProfile(c.env.PROFILES, identity, config.kvDeadlineMs),
-  ]);
+  const live = preview
+    ? await previewBundle(deps.store, c.env.CONTENT, preview, liveBundle, config.kvDeadlineMs)
+    : await liveBundle();
+  const consent = preview
+    ? { level: 'personal' as const, reasons: [] }
+    : resolveConsent({
+        cookie: getCookie(c, CONSENT_COOKIE),
+        gpc: c.req.header('sec-gpc') ?? null,
+        country: countryOf(cf),
+        policy: live.bundle?.site.consent,
+      });
+  const ring = await keyringFor(config.visitorKeys);
+  const { identity, clearCookie } = preview
+    ? { identity: previewIdentity(preview), clearCookie: false }
+    : await consentedIdentity(consent.level, ring, getCookie(c, VISITOR_COOKIE), Math.floor(t0 / 1000), deps.newId);
+  const t1 = deps.now();
+  const read =
+    consent.level === 'personal' ? await readProfile(c.env.PROFILES, identity, config.kvDeadlineMs) : { reasons: [] };
   const t2 = deps.now();
-  const reasons: Reason[] = [...(identity.reason ? [identity.reason] : []), ...live.reasons, ...read.reasons];
+  const reasons: Reason[] = [
+    ...consent.reasons,
+    ...(identity.reason ? [identity.reason] : []),
+    ...live.reasons,
+    ...read.reasons,
+  ];
 
   const respond = (html: string, status: number, version: string, timing?: string) => {
-    const headers = htmlHeaders({ 'x-tessera-decision': decisionId, 'x-tessera-version': version });
+    const headers = htmlHeaders(nonce, { 'x-tessera-decision': decisionId, 'x-tessera-version': version });
     if (reasons.length) headers.set('x-tessera-reasons', [...new Set(reasons)].join(','));
     if (timing) headers.set('server-timing', timing);
     if (identity.issueToken) headers.append('set-cookie', visitorCookie(identity.issueToken));
+    if (clearCookie) headers.append('set-cookie', clearVisitorCookie());
     if (preview) for (const [k, v] of Object.entries(PREVIEW_HEADERS)) headers.set(k, v);
     return new Response(html, { status, headers });
   };
 
-  if (!live.bundle) return respond(renderSetupPage(), 200, 'none');
+  if (!live.bundle) return respond(renderSetupPage(nonce), 200, 'none');
   // preview: a forced segment swaps in a bundle/profile copy; otherwise these are the reads.
   const { bundle, profile } = preview ? forceSegment(live.bundle, read.profile, preview.segment) : { bundle: live.bundle, profile: read.profile };
   const page = pageForPath(bundle, url.pathname);
   if (!page) {
     reasons.push('page.not_found');
-    return respond(renderNotFound(bundle, url.pathname), 404, bundle.version);
+    return respond(renderNotFound(bundle, url.pathname, nonce), 404, bundle.version);
   }
 
   const context = requestContext({
     url,
     headers: c.req.raw.headers,
-    cf: c.req.raw.cf as CfProps | undefined,
+    cf,
     now: t0,
     returning: !identity.isNew || (profile?.behavior.visits ?? 0) > 0,
     ...(profile ? { profileVisits: profile.behavior.visits } : {}),
@@ -109,15 +132,19 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
     config.adminKeys,
     Math.floor(t0 / 1000),
   );
-  const decisions = decide({
-    bundle,
-    pageId: page.id,
-    profile,
-    profileFault: profileFault(read),
-    context,
-    now: t0,
-    trace: debug !== undefined,
-  });
+  // Consent `none`: every slot at its default, whatever the request says.
+  const decisions =
+    consent.level === 'none'
+      ? defaultDecisions(bundle, page.id, 'consent')
+      : decide({
+          bundle,
+          pageId: page.id,
+          profile,
+          profileFault: profileFault(read),
+          context,
+          now: t0,
+          trace: debug !== undefined,
+        });
   const t3 = deps.now();
 
   const slots = compile(bundle).slots;
@@ -142,6 +169,7 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
   const html = renderPage({
     bundle,
     page,
+    nonce,
     slots: rendered.map((r) => r.html),
     ...(trace && debug === 'html' ? { bodyEnd: renderTracePanel(trace) } : {}),
     // preview: noindex in <head> and the ribbon (before any trace panel) at the end of <body>.
@@ -162,7 +190,7 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
         version: bundle.version,
         page: page.id,
         visitor,
-        consent: 'personal', // TODO(issue 7): the consent level resolved for this request
+        consent: consent.level,
         profile: read.source ?? 'none',
         context,
         reasons,
