@@ -1,0 +1,60 @@
+/**
+ * Everything Tessera holds about one data subject, and its erasure. A subject is a visitor id,
+ * a customer id, or both (a logged-in visitor's cookie carries both).
+ *
+ * Held today: profiles in PROFILES KV (`profile:v:<id>`, `profile:c:<id>`). Stored events and
+ * decision records in D1 join here as their tables land (see docs/privacy.md, the data map).
+ */
+import { profileKeys } from '../../shared/kv-keys.ts';
+
+export interface Subject {
+  visitorId?: string;
+  customerId?: string;
+}
+
+export interface PrivacyStores {
+  profiles: KVNamespace;
+}
+
+/** A stored value as held: parsed JSON, or the raw text when it is not JSON (still their data). */
+export type HeldValue = unknown;
+
+export interface Held {
+  profiles: { visitor: HeldValue | null; customer: HeldValue | null };
+}
+
+export interface Erased {
+  profiles: number;
+}
+
+function asHeld(text: string | null): HeldValue | null {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+const keysOf = (s: Subject) => ({
+  visitor: s.visitorId === undefined ? undefined : profileKeys.visitor(s.visitorId),
+  customer: s.customerId === undefined ? undefined : profileKeys.customer(s.customerId),
+});
+
+/** Reads everything held. Throws when a store fails: a partial answer would mislead. */
+export async function readHeld(stores: PrivacyStores, subject: Subject): Promise<Held> {
+  const keys = keysOf(subject);
+  const [visitor, customer] = await Promise.all([
+    keys.visitor ? stores.profiles.get(keys.visitor, 'text') : null,
+    keys.customer ? stores.profiles.get(keys.customer, 'text') : null,
+  ]);
+  return { profiles: { visitor: asHeld(visitor), customer: asHeld(customer) } };
+}
+
+/** Erases everything held; idempotent, so a failed attempt is safely retried. Throws on failure. */
+export async function eraseHeld(stores: PrivacyStores, subject: Subject): Promise<Erased> {
+  const keys = Object.values(keysOf(subject)).filter((k): k is string => k !== undefined);
+  const existing = await Promise.all(keys.map((k) => stores.profiles.get(k, 'text')));
+  await Promise.all(keys.map((k) => stores.profiles.delete(k)));
+  return { profiles: existing.filter((v) => v !== null).length };
+}
