@@ -19,6 +19,7 @@ export const REASONS = [
   'bundle.timeout',
   'bundle.error',
   'bundle.none',
+  'bundle.partial',
   'profile.invalid_json',
   'profile.schema',
   'profile.timeout',
