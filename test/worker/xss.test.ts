@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * The XSS corpus (test/support/xss-payloads.txt) through every component prop, attribute and
  * URL, from content and from profile traits (via `{{traits.x}}`). The invariant: hostile text
