@@ -6,6 +6,19 @@
  * decision records in D1 join here as their tables land (see docs/privacy.md, the data map).
  */
 import { profileKeys } from '../../shared/kv-keys.ts';
+import { withDeadline } from '../data/deadline.ts';
+
+/** Rights requests are rare and not on the page path: they may wait longer, and retry once. */
+export const STORE_DEADLINE_MS = 2_000;
+
+/** One store call under a deadline, retried once; throws when both attempts fail. */
+async function patiently<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const outcome = await withDeadline(work, STORE_DEADLINE_MS);
+    if (outcome.ok) return outcome.value;
+    if (attempt >= 1) throw new Error(`store ${outcome.cause}`, { cause: outcome.error });
+  }
+}
 
 export interface Subject {
   visitorId?: string;
@@ -45,8 +58,8 @@ const keysOf = (s: Subject) => ({
 export async function readHeld(stores: PrivacyStores, subject: Subject): Promise<Held> {
   const keys = keysOf(subject);
   const [visitor, customer] = await Promise.all([
-    keys.visitor ? stores.profiles.get(keys.visitor, 'text') : null,
-    keys.customer ? stores.profiles.get(keys.customer, 'text') : null,
+    keys.visitor ? patiently(() => stores.profiles.get(keys.visitor!, 'text')) : null,
+    keys.customer ? patiently(() => stores.profiles.get(keys.customer!, 'text')) : null,
   ]);
   return { profiles: { visitor: asHeld(visitor), customer: asHeld(customer) } };
 }
@@ -54,7 +67,7 @@ export async function readHeld(stores: PrivacyStores, subject: Subject): Promise
 /** Erases everything held; idempotent, so a failed attempt is safely retried. Throws on failure. */
 export async function eraseHeld(stores: PrivacyStores, subject: Subject): Promise<Erased> {
   const keys = Object.values(keysOf(subject)).filter((k): k is string => k !== undefined);
-  const existing = await Promise.all(keys.map((k) => stores.profiles.get(k, 'text')));
-  await Promise.all(keys.map((k) => stores.profiles.delete(k)));
+  const existing = await Promise.all(keys.map((k) => patiently(() => stores.profiles.get(k, 'text'))));
+  await Promise.all(keys.map((k) => patiently(() => stores.profiles.delete(k))));
   return { profiles: existing.filter((v) => v !== null).length };
 }
