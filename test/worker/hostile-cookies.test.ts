@@ -70,8 +70,8 @@ async function craftedAttacks(): Promise<string[]> {
     await signed({ alg: 'HS256', kid: NEW_KID }, [claims]),
     await signed({ alg: 'HS256', kid: NEW_KID }, 'v-victim'),
     // Tokens for another audience: the admin API's, signed with the admin key.
-    await mintAdminToken(['publish', 'read', 'privacy']),
-    await mintAdminToken(['privacy'], { sub: VICTIM }),
+    await mintAdminToken({ scope: 'publish read privacy' }),
+    await mintAdminToken({ scope: 'privacy', aud: 'tessera-visitor' }),
   ];
 }
 
