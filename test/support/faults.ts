@@ -60,6 +60,23 @@ export function faultyQueue(queue: Queue, fault: 'throw' | 'hang' = 'throw'): Qu
   return Object.defineProperty(q, 'attempts', { get: () => state.attempts }) as Queue & { attempts: number };
 }
 
+/** A queue that records every message body sent, then forwards it to the real queue. */
+export function recordingQueue(real: Queue): { queue: Queue; sent: unknown[] } {
+  const sent: unknown[] = [];
+  const queue = forward(real, {
+    send: (body: unknown, options?: QueueSendOptions) => {
+      sent.push(body);
+      return real.send(body, options);
+    },
+    sendBatch: (messages: Iterable<MessageSendRequest>, options?: QueueSendBatchOptions) => {
+      const list = [...messages];
+      for (const m of list) sent.push(m.body);
+      return real.sendBatch(list, options);
+    },
+  });
+  return { queue, sent };
+}
+
 /** D1 that is down: every statement fails when run. */
 export function downD1(db: D1Database): D1Database {
   const broken = (): D1PreparedStatement => {

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { SiteConsent } from '../../shared/schema/consent.ts';
 import { resolveConsent } from '../../worker/privacy/consent.ts';
 import { publishTestBundle, putVisitorProfile, testBundleBody } from '../support/bundle.ts';
-import { fetchWith, recordingKv } from '../support/faults.ts';
+import { fetchWith, recordingKv, recordingQueue } from '../support/faults.ts';
 import { issuedVisitor, mintVisitorToken } from '../support/tokens.ts';
 
 const policy = SiteConsent.parse({});
@@ -120,5 +120,37 @@ describe('consent on the page', () => {
   it('a visitor with consent gets an identifier cookie as before', async () => {
     const res = await SELF.fetch('https://shop.test/', { headers: { cookie: 'tsr_consent=contextual' } });
     expect(issuedVisitor(res)).toBeDefined();
+  });
+});
+
+describe('consent in the decision log', () => {
+  beforeEach(async () => {
+    await publishTestBundle();
+  });
+
+  async function logged(cookie: string) {
+    const log = recordingQueue(env.DECISIONS);
+    await fetchWith(new Request('https://shop.test/', { headers: { cookie } }), { DECISIONS: log.queue });
+    expect(log.sent).toHaveLength(1);
+    return log.sent[0] as { consent: string; visitor: string; profile: string; reasons: string[] };
+  }
+
+  it('records the level each render ran under', async () => {
+    const token = await mintVisitorToken({ sub: 'v-runner' });
+    for (const level of ['personal', 'contextual', 'none']) {
+      const record = await logged(`__Host-tsr_vid=${token}; tsr_consent=${level}`);
+      expect(record.consent).toBe(level);
+    }
+  });
+
+  it('keeps one pseudonym per visitor with consent, and an unlinkable one per request at none', async () => {
+    const token = await mintVisitorToken({ sub: 'v-runner' });
+    const a = await logged(`__Host-tsr_vid=${token}; tsr_consent=contextual`);
+    const b = await logged(`__Host-tsr_vid=${token}; tsr_consent=contextual`);
+    expect(a.visitor).toBe(b.visitor);
+    const c = await logged(`__Host-tsr_vid=${token}; tsr_consent=none`);
+    const d = await logged(`__Host-tsr_vid=${token}; tsr_consent=none`);
+    expect(new Set([a.visitor, c.visitor, d.visitor]).size).toBe(3);
+    expect(c.profile).toBe('none');
   });
 });

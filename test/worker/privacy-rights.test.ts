@@ -1,9 +1,13 @@
 import { env, SELF } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { profileKeys } from '../../shared/kv-keys.ts';
+import { loadConfig } from '../../worker/config.ts';
+import { insertStatements } from '../../worker/log/consumer.ts';
+import { pseudonym, pseudonymKey } from '../../worker/log/pseudonym.ts';
+import { DecisionRecord } from '../../shared/schema/decision-record.ts';
 import { bearerHeader, mintAdminToken } from '../support/admin-token.ts';
 import { publishTestBundle, putCustomerProfile, putVisitorProfile } from '../support/bundle.ts';
-import { faultyKv, fetchWith } from '../support/faults.ts';
+import { downD1, faultyKv, fetchWith } from '../support/faults.ts';
 import { cookieHeader, mintVisitorToken, nowSeconds } from '../support/tokens.ts';
 
 const ME = 'https://shop.test/privacy/me';
@@ -74,6 +78,56 @@ describe('GET and DELETE /privacy/me', () => {
     const res = await fetchWith(req, { PROFILES: faultyKv(env.PROFILES, 'throw') });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('5');
+  });
+});
+
+/** A decision record for `visitorId`, stored as the consumer would, hashed under key `keyIndex`. */
+async function storeDecision(id: string, visitorId: string, keyIndex = 0) {
+  const keys = loadConfig(env).visitorKeys;
+  const visitor = await pseudonym(await pseudonymKey([keys[keyIndex]!]), visitorId);
+  const record = DecisionRecord.parse({
+    id, at: new Date().toISOString(), version: '0123456789abcdef', page: 'home', visitor, consent: 'personal',
+    profile: 'visitor', context: { device: 'desktop' }, reasons: [],
+    slots: [{ slot: 'hero', variant: 'hero-default', level: 'default', reason: 'default:no_match' }],
+  });
+  await env.DB.batch(insertStatements(env.DB, record));
+}
+const decisionRows = async () => (await env.DB.prepare('SELECT id FROM decisions ORDER BY id').all<{ id: string }>()).results.map((r) => r.id);
+const slotRows = async () => (await env.DB.prepare('SELECT count(*) AS n FROM decision_slots').first<number>('n')) ?? 0;
+
+describe('decision records under the visitor’s pseudonym', () => {
+  beforeEach(async () => {
+    await storeDecision('d-ada-1', 'v-ada');
+    await storeDecision('d-ada-old-key', 'v-ada', 1);
+    await storeDecision('d-bob', 'v-other');
+  });
+
+  it('are shown to the visitor, including those hashed under an older visitor key', async () => {
+    const body = await (await SELF.fetch(ME, { headers: await asVisitor('v-ada') })).json<{ held: { decisions: { id: string }[] } }>();
+    expect(body.held.decisions.map((d) => d.id).sort()).toEqual(['d-ada-1', 'd-ada-old-key']);
+  });
+
+  it('are erased with the visitor (rows and their slots), and nobody else’s are', async () => {
+    const res = await SELF.fetch(ME, { method: 'DELETE', headers: await asVisitor('v-ada') });
+    expect(await res.json()).toMatchObject({ erased: { decisions: 2 } });
+    expect(await decisionRows()).toEqual(['d-bob']);
+    expect(await slotRows()).toBe(1);
+  });
+
+  it('are erased by an admin by visitor id', async () => {
+    const res = await SELF.fetch('https://shop.test/admin/privacy/visitors/v-ada', {
+      method: 'DELETE',
+      headers: bearerHeader(await mintAdminToken({ scope: 'privacy' })),
+    });
+    expect(await res.json()).toMatchObject({ erased: { decisions: 2 } });
+    expect(await decisionRows()).toEqual(['d-bob']);
+  });
+
+  it('make erasure answer 503 (nothing half-done to report) when D1 is down', async () => {
+    const req = new Request(ME, { method: 'DELETE', headers: await asVisitor('v-ada') });
+    const res = await fetchWith(req, { DB: downD1(env.DB) });
+    expect(res.status).toBe(503);
+    expect(await decisionRows()).toContain('d-ada-1');
   });
 });
 

@@ -19,7 +19,11 @@ type Ctx = Context<{ Bindings: Env }>;
 
 const NO_STORE = { 'cache-control': 'private, no-store' };
 
-export const storesOf = (env: Env): PrivacyStores => ({ profiles: env.PROFILES });
+export const storesOf = (env: Env): PrivacyStores => ({
+  profiles: env.PROFILES,
+  db: env.DB,
+  visitorKeys: configFor(env).visitorKeys,
+});
 
 /** A store failed: the answer would be incomplete, so say so and ask for a retry. */
 export const unavailable = (what: string) =>
