@@ -49,15 +49,14 @@ export function recordingKv(kv: KVNamespace): { kv: KVNamespace; reads: string[]
   return { kv: forward(kv, { get: call('get', reads), put: call('put', writes), delete: call('delete', deletes) }), reads, writes, deletes };
 }
 
-/** A queue whose sends fail (throw) or never complete; `sent` counts the attempts. */
-export function faultyQueue(queue: Queue, fault: 'throw' | 'hang' = 'throw'): Queue & { attempts: number } {
-  const state = { attempts: 0 };
+/** A queue whose sends fail (throw) or never complete; `attempts()` counts the tries. */
+export function faultyQueue(queue: Queue, fault: 'throw' | 'hang' = 'throw'): { queue: Queue; attempts: () => number } {
+  let attempts = 0;
   const fail = () => {
-    state.attempts++;
+    attempts++;
     return fault === 'throw' ? Promise.reject(new Error('injected queue failure')) : never();
   };
-  const q = forward(queue, { send: fail, sendBatch: fail });
-  return Object.defineProperty(q, 'attempts', { get: () => state.attempts }) as Queue & { attempts: number };
+  return { queue: forward(queue, { send: fail, sendBatch: fail }), attempts: () => attempts };
 }
 
 /** A queue that records every message body sent, then forwards it to the real queue. */
@@ -94,16 +93,18 @@ export function downD1(db: D1Database): D1Database {
 
 /**
  * One request through a fresh worker (fresh isolate state: no cached bundle) or the one given,
- * with some bindings replaced; waits for its `waitUntil` work before returning.
+ * with some bindings replaced; waits for its `waitUntil` work before returning unless told not
+ * to (a binding that hangs inside waitUntil would never let it settle).
  */
 export async function fetchWith(
   request: Request | string,
   overrides: Partial<Env> = {},
   worker: ExportedHandler<Env> = createWorker(),
+  o: { settle?: boolean } = {},
 ): Promise<Response> {
   const ctx = createExecutionContext();
   const req = typeof request === 'string' ? new Request(request) : request;
   const res = await worker.fetch!(req as Request<unknown, IncomingRequestCfProperties>, { ...env, ...overrides }, ctx);
-  await waitOnExecutionContext(ctx);
+  if (o.settle !== false) await waitOnExecutionContext(ctx);
   return res;
 }

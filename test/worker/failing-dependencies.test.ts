@@ -10,16 +10,16 @@ import type { BundleInput } from '../../shared/schema/bundle.ts';
 import { createWorker } from '../../worker/index.ts';
 import { salvageBundle } from '../../worker/data/salvage.ts';
 import { publishTestBundle, putVisitorProfile, testBundleBody } from '../support/bundle.ts';
-import { faultyKv, fetchWith, type ReadFault } from '../support/faults.ts';
+import { faultyKv, faultyQueue, fetchWith, recordingQueue, type ReadFault } from '../support/faults.ts';
 import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
 
 const FAST = { KV_DEADLINE_MS: '30' };
 const reasonsOf = (res: Response) => (res.headers.get('x-tessera-reasons') ?? '').split(',');
 const variants = (html: string) => [...html.matchAll(/data-tessera-variant="([^"]*)"/g)].map((m) => m[1]);
 
-async function visit(overrides: Parameters<typeof fetchWith>[1], worker?: ReturnType<typeof createWorker>, sub = 'v-runner') {
-  const request = new Request('https://shop.test/', { headers: cookieHeader(await mintVisitorToken({ sub })) });
-  const res = await fetchWith(request, { ...FAST, ...overrides }, worker);
+async function visit(overrides: Parameters<typeof fetchWith>[1], worker?: ReturnType<typeof createWorker>, settle = true) {
+  const request = new Request('https://shop.test/', { headers: cookieHeader(await mintVisitorToken({ sub: 'v-runner' })) });
+  const res = await fetchWith(request, { ...FAST, ...overrides }, worker, { settle });
   return { res, html: await res.text(), reasons: reasonsOf(res) };
 }
 
@@ -57,6 +57,25 @@ describe('failing dependencies on the page path', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('x-tessera-version')).toBe('none');
       expect(reasons.some((r) => r.startsWith('pointer.'))).toBe(true);
+    });
+  }
+
+  it('the decision log carries the same reason codes as the response', async () => {
+    const log = recordingQueue(env.DECISIONS);
+    const { reasons } = await visit({ PROFILES: faultyKv(env.PROFILES, 'throw'), DECISIONS: log.queue });
+    expect(reasons).toContain('profile.error');
+    expect((log.sent[0] as { reasons: string[] }).reasons).toContain('profile.error');
+  });
+
+  for (const fault of ['throw', 'hang'] as const) {
+    it(`a decision-log queue that ${fault === 'throw' ? 'fails' : 'never answers'} does not touch the response`, async () => {
+      const broken = faultyQueue(env.DECISIONS, fault);
+      const { res, html } = await visit({ DECISIONS: broken.queue }, undefined, fault === 'throw');
+      expect(res.status).toBe(200);
+      expect(variants(html)).toContain('banner-vip');
+      // The send happens in waitUntil, after the response: give it a moment to be attempted.
+      for (let i = 0; i < 50 && broken.attempts() === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(broken.attempts()).toBe(1);
     });
   }
 
