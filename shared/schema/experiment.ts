@@ -22,13 +22,6 @@ const Salt = z
 const IsoTime = z.iso.datetime({ offset: true });
 const Share = z.number().min(0).max(1);
 
-export const Holdout = z.strictObject({
-  /** Share of all visitors held out, e.g. 0.05 for 5 %. 0 turns the holdout off. */
-  share: Share.max(0.5).default(0),
-  /** Changing the salt reshuffles who is held out: do it only when starting a new measurement. */
-  salt: Salt.default('tessera-holdout'),
-});
-export type Holdout = z.infer<typeof Holdout>;
 
 export const Arm = z.strictObject({
   id: Id,
@@ -53,6 +46,17 @@ export const Goal = z.strictObject({
   name: z.string().min(1).max(64).optional(),
 });
 export type Goal = z.infer<typeof Goal>;
+
+export const Holdout = z.strictObject({
+  /** Share of all visitors held out, e.g. 0.05 for 5 %. 0 turns the holdout off. */
+  share: Share.max(0.5).default(0),
+  /** Changing the salt reshuffles who is held out: do it only when starting a new measurement. */
+  salt: Salt.default('tessera-holdout'),
+  /** The conversion the holdout report measures personalization against. */
+  goal: Goal.default({ event: 'purchase' }),
+  windowHours: z.number().min(0.01).max(24 * 90).default(24 * 7),
+});
+export type Holdout = z.infer<typeof Holdout>;
 
 export const Layer = z.strictObject({
   /** Experiments in the same layer never share a visitor (mutually exclusive). */

@@ -97,11 +97,14 @@ export function decideWithExperiments(input: DecideInput, assignment: Assignment
     return {
       holdout: true,
       exposures: [],
+      // A fresh decision: the ladder's rule, segments and fallback did not decide this slot.
       decisions: ladder.map((d) => ({
-        ...d,
-        variant: slots.get(d.slot)?.slot.default ?? d.variant,
+        slot: d.slot,
+        component: d.component,
+        variant: slots.get(d.slot)?.defaultId ?? d.variant,
         level: 'default',
         reason: 'holdout',
+        ...(d.candidates ? { candidates: d.candidates } : {}),
       })),
     };
   }

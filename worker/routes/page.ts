@@ -10,6 +10,7 @@ import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { configFor } from '../config.ts';
 import { requestContext, type CfProps } from '../context/request-context.ts';
+import type { BanditStore } from '../data/bandit-store.ts';
 import type { BundleStore } from '../data/bundle-store.ts';
 import { profileFault, readProfile } from '../data/profile-store.ts';
 import { debugMode } from '../debug/access.ts';
@@ -17,6 +18,8 @@ import { renderTracePanel } from '../debug/panel.tsx';
 import { slotTrace, type Trace } from '../debug/trace.ts';
 import { compile, pageForPath } from '../decide/compile.ts';
 import { decide } from '../decide/decide.ts';
+import { trackerTag } from '../events/tracker.ts';
+import { decideWithExperiments, type Outcome } from '../experiments/assign.ts';
 import type { Env } from '../env.ts';
 import { VISITOR_COOKIE, resolveVisitor, visitorCookie } from '../identity/visitor.ts';
 import { keyringFor } from '../identity/keyring.ts';
@@ -32,6 +35,7 @@ import type { PreviewSession } from '../preview/token.ts';
 
 export interface PageDeps {
   store: BundleStore;
+  bandits: BanditStore;
   now: () => number;
   newId: () => string;
 }
@@ -69,12 +73,14 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
   const t1 = deps.now();
 
   const liveBundle = () => deps.store.live(c.env.CONTENT, t0, config.kvDeadlineMs, config.pointerTtlMs);
-  const [live, read] = await Promise.all([
+  const [live, read, bandit] = await Promise.all([
     preview ? previewBundle(deps.store, c.env.CONTENT, preview, liveBundle, config.kvDeadlineMs) : liveBundle(),
     readProfile(c.env.PROFILES, identity, config.kvDeadlineMs),
+    deps.bandits.current(c.env.CONTENT, t0, config.kvDeadlineMs),
   ]);
   const t2 = deps.now();
   const reasons: Reason[] = [...(identity.reason ? [identity.reason] : []), ...live.reasons, ...read.reasons];
+  if (bandit.reason && live.bundle?.experiments?.some((e) => e.type === 'bandit')) reasons.push(bandit.reason);
 
   const respond = (html: string, status: number, version: string, timing?: string) => {
     const headers = htmlHeaders({ 'x-tessera-decision': decisionId, 'x-tessera-version': version });
@@ -109,7 +115,7 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
     config.adminKeys,
     Math.floor(t0 / 1000),
   );
-  const decisions = decide({
+  const input = {
     bundle,
     pageId: page.id,
     profile,
@@ -117,7 +123,19 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
     context,
     now: t0,
     trace: debug !== undefined,
-  });
+  };
+  // Identifiers allowed (consent, issue 7): assignment hashes the visitor id and is sticky.
+  // Without that consent the unit is this request's decision id: assigned per request.
+  // preview: QA sees the ladder, never a holdout or an experiment arm.
+  const identifiersAllowed = true;
+  const outcome: Outcome = preview
+    ? { decisions: decide(input), holdout: false, exposures: [] }
+    : decideWithExperiments(input, {
+        unitId: identifiersAllowed ? identity.visitorId : decisionId,
+        sticky: identifiersAllowed,
+        snapshot: bandit.snapshot,
+      });
+  const decisions = outcome.decisions;
   const t3 = deps.now();
 
   const slots = compile(bundle).slots;
@@ -143,7 +161,8 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
     bundle,
     page,
     slots: rendered.map((r) => r.html),
-    ...(trace && debug === 'html' ? { bodyEnd: renderTracePanel(trace) } : {}),
+    // The tracker sends page views and slot clicks (POST /events) with this decision id.
+    bodyEnd: trackerTag({ decisionId }) + (trace && debug === 'html' ? renderTracePanel(trace) : ''),
     // preview: noindex in <head> and the ribbon (before any trace panel) at the end of <body>.
     ...(preview
       ? { head: previewHead(), bodyEnd: previewRibbon(preview, bundle.version) + (trace && debug === 'html' ? renderTracePanel(trace) : '') }
@@ -168,6 +187,7 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
         reasons,
         debug: debug !== undefined,
         slots: decisions.map((decision, i) => ({ decision, shown: rendered[i]?.variant ?? '' })),
+        experiments: { outcome, measuresHoldout: (bundle.holdout?.share ?? 0) > 0, sticky: identifiersAllowed },
       });
       await shipDecision(c.env.DECISIONS, record);
     })().catch((error: unknown) =>
