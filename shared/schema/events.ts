@@ -5,7 +5,9 @@
 import * as z from 'zod';
 
 /** Client-generated, so a retried beacon carries the same id and is counted once. */
-export const EventId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, '8–64 letters, digits, _ or - (e.g. a UUID)');
+export const EventId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, '8–64 letters, digits, _ or - (e.g. a UUID)');
 const Sku = z.string().min(1).max(64);
 const Category = z.string().min(1).max(64);
 
@@ -19,9 +21,25 @@ const base = {
 };
 
 export const TrackedEvent = z.discriminatedUnion('type', [
-  z.strictObject({ ...base, type: z.literal('page_view'), sku: Sku.optional(), category: Category.optional() }),
-  z.strictObject({ ...base, type: z.literal('click'), slot: z.string().min(1).max(64), variant: z.string().max(64).optional() }),
-  z.strictObject({ ...base, type: z.literal('add_to_cart'), sku: Sku, qty: z.number().int().min(1).max(99).default(1), category: Category.optional() }),
+  z.strictObject({
+    ...base,
+    type: z.literal('page_view'),
+    sku: Sku.optional(),
+    category: Category.optional(),
+  }),
+  z.strictObject({
+    ...base,
+    type: z.literal('click'),
+    slot: z.string().min(1).max(64),
+    variant: z.string().max(64).optional(),
+  }),
+  z.strictObject({
+    ...base,
+    type: z.literal('add_to_cart'),
+    sku: Sku,
+    qty: z.number().int().min(1).max(99).default(1),
+    category: Category.optional(),
+  }),
   z.strictObject({
     ...base,
     type: z.literal('purchase'),
@@ -33,7 +51,9 @@ export const TrackedEvent = z.discriminatedUnion('type', [
     ...base,
     type: z.literal('custom'),
     name: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : - (at most 64)'),
-    props: z.record(z.string().max(64), z.union([z.string().max(200), z.number(), z.boolean()])).optional(),
+    props: z
+      .record(z.string().max(64), z.union([z.string().max(200), z.number(), z.boolean()]))
+      .optional(),
   }),
 ]);
 export type TrackedEvent = z.infer<typeof TrackedEvent>;
@@ -43,7 +63,10 @@ export const MAX_EVENTS_PER_BATCH = 50;
 export const MAX_EVENTS_BODY_BYTES = 64 * 1024;
 
 export const EventBatch = z.strictObject({
-  events: z.array(TrackedEvent).min(1, 'send at least one event').max(MAX_EVENTS_PER_BATCH, `at most ${MAX_EVENTS_PER_BATCH} events per request`),
+  events: z
+    .array(TrackedEvent)
+    .min(1, 'send at least one event')
+    .max(MAX_EVENTS_PER_BATCH, `at most ${MAX_EVENTS_PER_BATCH} events per request`),
 });
 
 /** One EVENTS queue message: one event plus who sent it (from the verified cookie) and when. */

@@ -22,7 +22,6 @@ const Salt = z
 const IsoTime = z.iso.datetime({ offset: true });
 const Share = z.number().min(0).max(1);
 
-
 export const Arm = z.strictObject({
   id: Id,
   name: z.string().max(120).optional(),
@@ -54,7 +53,11 @@ export const Holdout = z.strictObject({
   salt: Salt.default('tessera-holdout'),
   /** The conversion the holdout report measures personalization against. */
   goal: Goal.default({ event: 'purchase' }),
-  windowHours: z.number().min(0.01).max(24 * 90).default(24 * 7),
+  windowHours: z
+    .number()
+    .min(0.01)
+    .max(24 * 90)
+    .default(24 * 7),
 });
 export type Holdout = z.infer<typeof Holdout>;
 

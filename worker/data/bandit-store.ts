@@ -13,10 +13,20 @@ export const SNAPSHOT_TTL_MS = 60_000;
 export class BanditStore {
   private cached?: { snapshot?: BanditSnapshot; readAt: number };
 
-  async current(kv: KVNamespace, nowMs: number, deadlineMs: number, ttlMs = SNAPSHOT_TTL_MS): Promise<{ snapshot?: BanditSnapshot; reason?: Reason }> {
-    if (this.cached && nowMs - this.cached.readAt < ttlMs) return { snapshot: this.cached.snapshot };
+  async current(
+    kv: KVNamespace,
+    nowMs: number,
+    deadlineMs: number,
+    ttlMs = SNAPSHOT_TTL_MS,
+  ): Promise<{ snapshot?: BanditSnapshot; reason?: Reason }> {
+    if (this.cached && nowMs - this.cached.readAt < ttlMs)
+      return { snapshot: this.cached.snapshot };
     const read = await withDeadline(() => kv.get(contentKeys.banditSnapshot(), 'text'), deadlineMs);
-    if (!read.ok) return { snapshot: this.cached?.snapshot, reason: read.cause === 'timeout' ? 'bandit.timeout' : 'bandit.error' };
+    if (!read.ok)
+      return {
+        snapshot: this.cached?.snapshot,
+        reason: read.cause === 'timeout' ? 'bandit.timeout' : 'bandit.error',
+      };
     if (read.value === null) {
       this.cached = { readAt: nowMs };
       return {};

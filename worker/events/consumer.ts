@@ -75,7 +75,9 @@ async function unprocessed(db: D1Database, ids: string[]): Promise<Set<string>> 
   for (let i = 0; i < ids.length; i += ID_CHUNK) {
     const chunk = ids.slice(i, i + ID_CHUNK);
     const rows = await db
-      .prepare(`SELECT id FROM events WHERE processed = 0 AND id IN (${chunk.map(() => '?').join(',')})`)
+      .prepare(
+        `SELECT id FROM events WHERE processed = 0 AND id IN (${chunk.map(() => '?').join(',')})`,
+      )
       .bind(...chunk)
       .all<{ id: string }>();
     for (const r of rows.results) out.add(r.id);
@@ -87,7 +89,11 @@ async function markProcessed(db: D1Database, ids: string[]): Promise<void> {
   const statements: D1PreparedStatement[] = [];
   for (let i = 0; i < ids.length; i += ID_CHUNK) {
     const chunk = ids.slice(i, i + ID_CHUNK);
-    statements.push(db.prepare(`UPDATE events SET processed = 1 WHERE id IN (${chunk.map(() => '?').join(',')})`).bind(...chunk));
+    statements.push(
+      db
+        .prepare(`UPDATE events SET processed = 1 WHERE id IN (${chunk.map(() => '?').join(',')})`)
+        .bind(...chunk),
+    );
   }
   if (statements.length) await db.batch(statements);
 }
@@ -99,20 +105,28 @@ async function readStored(kv: KVNamespace, key: string): Promise<Read> {
   if (text === null) return { ok: true };
   try {
     const parsed = Profile.safeParse(JSON.parse(text));
-    return parsed.success ? { ok: true, profile: parsed.data } : { ok: false, reason: `stored profile ${key} fails the profile schema` };
+    return parsed.success
+      ? { ok: true, profile: parsed.data }
+      : { ok: false, reason: `stored profile ${key} fails the profile schema` };
   } catch {
     return { ok: false, reason: `stored profile ${key} is not valid JSON` };
   }
 }
 
 /** Applies one profile's events; returns false when the messages should be retried. */
-async function updateProfile(env: Env, items: Item[], now: number): Promise<'ok' | 'retry' | { dead: string }> {
+async function updateProfile(
+  env: Env,
+  items: Item[],
+  now: number,
+): Promise<'ok' | 'retry' | { dead: string }> {
   const first = items[0]!.body;
   const customerId = first.customerId;
   const key = customerId ? profileKeys.customer(customerId) : profileKeys.visitor(first.visitorId);
   const stored = await readStored(env.PROFILES, key);
   if (!stored.ok) return { dead: stored.reason };
-  let profile = stored.profile ?? emptyProfile(customerId ?? first.visitorId, customerId ? 'customer' : 'visitor');
+  let profile =
+    stored.profile ??
+    emptyProfile(customerId ?? first.visitorId, customerId ? 'customer' : 'visitor');
 
   // Stitch: visitor ids seen with this customer for the first time bring their history along.
   const newStitches: string[] = [];
@@ -136,20 +150,31 @@ async function updateProfile(env: Env, items: Item[], now: number): Promise<'ok'
   const next = applyEvents(profile, timed);
   await env.PROFILES.put(key, JSON.stringify(next));
   if (newStitches.length) {
-    const stitch = env.DB.prepare('INSERT OR IGNORE INTO stitches (visitor_id, customer_id, at) VALUES (?, ?, ?)');
+    const stitch = env.DB.prepare(
+      'INSERT OR IGNORE INTO stitches (visitor_id, customer_id, at) VALUES (?, ?, ?)',
+    );
     await env.DB.batch(newStitches.map((v) => stitch.bind(v, items[0]!.customer!, now)));
   }
   return 'ok';
 }
 
-export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, now: number): Promise<void> {
+export async function consumeEvents(
+  batch: MessageBatch<unknown>,
+  env: Env,
+  now: number,
+): Promise<void> {
   const key = await pseudonymKey(configFor(env).visitorKeys);
   const items = new Map<string, Item>();
   for (const message of batch.messages) {
     const parsed = EventMessage.safeParse(message.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      await forwardToDeadLetter(env, EVENTS_QUEUE, message, `schema: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
+      await forwardToDeadLetter(
+        env,
+        EVENTS_QUEUE,
+        message,
+        `schema: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
+      );
       continue;
     }
     const id = parsed.data.event.id;
@@ -199,12 +224,17 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, now:
       continue;
     }
     try {
-      await markProcessed(env.DB, group.map((i) => i.body.event.id));
+      await markProcessed(
+        env.DB,
+        group.map((i) => i.body.event.id),
+      );
     } catch {
       for (const item of group) item.message.retry();
       continue;
     }
     if (result === 'ok') for (const item of group) item.message.ack();
-    else for (const item of group) await forwardToDeadLetter(env, EVENTS_QUEUE, item.message, result.dead);
+    else
+      for (const item of group)
+        await forwardToDeadLetter(env, EVENTS_QUEUE, item.message, result.dead);
   }
 }

@@ -20,7 +20,12 @@ export const DeadLetterEnvelope = z.object({
 export type DeadLetterEnvelope = z.infer<typeof DeadLetterEnvelope>;
 
 /** Forwards one message to the DLQ and acks it; if even that fails, it is retried. */
-export async function forwardToDeadLetter(env: Env, queue: string, message: Message<unknown>, reason: string): Promise<void> {
+export async function forwardToDeadLetter(
+  env: Env,
+  queue: string,
+  message: Message<unknown>,
+  reason: string,
+): Promise<void> {
   const envelope: DeadLetterEnvelope = {
     tesseraDeadLetter: 1,
     queue,
@@ -46,12 +51,25 @@ function stringify(body: unknown): string {
 }
 
 /** Consumer of `tessera-dead-letter`: every message becomes a `dead_letters` row. */
-export async function consumeDeadLetters(batch: MessageBatch<unknown>, db: D1Database, now: number): Promise<void> {
-  const insert = db.prepare('INSERT INTO dead_letters (queue, message_id, reason, body, attempts, at) VALUES (?, ?, ?, ?, ?, ?)');
+export async function consumeDeadLetters(
+  batch: MessageBatch<unknown>,
+  db: D1Database,
+  now: number,
+): Promise<void> {
+  const insert = db.prepare(
+    'INSERT INTO dead_letters (queue, message_id, reason, body, attempts, at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const rows = batch.messages.map((m) => {
     const wrapped = DeadLetterEnvelope.safeParse(m.body);
     return wrapped.success
-      ? insert.bind(wrapped.data.queue, wrapped.data.messageId ?? m.id, wrapped.data.reason, stringify(wrapped.data.body), wrapped.data.attempts ?? null, now)
+      ? insert.bind(
+          wrapped.data.queue,
+          wrapped.data.messageId ?? m.id,
+          wrapped.data.reason,
+          stringify(wrapped.data.body),
+          wrapped.data.attempts ?? null,
+          now,
+        )
       : insert.bind('unknown', m.id, 'retries_exhausted', stringify(m.body), m.attempts, now);
   });
   if (rows.length) await db.batch(rows); // throws → the whole batch is retried

@@ -41,7 +41,11 @@ export function emptyProfile(id: string, kind: Profile['kind']): Profile {
   };
 }
 
-function decay(affinities: Record<string, number>, fromMs: number, toMs: number): Record<string, number> {
+function decay(
+  affinities: Record<string, number>,
+  fromMs: number,
+  toMs: number,
+): Record<string, number> {
   if (!(toMs > fromMs)) return affinities;
   const factor = Math.pow(0.5, (toMs - fromMs) / AFFINITY_HALF_LIFE_MS);
   const out: Record<string, number> = {};
@@ -52,12 +56,17 @@ function decay(affinities: Record<string, number>, fromMs: number, toMs: number)
   return out;
 }
 
-const bump = (value: number | undefined, step: number) => Math.min(1, (value ?? 0) + step * (1 - (value ?? 0)));
+const bump = (value: number | undefined, step: number) =>
+  Math.min(1, (value ?? 0) + step * (1 - (value ?? 0)));
 
 export function applyEvents(start: Profile, events: readonly TimedEvent[]): Profile {
   const p: Profile = structuredClone(start);
   const b = p.behavior;
-  let clock = p.updatedAt ? Date.parse(p.updatedAt) : b.lastSeen ? Date.parse(b.lastSeen) : undefined;
+  let clock = p.updatedAt
+    ? Date.parse(p.updatedAt)
+    : b.lastSeen
+      ? Date.parse(b.lastSeen)
+      : undefined;
   let lastSeen = b.lastSeen ? Date.parse(b.lastSeen) : undefined;
   for (const { event, at } of [...events].sort((x, y) => x.at - y.at)) {
     if (clock !== undefined) p.affinities = decay(p.affinities, clock, at);
@@ -73,13 +82,15 @@ export function applyEvents(start: Profile, events: readonly TimedEvent[]): Prof
             ...b.recentViews.filter((v) => v.sku !== event.sku),
           ].slice(0, MAX_RECENT_VIEWS);
         }
-        if (event.category) p.affinities[event.category] = bump(p.affinities[event.category], AFFINITY_STEP.view);
+        if (event.category)
+          p.affinities[event.category] = bump(p.affinities[event.category], AFFINITY_STEP.view);
         break;
       case 'add_to_cart': {
         const line = b.cart.find((l) => l.sku === event.sku);
         if (line) line.qty += event.qty;
         else if (b.cart.length < MAX_CART_LINES) b.cart.push({ sku: event.sku, qty: event.qty });
-        if (event.category) p.affinities[event.category] = bump(p.affinities[event.category], AFFINITY_STEP.cart);
+        if (event.category)
+          p.affinities[event.category] = bump(p.affinities[event.category], AFFINITY_STEP.cart);
         break;
       }
       case 'purchase':
@@ -108,15 +119,23 @@ export function mergeBehaviour(customer: Profile, visitor: Profile): Profile {
   b.visits += v.visits;
   b.pageViews += v.pageViews;
   b.purchases += v.purchases;
-  const views = [...b.recentViews, ...v.recentViews].sort((x, y) => Date.parse(y.at) - Date.parse(x.at));
-  b.recentViews = views.filter((view, i) => views.findIndex((w) => w.sku === view.sku) === i).slice(0, MAX_RECENT_VIEWS);
+  const views = [...b.recentViews, ...v.recentViews].sort(
+    (x, y) => Date.parse(y.at) - Date.parse(x.at),
+  );
+  b.recentViews = views
+    .filter((view, i) => views.findIndex((w) => w.sku === view.sku) === i)
+    .slice(0, MAX_RECENT_VIEWS);
   for (const line of v.cart) {
     const mine = b.cart.find((l) => l.sku === line.sku);
     if (mine) mine.qty += line.qty;
     else if (b.cart.length < MAX_CART_LINES) b.cart.push({ ...line });
   }
-  for (const [k, value] of Object.entries(visitor.affinities)) p.affinities[k] = Math.max(p.affinities[k] ?? 0, value);
-  const latest = [b.lastSeen, v.lastSeen].filter((x): x is string => !!x).sort().at(-1);
+  for (const [k, value] of Object.entries(visitor.affinities))
+    p.affinities[k] = Math.max(p.affinities[k] ?? 0, value);
+  const latest = [b.lastSeen, v.lastSeen]
+    .filter((x): x is string => !!x)
+    .sort()
+    .at(-1);
   if (latest) b.lastSeen = latest;
   return p;
 }

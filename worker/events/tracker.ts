@@ -27,10 +27,16 @@ window.tessera={track:track};
 
 export const TRACKER_ETAG = `"t-${hash32(TRACKER_JS).toString(16)}"`;
 
-const escapeAttr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeAttr = (v: string) =>
+  v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The script tag for the end of <body>; a CSP nonce is added when the page has one. */
-export function trackerTag(o: { decisionId: string; nonce?: string; sku?: string; category?: string }): string {
+export function trackerTag(o: {
+  decisionId: string;
+  nonce?: string;
+  sku?: string;
+  category?: string;
+}): string {
   const attrs = [
     `src="${TRACKER_PATH}"`,
     'defer',

@@ -14,7 +14,12 @@ export interface ArmCounts {
   conversions: number;
 }
 
-export async function armCounts(db: D1Database, experiment: string, goal: Goal, windowMs: number): Promise<ArmCounts[]> {
+export async function armCounts(
+  db: D1Database,
+  experiment: string,
+  goal: Goal,
+  windowMs: number,
+): Promise<ArmCounts[]> {
   const rows = await db
     .prepare(
       `SELECT arm, COUNT(*) AS exposures, SUM(converted) AS conversions FROM (
@@ -28,12 +33,23 @@ export async function armCounts(db: D1Database, experiment: string, goal: Goal, 
          GROUP BY x.unit_id, x.arm
        ) GROUP BY arm`,
     )
-    .bind(experiment, goal.event, goal.event === 'custom' ? (goal.name ?? null) : null, Math.round(windowMs))
+    .bind(
+      experiment,
+      goal.event,
+      goal.event === 'custom' ? (goal.name ?? null) : null,
+      Math.round(windowMs),
+    )
     .all<{ arm: string; exposures: number; conversions: number | null }>();
-  return rows.results.map((r) => ({ arm: r.arm, exposures: r.exposures, conversions: r.conversions ?? 0 }));
+  return rows.results.map((r) => ({
+    arm: r.arm,
+    exposures: r.exposures,
+    conversions: r.conversions ?? 0,
+  }));
 }
 
 /** Counts for the given arms in order, zero for arms nobody has seen yet. */
 export function inOrder(arms: readonly string[], counts: readonly ArmCounts[]): ArmCounts[] {
-  return arms.map((arm) => counts.find((c) => c.arm === arm) ?? { arm, exposures: 0, conversions: 0 });
+  return arms.map(
+    (arm) => counts.find((c) => c.arm === arm) ?? { arm, exposures: 0, conversions: 0 },
+  );
 }

@@ -26,7 +26,10 @@ export function bucketOf(salt: string, id: string): number {
 }
 
 /** True when the visitor belongs to the global holdout. */
-export function inHoldout(holdout: Pick<Holdout, 'share' | 'salt'> | undefined, id: string): boolean {
+export function inHoldout(
+  holdout: Pick<Holdout, 'share' | 'salt'> | undefined,
+  id: string,
+): boolean {
   return !!holdout && holdout.share > 0 && unitHash(holdout.salt, id) < holdout.share;
 }
 

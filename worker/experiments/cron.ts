@@ -16,12 +16,19 @@ import { hash32 } from './hash.ts';
 
 const CRON_KV_DEADLINE_MS = 5_000;
 
-export async function computeSnapshot(db: D1Database, bundle: Bundle, nowMs: number): Promise<BanditSnapshot> {
+export async function computeSnapshot(
+  db: D1Database,
+  bundle: Bundle,
+  nowMs: number,
+): Promise<BanditSnapshot> {
   const epoch = new Date(nowMs).toISOString().slice(0, 16);
   const experiments: BanditSnapshot['experiments'] = {};
   for (const e of bundle.experiments ?? []) {
     if (e.type !== 'bandit' || !isActive(e, nowMs)) continue;
-    const stats = inOrder(e.arms.map((a) => a.id), await armCounts(db, e.id, e.goal, e.windowHours * 3600_000));
+    const stats = inOrder(
+      e.arms.map((a) => a.id),
+      await armCounts(db, e.id, e.goal, e.windowHours * 3600_000),
+    );
     const split = allocate(stats, e.bandit, hash32(`${e.id}:${epoch}`));
     experiments[e.id] = { arms: stats.map((s, i) => ({ ...s, share: split[i]!.share })) };
   }
@@ -29,7 +36,11 @@ export async function computeSnapshot(db: D1Database, bundle: Bundle, nowMs: num
 }
 
 /** Returns the snapshot written, or undefined when there is no live bundle. Throws on D1/KV failure (the next run retries). */
-export async function publishBanditSnapshot(env: Env, store: BundleStore, nowMs: number): Promise<BanditSnapshot | undefined> {
+export async function publishBanditSnapshot(
+  env: Env,
+  store: BundleStore,
+  nowMs: number,
+): Promise<BanditSnapshot | undefined> {
   const live = await store.live(env.CONTENT, nowMs, CRON_KV_DEADLINE_MS, 0);
   if (!live.bundle) return undefined;
   const snapshot = await computeSnapshot(env.DB, live.bundle, nowMs);

@@ -26,9 +26,29 @@ export function exposureStatements(db: D1Database, f: ExposureFields): D1Prepare
   const insert = db.prepare(
     'INSERT OR IGNORE INTO exposures (decision_id, experiment, arm, unit_id, sticky, epoch, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
-  const rows = f.exposures.map((e) => insert.bind(f.decisionId, e.experiment, e.arm, f.unitId, f.sticky ? 1 : 0, e.epoch ?? null, f.at));
+  const rows = f.exposures.map((e) =>
+    insert.bind(
+      f.decisionId,
+      e.experiment,
+      e.arm,
+      f.unitId,
+      f.sticky ? 1 : 0,
+      e.epoch ?? null,
+      f.at,
+    ),
+  );
   if (f.holdout?.measured) {
-    rows.push(insert.bind(f.decisionId, HOLDOUT_EXPERIMENT, f.holdout.held ? 'holdout' : 'personalized', f.unitId, f.sticky ? 1 : 0, null, f.at));
+    rows.push(
+      insert.bind(
+        f.decisionId,
+        HOLDOUT_EXPERIMENT,
+        f.holdout.held ? 'holdout' : 'personalized',
+        f.unitId,
+        f.sticky ? 1 : 0,
+        null,
+        f.at,
+      ),
+    );
   }
   return rows;
 }

@@ -7,7 +7,16 @@ import { controlArm, type Experiment, type Holdout } from '../../shared/schema/e
 import { armCounts, inOrder, type ArmCounts } from './arm-stats.ts';
 import { armShares } from './bucketing.ts';
 import { HOLDOUT_EXPERIMENT } from './exposure-log.ts';
-import { absoluteLift, rate, relativeLift, srm, wilson, type Interval, type Lift, type SrmCheck } from './stats.ts';
+import {
+  absoluteLift,
+  rate,
+  relativeLift,
+  srm,
+  wilson,
+  type Interval,
+  type Lift,
+  type SrmCheck,
+} from './stats.ts';
 
 export interface ArmReport extends ArmCounts {
   rate: number;
@@ -33,14 +42,30 @@ export interface Report {
 }
 
 export function assemble(
-  meta: { id: string; type: Report['type']; goal: Experiment['goal']; windowHours: number; control: string; expectedShares?: number[] },
+  meta: {
+    id: string;
+    type: Report['type'];
+    goal: Experiment['goal'];
+    windowHours: number;
+    control: string;
+    expectedShares?: number[];
+  },
   counts: ArmCounts[],
 ): Report {
-  const control = counts.find((c) => c.arm === meta.control) ?? { arm: meta.control, exposures: 0, conversions: 0 };
+  const control = counts.find((c) => c.arm === meta.control) ?? {
+    arm: meta.control,
+    exposures: 0,
+    conversions: 0,
+  };
   const arms = counts.map((c, i): ArmReport => {
     const isControl = c.arm === meta.control;
-    const abs = !isControl && c.exposures > 0 && control.exposures > 0 ? absoluteLift(c.conversions, c.exposures, control.conversions, control.exposures) : undefined;
-    const rel = isControl ? undefined : relativeLift(c.conversions, c.exposures, control.conversions, control.exposures);
+    const abs =
+      !isControl && c.exposures > 0 && control.exposures > 0
+        ? absoluteLift(c.conversions, c.exposures, control.conversions, control.exposures)
+        : undefined;
+    const rel = isControl
+      ? undefined
+      : relativeLift(c.conversions, c.exposures, control.conversions, control.exposures);
     return {
       ...c,
       rate: rate(c.conversions, c.exposures),
@@ -51,7 +76,12 @@ export function assemble(
       ...(rel ? { relativeLift: rel } : {}),
     };
   });
-  const check = meta.expectedShares ? srm(counts.map((c) => c.exposures), meta.expectedShares) : undefined;
+  const check = meta.expectedShares
+    ? srm(
+        counts.map((c) => c.exposures),
+        meta.expectedShares,
+      )
+    : undefined;
   return {
     experiment: meta.id,
     type: meta.type,
@@ -64,7 +94,9 @@ export function assemble(
           srm: {
             ...check,
             ...(check.mismatch
-              ? { warning: `sample ratio mismatch: the observed split is implausible under the configured one (p = ${check.pValue.toExponential(2)}); check assignment and logging before trusting the lift` }
+              ? {
+                  warning: `sample ratio mismatch: the observed split is implausible under the configured one (p = ${check.pValue.toExponential(2)}); check assignment and logging before trusting the lift`,
+                }
               : {}),
           },
         }
@@ -73,15 +105,32 @@ export function assemble(
 }
 
 export async function holdoutReport(db: D1Database, holdout: Holdout): Promise<Report> {
-  const counts = inOrder(['holdout', 'personalized'], await armCounts(db, HOLDOUT_EXPERIMENT, holdout.goal, holdout.windowHours * 3600_000));
+  const counts = inOrder(
+    ['holdout', 'personalized'],
+    await armCounts(db, HOLDOUT_EXPERIMENT, holdout.goal, holdout.windowHours * 3600_000),
+  );
   return assemble(
-    { id: HOLDOUT_EXPERIMENT, type: 'holdout', goal: holdout.goal, windowHours: holdout.windowHours, control: 'holdout', expectedShares: [holdout.share, 1 - holdout.share] },
+    {
+      id: HOLDOUT_EXPERIMENT,
+      type: 'holdout',
+      goal: holdout.goal,
+      windowHours: holdout.windowHours,
+      control: 'holdout',
+      expectedShares: [holdout.share, 1 - holdout.share],
+    },
     counts,
   );
 }
 
-export async function experimentReport(db: D1Database, bundle: Bundle, id: string): Promise<Report | undefined> {
-  const holdout = bundle.holdout && bundle.holdout.share > 0 ? await holdoutReport(db, bundle.holdout) : undefined;
+export async function experimentReport(
+  db: D1Database,
+  bundle: Bundle,
+  id: string,
+): Promise<Report | undefined> {
+  const holdout =
+    bundle.holdout && bundle.holdout.share > 0
+      ? await holdoutReport(db, bundle.holdout)
+      : undefined;
   if (id === 'holdout' || id === HOLDOUT_EXPERIMENT) return holdout;
   const e = bundle.experiments?.find((x) => x.id === id);
   if (!e) return undefined;

@@ -65,7 +65,11 @@ export interface RecordParts {
   /** Decisions with the variant each slot actually rendered. */
   slots: { decision: Decision; shown: string }[];
   /** Holdout and experiment assignment of this render (issue 5). */
-  experiments?: { outcome: Pick<Outcome, 'holdout' | 'exposures'>; measuresHoldout: boolean; sticky: boolean };
+  experiments?: {
+    outcome: Pick<Outcome, 'holdout' | 'exposures'>;
+    measuresHoldout: boolean;
+    sticky: boolean;
+  };
 }
 
 export function decisionRecord(p: RecordParts): DecisionRecord {
@@ -82,9 +86,19 @@ export function decisionRecord(p: RecordParts): DecisionRecord {
     debug: p.debug,
     slots: p.slots.map((s) => slotRecord(s.decision, s.shown)),
     ...(p.experiments?.outcome.exposures.length
-      ? { experiments: p.experiments.outcome.exposures.map((e) => ({ id: e.experiment, arm: e.arm, ...(e.epoch ? { epoch: e.epoch } : {}) })) }
+      ? {
+          experiments: p.experiments.outcome.exposures.map((e) => ({
+            id: e.experiment,
+            arm: e.arm,
+            ...(e.epoch ? { epoch: e.epoch } : {}),
+          })),
+        }
       : {}),
-    ...(p.experiments?.measuresHoldout ? { holdout: p.experiments.outcome.holdout ? ('holdout' as const) : ('personalized' as const) } : {}),
+    ...(p.experiments?.measuresHoldout
+      ? {
+          holdout: p.experiments.outcome.holdout ? ('holdout' as const) : ('personalized' as const),
+        }
+      : {}),
     sticky: p.experiments?.sticky ?? true,
   };
 }

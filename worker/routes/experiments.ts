@@ -21,13 +21,29 @@ export function experimentRoutes(now: () => number) {
       ? await store.version(c.env.CONTENT, version, config.kvDeadlineMs * 10)
       : (await store.live(c.env.CONTENT, now(), config.kvDeadlineMs * 10, 0)).bundle;
     if (!bundle) {
-      return c.json({ error: { code: 'no_bundle', message: version ? `bundle ${version} was not found` : 'no bundle is live' } }, 404);
+      return c.json(
+        {
+          error: {
+            code: 'no_bundle',
+            message: version ? `bundle ${version} was not found` : 'no bundle is live',
+          },
+        },
+        404,
+      );
     }
     const id = c.req.param('id');
     const report = await experimentReport(c.env.DB, bundle, id);
     if (!report) {
       const known = ['holdout', ...(bundle.experiments ?? []).map((e) => e.id)].join(', ');
-      return c.json({ error: { code: 'unknown_experiment', message: `no experiment "${id}" in bundle ${bundle.version} (known: ${known})` } }, 404);
+      return c.json(
+        {
+          error: {
+            code: 'unknown_experiment',
+            message: `no experiment "${id}" in bundle ${bundle.version} (known: ${known})`,
+          },
+        },
+        404,
+      );
     }
     return c.json(report, 200, { 'cache-control': 'no-store' });
   });
