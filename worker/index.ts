@@ -47,7 +47,12 @@ export function createApp(deps: PageDeps) {
 
 /** Per-isolate state lives here: the bundle cache survives across requests in a warm isolate. */
 export function createWorker(): ExportedHandler<Env> {
-  const deps: PageDeps = { store: new BundleStore(), bandits: new BanditStore(), now: () => Date.now(), newId: () => crypto.randomUUID() };
+  const deps: PageDeps = {
+    store: new BundleStore(),
+    bandits: new BanditStore(),
+    now: () => Date.now(),
+    newId: () => crypto.randomUUID(),
+  };
   const app = createApp(deps);
   return {
     fetch: (request, env, ctx) => app.fetch(request, env, ctx),
@@ -61,7 +66,13 @@ export function createWorker(): ExportedHandler<Env> {
           return consumeDeadLetters(batch, env.DB, deps.now());
         default:
           // Not ours: retry, so after max_retries the messages wait in the dead-letter queue.
-          console.error(JSON.stringify({ event: 'tessera.queue.unknown', queue: batch.queue, size: batch.messages.length }));
+          console.error(
+            JSON.stringify({
+              event: 'tessera.queue.unknown',
+              queue: batch.queue,
+              size: batch.messages.length,
+            }),
+          );
           batch.retryAll();
       }
     },

@@ -118,20 +118,18 @@ describe('decide with experiments', () => {
         ).exposures,
       ).toEqual([]);
     }
-    const mobile = visitors
-      .slice(0, 200)
-      .filter(
-        (unitId) =>
-          decideWithExperiments(
-            {
-              bundle: targeted,
-              pageId: 'home',
-              context: { ...context, device: 'mobile' },
-              now: NOW,
-            },
-            { unitId, sticky: true },
-          ).exposures.length,
-      );
+    const mobile = visitors.slice(0, 200).filter(
+      (unitId) =>
+        decideWithExperiments(
+          {
+            bundle: targeted,
+            pageId: 'home',
+            context: { ...context, device: 'mobile' },
+            now: NOW,
+          },
+          { unitId, sticky: true },
+        ).exposures.length,
+    );
     expect(mobile).toHaveLength(200);
   });
 

@@ -241,7 +241,8 @@ interface QueueResult {
   retryMessages: { msgId: string }[];
   explicitAcks: string[];
 }
-const queueResult = async (batch: MessageBatch, ctx: ExecutionContext) => (await getQueueResult(batch, ctx)) as QueueResult;
+const queueResult = async (batch: MessageBatch, ctx: ExecutionContext) =>
+  (await getQueueResult(batch, ctx)) as QueueResult;
 
 describe('the events consumer', () => {
   const message = (visitorId: string, event: Record<string, unknown>) => ({

@@ -184,8 +184,17 @@ describe('the bandit cron', () => {
     let running = 0;
     for (let i = 0; i < 60; i++) {
       const headers = cookieHeader(await mintVisitorToken({ sub: `v-bandit-${i}` }));
-      const res = await worker.fetch!(new Request('https://shop.test/', { headers }), env, createExecutionContext());
-      if ((await res.text()).includes('data-tessera-variant="hero-running" data-tessera-level="experiment"')) running++;
+      const res = await worker.fetch!(
+        new Request('https://shop.test/', { headers }),
+        env,
+        createExecutionContext(),
+      );
+      if (
+        (await res.text()).includes(
+          'data-tessera-variant="hero-running" data-tessera-level="experiment"',
+        )
+      )
+        running++;
     }
     expect(running).toBeGreaterThan(48);
   });

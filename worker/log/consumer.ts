@@ -60,7 +60,12 @@ export function exposureFields(r: DecisionRecord) {
     sticky: r.sticky,
     at: Date.parse(r.at),
     ...(r.holdout ? { holdout: { measured: true, held: r.holdout === 'holdout' } } : {}),
-    exposures: (r.experiments ?? []).map((e) => ({ experiment: e.id, arm: e.arm, slots: [], ...(e.epoch ? { epoch: e.epoch } : {}) })),
+    exposures: (r.experiments ?? []).map((e) => ({
+      experiment: e.id,
+      arm: e.arm,
+      slots: [],
+      ...(e.epoch ? { epoch: e.epoch } : {}),
+    })),
   };
 }
 
