@@ -10,6 +10,7 @@ import { profileKeys } from '../../shared/kv-keys.ts';
 import { MAX_EVENTS_BODY_BYTES } from '../../shared/schema/events.ts';
 import type { Env } from '../../worker/env.ts';
 import { loadConfig } from '../../worker/config.ts';
+import { trackerTag } from '../../worker/events/tracker.ts';
 import { createWorker } from '../../worker/index.ts';
 import { pseudonym, pseudonymKey } from '../../worker/log/pseudonym.ts';
 import { publishTestBundle } from '../support/bundle.ts';
@@ -299,6 +300,21 @@ describe('the events consumer', () => {
 });
 
 describe('the tracker script', () => {
+  it('carries a CSP nonce when the page has one, with attributes escaped', () => {
+    expect(trackerTag({ decisionId: 'd"1<', nonce: 'n0nce' })).toBe(
+      '<script src="/__tessera/t.js" defer data-decision="d&quot;1&lt;" nonce="n0nce"></script>',
+    );
+  });
+
+  it('answers a matching If-None-Match with 304', async () => {
+    const first = await SELF.fetch('https://shop.test/__tessera/t.js');
+    await first.text();
+    const again = await SELF.fetch('https://shop.test/__tessera/t.js', {
+      headers: { 'if-none-match': first.headers.get('etag')! },
+    });
+    expect(again.status).toBe(304);
+  });
+
   it('is served small and cacheable, and referenced from rendered pages with the decision id', async () => {
     await publishTestBundle();
     const js = await SELF.fetch('https://shop.test/__tessera/t.js');

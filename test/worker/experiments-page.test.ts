@@ -1,4 +1,6 @@
-import { SELF } from 'cloudflare:test';
+import { createExecutionContext, env, SELF } from 'cloudflare:test';
+import { contentKeys } from '../../shared/kv-keys.ts';
+import { createWorker } from '../../worker/index.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { inHoldout } from '../../worker/experiments/bucketing.ts';
 import { publishTestBundle, putVisitorProfile, testBundleBody } from '../support/bundle.ts';
@@ -13,6 +15,54 @@ async function home(visitor: string) {
   });
   return res.text();
 }
+
+/** CONTENT whose bandit snapshot read fails; every other key reads normally. */
+function failingSnapshot(real: KVNamespace): KVNamespace {
+  return new Proxy(real, {
+    get(target, prop) {
+      if (prop === 'get') {
+        return (key: string, ...rest: unknown[]) =>
+          key === contentKeys.banditSnapshot()
+            ? Promise.reject(new Error('KV GET failed: 500'))
+            : (target.get as (...a: unknown[]) => unknown)(key, ...rest);
+      }
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+describe('a bandit without its snapshot', () => {
+  it('still renders every slot, splits equally and says why (bandit.error)', async () => {
+    await publishTestBundle(
+      testBundleBody({
+        experiments: [
+          {
+            id: 'hero-bandit',
+            type: 'bandit',
+            scope: { slot: 'hero' },
+            arms: [{ id: 'a' }, { id: 'b', variant: 'hero-running' }],
+          },
+        ],
+      }),
+    );
+    const worker = createWorker();
+    let b = 0;
+    for (let i = 0; i < 40; i++) {
+      const headers = cookieHeader(await mintVisitorToken({ sub: `v-no-snapshot-${i}` }));
+      const res = await worker.fetch!(
+        new Request('https://shop.test/', { headers }),
+        { ...env, CONTENT: failingSnapshot(env.CONTENT) },
+        createExecutionContext(),
+      );
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-tessera-reasons')).toContain('bandit.error');
+      if ((await res.text()).includes('data-tessera-variant="hero-running"')) b++;
+    }
+    expect(b).toBeGreaterThan(8);
+    expect(b).toBeLessThan(32);
+  });
+});
 
 describe('experiments on the page', () => {
   beforeEach(async () => {
