@@ -3,6 +3,7 @@ import { parseBundleBody } from '../../shared/bundle/parse.ts';
 import type { BundleInput } from '../../shared/schema/bundle.ts';
 import type { ExperimentInput } from '../../shared/schema/experiment.ts';
 import { decideWithExperiments } from '../../worker/experiments/assign.ts';
+import { exposureFields } from '../../worker/log/consumer.ts';
 import type { RequestContext } from '../../worker/decide/types.ts';
 import { buildTestBundle, testBundleBody } from '../support/bundle.ts';
 
@@ -263,5 +264,40 @@ describe('experiment integrity', () => {
     expect(issues([a, { ...other, layer: { id: 'hero', from: 0.4, to: 1 } }])[0]).toContain(
       'overlaps experiment "hero-test"',
     );
+  });
+});
+
+describe('exposures from a decision record', () => {
+  const record = {
+    id: 'd-1',
+    at: '2026-11-23T12:00:00.000Z',
+    version: '0123456789abcdef',
+    page: 'home',
+    visitor: '0123456789abcdef0123456789abcdef',
+    consent: 'personal',
+    profile: 'none' as const,
+    context: {},
+    reasons: [],
+    debug: false,
+    slots: [],
+    experiments: [{ id: 'hero-test', arm: 'running' }],
+    holdout: 'personalized' as const,
+  };
+
+  it('uses the visitor pseudonym as the unit when assignment was sticky', () => {
+    const f = exposureFields({ ...record, sticky: true });
+    expect(f).toMatchObject({
+      unitId: record.visitor,
+      sticky: true,
+      holdout: { measured: true, held: false },
+    });
+    expect(f.exposures).toEqual([{ experiment: 'hero-test', arm: 'running', slots: [] }]);
+  });
+
+  it('uses the decision id when the visitor was assigned per request (no identifier consent)', () => {
+    expect(exposureFields({ ...record, sticky: false })).toMatchObject({
+      unitId: 'd-1',
+      sticky: false,
+    });
   });
 });
