@@ -114,6 +114,41 @@ function slotsOf(body: BundleBody, e: Experiment): string[] {
   return body.pages.find((p) => p.id === pageId)?.slots ?? [];
 }
 
+/**
+ * On pages that keep offers unique, an experiment arm's variant overrides the ladder after the
+ * offers were shared out, so it could repeat an offer another slot shows. Rejected at publish
+ * time when any other slot of such a page has a variant with the same offer.
+ */
+function checkArmOffers(body: BundleBody, e: Experiment, at: (string | number)[], issues: Issue[]) {
+  const slots = new Map(body.slots.map((s) => [s.id, s]));
+  const offerOf = (slotId: string, variantId: string) =>
+    slots.get(slotId)?.variants.find((v) => v.id === variantId)?.offer;
+  e.arms.forEach((arm, i) => {
+    const shown: [string, string][] =
+      'slot' in e.scope
+        ? arm.variant
+          ? [[e.scope.slot, arm.variant]]
+          : []
+        : Object.entries(arm.variants ?? {});
+    for (const [slotId, variantId] of shown) {
+      const offer = offerOf(slotId, variantId);
+      if (!offer) continue;
+      for (const page of body.pages) {
+        if (!page.uniqueOffers || !page.slots.includes(slotId)) continue;
+        const clash = page.slots.find(
+          (other) => other !== slotId && slots.get(other)?.variants.some((v) => v.offer === offer),
+        );
+        if (clash) {
+          issues.push({
+            path: [...at, 'arms', i],
+            message: `arm "${arm.id}" shows "${variantId}" with offer "${offer}", which slot "${clash}" can also show on page "${page.id}" (uniqueOffers); an experiment cannot keep that promise — pick a variant without the offer`,
+          });
+        }
+      }
+    }
+  });
+}
+
 export function checkExperiments(body: BundleBody): Issue[] {
   const issues: Issue[] = [];
   const experiments = body.experiments ?? [];
@@ -123,6 +158,7 @@ export function checkExperiments(body: BundleBody): Issue[] {
     if (ids.indexOf(e.id) !== i)
       issues.push({ path: [...at, 'id'], message: `duplicate experiment id "${e.id}"` });
     checkArms(body, e, at, issues);
+    checkArmOffers(body, e, at, issues);
     if (e.start && e.end && Date.parse(e.end) <= Date.parse(e.start)) {
       issues.push({ path: [...at, 'end'], message: `end ${e.end} is not after start ${e.start}` });
     }

@@ -256,6 +256,32 @@ describe('experiment integrity', () => {
     );
   });
 
+  it('rejects an arm that would repeat an offer on a page that keeps offers unique', () => {
+    const body = testBundleBody();
+    const pages = body.pages.map((p) => (p.id === 'home' ? { ...p, uniqueOffers: true } : p));
+    const slots = body.slots.map((s) =>
+      s.id === 'hero'
+        ? {
+            ...s,
+            variants: s.variants.map((v) =>
+              v.id === 'hero-running' ? { ...v, offer: 'run-sale' } : v,
+            ),
+          }
+        : s.id === 'grid'
+          ? {
+              ...s,
+              variants: s.variants.map((v) =>
+                v.id === 'grid-runners' ? { ...v, offer: 'run-sale' } : v,
+              ),
+            }
+          : s,
+    );
+    const [issue] = issues([heroTest], { pages, slots } as Partial<BundleInput>);
+    expect(issue).toContain(
+      'experiments.0.arms.1: arm "running" shows "hero-running" with offer "run-sale", which slot "grid" can also show',
+    );
+  });
+
   it('rejects two experiments on one slot unless they share a layer with disjoint ranges', () => {
     const other = { ...heroTest, id: 'hero-other' };
     expect(issues([heroTest, other])[0]).toContain('both change slot "hero"');
