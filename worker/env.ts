@@ -13,6 +13,8 @@ export interface Env {
   EVENTS: Queue;
   /** Workers rate limiting binding for POST /events, keyed by visitor (or IP). Optional: absent means no limit. */
   EVENTS_RATE?: RateLimit;
+  /** Poison messages go here at once (consumed into D1 `dead_letters`). */
+  DEAD_LETTERS: Queue;
   /** Secret: JSON `{ "<kid>": "<secret of ≥ 32 bytes>" }`; the first entry signs, all verify. */
   VISITOR_KEYS: string;
   /** Secret: JSON `{ "<kid>": "<secret of ≥ 32 bytes>" }` for admin bearer tokens. */

@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { Condition } from './condition.ts';
 import { SiteConsent } from './consent.ts';
+import { Experiment, Holdout } from './experiment.ts';
 import {
   AnnouncementBarProps,
   CtaBannerProps,
@@ -107,6 +108,9 @@ export const BundleBody = z.strictObject({
   segments: z.array(SegmentDef).max(500).default([]),
   pages: z.array(Page).min(1).max(200),
   slots: z.array(Slot).min(1).max(500),
+  /** Optional (absent = none), so bundles without experiments keep their version hash. */
+  holdout: Holdout.optional(),
+  experiments: z.array(Experiment).max(100).optional(),
 });
 export type BundleBody = z.infer<typeof BundleBody>;
 export type BundleInput = z.input<typeof BundleBody>;

@@ -9,7 +9,15 @@ import * as z from 'zod';
 
 const Short = z.string().min(1).max(128);
 
-export const LogLevel = z.enum(['individual', 'segment', 'cohort', 'default']);
+export const LogLevel = z.enum(['experiment', 'individual', 'segment', 'cohort', 'default']);
+
+/** An experiment arm the render assigned (issue 5); the consumer also writes it to `exposures`. */
+export const ExposureRecord = z.object({
+  id: Short,
+  arm: Short,
+  /** Bandits: the allocation epoch. */
+  epoch: z.string().max(64).optional(),
+});
 
 export const SlotRecord = z.object({
   slot: Short,
@@ -42,6 +50,15 @@ export const DecisionRecord = z.object({
   /** True for admin debug renders, so analysis can leave them out. */
   debug: z.boolean().default(false),
   slots: z.array(SlotRecord).max(50),
+  /** Experiment arms this render assigned (absent: none). */
+  experiments: z.array(ExposureRecord).max(100).optional(),
+  /** Present when the bundle has a holdout: which side of it this render was on. */
+  holdout: z.enum(['holdout', 'personalized']).optional(),
+  /**
+   * True when assignment hashed the visitor (identifiers allowed); false when it hashed the
+   * decision id (assigned per request, no stickiness claim).
+   */
+  sticky: z.boolean().default(true),
 });
 export type DecisionRecord = z.infer<typeof DecisionRecord>;
 export type DecisionRecordInput = z.input<typeof DecisionRecord>;

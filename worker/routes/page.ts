@@ -10,13 +10,16 @@ import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { configFor } from '../config.ts';
 import { countryOf, requestContext, type CfProps } from '../context/request-context.ts';
+import type { BanditStore } from '../data/bandit-store.ts';
 import type { BundleStore } from '../data/bundle-store.ts';
-import { profileFault, readProfile } from '../data/profile-store.ts';
+import { profileFault, readProfile, type ProfileRead } from '../data/profile-store.ts';
 import { debugMode } from '../debug/access.ts';
 import { renderTracePanel } from '../debug/panel.tsx';
 import { slotTrace, type Trace } from '../debug/trace.ts';
 import { compile, pageForPath } from '../decide/compile.ts';
 import { decide } from '../decide/decide.ts';
+import { trackerTag } from '../events/tracker.ts';
+import { decideWithExperiments, type Outcome } from '../experiments/assign.ts';
 import type { Env } from '../env.ts';
 import { VISITOR_COOKIE, clearVisitorCookie, visitorCookie } from '../identity/visitor.ts';
 import { keyringFor } from '../identity/keyring.ts';
@@ -36,6 +39,7 @@ import type { PreviewSession } from '../preview/token.ts';
 
 export interface PageDeps {
   store: BundleStore;
+  bandits: BanditStore;
   now: () => number;
   newId: () => string;
 }
@@ -72,6 +76,8 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
   // the identifier cookie may be read and the profile fetched (privacy/consent.ts). A QA preview
   // acts as a chosen visitor with full personalization: its identity is synthetic, never a cookie.
   const liveBundle = () => deps.store.live(c.env.CONTENT, t0, config.kvDeadlineMs, config.pointerTtlMs);
+  // The bandit snapshot does not depend on consent: fetch it alongside the bundle.
+  const banditRead = deps.bandits.current(c.env.CONTENT, t0, config.kvDeadlineMs);
   const live = preview
     ? await previewBundle(deps.store, c.env.CONTENT, preview, liveBundle, config.kvDeadlineMs)
     : await liveBundle();
@@ -88,8 +94,12 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
     ? { identity: previewIdentity(preview), clearCookie: false }
     : await consentedIdentity(consent.level, ring, getCookie(c, VISITOR_COOKIE), Math.floor(t0 / 1000), deps.newId);
   const t1 = deps.now();
-  const read =
-    consent.level === 'personal' ? await readProfile(c.env.PROFILES, identity, config.kvDeadlineMs) : { reasons: [] };
+  const [read, bandit] = await Promise.all([
+    consent.level === 'personal'
+      ? readProfile(c.env.PROFILES, identity, config.kvDeadlineMs)
+      : Promise.resolve<ProfileRead>({ reasons: [] }),
+    banditRead,
+  ]);
   const t2 = deps.now();
   const reasons: Reason[] = [
     ...consent.reasons,
@@ -97,6 +107,7 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
     ...live.reasons,
     ...read.reasons,
   ];
+  if (bandit.reason && live.bundle?.experiments?.some((e) => e.type === 'bandit')) reasons.push(bandit.reason);
 
   const respond = (html: string, status: number, version: string, timing?: string) => {
     const headers = htmlHeaders(nonce, { 'x-tessera-decision': decisionId, 'x-tessera-version': version });
@@ -132,19 +143,30 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
     config.adminKeys,
     Math.floor(t0 / 1000),
   );
-  // Consent `none`: every slot at its default, whatever the request says.
-  const decisions =
+  const input = {
+    bundle,
+    pageId: page.id,
+    profile,
+    profileFault: profileFault(read),
+    context,
+    now: t0,
+    trace: debug !== undefined,
+  };
+  // Consent `none`: every slot at its default, whatever the request says; no holdout, no arm.
+  // `contextual` and up allow the pseudonymous cookie, so assignment hashes the visitor id and is
+  // sticky. A preview shows QA the ladder, never a holdout or an experiment arm.
+  const identifiersAllowed = consent.level !== 'none';
+  const outcome: Outcome =
     consent.level === 'none'
-      ? defaultDecisions(bundle, page.id, 'consent')
-      : decide({
-          bundle,
-          pageId: page.id,
-          profile,
-          profileFault: profileFault(read),
-          context,
-          now: t0,
-          trace: debug !== undefined,
-        });
+      ? { decisions: defaultDecisions(bundle, page.id, 'consent'), holdout: false, exposures: [] }
+      : preview
+        ? { decisions: decide(input), holdout: false, exposures: [] }
+        : decideWithExperiments(input, {
+            unitId: identifiersAllowed ? identity.visitorId : decisionId,
+            sticky: identifiersAllowed,
+            snapshot: bandit.snapshot,
+          });
+  const decisions = outcome.decisions;
   const t3 = deps.now();
 
   const slots = compile(bundle).slots;
@@ -171,7 +193,11 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
     page,
     nonce,
     slots: rendered.map((r) => r.html),
-    ...(trace && debug === 'html' ? { bodyEnd: renderTracePanel(trace) } : {}),
+    // The tracker sends page views and slot clicks (POST /events) with this decision id.
+    // Not under consent `none`: without the visitor cookie there is nobody to attribute events to.
+    bodyEnd:
+      (consent.level === 'none' ? '' : trackerTag({ decisionId, nonce })) +
+      (trace && debug === 'html' ? renderTracePanel(trace) : ''),
     // preview: noindex in <head> and the ribbon (before any trace panel) at the end of <body>.
     ...(preview
       ? { head: previewHead(), bodyEnd: previewRibbon(preview, bundle.version) + (trace && debug === 'html' ? renderTracePanel(trace) : '') }
@@ -196,6 +222,7 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
         reasons,
         debug: debug !== undefined,
         slots: decisions.map((decision, i) => ({ decision, shown: rendered[i]?.variant ?? '' })),
+        experiments: { outcome, measuresHoldout: (bundle.holdout?.share ?? 0) > 0, sticky: identifiersAllowed },
       });
       await shipDecision(c.env.DECISIONS, record);
     })().catch((error: unknown) =>
