@@ -123,6 +123,42 @@ describe('consent on the page', () => {
   });
 });
 
+describe('consent and experiments', () => {
+  const abTest = testBundleBody({
+    experiments: [
+      { id: 'hero-ab', type: 'ab', scope: { slot: 'hero' }, arms: [{ id: 'control' }, { id: 'b', variant: 'hero-running' }] },
+    ],
+  });
+  const visitAs = async (sub: string, consent: string) =>
+    SELF.fetch('https://shop.test/', {
+      headers: { cookie: `__Host-tsr_vid=${await mintVisitorToken({ sub })}; tsr_consent=${consent}` },
+    });
+
+  it('none: no experiment arm and no tracker, whoever the cookie names', async () => {
+    await publishTestBundle(abTest);
+    for (let i = 0; i < 20; i++) {
+      const html = await (await visitAs(`v-none-${i}`, 'none')).text();
+      expect(variants(html)).not.toContain('hero-running');
+      expect(html).not.toContain('/__tessera/t.js');
+    }
+  });
+
+  it('contextual: the pseudonymous cookie keeps the visitor in one arm, and the tracker is on the page', async () => {
+    await publishTestBundle(abTest);
+    const arms = new Set<boolean>();
+    for (let i = 0; i < 20; i++) {
+      const first = await (await visitAs(`v-ctx-${i}`, 'contextual')).text();
+      const again = await (await visitAs(`v-ctx-${i}`, 'contextual')).text();
+      const inB = variants(first).includes('hero-running');
+      expect(variants(again).includes('hero-running')).toBe(inB);
+      expect(first).toContain('/__tessera/t.js');
+      arms.add(inB);
+    }
+    // 20 visitors on a 50/50 split: both arms occur (fails with probability 2 × 2⁻²⁰).
+    expect(arms).toEqual(new Set([true, false]));
+  });
+});
+
 describe('consent in the decision log', () => {
   beforeEach(async () => {
     await publishTestBundle();

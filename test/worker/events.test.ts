@@ -324,8 +324,11 @@ describe('the tracker script', () => {
     expect((await js.text()).length).toBeLessThan(3000);
     const res = await SELF.fetch('https://shop.test/');
     const decision = res.headers.get('x-tessera-decision')!;
+    // The page's CSP allows scripts by nonce only: the tracker tag must carry this response's.
+    const nonce = /'nonce-([^']+)'/.exec(res.headers.get('content-security-policy') ?? '')?.[1];
+    expect(nonce).toBeTruthy();
     expect(await res.text()).toContain(
-      `<script src="/__tessera/t.js" defer data-decision="${decision}"></script>`,
+      `<script src="/__tessera/t.js" defer data-decision="${decision}" nonce="${nonce}"></script>`,
     );
   });
 });
