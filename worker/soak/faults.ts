@@ -5,21 +5,13 @@
  * send fails; a D1 statement fails (D1 "down"). Counts what it injected.
  */
 import type { Env } from '../env.ts';
+import { mulberry32 } from '../experiments/random.ts';
 
 export type FaultKind = 'kv.throw' | 'kv.hang' | 'kv.garbage' | 'queue.send' | 'd1.down';
 export const injected: Record<FaultKind, number> = { 'kv.throw': 0, 'kv.hang': 0, 'kv.garbage': 0, 'queue.send': 0, 'd1.down': 0 };
 
-/** mulberry32: small, seeded, good enough to spread faults. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so two soak runs inject the same faults (mulberry32, as the experiment simulations use). */
+export const seeded = mulberry32;
 
 function forward<T extends object>(target: T, overrides: Record<string, unknown>): T {
   return new Proxy(target, {
