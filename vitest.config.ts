@@ -31,7 +31,7 @@ export default defineConfig({
         ],
         test: {
           name: 'worker',
-          include: ['test/worker/**/*.test.ts', 'test/decide/**/*.test.ts'],
+          include: ['test/worker/**/*.test.ts', 'test/decide/**/*.test.ts', 'test/experiments/**/*.test.ts'],
           setupFiles: ['./test/support/d1-setup.ts'],
         },
       },

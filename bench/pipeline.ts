@@ -44,7 +44,7 @@ export function renderOnly(v: Visit, decisions: Decision[]): string {
     const slot = slots.get(d.slot);
     return slot ? renderSlot(slot, d, fill).html : '';
   });
-  return renderPage({ bundle: v.bundle, page: v.page, slots: html });
+  return renderPage({ bundle: v.bundle, page: v.page, nonce: 'bench', slots: html });
 }
 
 export function decideAndRender(v: Visit): string {

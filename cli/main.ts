@@ -12,6 +12,7 @@ import { publish } from './commands/publish.ts';
 import { writeSchemas } from './commands/schema.ts';
 import { build, validate } from './commands/validate.ts';
 import { profileImport, profilePut } from './commands/profile.ts';
+import { report } from './commands/report.ts';
 import { seed } from './commands/seed.ts';
 import { adminToken, visitorToken } from './commands/token.ts';
 import { CliError } from './lib/errors.ts';
@@ -24,7 +25,11 @@ const HELP = `tessera — edge personalization, from the command line
   tessera token visitor <id> [--cid <customerId>]  a visitor cookie value for the local dev keys
   tessera profile put <id> <file.json> --local     write one profile to local KV
   tessera profile import <file.ndjson> --local     write many profiles (all valid, or none)
-  tessera token admin --scope <publish|read|preview>  an admin bearer token for the local dev keys
+  tessera token admin --scope <publish|read|preview|privacy>  an admin bearer token for the local dev keys
+
+Experiments:
+  tessera report <experiment|holdout> [--target local|<url>] [--json]
+                                                   exposures, conversions, lift with 95% CI, SRM
 
 Publishing (content-variants/, or --dir <folder>):
   tessera validate                                 check every file; each problem names file, path, expected, found
@@ -65,6 +70,7 @@ async function run(argv: string[]): Promise<number> {
       scope: { type: 'string' },
       sub: { type: 'string' },
       ttl: { type: 'string' },
+      json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -100,6 +106,9 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     case 'preview':
       await preview(dir, target ?? '', { page: values.page, segment: values.segment, as: values.as, live: values.live }, targetOptions, log);
+      return 0;
+    case 'report':
+      await report(sub, target ?? 'local', values.json, log);
       return 0;
   }
   switch (`${command} ${sub ?? ''}`.trim()) {

@@ -11,6 +11,10 @@ export interface Env {
   DECISIONS: Queue;
   /** Behavioural events from POST /events (consumed by this worker). */
   EVENTS: Queue;
+  /** Workers rate limiting binding for POST /events, keyed by visitor (or IP). Optional: absent means no limit. */
+  EVENTS_RATE?: RateLimit;
+  /** Poison messages go here at once (consumed into D1 `dead_letters`). */
+  DEAD_LETTERS: Queue;
   /** Secret: JSON `{ "<kid>": "<secret of ≥ 32 bytes>" }`; the first entry signs, all verify. */
   VISITOR_KEYS: string;
   /** Secret: JSON `{ "<kid>": "<secret of ≥ 32 bytes>" }` for admin bearer tokens. */

@@ -29,5 +29,16 @@ export async function dev(port: string, log: (l: string) => void): Promise<numbe
   const stop = (signal: NodeJS.Signals) => child.kill(signal);
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
+  process.on('SIGHUP', stop);
+  // `kill <npm's pid>` stops npm and its shell but not us (Ctrl-C reaches the whole process
+  // group; a lone SIGTERM does not): once orphaned, stop wrangler, which stops workerd.
+  const parent = process.ppid;
+  const orphaned = setInterval(() => process.ppid !== parent && stop('SIGTERM'), 500);
+  orphaned.unref();
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      clearInterval(orphaned);
+      resolve(code ?? 0);
+    }),
+  );
 }

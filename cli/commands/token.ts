@@ -32,7 +32,7 @@ export async function visitorToken(id: string | undefined, cid: string | undefin
   return signVisitorToken(ring, { sub: id, ...(cid ? { cid } : {}) }, Math.floor(now / 1000));
 }
 
-export const ADMIN_USAGE = 'tessera token admin --scope <publish|read|preview>[,…] [--sub <who>] [--ttl <seconds>]';
+export const ADMIN_USAGE = 'tessera token admin --scope <publish|read|preview|privacy>[,…] [--sub <who>] [--ttl <seconds>]';
 
 /**
  * `tessera token admin --scope publish`: an admin bearer token for the local dev keys, for curl
@@ -42,7 +42,7 @@ export async function adminToken(scope: string | undefined, sub: string | undefi
   if (!scope) throw new CliError(`missing --scope. Usage: ${ADMIN_USAGE}`);
   const scopes = scope.split(/[ ,]+/).filter(Boolean);
   const bad = scopes.filter((s) => !Scope.safeParse(s).success);
-  if (bad.length || scopes.length === 0) throw new CliError(`--scope "${scope}": expected publish, read or preview (comma-separated), found "${bad.join(', ')}"`);
+  if (bad.length || scopes.length === 0) throw new CliError(`--scope "${scope}": expected publish, read, preview or privacy (comma-separated), found "${bad.join(', ')}"`);
   const ttlSeconds = ttl === undefined ? 3600 : Number(ttl);
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 60 || ttlSeconds > 24 * 3600) {
     throw new CliError(`--ttl "${ttl}": expected whole seconds between 60 and 86400`);

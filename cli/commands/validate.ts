@@ -24,7 +24,10 @@ export async function validBundle(dir: string): Promise<Bundle> {
 export async function validate(dir: string, log: (l: string) => void): Promise<void> {
   const b = await validBundle(dir);
   log(
-    `valid: ${b.pages.length} pages, ${b.slots.length} slots, ${b.segments.length} segments (version ${b.version})`,
+    `valid: ${b.pages.length} pages, ${b.slots.length} slots, ${b.segments.length} segments` +
+      (b.experiments?.length ? `, ${b.experiments.length} experiments` : '') +
+      (b.holdout?.share ? `, ${Math.round(b.holdout.share * 1000) / 10}% holdout` : '') +
+      ` (version ${b.version})`,
   );
 }
 

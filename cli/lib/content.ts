@@ -6,6 +6,7 @@
  *   segments.json    → segments
  *   pages/*.json     → pages (one page per file, sorted by file name)
  *   slots/*.json     → slots (one slot per file, sorted by file name)
+ *   experiments/*.json → experiments (one per file; the folder is optional; `holdout` lives in site.json)
  *   profiles/        → sample profiles for local development (not part of the bundle)
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -95,7 +96,14 @@ export function readContent(dir = CONTENT_DIR): { body: Record<string, unknown>;
   if (pages.length === 0) issues.push({ file: rel(dir, path.join(dir, 'pages')), at: '', message: 'no pages: add at least one pages/<id>.json' });
   if (slots.length === 0) issues.push({ file: rel(dir, path.join(dir, 'slots')), at: '', message: 'no slots: add at least one slots/<id>.json' });
 
-  const body = { ...(site ?? {}), segments: segments?.segments ?? [], pages, slots };
+  // Experiments (issue 5): optional, and left out of the body when absent so bundles without
+  // experiments keep their version hash.
+  const experiments = jsonFiles(path.join(dir, 'experiments')).map((file, i) => {
+    sources.push({ file: rel(dir, file), prefix: ['experiments', i] });
+    return readJson(dir, file, issues);
+  });
+
+  const body = { ...(site ?? {}), segments: segments?.segments ?? [], pages, slots, ...(experiments.length ? { experiments } : {}) };
   return { body, sources, issues };
 }
 

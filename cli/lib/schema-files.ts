@@ -5,6 +5,7 @@
  */
 import * as z from '../../shared/schema/zod.ts';
 import { Page, SegmentDef, Site, Slot } from '../../shared/schema/bundle.ts';
+import { Experiment, Holdout } from '../../shared/schema/experiment.ts';
 import { Profile } from '../../shared/schema/profile.ts';
 
 type Json = Record<string, unknown>;
@@ -25,7 +26,11 @@ function allowSchemaKey(node: Json): Json {
 const FILES: Record<string, { title: string; schema: z.ZodMiniType }> = {
   'site.schema.json': {
     title: 'Tessera site.json: the bundle format version and site settings',
-    schema: z.strictObject({ schemaVersion: z.literal(1), site: Site }),
+    schema: z.strictObject({
+      schemaVersion: z.literal(1),
+      site: Site,
+      holdout: z.optional(Holdout),
+    }),
   },
   'segments.schema.json': {
     title: 'Tessera segments.json: the audience segments rules may name',
@@ -38,6 +43,10 @@ const FILES: Record<string, { title: string; schema: z.ZodMiniType }> = {
   'slot.schema.json': {
     title: 'Tessera slots/<id>.json: one slot, its variants and targeting rules',
     schema: Slot,
+  },
+  'experiment.schema.json': {
+    title: 'Tessera experiments/<id>.json: one A/B/n test or bandit on a slot or a page',
+    schema: Experiment,
   },
   'profile.schema.json': {
     title: 'Tessera profiles/<id>.json: a sample visitor or customer profile',

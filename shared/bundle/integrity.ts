@@ -4,6 +4,7 @@
  */
 import type { Condition } from '../schema/condition.ts';
 import type { BundleBody } from '../schema/bundle.ts';
+import { checkExperiments } from './experiments.ts';
 import { checkContextFields } from './context-fields.ts';
 import { checkUniqueOffers } from './offers.ts';
 
@@ -97,6 +98,12 @@ export function checkIntegrity(body: BundleBody): Issue[] {
   for (const cycle of segmentCycles(body)) {
     issues.push({ path: ['segments'], message: `segments refer to each other in a cycle: ${cycle.join(' → ')}` });
   }
+  (body.experiments ?? []).forEach((e, i) => {
+    if (!e.when) return;
+    checkSegments(e.when, ['experiments', i, 'when']);
+    issues.push(...checkContextFields(e.when, ['experiments', i, 'when']));
+  });
+  issues.push(...checkExperiments(body));
   return issues;
 }
 

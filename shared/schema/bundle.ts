@@ -4,6 +4,8 @@
  */
 import * as z from './zod.ts';
 import { Condition } from './condition.ts';
+import { SiteConsent } from './consent.ts';
+import { Experiment, Holdout } from './experiment.ts';
 import {
   AnnouncementBarProps,
   CtaBannerProps,
@@ -103,6 +105,8 @@ export const Site = z.strictObject({
   name: z.string().check(z.minLength(1), z.maxLength(80)),
   tagline: z.optional(z.string().check(z.maxLength(160))),
   lang: z._default(z.string().check(z.regex(/^[a-z]{2}(-[A-Z]{2})?$/)), 'en'),
+  /** Consent defaults by country (see shared/schema/consent.ts); absent means the built-in defaults. */
+  consent: z.optional(SiteConsent),
 });
 export type Site = z.infer<typeof Site>;
 
@@ -112,6 +116,9 @@ export const BundleBody = z.strictObject({
   segments: z._default(z.array(SegmentDef).check(z.maxLength(500)), []),
   pages: z.array(Page).check(z.minLength(1), z.maxLength(200)),
   slots: z.array(Slot).check(z.minLength(1), z.maxLength(500)),
+  /** Optional (absent = none), so bundles without experiments keep their version hash. */
+  holdout: z.optional(Holdout),
+  experiments: z.optional(z.array(Experiment).check(z.maxLength(100))),
 });
 export type BundleBody = z.infer<typeof BundleBody>;
 export type BundleInput = z.input<typeof BundleBody>;

@@ -9,7 +9,15 @@ import * as z from './zod.ts';
 
 const Short = z.string().check(z.minLength(1), z.maxLength(128));
 
-export const LogLevel = z.enum(['individual', 'segment', 'cohort', 'default']);
+export const LogLevel = z.enum(['experiment', 'individual', 'segment', 'cohort', 'default']);
+
+/** An experiment arm the render assigned (issue 5); the consumer also writes it to `exposures`. */
+export const ExposureRecord = z.object({
+  id: Short,
+  arm: Short,
+  /** Bandits: the allocation epoch. */
+  epoch: z.optional(z.string().check(z.maxLength(64))),
+});
 
 export const SlotRecord = z.object({
   slot: Short,
@@ -45,6 +53,15 @@ export const DecisionRecord = z.object({
   /** True for admin debug renders, so analysis can leave them out. */
   debug: z._default(z.boolean(), false),
   slots: z.array(SlotRecord).check(z.maxLength(50)),
+  /** Experiment arms this render assigned (absent: none). */
+  experiments: z.optional(z.array(ExposureRecord).check(z.maxLength(100))),
+  /** Present when the bundle has a holdout: which side of it this render was on. */
+  holdout: z.optional(z.enum(['holdout', 'personalized'])),
+  /**
+   * True when assignment hashed the visitor (identifiers allowed); false when it hashed the
+   * decision id (assigned per request, no stickiness claim).
+   */
+  sticky: z._default(z.boolean(), true),
 });
 export type DecisionRecord = z.infer<typeof DecisionRecord>;
 export type DecisionRecordInput = z.input<typeof DecisionRecord>;

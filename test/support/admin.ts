@@ -5,6 +5,7 @@
  */
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { SignJWT } from 'jose';
+import { BanditStore } from '../../worker/data/bandit-store.ts';
 import { BundleStore } from '../../worker/data/bundle-store.ts';
 import { createApp } from '../../worker/index.ts';
 import { ADMIN_KID, ADMIN_SECRET } from './keys.ts';
@@ -38,6 +39,7 @@ export function testWorker(startMs = Date.UTC(2026, 10, 23, 10, 0, 0)) {
   let ids = 0;
   const app = createApp({
     store: new BundleStore(),
+    bandits: new BanditStore(),
     now: () => clock.now,
     newId: () => `id-${++ids}`,
   });

@@ -91,6 +91,13 @@ export function testBundleBody(overrides: Partial<BundleInput> = {}): BundleInpu
 }
 
 /** Validates like a publish would, and names the result by its content hash. */
+/** The test bundle with the hero's default headline replaced: distinct versions for publishing tests. */
+export function withHeadline(headline: string): BundleInput {
+  const body = testBundleBody();
+  body.slots.find((s) => s.id === 'hero')!.variants[0]!.props = { headline };
+  return body;
+}
+
 export async function buildTestBundle(body: BundleInput = testBundleBody()): Promise<Bundle> {
   const parsed = parseBundleBody(body);
   if (!parsed.ok) throw new Error(`test bundle invalid: ${JSON.stringify(parsed.issues)}`);

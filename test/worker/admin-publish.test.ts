@@ -1,17 +1,10 @@
 import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { BundleInput } from '../../shared/schema/bundle.ts';
 import { MAX_BUNDLE_BYTES } from '../../worker/admin/routes.ts';
 import { adminInit, mintAdminToken, resetPublishing, testWorker } from '../support/admin.ts';
-import { testBundleBody } from '../support/bundle.ts';
+import { testBundleBody, withHeadline } from '../support/bundle.ts';
 
 type Worker = ReturnType<typeof testWorker>;
-
-function withHeadline(headline: string): BundleInput {
-  const body = testBundleBody();
-  body.slots.find((s) => s.id === 'hero')!.variants[0]!.props = { headline };
-  return body;
-}
 
 async function upload(w: Worker, body: unknown): Promise<string> {
   const res = await w.fetch('/admin/versions', await adminInit('POST', body));

@@ -22,6 +22,7 @@ const site = import.meta.glob<Json>('../../content-variants/site.json', { eager:
 const segments = import.meta.glob<Json>('../../content-variants/segments.json', { eager: true, import: 'default' });
 const pages = import.meta.glob<Json>('../../content-variants/pages/*.json', { eager: true, import: 'default' });
 const slots = import.meta.glob<Json>('../../content-variants/slots/*.json', { eager: true, import: 'default' });
+const experiments = import.meta.glob<Json>('../../content-variants/experiments/*.json', { eager: true, import: 'default' });
 const profiles = import.meta.glob<ProfileInput>('../../content-variants/profiles/*.json', { eager: true, import: 'default' });
 
 const body = {
@@ -29,6 +30,7 @@ const body = {
   segments: (Object.values(segments)[0]!.segments as unknown[]) ?? [],
   pages: byFile(pages),
   slots: byFile(slots),
+  experiments: byFile(experiments),
 } as unknown as BundleInput;
 
 describe('the demo store (content-variants/)', () => {
@@ -46,6 +48,11 @@ describe('the demo store (content-variants/)', () => {
     expect((body.segments ?? []).length).toBeGreaterThanOrEqual(4);
     expect(Object.keys(profiles).length).toBeGreaterThanOrEqual(20);
     expect(new Set(body.slots.map((s) => s.component)).size).toBe(5);
+  });
+
+  it('ships an A/B test, a bandit and a holdout', () => {
+    expect(body.experiments?.map((e) => e.type ?? 'ab').sort()).toEqual(['ab', 'bandit']);
+    expect(body.holdout?.share).toBeGreaterThan(0);
   });
 
   it('renders every page for every sample profile without a fallback, and pages differ across profiles', async () => {

@@ -55,15 +55,25 @@ describe('profile reads on the page path', () => {
   it('still reads the profile of a visitor whose cookie is valid', async () => {
     await putVisitorProfile('v-known', { segments: ['vip'] });
     const reads: string[] = [];
-    const { html } = await page({ ...env, PROFILES: recordingKv(env.PROFILES, reads) }, cookieHeader(await mintVisitorToken({ sub: 'v-known' })));
+    const { html } = await page(
+      { ...env, PROFILES: recordingKv(env.PROFILES, reads) },
+      cookieHeader(await mintVisitorToken({ sub: 'v-known' })),
+    );
     expect(reads).toEqual([profileKeys.visitor('v-known')]);
     expect(html).toContain('data-tessera-variant="banner-vip"');
   });
 });
 
 describe('render memoization', () => {
-  const decision = (variant: string, level: Decision['level'] = 'segment'): Decision => ({ slot: 'hero', component: 'hero', variant, level, reason: 'rule:x' });
-  const visitor = (firstName: string) => fillFor(Profile.parse({ id: `v-${firstName}`, traits: { firstName } }));
+  const decision = (variant: string, level: Decision['level'] = 'segment'): Decision => ({
+    slot: 'hero',
+    component: 'hero',
+    variant,
+    level,
+    reason: 'rule:x',
+  });
+  const visitor = (firstName: string) =>
+    fillFor(Profile.parse({ id: `v-${firstName}`, traits: { firstName } }));
 
   it('greets each visitor by name even after the variant has been rendered for another', async () => {
     const slot = compile(await buildTestBundle()).slots.get('hero')!;
@@ -83,22 +93,41 @@ describe('render memoization', () => {
     expect(second.html).toContain('Run further');
   });
 
-  it('splices each request’s slots and extras into the memoized page chrome', async () => {
+  it('splices each request’s nonce, slots and extras into the memoized page chrome', async () => {
     const bundle = await buildTestBundle();
     const home = bundle.pages[0]!;
-    const a = renderPage({ bundle, page: home, slots: ['<p>first</p>'] });
-    const b = renderPage({ bundle, page: home, slots: ['<p>second</p>'], bodyEnd: '<script>1</script>' });
+    const a = renderPage({ bundle, page: home, nonce: 'n1', slots: ['<p>first</p>'] });
+    const b = renderPage({
+      bundle,
+      page: home,
+      nonce: 'n2',
+      slots: ['<p>second</p>'],
+      bodyEnd: '<script>1</script>',
+    });
     expect(a).toContain('<main><p>first</p></main>');
+    expect(a).toContain('<style nonce="n1">');
     expect(a).not.toContain('tessera:');
     expect(b).toContain('<main><p>second</p></main>');
+    expect(b).toContain('<style nonce="n2">');
+    expect(b).not.toContain('n1');
     expect(b).toContain('<script>1</script></body>');
-    expect(b.replace('<p>second</p>', '<p>first</p>').replace('<script>1</script>', '')).toBe(a);
+    const back = b
+      .replace('<p>second</p>', '<p>first</p>')
+      .replace('<script>1</script>', '')
+      .replace('nonce="n2"', 'nonce="n1"');
+    expect(back).toBe(a);
+  });
+
+  it('escapes the nonce like any attribute', async () => {
+    const bundle = await buildTestBundle();
+    const html = renderPage({ bundle, page: bundle.pages[0]!, nonce: '"><x', slots: [] });
+    expect(html).toContain('<style nonce="&quot;&gt;&lt;x">');
   });
 
   it('renders a page whose title mimics a marker in full, escaped', async () => {
     const bundle = await buildTestBundle();
     const odd = { ...bundle.pages[0]!, title: 'Sale <!--tessera:slots--> now' };
-    const html = renderPage({ bundle, page: odd, slots: ['<p>x</p>'] });
+    const html = renderPage({ bundle, page: odd, nonce: 'n', slots: ['<p>x</p>'] });
     expect(html).toContain('Sale &lt;!--tessera:slots--&gt; now');
     expect(html).toContain('<main><p>x</p></main>');
   });

@@ -1,18 +1,11 @@
 import { env } from 'cloudflare:test';
 import { SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { BundleInput } from '../../shared/schema/bundle.ts';
 import { adminInit, mintAdminToken, resetPublishing, testWorker } from '../support/admin.ts';
-import { putVisitorProfile, testBundleBody } from '../support/bundle.ts';
+import { putVisitorProfile, withHeadline } from '../support/bundle.ts';
 import { ADMIN_KID, ADMIN_SECRET } from '../support/keys.ts';
 
 type Worker = ReturnType<typeof testWorker>;
-
-function withHeadline(headline: string): BundleInput {
-  const body = testBundleBody();
-  body.slots.find((s) => s.id === 'hero')!.variants[0]!.props = { headline };
-  return body;
-}
 
 async function upload(w: Worker, body: unknown): Promise<string> {
   const res = await w.fetch('/admin/versions', await adminInit('POST', body));

@@ -10,6 +10,7 @@ import { Bundle, Pointer } from '../../shared/schema/bundle.ts';
 import { contentKeys } from '../../shared/kv-keys.ts';
 import type { Reason } from '../reasons.ts';
 import { withDeadline } from './deadline.ts';
+import { salvageBundle } from './salvage.ts';
 
 export interface LiveBundle {
   bundle?: Bundle;
@@ -23,6 +24,8 @@ export class BundleStore {
   private pointer?: { version: string; readAt: number };
   private readonly bundles = new Map<string, Bundle>();
   private lastGood?: Bundle;
+  /** Bundles served with some variants dropped (see salvage.ts): every request says so. */
+  private readonly partial = new WeakSet<Bundle>();
 
   async live(kv: KVNamespace, nowMs: number, deadlineMs: number, pointerTtlMs: number): Promise<LiveBundle> {
     const reasons: Reason[] = [];
@@ -40,12 +43,10 @@ export class BundleStore {
       }
     }
     if (!version) return { bundle: this.lastGood, reasons };
-    const bundle = await this.version(kv, version, deadlineMs, reasons);
-    if (bundle) {
-      this.lastGood = bundle;
-      return { bundle, reasons };
-    }
-    return { bundle: this.lastGood, reasons };
+    const bundle = (await this.version(kv, version, deadlineMs, reasons)) ?? this.lastGood;
+    if (bundle && bundle !== this.lastGood) this.lastGood = bundle;
+    if (bundle && this.partial.has(bundle)) reasons.push('bundle.partial');
+    return { bundle, reasons };
   }
 
   /** A specific version (cached); reasons say why it could not be had. */
@@ -62,10 +63,15 @@ export class BundleStore {
       reasons.push('bundle.missing');
       return undefined;
     }
-    const bundle = safeJson(read.value, Bundle);
+    const salvaged = salvageJson(read.value);
+    const bundle = salvaged?.bundle;
     if (!bundle || bundle.version !== version) {
       reasons.push('bundle.invalid');
       return undefined;
+    }
+    if (salvaged.dropped.length) {
+      this.partial.add(bundle);
+      console.warn(JSON.stringify({ event: 'tessera.bundle.partial', version, dropped: salvaged.dropped }));
     }
     if (this.bundles.size >= MAX_CACHED_VERSIONS) {
       const oldest = this.bundles.keys().next().value;
@@ -73,6 +79,14 @@ export class BundleStore {
     }
     this.bundles.set(version, bundle);
     return bundle;
+  }
+}
+
+function salvageJson(text: string) {
+  try {
+    return salvageBundle(JSON.parse(text));
+  } catch {
+    return undefined;
   }
 }
 

@@ -23,8 +23,8 @@ export interface RequestContext {
   [signal: string]: Value;
 }
 
-/** The rungs of the fallback ladder, most personal first. */
-export type Level = 'individual' | 'segment' | 'cohort' | 'default';
+/** The rungs of the fallback ladder, most personal first; `experiment` (an experiment arm) overrides the ladder. */
+export type Level = 'experiment' | 'individual' | 'segment' | 'cohort' | 'default';
 export const LEVELS: readonly Level[] = ['individual', 'segment', 'cohort', 'default'];
 
 /**
@@ -56,7 +56,7 @@ export interface Decision {
   component: ComponentKind;
   variant: string;
   level: Level;
-  /** Why: `rule:<id>`, `affinity:<category>`, `nbo:<variant>`, `default:<cause>`. */
+  /** Why: `rule:<id>`, `affinity:<category>`, `nbo:<variant>`, `default:<cause>`, `holdout`, `experiment:<id>:<arm>`. */
   reason: string;
   rule?: string;
   segments?: string[];
@@ -68,6 +68,8 @@ export interface Decision {
   fallback?: string[];
   /** Every candidate considered, best first; only when decide was asked for a trace. */
   candidates?: CandidateTrace[];
+  /** Set when the visitor is in an experiment that covers this slot (even if its arm keeps the ladder). */
+  experiment?: { id: string; arm: string };
 }
 
 export interface DecideInput {

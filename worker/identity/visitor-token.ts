@@ -15,8 +15,16 @@ export const VISITOR_TTL_SECONDS = 400 * 24 * 3600;
 
 export const VisitorIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
+/**
+ * A token meant for something else (the admin API, the site's own APIs) is not a visitor cookie,
+ * even when it is signed with the same key: a foreign `aud` (or an `aud` list) fails the claims.
+ * Our own cookies and the site's login cookies carry no `aud`, or this one.
+ */
+export const VISITOR_AUDIENCE = 'tessera-visitor';
+
 export const VisitorClaims = z.object({
   sub: z.string().check(z.regex(VisitorIdPattern)),
+  aud: z.optional(z.literal(VISITOR_AUDIENCE)),
   cid: z.optional(z.string().check(z.regex(VisitorIdPattern))),
   iat: z.number().check(z.int()),
   exp: z.number().check(z.int()),

@@ -23,6 +23,8 @@ export interface Identity {
   /** A fresh token to set as the cookie, when one is needed. */
   issueToken?: string;
   reason?: Reason;
+  /** No consent to an identifier: this id lives for one request and is never stored or sent. */
+  ephemeral?: true;
 }
 
 const FAILURE_REASON: Record<VerifyFailure, Reason> = {
@@ -70,4 +72,9 @@ export async function resolveVisitor(
 /** The Set-Cookie value: host-only (`__Host-`, no Domain), HTTPS-only, invisible to scripts. */
 export function visitorCookie(token: string): string {
   return `${VISITOR_COOKIE}=${token}; Max-Age=${VISITOR_TTL_SECONDS}; Path=/; Secure; HttpOnly; SameSite=Lax`;
+}
+
+/** Removes the cookie (erasure, or consent withdrawn): same name, path and flags, expired. */
+export function clearVisitorCookie(): string {
+  return `${VISITOR_COOKIE}=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax`;
 }

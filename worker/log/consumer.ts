@@ -6,6 +6,7 @@
  * is not a decision record can never succeed, so it is logged and acknowledged.
  */
 import { DecisionRecord } from '../../shared/schema/decision-record.ts';
+import { exposureStatements } from '../experiments/exposure-log.ts';
 
 export const DECISIONS_QUEUE = 'tessera-decisions';
 
@@ -47,7 +48,25 @@ export function insertStatements(db: D1Database, r: DecisionRecord): D1PreparedS
         json(s.fallback),
       ),
   );
-  return [decision, ...slots];
+  return [decision, ...slots, ...exposureStatements(db, exposureFields(r))];
+}
+
+/** The record's experiment assignment as `exposures` rows (issue 5). */
+export function exposureFields(r: DecisionRecord) {
+  return {
+    decisionId: r.id,
+    // Sticky units are the visitor's pseudonym, which events (worker/events/consumer.ts) store too.
+    unitId: r.sticky ? r.visitor : r.id,
+    sticky: r.sticky,
+    at: Date.parse(r.at),
+    ...(r.holdout ? { holdout: { measured: true, held: r.holdout === 'holdout' } } : {}),
+    exposures: (r.experiments ?? []).map((e) => ({
+      experiment: e.id,
+      arm: e.arm,
+      slots: [],
+      ...(e.epoch ? { epoch: e.epoch } : {}),
+    })),
+  };
 }
 
 /** 10 s, 20 s, 40 s, … capped at 5 minutes. */

@@ -4,6 +4,7 @@
  */
 import type { DecisionRecord, SlotRecord } from '../../shared/schema/decision-record.ts';
 import type { Decision, RequestContext } from '../decide/types.ts';
+import type { Outcome } from '../experiments/assign.ts';
 
 /**
  * Context signals kept in the log: enough to explain and analyse a decision, nothing that
@@ -63,6 +64,12 @@ export interface RecordParts {
   debug: boolean;
   /** Decisions with the variant each slot actually rendered. */
   slots: { decision: Decision; shown: string }[];
+  /** Holdout and experiment assignment of this render (issue 5). */
+  experiments?: {
+    outcome: Pick<Outcome, 'holdout' | 'exposures'>;
+    measuresHoldout: boolean;
+    sticky: boolean;
+  };
 }
 
 export function decisionRecord(p: RecordParts): DecisionRecord {
@@ -78,5 +85,20 @@ export function decisionRecord(p: RecordParts): DecisionRecord {
     reasons: [...new Set(p.reasons)],
     debug: p.debug,
     slots: p.slots.map((s) => slotRecord(s.decision, s.shown)),
+    ...(p.experiments?.outcome.exposures.length
+      ? {
+          experiments: p.experiments.outcome.exposures.map((e) => ({
+            id: e.experiment,
+            arm: e.arm,
+            ...(e.epoch ? { epoch: e.epoch } : {}),
+          })),
+        }
+      : {}),
+    ...(p.experiments?.measuresHoldout
+      ? {
+          holdout: p.experiments.outcome.holdout ? ('holdout' as const) : ('personalized' as const),
+        }
+      : {}),
+    sticky: p.experiments?.sticky ?? true,
   };
 }

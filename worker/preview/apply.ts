@@ -9,6 +9,7 @@
 import type { Bundle } from '../../shared/schema/bundle.ts';
 import type { Profile } from '../../shared/schema/profile.ts';
 import type { BundleStore, LiveBundle } from '../data/bundle-store.ts';
+import { emptyProfile } from '../events/profile-update.ts';
 import type { Identity } from '../identity/visitor.ts';
 import type { PreviewSession } from './token.ts';
 
@@ -48,16 +49,7 @@ export function forceSegment(
       s.id === segment ? { id: s.id, name: s.name, source: 'profile' as const } : s,
     ),
   };
-  const base: Profile = profile ?? {
-    id: 'preview',
-    kind: 'visitor',
-    traits: {},
-    segments: [],
-    scores: {},
-    affinities: {},
-    nextBestOffers: {},
-    behavior: { visits: 0, pageViews: 0, purchases: 0, recentViews: [], cart: [] },
-  };
+  const base: Profile = profile ?? emptyProfile('preview', 'visitor');
   return {
     bundle: forced,
     profile: { ...base, segments: [...new Set([...base.segments, segment])] },

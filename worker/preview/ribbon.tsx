@@ -3,10 +3,6 @@ import { toHtml } from '../render/to-html.ts';
 import { PREVIEW_PATH } from './session.ts';
 import type { PreviewSession } from './token.ts';
 
-const STYLE =
-  'position:fixed;left:0;right:0;bottom:0;z-index:2147483647;background:#5b21b6;color:#fff;' +
-  'font:600 14px/1.4 system-ui,sans-serif;padding:8px 16px;display:flex;justify-content:space-between;gap:16px';
-
 export function previewRibbon(session: PreviewSession, shownVersion: string): string {
   const parts = [
     `version ${shownVersion}`,
@@ -17,9 +13,10 @@ export function previewRibbon(session: PreviewSession, shownVersion: string): st
     session.as ? `as visitor ${session.as}` : '',
   ].filter(Boolean);
   return toHtml(
-    <div data-tessera-preview="" role="status" style={STYLE}>
+    // Styled by class from the page's nonce'd stylesheet: the CSP allows no inline style attributes.
+    <div data-tessera-preview="" role="status" class="tessera-preview">
       <span>{`PREVIEW · not live · ${parts.join(' · ')}`}</span>
-      <a href={`${PREVIEW_PATH}/exit`} style="color:#fff">
+      <a href={`${PREVIEW_PATH}/exit`}>
         Exit preview
       </a>
     </div>,

@@ -9,9 +9,11 @@ import { toHtml } from './to-html.ts';
 export interface PageParts {
   bundle: Bundle;
   page: Page;
+  /** This response's CSP nonce: every <style> and <script> on the page must carry it. */
+  nonce: string;
   /** Already-rendered slot sections, in page order. */
   slots: string[];
-  /** Extra trusted HTML for the end of <head> and of <body> (later layers add scripts here). */
+  /** Extra trusted HTML for the end of <head> and of <body> (later layers add scripts here, with `nonce`). */
   head?: string;
   bodyEnd?: string;
 }
@@ -21,7 +23,21 @@ function navOrder(pages: Page[]): Page[] {
   return [...pages.filter((p) => p.path === '/'), ...pages.filter((p) => p.path !== '/')];
 }
 
-function layout({ bundle, page, slots, head, bodyEnd }: PageParts): string {
+const attr = (v: string) =>
+  v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The page's one <style>, carrying this response's CSP nonce (the styles are a constant). */
+const STYLE_CLOSE = `">${STYLES}</style>`;
+const styleTag = (nonce: string) => `<style nonce="${attr(nonce)}` + STYLE_CLOSE;
+
+/** `headStart`: trusted HTML right after the title and description (the nonced <style>, extras). */
+function layout(
+  bundle: Bundle,
+  page: Page,
+  headStart: string,
+  main: string,
+  bodyEnd: string,
+): string {
   return (
     '<!doctype html>' +
     toHtml(
@@ -31,8 +47,7 @@ function layout({ bundle, page, slots, head, bodyEnd }: PageParts): string {
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{`${page.title} · ${bundle.site.name}`}</title>
           {page.description && <meta name="description" content={page.description} />}
-          <style>{raw(STYLES)}</style>
-          {head ? raw(head) : null}
+          {raw(headStart)}
         </head>
         <body>
           <header class="site">
@@ -45,11 +60,11 @@ function layout({ bundle, page, slots, head, bodyEnd }: PageParts): string {
               ))}
             </nav>
           </header>
-          <main>{raw(slots.join(''))}</main>
+          <main>{raw(main)}</main>
           <footer class="site">
             <small>{bundle.site.tagline ?? bundle.site.name}</small>
           </footer>
-          {bodyEnd ? raw(bodyEnd) : null}
+          {raw(bodyEnd)}
         </body>
       </html>,
     )
@@ -58,9 +73,10 @@ function layout({ bundle, page, slots, head, bodyEnd }: PageParts): string {
 
 /**
  * The chrome of a page is the same for every visitor, so it is rendered once per isolate and
- * bundle version (memoized on the page object) with markers where the per-request parts go,
- * and split there. Escaped content can never produce a marker (`<` is always escaped); if the
- * split still finds the wrong number of parts, the page is rendered in full instead.
+ * bundle version (memoized on the page object) with markers where the per-request parts go —
+ * the nonced <style> and head extras, the slots, the body extras — and split there. Escaped
+ * content can never produce a marker (`<` is always escaped); if the split still finds the wrong
+ * number of parts, the page is rendered in full instead.
  */
 const HEAD = '<!--tessera:head-->';
 const SLOTS = '<!--tessera:slots-->';
@@ -70,22 +86,32 @@ const chrome = new WeakMap<Page, string[] | null>();
 function chromeFor(bundle: Bundle, page: Page): string[] | null {
   let parts = chrome.get(page);
   if (parts === undefined) {
-    const html = layout({ bundle, page, slots: [SLOTS], head: HEAD, bodyEnd: BODY_END });
+    const html = layout(bundle, page, HEAD, SLOTS, BODY_END);
     const split = html.split(/<!--tessera:(?:head|slots|body-end)-->/);
-    parts = split.length === 4 && html.indexOf(HEAD) < html.indexOf(SLOTS) && html.indexOf(SLOTS) < html.indexOf(BODY_END) ? split : null;
+    const ordered =
+      html.indexOf(HEAD) < html.indexOf(SLOTS) && html.indexOf(SLOTS) < html.indexOf(BODY_END);
+    parts = split.length === 4 && ordered ? split : null;
     chrome.set(page, parts);
   }
   return parts;
 }
 
-export function renderPage(parts: PageParts): string {
-  const c = chromeFor(parts.bundle, parts.page);
-  if (!c) return layout(parts);
-  return c[0] + (parts.head ?? '') + c[1] + parts.slots.join('') + c[2] + (parts.bodyEnd ?? '') + c[3];
+export function renderPage({
+  bundle,
+  page,
+  nonce,
+  slots,
+  head = '',
+  bodyEnd = '',
+}: PageParts): string {
+  const headStart = styleTag(nonce) + head;
+  const c = chromeFor(bundle, page);
+  if (!c) return layout(bundle, page, headStart, slots.join(''), bodyEnd);
+  return c[0] + headStart + c[1] + slots.join('') + c[2] + bodyEnd + c[3];
 }
 
 /** Shown when nothing has been published yet: tells the developer what to run. */
-export function renderSetupPage(): string {
+export function renderSetupPage(nonce: string): string {
   return (
     '<!doctype html>' +
     toHtml(
@@ -93,7 +119,7 @@ export function renderSetupPage(): string {
         <head>
           <meta charset="utf-8" />
           <title>Tessera · nothing published yet</title>
-          <style>{raw(STYLES)}</style>
+          <style nonce={nonce}>{raw(STYLES)}</style>
         </head>
         <body>
           <main>
@@ -102,8 +128,9 @@ export function renderSetupPage(): string {
               <h1>No content bundle is live yet</h1>
               <p class="subhead">
                 This worker is running, but the CONTENT namespace has no live bundle. Locally, run
-                <code> npm run seed</code> (or restart <code>npm run dev</code>, which seeds for you). Against a
-                deployed worker, run <code>npx tessera publish --target &lt;url&gt;</code>.
+                <code> npm run seed</code> (or restart <code>npm run dev</code>, which seeds for
+                you). Against a deployed worker, run{' '}
+                <code>npx tessera publish --target &lt;url&gt;</code>.
               </p>
             </div>
           </main>
@@ -113,23 +140,23 @@ export function renderSetupPage(): string {
   );
 }
 
-/** 404 inside the site's chrome. */
-export function renderNotFound(bundle: Bundle, path: string): string {
-  return renderPage({
+/** 404 inside the site's chrome (rendered in full: its page object is new on every call). */
+export function renderNotFound(bundle: Bundle, path: string, nonce: string): string {
+  return layout(
     bundle,
-    page: { id: 'not-found', path, title: 'Not found', slots: ['none'] },
-    slots: [
-      toHtml(
-        <section class="slot">
-          <div class="hero tone-neutral">
-            <h1>We couldn’t find that page</h1>
-            <p class="subhead">{`Nothing lives at ${path}.`}</p>
-            <a class="button" href="/">
-              Back to the shop
-            </a>
-          </div>
-        </section>,
-      ),
-    ],
-  });
+    { id: 'not-found', path, title: 'Not found', slots: ['none'] },
+    styleTag(nonce),
+    toHtml(
+      <section class="slot">
+        <div class="hero tone-neutral">
+          <h1>We couldn’t find that page</h1>
+          <p class="subhead">{`Nothing lives at ${path}.`}</p>
+          <a class="button" href="/">
+            Back to the shop
+          </a>
+        </div>
+      </section>,
+    ),
+    '',
+  );
 }

@@ -19,4 +19,5 @@ main{max-width:1080px;margin:0 auto;padding:0 16px 48px}
 .grid a{color:inherit;font-weight:600}.price{color:#555}.badge{position:absolute;top:18px;left:18px;background:#1d1d1f;color:#fff;font-size:.75rem;padding:2px 8px;border-radius:999px}
 .testimonial{background:#fff;border-radius:16px;padding:24px;margin:0}.testimonial blockquote{font-size:1.2rem;margin:0 0 8px}
 .rating{color:#c78a00;margin:0}
+.tessera-preview{position:fixed;left:0;right:0;bottom:0;z-index:2147483647;background:#5b21b6;color:#fff;font:600 14px/1.4 system-ui,sans-serif;padding:8px 16px;display:flex;justify-content:space-between;gap:16px}.tessera-preview a{color:#fff}
 `;

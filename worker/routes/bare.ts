@@ -2,12 +2,14 @@
  * GET /__tessera/bare: the benchmark's baseline (see docs/performance.md). Same worker, same
  * router and the same class of headers as a personalized page, but the body is precomputed:
  * no cookie, no KV, no decide, no render. The cost of personalization is measured against it.
+ * Like every HTML response it carries the CSP with a fresh nonce, which its one <style> names.
  *
  * `?bytes=N` sizes the body (1 KB–256 KB, default 16 KB) so it can match the page it is compared
  * with. Each size is built once per isolate; only a handful of sizes are kept.
  */
 import type { Context } from 'hono';
 import { STYLES } from '../render/styles.ts';
+import { nonceFrom } from '../security/headers.ts';
 import { htmlHeaders } from './page.ts';
 
 const DEFAULT_BYTES = 16 * 1024;
@@ -15,33 +17,39 @@ const MIN_BYTES = 1024;
 const MAX_BYTES = 256 * 1024;
 const MAX_SIZES = 8;
 
-const pages = new Map<number, string>();
+/** The page around its nonce: `before + nonce + after`, per size. */
+const pages = new Map<number, [before: string, after: string]>();
+/** nonceFrom(randomUUID()): 32 hex characters. */
+const NONCE_LENGTH = 32;
 
-function filler(bytes: number): string {
-  const head = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tessera · bare</title><style>${STYLES}</style></head><body><main>`;
+function filler(bytes: number): [string, string] {
+  const before = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tessera · bare</title><style nonce="`;
+  const head = `">${STYLES}</style></head><body><main>`;
   const tail = '</main></body></html>';
   const paragraph = '<p>Static baseline: the same bytes for every visitor, built once per isolate.</p>';
+  const fixed = before.length + NONCE_LENGTH + head.length + tail.length;
   let body = '';
-  while (head.length + body.length + paragraph.length + tail.length <= bytes) body += paragraph;
-  const html = head + body + tail;
+  while (fixed + body.length + paragraph.length <= bytes) body += paragraph;
   // ASCII only, so characters are bytes; pad the last few with spaces to hit the size exactly.
-  return html.length < bytes ? html.replace('</main>', `${' '.repeat(bytes - html.length)}</main>`) : html;
+  const pad = ' '.repeat(Math.max(0, bytes - fixed - body.length));
+  return [before, head + body + pad + tail];
 }
 
-/** The precomputed body for a requested size (clamped), built on first use. */
-export function barePage(requested: number): string {
+/** The precomputed page for a requested size (clamped), built on first use, with this nonce. */
+export function barePage(requested: number, nonce: string): string {
   const bytes = Number.isInteger(requested) ? Math.min(MAX_BYTES, Math.max(MIN_BYTES, requested)) : DEFAULT_BYTES;
-  let html = pages.get(bytes);
-  if (html === undefined) {
-    html = filler(bytes);
+  let parts = pages.get(bytes);
+  if (parts === undefined) {
+    parts = filler(bytes);
     if (pages.size >= MAX_SIZES) pages.clear();
-    pages.set(bytes, html);
+    pages.set(bytes, parts);
   }
-  return html;
+  return parts[0] + nonce + parts[1];
 }
 
-export function handleBare(c: Context): Response {
+export function handleBare(c: Context, newId: () => string): Response {
   const requested = c.req.query('bytes');
-  const html = barePage(requested === undefined ? DEFAULT_BYTES : Number(requested));
-  return new Response(html, { status: 200, headers: htmlHeaders({ 'x-tessera-version': 'bare' }) });
+  const nonce = nonceFrom(newId());
+  const html = barePage(requested === undefined ? DEFAULT_BYTES : Number(requested), nonce);
+  return new Response(html, { status: 200, headers: htmlHeaders(nonce, { 'x-tessera-version': 'bare' }) });
 }

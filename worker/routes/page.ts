@@ -9,22 +9,29 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { configFor } from '../config.ts';
-import { requestContext, type CfProps } from '../context/request-context.ts';
+import { countryOf, requestContext, type CfProps } from '../context/request-context.ts';
+import type { BanditStore } from '../data/bandit-store.ts';
 import type { BundleStore } from '../data/bundle-store.ts';
-import { profileFault, readProfile } from '../data/profile-store.ts';
+import { profileFault, readProfile, type ProfileRead } from '../data/profile-store.ts';
 import { debugMode } from '../debug/access.ts';
 import { renderTracePanel } from '../debug/panel.tsx';
 import { slotTrace, type Trace } from '../debug/trace.ts';
 import { compile, pageForPath } from '../decide/compile.ts';
 import { decide } from '../decide/decide.ts';
+import { trackerTag } from '../events/tracker.ts';
+import { decideWithExperiments, type Outcome } from '../experiments/assign.ts';
 import type { Env } from '../env.ts';
-import { VISITOR_COOKIE, resolveVisitor, visitorCookie } from '../identity/visitor.ts';
+import { VISITOR_COOKIE, clearVisitorCookie, visitorCookie } from '../identity/visitor.ts';
 import { keyringFor } from '../identity/keyring.ts';
 import { pseudonym, pseudonymKey } from '../log/pseudonym.ts';
 import { decisionRecord } from '../log/record.ts';
 import { shipDecision } from '../log/ship.ts';
+import { CONSENT_COOKIE, resolveConsent } from '../privacy/consent.ts';
+import { consentedIdentity } from '../privacy/identity.ts';
+import { defaultDecisions } from '../decide/defaults.ts';
 import type { Reason } from '../reasons.ts';
 import { renderNotFound, renderPage, renderSetupPage } from '../render/page.tsx';
+import { nonceFrom, securityHeaders } from '../security/headers.ts';
 import { renderSlot } from '../render/slot.tsx';
 import { fillFor } from '../render/text.ts';
 import { PREVIEW_HEADERS, forceSegment, previewBundle, previewHead, previewIdentity, previewRibbon } from '../preview/apply.ts';
@@ -32,6 +39,7 @@ import type { PreviewSession } from '../preview/token.ts';
 
 export interface PageDeps {
   store: BundleStore;
+  bandits: BanditStore;
   now: () => number;
   newId: () => string;
 }
@@ -44,14 +52,13 @@ export interface PageOptions {
   preview?: PreviewSession;
 }
 
-/** Headers on every HTML response, personalized or not. */
-export function htmlHeaders(extra: Record<string, string>): Headers {
+/** Headers on every HTML response, personalized or not (CSP, nosniff, referrer policy). */
+export function htmlHeaders(nonce: string, extra: Record<string, string>): Headers {
   return new Headers({
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'private, no-store',
     vary: 'Cookie',
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'strict-origin-when-cross-origin',
+    ...securityHeaders(nonce),
     ...extra,
   });
 }
@@ -62,42 +69,69 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
   const url = new URL(c.req.url);
   const decisionId = deps.newId();
 
-  const ring = await keyringFor(config.visitorKeys);
-  const identity = preview
-    ? previewIdentity(preview)
-    : await resolveVisitor(ring, getCookie(c, VISITOR_COOKIE), Math.floor(t0 / 1000), deps.newId);
-  const t1 = deps.now();
+  const nonce = nonceFrom(deps.newId());
+  const cf = c.req.raw.cf as CfProps | undefined;
 
+  // Consent first: the live bundle holds the per-country defaults, and the level decides whether
+  // the identifier cookie may be read and the profile fetched (privacy/consent.ts). A QA preview
+  // acts as a chosen visitor with full personalization: its identity is synthetic, never a cookie.
   const liveBundle = () => deps.store.live(c.env.CONTENT, t0, config.kvDeadlineMs, config.pointerTtlMs);
-  const [live, read] = await Promise.all([
-    preview ? previewBundle(deps.store, c.env.CONTENT, preview, liveBundle, config.kvDeadlineMs) : liveBundle(),
-    readProfile(c.env.PROFILES, identity, config.kvDeadlineMs),
+  // The bandit snapshot does not depend on consent: fetch it alongside the bundle.
+  const banditRead = deps.bandits.current(c.env.CONTENT, t0, config.kvDeadlineMs);
+  const live = preview
+    ? await previewBundle(deps.store, c.env.CONTENT, preview, liveBundle, config.kvDeadlineMs)
+    : await liveBundle();
+  const consent = preview
+    ? { level: 'personal' as const, reasons: [] }
+    : resolveConsent({
+        cookie: getCookie(c, CONSENT_COOKIE),
+        gpc: c.req.header('sec-gpc') ?? null,
+        country: countryOf(cf),
+        policy: live.bundle?.site.consent,
+      });
+  const ring = await keyringFor(config.visitorKeys);
+  const { identity, clearCookie } = preview
+    ? { identity: previewIdentity(preview), clearCookie: false }
+    : await consentedIdentity(consent.level, ring, getCookie(c, VISITOR_COOKIE), Math.floor(t0 / 1000), deps.newId);
+  const t1 = deps.now();
+  const [read, bandit] = await Promise.all([
+    consent.level === 'personal'
+      ? readProfile(c.env.PROFILES, identity, config.kvDeadlineMs)
+      : Promise.resolve<ProfileRead>({ reasons: [] }),
+    banditRead,
   ]);
   const t2 = deps.now();
-  const reasons: Reason[] = [...(identity.reason ? [identity.reason] : []), ...live.reasons, ...read.reasons];
+  const reasons: Reason[] = [
+    ...consent.reasons,
+    ...(identity.reason ? [identity.reason] : []),
+    ...live.reasons,
+    ...read.reasons,
+  ];
+  if (bandit.reason && live.bundle?.experiments?.some((e) => e.type === 'bandit')) reasons.push(bandit.reason);
 
   const respond = (html: string, status: number, version: string, timing?: string) => {
-    const headers = htmlHeaders({ 'x-tessera-decision': decisionId, 'x-tessera-version': version });
+    const headers = htmlHeaders(nonce, { 'x-tessera-decision': decisionId, 'x-tessera-version': version });
     if (reasons.length) headers.set('x-tessera-reasons', [...new Set(reasons)].join(','));
     if (timing) headers.set('server-timing', timing);
     if (identity.issueToken) headers.append('set-cookie', visitorCookie(identity.issueToken));
+    if (clearCookie) headers.append('set-cookie', clearVisitorCookie());
     if (preview) for (const [k, v] of Object.entries(PREVIEW_HEADERS)) headers.set(k, v);
     return new Response(html, { status, headers });
   };
 
-  if (!live.bundle) return respond(renderSetupPage(), 200, 'none');
+  if (!live.bundle) return respond(renderSetupPage(nonce), 200, 'none');
   // preview: a forced segment swaps in a bundle/profile copy; otherwise these are the reads.
   const { bundle, profile } = preview ? forceSegment(live.bundle, read.profile, preview.segment) : { bundle: live.bundle, profile: read.profile };
   const page = pageForPath(bundle, url.pathname);
   if (!page) {
     reasons.push('page.not_found');
-    return respond(renderNotFound(bundle, url.pathname), 404, bundle.version);
+    return respond(renderNotFound(bundle, url.pathname, nonce), 404, bundle.version);
   }
 
   const context = requestContext({
     url,
     headers: c.req.raw.headers,
-    cf: c.req.raw.cf as CfProps | undefined,
+    cf,
     now: t0,
     returning: !identity.isNew || (profile?.behavior.visits ?? 0) > 0,
     ...(profile ? { profileVisits: profile.behavior.visits } : {}),
@@ -109,7 +143,7 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
     config.adminKeys,
     Math.floor(t0 / 1000),
   );
-  const decisions = decide({
+  const input = {
     bundle,
     pageId: page.id,
     profile,
@@ -117,7 +151,22 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
     context,
     now: t0,
     trace: debug !== undefined,
-  });
+  };
+  // Consent `none`: every slot at its default, whatever the request says; no holdout, no arm.
+  // `contextual` and up allow the pseudonymous cookie, so assignment hashes the visitor id and is
+  // sticky. A preview shows QA the ladder, never a holdout or an experiment arm.
+  const identifiersAllowed = consent.level !== 'none';
+  const outcome: Outcome =
+    consent.level === 'none'
+      ? { decisions: defaultDecisions(bundle, page.id, 'consent'), holdout: false, exposures: [] }
+      : preview
+        ? { decisions: decide(input), holdout: false, exposures: [] }
+        : decideWithExperiments(input, {
+            unitId: identifiersAllowed ? identity.visitorId : decisionId,
+            sticky: identifiersAllowed,
+            snapshot: bandit.snapshot,
+          });
+  const decisions = outcome.decisions;
   const t3 = deps.now();
 
   const slots = compile(bundle).slots;
@@ -142,8 +191,13 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
   const html = renderPage({
     bundle,
     page,
+    nonce,
     slots: rendered.map((r) => r.html),
-    ...(trace && debug === 'html' ? { bodyEnd: renderTracePanel(trace) } : {}),
+    // The tracker sends page views and slot clicks (POST /events) with this decision id.
+    // Not under consent `none`: without the visitor cookie there is nobody to attribute events to.
+    bodyEnd:
+      (consent.level === 'none' ? '' : trackerTag({ decisionId, nonce })) +
+      (trace && debug === 'html' ? renderTracePanel(trace) : ''),
     // preview: noindex in <head> and the ribbon (before any trace panel) at the end of <body>.
     ...(preview
       ? { head: previewHead(), bodyEnd: previewRibbon(preview, bundle.version) + (trace && debug === 'html' ? renderTracePanel(trace) : '') }
@@ -162,12 +216,13 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
         version: bundle.version,
         page: page.id,
         visitor,
-        consent: 'personal', // TODO(issue 7): the consent level resolved for this request
+        consent: consent.level,
         profile: read.source ?? 'none',
         context,
         reasons,
         debug: debug !== undefined,
         slots: decisions.map((decision, i) => ({ decision, shown: rendered[i]?.variant ?? '' })),
+        experiments: { outcome, measuresHoldout: (bundle.holdout?.share ?? 0) > 0, sticky: identifiersAllowed },
       });
       await shipDecision(c.env.DECISIONS, record);
     })().catch((error: unknown) =>

@@ -1,0 +1,54 @@
+/**
+ * Exposures as D1 rows: what the decision log consumer writes for every page view that put a
+ * visitor in an experiment arm or measured the holdout. Reports and the bandit cron read them.
+ */
+import type { Exposure } from './assign.ts';
+
+/** The holdout is recorded like an experiment with two arms. Not a valid experiment id (leading _). */
+export const HOLDOUT_EXPERIMENT = '_holdout';
+
+export interface ExposureFields {
+  decisionId: string;
+  /**
+   * Who was assigned: the visitor's pseudonym (worker/log/pseudonym.ts; D1 never holds raw ids),
+   * or the decision id when assignment was per request.
+   */
+  unitId: string;
+  sticky: boolean;
+  /** ms since the epoch */
+  at: number;
+  /** Whether the bundle had a holdout (share > 0) and whether this visitor was in it. */
+  holdout?: { measured: boolean; held: boolean };
+  exposures: Exposure[];
+}
+
+export function exposureStatements(db: D1Database, f: ExposureFields): D1PreparedStatement[] {
+  const insert = db.prepare(
+    'INSERT OR IGNORE INTO exposures (decision_id, experiment, arm, unit_id, sticky, epoch, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const rows = f.exposures.map((e) =>
+    insert.bind(
+      f.decisionId,
+      e.experiment,
+      e.arm,
+      f.unitId,
+      f.sticky ? 1 : 0,
+      e.epoch ?? null,
+      f.at,
+    ),
+  );
+  if (f.holdout?.measured) {
+    rows.push(
+      insert.bind(
+        f.decisionId,
+        HOLDOUT_EXPERIMENT,
+        f.holdout.held ? 'holdout' : 'personalized',
+        f.unitId,
+        f.sticky ? 1 : 0,
+        null,
+        f.at,
+      ),
+    );
+  }
+  return rows;
+}

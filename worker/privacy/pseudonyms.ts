@@ -1,0 +1,21 @@
+/**
+ * Every pseudonym a visitor id may have in the decision log: one per configured visitor key
+ * (the log hashes under a key derived from the first key; after a rotation older records sit
+ * under an older key's pseudonym). Erasure and access look under all of them.
+ */
+import type { HmacKey } from '../config.ts';
+import { pseudonym, pseudonymKey } from '../log/pseudonym.ts';
+
+const perKey = new WeakMap<HmacKey, HmacKey[]>();
+
+export async function allPseudonyms(visitorKeys: HmacKey[], visitorIds: string[]): Promise<string[]> {
+  const keys = await Promise.all(
+    visitorKeys.map((k) => {
+      let single = perKey.get(k);
+      if (!single) perKey.set(k, (single = [k]));
+      return pseudonymKey(single);
+    }),
+  );
+  const all = await Promise.all(visitorIds.flatMap((id) => keys.map((key) => pseudonym(key, id))));
+  return [...new Set(all)];
+}

@@ -1,0 +1,51 @@
+/**
+ * Data-subject requests handled by the site's privacy officer, by id:
+ *   GET    /admin/privacy/visitors/:id    GET    /admin/privacy/customers/:id
+ *   DELETE /admin/privacy/visitors/:id    DELETE /admin/privacy/customers/:id
+ * All need an admin bearer token with the `privacy` scope (never a cookie).
+ */
+import { Hono } from 'hono';
+import { requireScope, type AdminVars } from '../admin/middleware.ts';
+import type { Env } from '../env.ts';
+import { VisitorIdPattern } from '../identity/visitor-token.ts';
+import { eraseHeld, readHeld, type Subject } from '../privacy/held-data.ts';
+import { storesOf, unavailable } from './privacy.ts';
+
+const NO_STORE = { 'cache-control': 'no-store' };
+
+export function adminPrivacyRoutes() {
+  const app = new Hono<{ Bindings: Env; Variables: AdminVars }>();
+  app.use('*', requireScope('privacy'));
+
+  for (const [kind, field] of [['visitors', 'visitorId'], ['customers', 'customerId']] as const) {
+    const subjectOf = (id: string): Subject | undefined => (VisitorIdPattern.test(id) ? { [field]: id } : undefined);
+    const badId = (id: string) => ({
+      error: { code: 'invalid_id', message: `${field} must be 1–64 letters, digits, "_" or "-"; got ${JSON.stringify(id.slice(0, 80))}` },
+    });
+
+    app.get(`/${kind}/:id`, async (c) => {
+      const id = c.req.param('id');
+      const subject = subjectOf(id);
+      if (!subject) return c.json(badId(id), 400, NO_STORE);
+      try {
+        return c.json({ subject, held: await readHeld(storesOf(c.env), subject) }, 200, NO_STORE);
+      } catch {
+        return unavailable(`read ${kind} ${id}`);
+      }
+    });
+
+    app.delete(`/${kind}/:id`, async (c) => {
+      const id = c.req.param('id');
+      const subject = subjectOf(id);
+      if (!subject) return c.json(badId(id), 400, NO_STORE);
+      try {
+        const erased = await eraseHeld(storesOf(c.env), subject);
+        console.log(JSON.stringify({ event: 'tessera.privacy.erase', by: c.get('admin').sub, kind, erased }));
+        return c.json({ subject, erased }, 200, NO_STORE);
+      } catch {
+        return unavailable(`erase ${kind} ${id}`);
+      }
+    });
+  }
+  return app;
+}
