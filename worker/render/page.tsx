@@ -31,6 +31,8 @@ export function renderPage({ bundle, page, nonce, slots, head, bodyEnd }: PagePa
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
+          {/* No icon request: it would reach this worker and render a 404 page. */}
+          <link rel="icon" href="data:," />
           <title>{`${page.title} · ${bundle.site.name}`}</title>
           {page.description && <meta name="description" content={page.description} />}
           <style nonce={nonce}>{raw(STYLES)}</style>
@@ -66,6 +68,7 @@ export function renderSetupPage(nonce: string): string {
       <html lang="en">
         <head>
           <meta charset="utf-8" />
+          <link rel="icon" href="data:," />
           <title>Tessera · nothing published yet</title>
           <style nonce={nonce}>{raw(STYLES)}</style>
         </head>
