@@ -1,6 +1,7 @@
 /**
  * Two projects: `worker` runs inside workerd (real miniflare KV, through SELF.fetch and direct
- * handler calls); `cli` runs the marketer/developer CLI in Node.
+ * handler calls); `cli` runs the marketer/developer CLI in Node; `browser` loads the demo site in
+ * Chromium.
  */
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
@@ -37,6 +38,10 @@ export default defineConfig({
       },
       {
         test: { name: 'cli', include: ['test/cli/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
+      },
+      {
+        // Debian's Chromium (playwright-core, never a downloaded browser) against wrangler's dev server.
+        test: { name: 'browser', include: ['test/browser/**/*.test.ts'], environment: 'node', testTimeout: 60_000 },
       },
     ],
   },

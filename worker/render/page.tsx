@@ -45,6 +45,8 @@ function layout(
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
+          {/* No icon request: it would reach this worker and render a 404 page. */}
+          <link rel="icon" href="data:," />
           <title>{`${page.title} · ${bundle.site.name}`}</title>
           {page.description && <meta name="description" content={page.description} />}
           {raw(headStart)}
@@ -118,6 +120,7 @@ export function renderSetupPage(nonce: string): string {
       <html lang="en">
         <head>
           <meta charset="utf-8" />
+          <link rel="icon" href="data:," />
           <title>Tessera · nothing published yet</title>
           <style nonce={nonce}>{raw(STYLES)}</style>
         </head>
