@@ -10,7 +10,8 @@
  *
  * The publishing semantics live in shared/publish/, shared with `--target local`.
  */
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from 'hono/tiny';
 import * as z from '../../shared/schema/zod.ts';
 import { listHistory } from '../../shared/publish/history.ts';
 import { movePointer } from '../../shared/publish/move.ts';

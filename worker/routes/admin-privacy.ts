@@ -4,7 +4,7 @@
  *   DELETE /admin/privacy/visitors/:id    DELETE /admin/privacy/customers/:id
  * All need an admin bearer token with the `privacy` scope (never a cookie).
  */
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import { requireScope, type AdminVars } from '../admin/middleware.ts';
 import type { Env } from '../env.ts';
 import { VisitorIdPattern } from '../identity/visitor-token.ts';

@@ -3,7 +3,7 @@
  *   GET /admin/experiments/:id/report   (`holdout` for the global holdout)
  * `?version=<bundle version>` reports against a specific published bundle instead of the live one.
  */
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import { requireScope, type AdminVars } from '../admin/middleware.ts';
 import { configFor } from '../config.ts';
 import { BundleStore } from '../data/bundle-store.ts';

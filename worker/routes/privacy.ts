@@ -6,7 +6,8 @@
  * No consent is needed to exercise a right, so the cookie is read here whatever the consent level.
  * Only same-origin requests may erase (the cookie is SameSite=Lax; this is belt and braces).
  */
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from 'hono/tiny';
 import { getCookie } from 'hono/cookie';
 import { configFor } from '../config.ts';
 import type { Env } from '../env.ts';
