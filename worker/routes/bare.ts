@@ -4,8 +4,8 @@
  * no cookie, no KV, no decide, no render. The cost of personalization is measured against it.
  * Like every HTML response it carries the CSP with a fresh nonce, which its one <style> names.
  *
- * `?bytes=N` sizes the body (1 KB–256 KB, default 16 KB) so it can match the page it is compared
- * with. Each size is built once per isolate; only a handful of sizes are kept.
+ * `?bytes=N` sizes the body (up to 256 KB, default 16 KB) so it can match the page it is compared
+ * with; below the size of its own head and styles (≈ 2.4 KB) it is just that. Each size is built once per isolate; only a handful of sizes are kept.
  */
 import type { Context } from 'hono';
 import { STYLES } from '../render/styles.ts';
@@ -22,22 +22,27 @@ const pages = new Map<number, [before: string, after: string]>();
 /** nonceFrom(randomUUID()): 32 hex characters. */
 const NONCE_LENGTH = 32;
 
+const byteLength = (s: string) => new TextEncoder().encode(s).byteLength;
+
 function filler(bytes: number): [string, string] {
   const before = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tessera · bare</title><style nonce="`;
   const head = `">${STYLES}</style></head><body><main>`;
   const tail = '</main></body></html>';
-  const paragraph = '<p>Static baseline: the same bytes for every visitor, built once per isolate.</p>';
-  const fixed = before.length + NONCE_LENGTH + head.length + tail.length;
+  const paragraph =
+    '<p>Static baseline: the same bytes for every visitor, built once per isolate.</p>';
+  const fixed = byteLength(before) + NONCE_LENGTH + byteLength(head) + byteLength(tail);
   let body = '';
   while (fixed + body.length + paragraph.length <= bytes) body += paragraph;
-  // ASCII only, so characters are bytes; pad the last few with spaces to hit the size exactly.
+  // The body is ASCII (characters are bytes): pad the last few with spaces to hit the size exactly.
   const pad = ' '.repeat(Math.max(0, bytes - fixed - body.length));
   return [before, head + body + pad + tail];
 }
 
 /** The precomputed page for a requested size (clamped), built on first use, with this nonce. */
 export function barePage(requested: number, nonce: string): string {
-  const bytes = Number.isInteger(requested) ? Math.min(MAX_BYTES, Math.max(MIN_BYTES, requested)) : DEFAULT_BYTES;
+  const bytes = Number.isInteger(requested)
+    ? Math.min(MAX_BYTES, Math.max(MIN_BYTES, requested))
+    : DEFAULT_BYTES;
   let parts = pages.get(bytes);
   if (parts === undefined) {
     parts = filler(bytes);
@@ -51,5 +56,8 @@ export function handleBare(c: Context, newId: () => string): Response {
   const requested = c.req.query('bytes');
   const nonce = nonceFrom(newId());
   const html = barePage(requested === undefined ? DEFAULT_BYTES : Number(requested), nonce);
-  return new Response(html, { status: 200, headers: htmlHeaders(nonce, { 'x-tessera-version': 'bare' }) });
+  return new Response(html, {
+    status: 200,
+    headers: htmlHeaders(nonce, { 'x-tessera-version': 'bare' }),
+  });
 }
