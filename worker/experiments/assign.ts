@@ -20,8 +20,16 @@ import { evaluate, type Evaluator } from '../decide/conditions.ts';
 import { decide, segmentMembership } from '../decide/decide.ts';
 import { lookupFor } from '../decide/facts.ts';
 import type { DecideInput, Decision } from '../decide/types.ts';
-import { equalSplit } from './bandit.ts';
-import { assignAb, inHoldout, inLayer, pickByShare } from './bucketing.ts';
+import { equalSplit, type Split } from './bandit.ts';
+import {
+  armForBucket,
+  armRanges,
+  bucketOf,
+  inHoldout,
+  inLayer,
+  pickByShare,
+  type ArmRange,
+} from './bucketing.ts';
 import { unitHash } from './hash.ts';
 
 export interface AssignmentInput {
@@ -52,41 +60,126 @@ export function isActive(e: Pick<Experiment, 'start' | 'end'>, now: number): boo
   return (!e.start || now >= Date.parse(e.start)) && (!e.end || now < Date.parse(e.end));
 }
 
+/**
+ * Everything about an experiment that does not depend on the visitor, computed once per bundle
+ * version (memoized on the experiment object, which the bundle store keeps with its version)
+ * instead of on every page view: the active window as numbers, the A/B arm ranges, the salt,
+ * each arm's reason and exposure tag, the slots it covers on each page.
+ */
+interface Plan {
+  /** `start` / `end` in ms (±Infinity when open; NaN never matches, like isActive). */
+  from: number;
+  until: number;
+  salt: string;
+  /** A/B experiments: the arms' bucket ranges. */
+  ranges?: ArmRange[];
+  arms: Map<string, { arm: Arm; reason: string; tag: Readonly<{ id: string; arm: string }> }>;
+  /** Page slots (the compiled page's array) → the ones this experiment covers there. */
+  covered: WeakMap<readonly string[], string[]>;
+  /** Bandits without a usable snapshot. */
+  equal?: Split[];
+}
+
+const plans = new WeakMap<Experiment, Plan>();
+
+function planOf(e: Experiment): Plan {
+  let plan = plans.get(e);
+  if (!plan) {
+    plan = {
+      from: e.start ? Date.parse(e.start) : -Infinity,
+      until: e.end ? Date.parse(e.end) : Infinity,
+      salt: saltOf(e),
+      ...(e.type === 'bandit'
+        ? { equal: equalSplit(e.arms.map((a) => a.id)) }
+        : { ranges: armRanges(e.arms, e.traffic) }),
+      arms: new Map(
+        e.arms.map((arm) => [
+          arm.id,
+          {
+            arm,
+            reason: `experiment:${e.id}:${arm.id}`,
+            tag: Object.freeze({ id: e.id, arm: arm.id }),
+          },
+        ]),
+      ),
+      covered: new WeakMap(),
+    };
+    plans.set(e, plan);
+  }
+  return plan;
+}
+
+/** A bandit's split for one snapshot: its published shares when they fit the arms, else equal. */
+const splits = new WeakMap<
+  BanditSnapshot,
+  WeakMap<Experiment, { split: Split[]; epoch: string }>
+>();
+
+function banditSplit(
+  e: Experiment,
+  snapshot: BanditSnapshot | undefined,
+): { split: Split[]; epoch: string } {
+  const equal = () => ({
+    split: planOf(e).equal ?? equalSplit(e.arms.map((a) => a.id)),
+    epoch: '0',
+  });
+  if (!snapshot) return equal();
+  let bySnapshot = splits.get(snapshot);
+  if (!bySnapshot) splits.set(snapshot, (bySnapshot = new WeakMap()));
+  let found = bySnapshot.get(e);
+  if (!found) {
+    const published = snapshot.experiments[e.id]?.arms;
+    const armIds = e.arms.map((a) => a.id);
+    const usable =
+      published &&
+      published.length === armIds.length &&
+      published.every((a) => armIds.includes(a.arm));
+    found = usable
+      ? { split: published.map(({ arm, share }) => ({ arm, share })), epoch: snapshot.epoch }
+      : equal();
+    bySnapshot.set(e, found);
+  }
+  return found;
+}
+
 /** The arm a unit gets in a bandit experiment this epoch (sticky within the epoch). */
 export function assignBandit(
   e: Experiment,
   unitId: string,
   snapshot: BanditSnapshot | undefined,
 ): { arm?: string; epoch: string } {
-  const salt = saltOf(e);
+  const salt = planOf(e).salt;
   // The traffic gate does not depend on the epoch: who is in the experiment stays put.
   if (unitHash(`${salt}:traffic`, unitId) >= e.traffic) return { epoch: snapshot?.epoch ?? '0' };
-  const published = snapshot?.experiments[e.id]?.arms;
-  const armIds = e.arms.map((a) => a.id);
-  const usable =
-    published &&
-    published.length === armIds.length &&
-    published.every((a) => armIds.includes(a.arm));
-  const split = usable ? published.map(({ arm, share }) => ({ arm, share })) : equalSplit(armIds);
-  const epoch = usable && snapshot ? snapshot.epoch : '0';
+  const { split, epoch } = banditSplit(e, snapshot);
   return { arm: pickByShare(split, unitHash(`${salt}:epoch:${epoch}`, unitId)), epoch };
 }
 
 function slotsCovered(bundle: Bundle, e: Experiment, pageSlots: readonly string[]): string[] {
-  if ('slot' in e.scope) return pageSlots.includes(e.scope.slot) ? [e.scope.slot] : [];
-  const pageId = e.scope.page;
-  return (
-    compile(bundle)
-      .pagesById.get(pageId)
-      ?.slots.filter((s) => pageSlots.includes(s)) ?? []
-  );
+  const covered = planOf(e).covered;
+  let slots = covered.get(pageSlots);
+  if (!slots) {
+    slots =
+      'slot' in e.scope
+        ? pageSlots.includes(e.scope.slot)
+          ? [e.scope.slot]
+          : []
+        : (compile(bundle)
+            .pagesById.get(e.scope.page)
+            ?.slots.filter((s) => pageSlots.includes(s)) ?? []);
+    covered.set(pageSlots, slots);
+  }
+  return slots;
 }
 
-function override(d: Decision, e: Experiment, arm: Arm): Decision {
+function override(
+  d: Decision,
+  e: Experiment,
+  { arm, reason, tag }: { arm: Arm; reason: string; tag: Readonly<{ id: string; arm: string }> },
+): Decision {
   const variant = 'slot' in e.scope ? arm.variant : arm.variants?.[d.slot];
-  const experiment = { id: e.id, arm: arm.id };
-  if (!variant) return { ...d, experiment };
-  return { ...d, variant, level: 'experiment', reason: `experiment:${e.id}:${arm.id}`, experiment };
+  if (!variant) return { ...d, experiment: tag };
+  return { ...d, variant, level: 'experiment', reason, experiment: tag };
 }
 
 export function decideWithExperiments(input: DecideInput, assignment: AssignmentInput): Outcome {
@@ -122,20 +215,21 @@ export function decideWithExperiments(input: DecideInput, assignment: Assignment
   let decisions = ladder;
   const exposures: Exposure[] = [];
   for (const e of experiments) {
+    const plan = planOf(e);
     const slots = slotsCovered(bundle, e, pageSlots);
-    if (slots.length === 0 || !isActive(e, input.now) || !inLayer(e.layer, assignment.unitId))
-      continue;
+    const active = input.now >= plan.from && input.now < plan.until;
+    if (slots.length === 0 || !active || !inLayer(e.layer, assignment.unitId)) continue;
     if (e.when && !evaluate(e.when, evaluator())) continue;
     const drawn =
       e.type === 'bandit'
         ? assignBandit(e, assignment.unitId, assignment.snapshot)
-        : { arm: assignAb(e, assignment.unitId) };
-    const arm = e.arms.find((a) => a.id === drawn.arm);
+        : { arm: armForBucket(plan.ranges ?? [], bucketOf(plan.salt, assignment.unitId)) };
+    const arm = drawn.arm === undefined ? undefined : plan.arms.get(drawn.arm);
     if (!arm) continue;
     decisions = decisions.map((d) => (slots.includes(d.slot) ? override(d, e, arm) : d));
     exposures.push({
       experiment: e.id,
-      arm: arm.id,
+      arm: arm.arm.id,
       slots,
       ...('epoch' in drawn ? { epoch: drawn.epoch } : {}),
     });
