@@ -27,8 +27,13 @@ window.tessera={track:track};
 
 export const TRACKER_ETAG = `"t-${hash32(TRACKER_JS).toString(16)}"`;
 
+/** Decision ids and nonces are hex and dashes: most values need no escaping at all. */
 const escapeAttr = (v: string) =>
-  v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  /[&"<>]/.test(v)
+    ? v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    : v;
+
+const OPEN = `<script src="${TRACKER_PATH}" defer data-decision="`;
 
 /** The script tag for the end of <body>; a CSP nonce is added when the page has one. */
 export function trackerTag(o: {
@@ -37,15 +42,15 @@ export function trackerTag(o: {
   sku?: string;
   category?: string;
 }): string {
-  const attrs = [
-    `src="${TRACKER_PATH}"`,
-    'defer',
-    `data-decision="${escapeAttr(o.decisionId)}"`,
-    ...(o.sku ? [`data-sku="${escapeAttr(o.sku)}"`] : []),
-    ...(o.category ? [`data-category="${escapeAttr(o.category)}"`] : []),
-    ...(o.nonce ? [`nonce="${escapeAttr(o.nonce)}"`] : []),
-  ];
-  return `<script ${attrs.join(' ')}></script>`;
+  return (
+    OPEN +
+    escapeAttr(o.decisionId) +
+    '"' +
+    (o.sku ? ` data-sku="${escapeAttr(o.sku)}"` : '') +
+    (o.category ? ` data-category="${escapeAttr(o.category)}"` : '') +
+    (o.nonce ? ` nonce="${escapeAttr(o.nonce)}"` : '') +
+    '></script>'
+  );
 }
 
 export function trackerResponse(ifNoneMatch: string | null | undefined): Response {
