@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import { Miniflare } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from 'wrangler';
 import { contentKeys, profileKeys } from '../shared/kv-keys.ts';
+import type { BanditSnapshot } from '../shared/schema/bandit.ts';
 import type { Bundle } from '../shared/schema/bundle.ts';
 import { signVisitorToken } from '../worker/identity/visitor-token.ts';
 import { ROOT } from './build.ts';
@@ -53,14 +54,23 @@ export async function startWorker(script: string): Promise<{ mf: Miniflare; runn
           modules: true,
           scriptPath: script,
           modulesRoot: path.dirname(script),
-          bindings: { ...workerOptions.bindings, VISITOR_KEYS: BENCH_VISITOR_KEYS, ADMIN_KEYS: BENCH_ADMIN_KEYS },
+          bindings: {
+            ...workerOptions.bindings,
+            VISITOR_KEYS: BENCH_VISITOR_KEYS,
+            ADMIN_KEYS: BENCH_ADMIN_KEYS,
+          },
         },
         {
           name: 'bench-seeder',
           modules: true,
           script: SEEDER,
           compatibilityDate: workerOptions.compatibilityDate,
-          kvNamespaces: { PROFILES: workerOptions.kvNamespaces && !Array.isArray(workerOptions.kvNamespaces) ? (workerOptions.kvNamespaces as Record<string, { id: string }>).PROFILES!.id : 'tessera-profiles-local' },
+          kvNamespaces: {
+            PROFILES:
+              workerOptions.kvNamespaces && !Array.isArray(workerOptions.kvNamespaces)
+                ? (workerOptions.kvNamespaces as Record<string, { id: string }>).PROFILES!.id
+                : 'tessera-profiles-local',
+          },
         },
       ],
     });
@@ -78,7 +88,9 @@ export async function startWorker(script: string): Promise<{ mf: Miniflare; runn
 export async function applyMigrations(mf: Miniflare): Promise<void> {
   const db = await mf.getD1Database('DB');
   const dir = path.join(ROOT, 'migrations');
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
     for (const statement of unstable_splitSqlQuery(readFileSync(path.join(dir, file), 'utf8'))) {
       if (statement.trim()) await db.prepare(statement).run();
     }
@@ -88,7 +100,19 @@ export async function applyMigrations(mf: Miniflare): Promise<void> {
 export async function publish(mf: Miniflare, bundle: Bundle): Promise<void> {
   const kv = await mf.getKVNamespace('CONTENT');
   await kv.put(contentKeys.bundle(bundle.version), JSON.stringify(bundle));
-  await kv.put(contentKeys.pointer(), JSON.stringify({ version: bundle.version, updatedAt: new Date().toISOString(), by: 'bench' }));
+  await kv.put(
+    contentKeys.pointer(),
+    JSON.stringify({ version: bundle.version, updatedAt: new Date().toISOString(), by: 'bench' }),
+  );
+}
+
+/** What the bandit cron publishes (CONTENT `bandit:snapshot`); the edge reads it once a minute. */
+export async function publishBanditSnapshot(
+  mf: Miniflare,
+  snapshot: BanditSnapshot,
+): Promise<void> {
+  const kv = await mf.getKVNamespace('CONTENT');
+  await kv.put(contentKeys.banditSnapshot(), JSON.stringify(snapshot));
 }
 
 /**
@@ -107,12 +131,18 @@ const SEEDER = `export default {
 export async function seedProfiles(mf: Miniflare, bundle: Bundle): Promise<void> {
   const seeder = await mf.getWorker('bench-seeder');
   const slots = slotIdsOf(bundle);
-  const key = (i: number) => (isCustomer(i) ? profileKeys.customer(profileId(i)) : profileKeys.visitor(profileId(i)));
+  const key = (i: number) =>
+    isCustomer(i) ? profileKeys.customer(profileId(i)) : profileKeys.visitor(profileId(i));
   for (let start = 0; start < PROFILE_COUNT; start += 1000) {
     const batch: [string, string][] = [];
-    for (let i = start; i < Math.min(PROFILE_COUNT, start + 1000); i++) batch.push([key(i), JSON.stringify(profile(i, slots))]);
-    const res = await seeder.fetch('http://seeder.local/', { method: 'POST', body: JSON.stringify(batch) });
-    if (res.status !== 200) throw new Error(`seeding profiles failed: ${res.status} ${await res.text()}`);
+    for (let i = start; i < Math.min(PROFILE_COUNT, start + 1000); i++)
+      batch.push([key(i), JSON.stringify(profile(i, slots))]);
+    const res = await seeder.fetch('http://seeder.local/', {
+      method: 'POST',
+      body: JSON.stringify(batch),
+    });
+    if (res.status !== 200)
+      throw new Error(`seeding profiles failed: ${res.status} ${await res.text()}`);
   }
 }
 
@@ -126,12 +156,15 @@ export interface Cookies {
 /** Cookie header values minted with the worker's own signer and the bench keys. */
 export async function mintCookies(nowSeconds: number, count = 2000): Promise<Cookies> {
   const ring = await benchKeyring();
-  const cookie = async (claims: { sub: string; cid?: string }) => `__Host-tsr_vid=${await signVisitorToken(ring, claims, nowSeconds)}`;
+  const cookie = async (claims: { sub: string; cid?: string }) =>
+    `__Host-tsr_vid=${await signVisitorToken(ring, claims, nowSeconds)}`;
   const known: string[] = [];
   const returning: string[] = [];
   for (let n = 0; n < count; n++) {
     const i = Math.floor((n * PROFILE_COUNT) / count);
-    known.push(await cookie(isCustomer(i) ? { sub: `bs-${i}`, cid: profileId(i) } : { sub: profileId(i) }));
+    known.push(
+      await cookie(isCustomer(i) ? { sub: `bs-${i}`, cid: profileId(i) } : { sub: profileId(i) }),
+    );
     returning.push(await cookie({ sub: `br-${n}` }));
   }
   return { known, returning };

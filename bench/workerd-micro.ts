@@ -11,12 +11,15 @@ import { Miniflare } from 'miniflare';
 import { ROOT } from './build.ts';
 
 const OPS = [
-  ['verify', 'cookie verify (HS256, jose + claims schema)'],
+  ['verify', 'cookie verify (HS256 JWS + claims schema)'],
   ['hmac', 'of which: the HMAC-SHA256 check alone (crypto.subtle.verify)'],
   ['sign', 'cookie sign (new visitor)'],
   ['profile', 'profile parse (JSON + zod gate)'],
   ['known', 'decide + render (standard page, known visitor)'],
   ['worst', 'decide + render (standard page, worst case)'],
+  ['experiment', 'decide + render (page under experiments, visitor in arms)'],
+  ['record', 'decision record with exposures (pseudonym HMAC + built + serialised)'],
+  ['page', 'whole pure page path (consent → decide → render → record), known visitor'],
   // Local stand-ins for I/O: miniflare's KV and Queues run in this same workerd process, on the
   // same cores. At the edge these are network calls that cost the isolate little CPU.
   ['kv-hit', 'KV get, key present (local miniflare KV)'],
@@ -24,7 +27,10 @@ const OPS = [
   ['queue-send', 'queue send (local miniflare queue)'],
 ] as const;
 
-export async function runWorkerdMicro(log: (line: string) => void, quick = false): Promise<{ name: string; us: number }[]> {
+export async function runWorkerdMicro(
+  log: (line: string) => void,
+  quick = false,
+): Promise<{ name: string; us: number }[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tessera-bench-micro-'));
   const outfile = path.join(dir, 'micro.js');
   // esbuild is what wrangler bundles with (a dependency of wrangler).
@@ -41,7 +47,14 @@ export async function runWorkerdMicro(log: (line: string) => void, quick = false
     tsconfig: path.join(ROOT, 'tsconfig.json'),
     logLevel: 'error',
   });
-  const mf = new Miniflare({ modules: true, scriptPath: outfile, modulesRoot: dir, compatibilityDate: '2026-04-20', kvNamespaces: ['KV'], queueProducers: { Q: { queueName: 'bench-micro' } } });
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: outfile,
+    modulesRoot: dir,
+    compatibilityDate: '2026-04-20',
+    kvNamespaces: ['KV'],
+    queueProducers: { Q: { queueName: 'bench-micro' } },
+  });
   try {
     const time = async (op: string, n: number) => {
       const t = performance.now();
@@ -50,7 +63,8 @@ export async function runWorkerdMicro(log: (line: string) => void, quick = false
       if (res.status !== 200) throw new Error(`micro worker: ${op} answered ${res.status}`);
       return performance.now() - t;
     };
-    const n = (op: string) => (op.startsWith('kv') || op.startsWith('queue') ? 1 : 4) * (quick ? 150 : 1000);
+    const n = (op: string) =>
+      (op.startsWith('kv') || op.startsWith('queue') ? 1 : 4) * (quick ? 150 : 1000);
     const reps = quick ? 2 : 5;
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const out: { name: string; us: number }[] = [];
@@ -63,7 +77,10 @@ export async function runWorkerdMicro(log: (line: string) => void, quick = false
         empty.push(await time(op, 0));
         full.push(await time(op, n(op)));
       }
-      out.push({ name, us: Math.round(((median(full) - median(empty)) / n(op)) * 1000 * 100) / 100 });
+      out.push({
+        name,
+        us: Math.round(((median(full) - median(empty)) / n(op)) * 1000 * 100) / 100,
+      });
     }
     return out;
   } finally {

@@ -1,13 +1,15 @@
 /**
  * The benchmark's workload, generated deterministically (seeded, no wall clock):
- * - a bundle with 4 pages of 5 slots, 10 variants per slot (50), 30 rules, 8 segments, and —
- *   when the bundle schema has them — 3 experiments and a holdout on the `/exp` page;
+ * - a bundle with 4 pages of 5 slots, 10 variants per slot (50), 30 rules, 8 segments, a 5 %
+ *   holdout and 3 experiments (a page A/B/n test, a bandit, a slot A/B test) on `/exp`, plus the
+ *   bandit snapshot the cron would publish for it;
  * - sized variants of it for the scaling curves (rules per page, slots per page);
  * - 10,000 profiles (visitors and customers) shaped like the CDP writes them.
  */
 import { parseBundleBody } from '../shared/bundle/parse.ts';
 import { bundleVersion } from '../shared/bundle/version.ts';
-import { BundleBody, type Bundle } from '../shared/schema/bundle.ts';
+import type { BanditSnapshot } from '../shared/schema/bandit.ts';
+import type { Bundle } from '../shared/schema/bundle.ts';
 import type { Condition } from '../shared/schema/condition.ts';
 import type { ProfileInput } from '../shared/schema/profile.ts';
 
@@ -23,7 +25,16 @@ export function rng(seed: number): () => number {
   };
 }
 
-export const CATEGORIES = ['hiking', 'running', 'camping', 'climbing', 'cycling', 'skiing', 'kids', 'travel'];
+export const CATEGORIES = [
+  'hiking',
+  'running',
+  'camping',
+  'climbing',
+  'cycling',
+  'skiing',
+  'kids',
+  'travel',
+];
 const KINDS = ['announcement-bar', 'hero', 'product-grid', 'testimonial', 'cta-banner'] as const;
 type Kind = (typeof KINDS)[number];
 const PIPELINE_SEGMENTS = ['vip', 'trail-club', 'newsletter', 'lapsed'];
@@ -31,13 +42,26 @@ const PIPELINE_SEGMENTS = ['vip', 'trail-club', 'newsletter', 'lapsed'];
 const SEGMENTS = [
   ...PIPELINE_SEGMENTS.map((id) => ({ id, name: id, source: 'profile' as const })),
   { id: 'runners', name: 'Runners', when: { field: 'affinities.running', op: 'gte', value: 0.5 } },
-  { id: 'high-value', name: 'High value', when: { field: 'scores.ltvTier', op: 'in', value: ['high', 'vip'] } },
+  {
+    id: 'high-value',
+    name: 'High value',
+    when: { field: 'scores.ltvTier', op: 'in', value: ['high', 'vip'] },
+  },
   {
     id: 'mobile-returning',
     name: 'Returning on mobile',
-    when: { all: [{ field: 'context.device', op: 'eq', value: 'mobile' }, { field: 'context.returning', op: 'eq', value: true }] },
+    when: {
+      all: [
+        { field: 'context.device', op: 'eq', value: 'mobile' },
+        { field: 'context.returning', op: 'eq', value: true },
+      ],
+    },
   },
-  { id: 'cart-holders', name: 'Something in the cart', when: { field: 'behavior.cartItems', op: 'gt', value: 0 } },
+  {
+    id: 'cart-holders',
+    name: 'Something in the cart',
+    when: { field: 'behavior.cartItems', op: 'gt', value: 0 },
+  },
 ] as const;
 
 function props(kind: Kind, slotId: string, v: number): Record<string, unknown> {
@@ -52,7 +76,10 @@ function props(kind: Kind, slotId: string, v: number): Record<string, unknown> {
     case 'hero':
       return {
         eyebrow: `${cat} season`,
-        headline: v % 3 === 0 ? 'Welcome back, {{traits.firstName|friend}}' : `Everything for ${cat}, tested on the trail`,
+        headline:
+          v % 3 === 0
+            ? 'Welcome back, {{traits.firstName|friend}}'
+            : `Everything for ${cat}, tested on the trail`,
         subhead: `Hand-picked ${cat} gear from people who use it every weekend. Free returns for 60 days on every order.`,
         cta: { label: `Shop ${cat}`, href: `/c/${cat}` },
         tone: 'primary',
@@ -71,9 +98,19 @@ function props(kind: Kind, slotId: string, v: number): Record<string, unknown> {
         })),
       };
     case 'testimonial':
-      return { quote: `The ${cat} kit held up for three seasons and still looks new. Would buy again.`, author: `Customer ${v}`, role: `${cat} enthusiast`, rating: 5 };
+      return {
+        quote: `The ${cat} kit held up for three seasons and still looks new. Would buy again.`,
+        author: `Customer ${v}`,
+        role: `${cat} enthusiast`,
+        rating: 5,
+      };
     case 'cta-banner':
-      return { headline: `Join the ${cat} club`, body: 'Members get early access, repairs and 10% off.', button: { label: 'Sign up', href: '/join' }, tone: 'accent' };
+      return {
+        headline: `Join the ${cat} club`,
+        body: 'Members get early access, repairs and 10% off.',
+        button: { label: 'Sign up', href: '/join' },
+        tone: 'accent',
+      };
   }
 }
 
@@ -88,9 +125,23 @@ function condition(t: number, k: number): Condition {
     case 1:
       return { field: 'traits.plan', op: 'eq', value: `plan-${k % 7}` };
     case 2:
-      return { all: [{ field: 'scores.churnRisk', op: 'gte', value: 0.6 }, { field: 'behavior.visits', op: 'gt', value: 3 + (k % 20) }] };
+      return {
+        all: [
+          { field: 'scores.churnRisk', op: 'gte', value: 0.6 },
+          { field: 'behavior.visits', op: 'gt', value: 3 + (k % 20) },
+        ],
+      };
     case 3:
-      return { any: [{ field: 'context.country', op: 'in', value: ['DE', 'AT', 'CH', 'NL'].slice(0, 1 + (k % 4)) }, { field: 'context.path', op: 'eq', value: `/landing-${k}` }] };
+      return {
+        any: [
+          {
+            field: 'context.country',
+            op: 'in',
+            value: ['DE', 'AT', 'CH', 'NL'].slice(0, 1 + (k % 4)),
+          },
+          { field: 'context.path', op: 'eq', value: `/landing-${k}` },
+        ],
+      };
     case 4:
       return {
         all: [
@@ -109,14 +160,16 @@ export interface Shape {
   /** Rules across a page's slots, spread evenly. */
   rulesPerPage: number;
   variantsPerSlot: number;
-  /** Add the holdout and 3 experiments when the bundle schema supports them. */
+  /** Add the holdout and the 3 experiments on /exp. */
   experiments: boolean;
 }
 
-export const STANDARD: Shape = { slotsPerPage: 5, rulesPerPage: 30, variantsPerSlot: 10, experiments: true };
-
-/** Whether the bundle schema on this build knows experiments and the holdout (issue 5). */
-export const SCHEMA_HAS_EXPERIMENTS = 'experiments' in BundleBody.shape && 'holdout' in BundleBody.shape;
+export const STANDARD: Shape = {
+  slotsPerPage: 5,
+  rulesPerPage: 30,
+  variantsPerSlot: 10,
+  experiments: true,
+};
 
 export const BENCH_PAGES = [
   { id: 'home', path: '/', title: 'Home' },
@@ -124,6 +177,13 @@ export const BENCH_PAGES = [
   { id: 'sale', path: '/sale', title: 'Sale' },
   { id: 'new', path: '/new', title: 'New in' },
 ];
+
+/**
+ * An experiment covers its slots on every page that shows them (docs/experiments.md), and the
+ * bench's pages share their slots: each experiment targets `/exp` with `when`, so the other
+ * pages evaluate all three (as every page view does) and enter none.
+ */
+const ON_EXP = { field: 'context.path', op: 'eq', value: '/exp' } as const;
 
 function experimentsFor(slotIds: string[]): Record<string, unknown> {
   const [first, second] = slotIds;
@@ -135,6 +195,7 @@ function experimentsFor(slotIds: string[]): Record<string, unknown> {
         id: 'exp-page-ab',
         type: 'ab',
         scope: { page: 'exp' },
+        when: ON_EXP,
         arms: [
           { id: 'control' },
           { id: 'bold', variants: { [first!]: variant(first, 2), [second!]: variant(second, 2) } },
@@ -146,6 +207,7 @@ function experimentsFor(slotIds: string[]): Record<string, unknown> {
         id: 'exp-page-bandit',
         type: 'bandit',
         scope: { page: 'exp' },
+        when: ON_EXP,
         arms: [
           { id: 'a', variants: { [second!]: variant(second, 4) } },
           { id: 'b', variants: { [second!]: variant(second, 5) } },
@@ -157,7 +219,7 @@ function experimentsFor(slotIds: string[]): Record<string, unknown> {
         id: 'exp-slot-first-visit',
         type: 'ab',
         scope: { slot: slotIds[slotIds.length - 1] },
-        when: { field: 'context.path', op: 'eq', value: '/exp' },
+        when: ON_EXP,
         arms: [
           { id: 'control', variant: variant(slotIds[slotIds.length - 1], 0) },
           { id: 'code', variant: variant(slotIds[slotIds.length - 1], 7) },
@@ -170,11 +232,16 @@ function experimentsFor(slotIds: string[]): Record<string, unknown> {
 
 /** A bundle body of the given shape (unvalidated; see buildBundle). */
 export function bundleBody(shape: Shape = STANDARD): Record<string, unknown> {
-  const slotIds = Array.from({ length: shape.slotsPerPage }, (_, i) => `${KINDS[i % KINDS.length]}-${i}`);
+  const slotIds = Array.from(
+    { length: shape.slotsPerPage },
+    (_, i) => `${KINDS[i % KINDS.length]}-${i}`,
+  );
   let ruleNo = 0;
   const slots = slotIds.map((id, i) => {
     const kind = KINDS[i % KINDS.length]!;
-    const rules = Math.floor(shape.rulesPerPage / shape.slotsPerPage) + (i < shape.rulesPerPage % shape.slotsPerPage ? 1 : 0);
+    const rules =
+      Math.floor(shape.rulesPerPage / shape.slotsPerPage) +
+      (i < shape.rulesPerPage % shape.slotsPerPage ? 1 : 0);
     return {
       id,
       component: kind,
@@ -186,25 +253,51 @@ export function bundleBody(shape: Shape = STANDARD): Record<string, unknown> {
       })),
       rules: Array.from({ length: rules }, () => {
         const k = ruleNo++;
-        return { id: `r${k}`, when: condition(k, k), variant: `${id}-v${1 + (k % (shape.variantsPerSlot - 1))}` };
+        return {
+          id: `r${k}`,
+          when: condition(k, k),
+          variant: `${id}-v${1 + (k % (shape.variantsPerSlot - 1))}`,
+        };
       }),
     };
   });
   return {
     schemaVersion: 1,
-    site: { name: 'Northwind Outfitters', tagline: 'Outdoor gear, tested on the trail', lang: 'en' },
+    site: {
+      name: 'Northwind Outfitters',
+      tagline: 'Outdoor gear, tested on the trail',
+      lang: 'en',
+    },
     segments: SEGMENTS,
     pages: BENCH_PAGES.map((p) => ({ ...p, slots: slotIds })),
     slots,
-    ...(shape.experiments && SCHEMA_HAS_EXPERIMENTS ? experimentsFor(slotIds) : {}),
+    ...(shape.experiments ? experimentsFor(slotIds) : {}),
   };
 }
 
 /** Validates like a publish would and names the bundle by its content hash. */
 export async function buildBundle(shape: Shape = STANDARD): Promise<Bundle> {
   const parsed = parseBundleBody(bundleBody(shape));
-  if (!parsed.ok) throw new Error(`bench bundle invalid: ${JSON.stringify(parsed.issues.slice(0, 5))}`);
+  if (!parsed.ok)
+    throw new Error(`bench bundle invalid: ${JSON.stringify(parsed.issues.slice(0, 5))}`);
   return { ...parsed.body, version: await bundleVersion(parsed.body) };
+}
+
+/** What the bandit cron would publish after some traffic: a learned split for the bandit. */
+export function banditSnapshot(at = '2026-11-20T12:00:00Z'): BanditSnapshot {
+  return {
+    epoch: 'bench-epoch-1',
+    computedAt: at,
+    experiments: {
+      'exp-page-bandit': {
+        arms: [
+          { arm: 'a', exposures: 4000, conversions: 120, share: 0.2 },
+          { arm: 'b', exposures: 4100, conversions: 180, share: 0.7 },
+          { arm: 'c', exposures: 3900, conversions: 100, share: 0.1 },
+        ],
+      },
+    },
+  };
 }
 
 export const PROFILE_COUNT = 10_000;
@@ -217,7 +310,8 @@ export function profile(i: number, slotIds: string[], at = '2026-11-20T12:00:00Z
   const r = rng(i + 1);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   const affinities: Record<string, number> = {};
-  for (let a = 0; a < 2 + Math.floor(r() * 3); a++) affinities[pick(CATEGORIES)] = Math.round(r() * 100) / 100;
+  for (let a = 0; a < 2 + Math.floor(r() * 3); a++)
+    affinities[pick(CATEGORIES)] = Math.round(r() * 100) / 100;
   const hero = slotIds.find((s) => s.startsWith('hero'));
   return {
     id: profileId(i),
@@ -230,15 +324,26 @@ export function profile(i: number, slotIds: string[], at = '2026-11-20T12:00:00Z
       loyaltyPoints: Math.floor(r() * 5000),
     },
     segments: PIPELINE_SEGMENTS.filter(() => r() < 0.3),
-    scores: { ltvTier: pick(['low', 'medium', 'high', 'vip'] as const), churnRisk: Math.round(r() * 100) / 100, engagement: Math.round(r() * 100) / 100 },
+    scores: {
+      ltvTier: pick(['low', 'medium', 'high', 'vip'] as const),
+      churnRisk: Math.round(r() * 100) / 100,
+      engagement: Math.round(r() * 100) / 100,
+    },
     affinities,
-    nextBestOffers: hero && r() < 0.2 ? { [`${hero}-v${1 + Math.floor(r() * 9)}`]: 0.5 + Math.round(r() * 50) / 100 } : {},
+    nextBestOffers:
+      hero && r() < 0.2
+        ? { [`${hero}-v${1 + Math.floor(r() * 9)}`]: 0.5 + Math.round(r() * 50) / 100 }
+        : {},
     behavior: {
       visits: 1 + Math.floor(r() * 40),
       pageViews: Math.floor(r() * 300),
       purchases: Math.floor(r() * 8),
       lastSeen: at,
-      recentViews: Array.from({ length: Math.floor(r() * 8) }, (_, v) => ({ sku: `sku-${i}-${v}`, category: pick(CATEGORIES), at })),
+      recentViews: Array.from({ length: Math.floor(r() * 8) }, (_, v) => ({
+        sku: `sku-${i}-${v}`,
+        category: pick(CATEGORIES),
+        at,
+      })),
       cart: r() < 0.25 ? [{ sku: `sku-${i}-cart`, qty: 1 + Math.floor(r() * 3) }] : [],
     },
   };

@@ -6,12 +6,12 @@
  */
 import { Profile } from '../../shared/schema/profile.ts';
 import { signVisitorToken, verifyVisitorToken } from '../../worker/identity/visitor-token.ts';
-import { benchKeyring } from '../keys.ts';
-import { contextFor, decideAndRender, type Visit } from '../pipeline.ts';
+import { pseudonym, pseudonymKey } from '../../worker/log/pseudonym.ts';
+import { loadConfig } from '../../worker/config.ts';
+import { BENCH_ADMIN_KEYS, BENCH_VISITOR_KEYS, benchKeyring } from '../keys.ts';
+import { consentOf, decideAndRender, decideOnly, recordOnly, wholePage } from '../pipeline.ts';
+import { NOW, NOW_S, visits } from '../visits.ts';
 import { buildBundle, profile, slotIdsOf, STANDARD } from '../workload.ts';
-
-const NOW = Date.parse('2026-11-23T10:00:00Z');
-const NOW_S = Math.floor(NOW / 1000);
 
 interface MicroEnv {
   /** In-memory KV of this throwaway worker, one profile seeded (what the page path reads). */
@@ -23,16 +23,29 @@ interface MicroEnv {
 async function setup(env: MicroEnv) {
   const ring = await benchKeyring();
   const token = await signVisitorToken(ring, { sub: 'bv-1' }, NOW_S);
-  const bundle = await buildBundle({ ...STANDARD, experiments: false });
-  const page = bundle.pages[0]!;
+  const bundle = await buildBundle(STANDARD);
   const profileJson = JSON.stringify(profile(1, slotIdsOf(bundle)));
-  const known: Visit = { bundle, page, profile: Profile.parse(JSON.parse(profileJson)), context: contextFor({ path: page.path, userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148', country: 'DE', returning: true, now: NOW }), now: NOW };
-  const worst: Visit = { bundle, page, context: contextFor({ path: page.path, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0', country: 'JP', returning: false, now: NOW }), now: NOW };
+  const v = visits(bundle);
+  const { known, worst } = v;
+  const inExperiment = v.inExperiment();
+  const outcome = decideOnly(inExperiment);
+  const consent = consentOf(known);
+  const logKey = await pseudonymKey(
+    loadConfig({ VISITOR_KEYS: BENCH_VISITOR_KEYS, ADMIN_KEYS: BENCH_ADMIN_KEYS }).visitorKeys,
+  );
   await env.KV.put('profile:v:bv-1', profileJson);
-  const record = { id: 'bench', at: new Date(NOW).toISOString(), version: bundle.version, page: 'home', slots: [] };
+  const record = {
+    id: 'bench',
+    at: new Date(NOW).toISOString(),
+    version: bundle.version,
+    page: 'home',
+    slots: [],
+  };
   const [head, payload, sig] = token.split('.') as [string, string, string];
   const signed = new TextEncoder().encode(`${head}.${payload}`);
-  const signature = Uint8Array.from(atob(sig.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+  const signature = Uint8Array.from(atob(sig.replace(/-/g, '+').replace(/_/g, '/')), (c) =>
+    c.charCodeAt(0),
+  );
   const ops: Record<string, () => unknown> = {
     hmac: () => crypto.subtle.verify('HMAC', ring.signing.key, signature, signed),
     'kv-hit': () => env.KV.get('profile:v:bv-1', 'text'),
@@ -43,6 +56,10 @@ async function setup(env: MicroEnv) {
     profile: () => Profile.safeParse(JSON.parse(profileJson)),
     known: () => decideAndRender(known),
     worst: () => decideAndRender(worst),
+    experiment: () => decideAndRender(inExperiment),
+    record: async () =>
+      recordOnly(inExperiment, outcome, consent) + (await pseudonym(logKey, 'bv-1')),
+    page: () => wholePage(known),
   };
   return ops;
 }
