@@ -29,11 +29,18 @@ export const ROOT = path.resolve(import.meta.dirname, '..');
 export function buildWorker(): Build {
   const dir = mkdtempSync(path.join(tmpdir(), 'tessera-bench-'));
   const wrangler = path.join(ROOT, 'node_modules', '.bin', 'wrangler');
-  const run = spawnSync(wrangler, ['deploy', '--dry-run', '--outdir', dir], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' } });
-  if (run.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${run.stdout}\n${run.stderr}`);
+  const run = spawnSync(wrangler, ['deploy', '--dry-run', '--outdir', dir], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+  });
+  if (run.status !== 0)
+    throw new Error(`wrangler deploy --dry-run failed:\n${run.stdout}\n${run.stderr}`);
   const script = path.join(dir, 'index.js');
   const bytes = readFileSync(script);
-  const printed = /Total Upload:\s*([\d.]+)\s*KiB\s*\/\s*gzip:\s*([\d.]+)\s*KiB/.exec(run.stdout + run.stderr);
+  const printed = /Total Upload:\s*([\d.]+)\s*KiB\s*\/\s*gzip:\s*([\d.]+)\s*KiB/.exec(
+    run.stdout + run.stderr,
+  );
   return {
     dir,
     script,

@@ -6,9 +6,15 @@
 import { loadConfig } from '../worker/config.ts';
 import { keyringFor, type Keyring } from '../worker/identity/keyring.ts';
 
-export const BENCH_VISITOR_KEYS = JSON.stringify({ 'bench-2026-11': 'bench-only-visitor-key-0123456789abcdefghij' });
-export const BENCH_ADMIN_KEYS = JSON.stringify({ 'bench-admin': 'bench-only-admin-key-0123456789abcdefghijkl' });
+export const BENCH_VISITOR_KEYS = JSON.stringify({
+  'bench-2026-11': 'bench-only-visitor-key-0123456789abcdefghij',
+});
+export const BENCH_ADMIN_KEYS = JSON.stringify({
+  'bench-admin': 'bench-only-admin-key-0123456789abcdefghijkl',
+});
 
 export function benchKeyring(): Promise<Keyring> {
-  return keyringFor(loadConfig({ VISITOR_KEYS: BENCH_VISITOR_KEYS, ADMIN_KEYS: BENCH_ADMIN_KEYS }).visitorKeys);
+  return keyringFor(
+    loadConfig({ VISITOR_KEYS: BENCH_VISITOR_KEYS, ADMIN_KEYS: BENCH_ADMIN_KEYS }).visitorKeys,
+  );
 }

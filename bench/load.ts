@@ -48,13 +48,38 @@ export function routes(cookies: Cookies, bareBytes: number): RouteSpec[] {
   const known = rotate(cookies.known);
   // Experiment page: half known visitors, a quarter returning without a profile, a quarter first visits.
   const mixed = rotate<string | undefined>(
-    cookies.known.flatMap((k, i) => [k, cookies.returning[i], i % 2 ? undefined : cookies.known[(i + 7) % cookies.known.length], undefined]).slice(0, 4000),
+    cookies.known
+      .flatMap((k, i) => [
+        k,
+        cookies.returning[i],
+        i % 2 ? undefined : cookies.known[(i + 7) % cookies.known.length],
+        undefined,
+      ])
+      .slice(0, 4000),
   );
   return [
-    { name: 'bare', label: 'bare route (static HTML, same size)', path: `/__tessera/bare?bytes=${bareBytes}` },
-    { name: 'anonymous', label: 'anonymous personalized page (first visit, new cookie)', path: '/' },
-    { name: 'known', label: 'known visitor (signed cookie + profile read)', path: '/', cookies: known },
-    { name: 'experiment', label: 'page under experiments (mixed visitors)', path: '/exp', cookies: mixed },
+    {
+      name: 'bare',
+      label: 'bare route (static HTML, same size)',
+      path: `/__tessera/bare?bytes=${bareBytes}`,
+    },
+    {
+      name: 'anonymous',
+      label: 'anonymous personalized page (first visit, new cookie)',
+      path: '/',
+    },
+    {
+      name: 'known',
+      label: 'known visitor (signed cookie + profile read)',
+      path: '/',
+      cookies: known,
+    },
+    {
+      name: 'experiment',
+      label: 'page under experiments (mixed visitors)',
+      path: '/exp',
+      cookies: mixed,
+    },
   ];
 }
 
@@ -73,7 +98,13 @@ interface Acc {
   bytes: number;
 }
 
-function once(url: string, route: RouteSpec, connections: number, seconds: number, acc?: Acc): Promise<void> {
+function once(
+  url: string,
+  route: RouteSpec,
+  connections: number,
+  seconds: number,
+  acc?: Acc,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -113,15 +144,27 @@ function once(url: string, route: RouteSpec, connections: number, seconds: numbe
   });
 }
 
-export async function runLoad(url: string, specs: RouteSpec[], o: LoadOptions, log: (line: string) => void): Promise<RouteResult[]> {
-  const accs = new Map<string, Acc>(specs.map((s) => [s.name, { latencies: [], requests: 0, seconds: 0, non2xx: 0, errors: 0, timeouts: 0, bytes: 0 }]));
+export async function runLoad(
+  url: string,
+  specs: RouteSpec[],
+  o: LoadOptions,
+  log: (line: string) => void,
+): Promise<RouteResult[]> {
+  const accs = new Map<string, Acc>(
+    specs.map((s) => [
+      s.name,
+      { latencies: [], requests: 0, seconds: 0, non2xx: 0, errors: 0, timeouts: 0, bytes: 0 },
+    ]),
+  );
   for (const spec of specs) {
     log(`load: warm-up ${spec.name} (${o.warmupSeconds}s)`);
     await once(url, spec, o.connections, o.warmupSeconds);
   }
   for (let round = 1; round <= o.rounds; round++) {
     for (const spec of specs) {
-      log(`load: round ${round}/${o.rounds} ${spec.name} (${o.roundSeconds}s × ${o.connections} connections)`);
+      log(
+        `load: round ${round}/${o.rounds} ${spec.name} (${o.roundSeconds}s × ${o.connections} connections)`,
+      );
       await once(url, spec, o.connections, o.roundSeconds, accs.get(spec.name));
     }
   }
