@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { sizeByPart, type Part } from './size.ts';
 
 export interface ScriptSize {
   /** What `wrangler deploy --dry-run` printed as "Total Upload: … KiB / gzip: … KiB". */
@@ -16,6 +17,8 @@ export interface ScriptSize {
   rawBytes: number;
   /** gzip -9 of index.js, in bytes. */
   gzipBytes: number;
+  /** What each part of the script costs (bench/size.ts), largest first. */
+  parts: Part[];
 }
 
 export interface Build {
@@ -48,6 +51,7 @@ export function buildWorker(): Build {
       ...(printed ? { wranglerKiB: Number(printed[1]), wranglerGzipKiB: Number(printed[2]) } : {}),
       rawBytes: bytes.byteLength,
       gzipBytes: gzipSync(bytes, { level: 9 }).byteLength,
+      parts: sizeByPart(script),
     },
   };
 }

@@ -224,7 +224,19 @@ ${scale(r.micro.slots, 'slots')}
 | | raw | gzip |
 |---|---|---|
 | as wrangler reports it | ${size.wranglerKiB ?? '?'} KiB | ${size.wranglerGzipKiB ?? '?'} KiB |
-| emitted index.js (gzip -9) | ${r2(size.rawBytes / 1024)} KiB | ${r2(size.gzipBytes / 1024)} KiB |`;
+| emitted index.js (gzip -9) | ${r2(size.rawBytes / 1024)} KiB | ${r2(size.gzipBytes / 1024)} KiB |
+
+${parts(size)}`;
+}
+
+function parts(size: ScriptSize): string {
+  if (!size.parts?.length) return '';
+  return `What each part costs (bench/size.ts: bytes attributed through the source map; a part's gzip cost is how much smaller the gzipped script is without it, so the column does not add up exactly):
+
+${table(
+  ['part', 'raw KiB', 'gzip KiB'],
+  size.parts.map((p) => [p.part, r2(p.rawBytes / 1024), r2(p.gzipBytes / 1024)]),
+)}`;
 }
 
 /** The known visitor against the bare route, one request in flight, and what the difference is made of. */
