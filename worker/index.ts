@@ -40,7 +40,7 @@ export function createApp(deps: PageDeps) {
   app.route('/privacy', privacyRoutes());
   // Before /admin: its catch-all answers every other /admin path.
   app.route('/admin/privacy', adminPrivacyRoutes());
-  app.post('/events', (c) => handleEvents(c, deps.now));
+  app.post('/events', (c) => handleEvents(c, deps));
   app.get(TRACKER_PATH, (c) => trackerResponse(c.req.header('if-none-match')));
   // Before the publishing API's /admin routes, which answer everything else under /admin.
   app.route('/admin/experiments', experimentRoutes(deps.now));

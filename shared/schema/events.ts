@@ -3,6 +3,7 @@
  * code) and what travels on the EVENTS queue to the consumer.
  */
 import * as z from 'zod';
+import { ConsentLevel } from './consent.ts';
 
 /** Client-generated, so a retried beacon carries the same id and is counted once. */
 export const EventId = z
@@ -69,9 +70,22 @@ export const EventBatch = z.strictObject({
     .max(MAX_EVENTS_PER_BATCH, `at most ${MAX_EVENTS_PER_BATCH} events per request`),
 });
 
+/**
+ * The consent levels under which an event is queued at all: at `none` nothing is stored, so
+ * `POST /events` queues nothing (docs/privacy.md).
+ */
+export const EventConsent = ConsentLevel.exclude(['none']);
+export type EventConsent = z.infer<typeof EventConsent>;
+
 /** One EVENTS queue message: one event plus who sent it (from the verified cookie) and when. */
 export const EventMessage = z.object({
   v: z.literal(1),
+  /**
+   * The request's consent level: `personal` updates the profile (and stitches); `contextual`
+   * stores the event under the visitor's pseudonym only and never carries a customer id.
+   * Messages queued before the field existed were all treated as `personal`.
+   */
+  consent: EventConsent.default('personal'),
   visitorId: z.string().min(1).max(128),
   customerId: z.string().min(1).max(128).optional(),
   receivedAt: z.number().int().nonnegative(),

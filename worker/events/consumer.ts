@@ -2,6 +2,7 @@
  * Consumer of `tessera-events`: turns queued events into D1 rows and profile updates.
  *
  *   parse (poison → dead-letter queue) → INSERT OR IGNORE by event id (duplicates: ack, done)
+ *     → consent `contextual`: stored already processed, nothing more (no profile, no stitch)
  *     → group the new events by profile (customer when the cookie had a cid, else visitor)
  *     → per profile: read once, stitch (first cid sighting), apply all events, write once
  *     → mark the events processed → ack
@@ -51,8 +52,8 @@ function insertEvent(db: D1Database, item: Item): D1PreparedStatement {
   const e = body.event;
   return db
     .prepare(
-      'INSERT OR IGNORE INTO events (id, visitor_id, customer_id, type, name, decision_id, slot, value, currency, at, received_at, body) ' +
-        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO events (id, visitor_id, customer_id, type, name, decision_id, slot, value, currency, at, received_at, body, processed) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     )
     .bind(
       e.id,
@@ -67,6 +68,8 @@ function insertEvent(db: D1Database, item: Item): D1PreparedStatement {
       at,
       body.receivedAt,
       JSON.stringify(e),
+      // Only `personal` events update a profile; the others have nothing left to do.
+      body.consent === 'personal' ? 0 : 1,
     );
 }
 
@@ -182,10 +185,13 @@ export async function consumeEvents(
       message.ack(); // the same event twice in one batch
       continue;
     }
-    const { visitorId, customerId } = parsed.data;
+    // A customer id is kept only at `personal` (the route never queues one otherwise).
+    const body: EventMessage = { ...parsed.data };
+    if (body.consent !== 'personal') delete body.customerId;
+    const { visitorId, customerId } = body;
     items.set(id, {
       message,
-      body: parsed.data,
+      body,
       at: eventTime(parsed.data.event, parsed.data.receivedAt),
       visitor: await pseudonym(key, visitorId),
       ...(customerId ? { customer: await pseudonym(key, customerPseudonymInput(customerId)) } : {}),
@@ -205,7 +211,7 @@ export async function consumeEvents(
   const groups = new Map<string, Item[]>();
   for (const [id, item] of items) {
     if (!pending.has(id)) {
-      item.message.ack(); // duplicate of an event already processed
+      item.message.ack(); // duplicate of an event already processed, or a `contextual` one: done
       continue;
     }
     const key = item.body.customerId ? `c:${item.body.customerId}` : `v:${item.body.visitorId}`;
