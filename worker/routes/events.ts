@@ -3,7 +3,8 @@
  * `text/plain`) or the site's own code (`application/json`).
  *
  *   media type (415) → declared size (413) → consent (as the page resolves it)
- *     → cookie (must verify; not read at all at consent `none`) → size (413)
+ *     → cookie (must verify; not read at all at consent `none`)
+ *     → rate limit per visitor, or per IP at `none` (429) → size (413)
  *     → JSON + schema (400, nothing queued) → consent `none`: 202, nothing stored
  *     → one EVENTS message per event → 202 { accepted }
  *
@@ -28,6 +29,7 @@ import { keyringFor } from '../identity/keyring.ts';
 import { VISITOR_COOKIE } from '../identity/visitor.ts';
 import { verifyVisitorToken } from '../identity/visitor-token.ts';
 import { requestConsent } from '../privacy/request-consent.ts';
+import { RATE_WINDOW_SECONDS, rateKey, withinLimit } from '../security/rate-limit.ts';
 import { EventBatch, MAX_EVENTS_BODY_BYTES } from '../../shared/schema/events.ts';
 
 type Ctx = Context<{ Bindings: Env }>;
@@ -44,13 +46,14 @@ const NO_STORE = { 'cache-control': 'no-store' };
 
 function problem(
   c: Ctx,
-  status: 400 | 401 | 413 | 415 | 503,
+  status: 400 | 401 | 413 | 415 | 429 | 503,
   code: string,
   message: string,
   extra: Record<string, unknown> = {},
 ) {
   const headers: Record<string, string> = { ...NO_STORE };
   if (status === 503) headers['retry-after'] = String(RETRY_AFTER_SECONDS);
+  if (status === 429) headers['retry-after'] = String(RATE_WINDOW_SECONDS);
   return c.json({ error: { code, message, ...extra } }, status, headers);
 }
 
@@ -97,6 +100,15 @@ export async function handleEvents(c: Ctx, deps: EventsDeps): Promise<Response> 
       401,
       'no_visitor',
       'events need a valid visitor cookie (__Host-tsr_vid), which any page view sets',
+    );
+  }
+  const key = rateKey(sender?.sub, c.req.header('cf-connecting-ip'));
+  if (!(await withinLimit(c.env.EVENTS_RATE, key))) {
+    return problem(
+      c,
+      429,
+      'rate_limited',
+      `too many event requests from this ${sender ? 'visitor' : 'address'}; retry in ${RATE_WINDOW_SECONDS} s (events in this request were not accepted)`,
     );
   }
 
