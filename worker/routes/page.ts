@@ -217,7 +217,9 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
         reasons,
         debug: debug !== undefined,
         slots: decisions.map((decision, i) => ({ decision, shown: rendered[i]?.variant ?? '' })),
-        experiments: { outcome, measuresHoldout: (bundle.holdout?.share ?? 0) > 0, sticky: identifiersAllowed },
+        // At `none` the visitor is in no experiment population: a `personalized` holdout
+        // exposure for a page of defaults would dilute the holdout's lift.
+        experiments: { outcome, measuresHoldout: identifiersAllowed && (bundle.holdout?.share ?? 0) > 0, sticky: identifiersAllowed },
       });
       await shipDecision(c.env.DECISIONS, record);
     })().catch((error: unknown) =>
