@@ -5,8 +5,7 @@
  */
 import { env } from 'cloudflare:test';
 import { loadConfig } from '../../worker/config.ts';
-import { customerPseudonymInput } from '../../worker/events/consumer.ts';
-import { pseudonym, pseudonymKey } from '../../worker/log/pseudonym.ts';
+import { customerPseudonymInput, pseudonym, pseudonymKey } from '../../worker/log/pseudonym.ts';
 
 async function keyAt(keyIndex: number) {
   const keys = loadConfig(env).visitorKeys;

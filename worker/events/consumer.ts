@@ -20,7 +20,7 @@ import { EventMessage, type TrackedEvent } from '../../shared/schema/events.ts';
 import { Profile } from '../../shared/schema/profile.ts';
 import { configFor } from '../config.ts';
 import type { Env } from '../env.ts';
-import { pseudonym, pseudonymKey } from '../log/pseudonym.ts';
+import { customerPseudonymInput, pseudonym, pseudonymKey } from '../log/pseudonym.ts';
 import { forwardToDeadLetter } from './dead-letters.ts';
 import { applyEvents, emptyProfile, mergeBehaviour, type TimedEvent } from './profile-update.ts';
 
@@ -38,9 +38,6 @@ interface Item {
   visitor: string;
   customer?: string;
 }
-
-/** Customer ids get their own pseudonym space, so a customer id never equals a visitor's. */
-export const customerPseudonymInput = (customerId: string) => `customer:${customerId}`;
 
 export function eventTime(event: TrackedEvent, receivedAt: number): number {
   const at = event.at ?? receivedAt;
