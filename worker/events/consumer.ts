@@ -1,7 +1,8 @@
 /**
  * Consumer of `tessera-events`: turns queued events into D1 rows and profile updates.
  *
- *   parse (poison → dead-letter queue) → INSERT OR IGNORE by event id (duplicates: ack, done)
+ *   parse (poison → dead-letter queue) → INSERT OR IGNORE by event id (duplicates: ack, done;
+ *     an event received before its sender's erasure is not inserted either: privacy/tombstones.ts)
  *     → consent `contextual`: stored already processed, nothing more (no profile, no stitch)
  *     → group the new events by profile (customer when the cookie had a cid, else visitor)
  *     → per profile: read once, stitch (first cid sighting), apply all events, write once
@@ -21,6 +22,7 @@ import { Profile } from '../../shared/schema/profile.ts';
 import { configFor } from '../config.ts';
 import type { Env } from '../env.ts';
 import { customerPseudonymInput, pseudonym, pseudonymKey } from '../log/pseudonym.ts';
+import { notErasedSince } from '../privacy/tombstones.ts';
 import { forwardToDeadLetter } from './dead-letters.ts';
 import { applyEvents, emptyProfile, mergeBehaviour, type TimedEvent } from './profile-update.ts';
 
@@ -50,7 +52,9 @@ function insertEvent(db: D1Database, item: Item): D1PreparedStatement {
   return db
     .prepare(
       'INSERT OR IGNORE INTO events (id, visitor_id, customer_id, type, name, decision_id, slot, value, currency, at, received_at, body, processed) ' +
-        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 ' +
+        // Not if its visitor or customer was erased after the event was received (tombstones.ts).
+        `WHERE ${notErasedSince(['?2', '?3'], '?11')}`,
     )
     .bind(
       e.id,
@@ -208,7 +212,9 @@ export async function consumeEvents(
   const groups = new Map<string, Item[]>();
   for (const [id, item] of items) {
     if (!pending.has(id)) {
-      item.message.ack(); // duplicate of an event already processed, or a `contextual` one: done
+      // A duplicate of an event already processed, a `contextual` one (nothing more to do), or
+      // one whose sender was erased after sending it (never stored): done either way.
+      item.message.ack();
       continue;
     }
     const key = item.body.customerId ? `c:${item.body.customerId}` : `v:${item.body.visitorId}`;

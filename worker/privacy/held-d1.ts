@@ -4,6 +4,7 @@
  * rows are theirs is decided in one place, d1-scope.ts, for reading and erasing alike.
  */
 import { subjectScope, type D1Subject, type D1Table } from './d1-scope.ts';
+import { tombstoneStatements } from './tombstones.ts';
 
 export type { D1Subject } from './d1-scope.ts';
 
@@ -64,11 +65,13 @@ export async function readHeldInD1(db: D1Database, s: D1Subject): Promise<HeldIn
 }
 
 /**
- * One batch, so one transaction: all of it goes, or none and the caller retries. The order is
- * d1-scope.ts's: rows found through other tables first, `stitches` last.
+ * One batch, so one transaction: all of it goes, or none and the caller retries. Tombstones
+ * first (tombstones.ts), then d1-scope.ts's order: rows found through other tables before
+ * `stitches`, which goes last.
  */
-export async function eraseInD1(db: D1Database, s: D1Subject): Promise<ErasedInD1> {
+export async function eraseInD1(db: D1Database, s: D1Subject, nowMs: number): Promise<ErasedInD1> {
   const scope = subjectScope(s);
+  const tombstones = tombstoneStatements(db, s, nowMs);
   const order = [
     'exposures',
     'decision_slots',
@@ -77,10 +80,14 @@ export async function eraseInD1(db: D1Database, s: D1Subject): Promise<ErasedInD
     'dead_letters',
     'stitches',
   ] as const;
-  const results = await db.batch(
-    order.map((t) => db.prepare(`DELETE FROM ${t} WHERE ${scope[t].sql}`).bind(...scope[t].params)),
-  );
-  const changes = (t: (typeof order)[number]) => results[order.indexOf(t)]?.meta.changes ?? 0;
+  const results = await db.batch([
+    ...tombstones,
+    ...order.map((t) =>
+      db.prepare(`DELETE FROM ${t} WHERE ${scope[t].sql}`).bind(...scope[t].params),
+    ),
+  ]);
+  const changes = (t: (typeof order)[number]) =>
+    results[tombstones.length + order.indexOf(t)]?.meta.changes ?? 0;
   return {
     decisions: changes('decisions'),
     events: changes('events'),

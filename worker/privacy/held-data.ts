@@ -83,13 +83,16 @@ export async function readHeld(stores: PrivacyStores, subject: Subject): Promise
   return { profiles: { visitor: asHeld(visitor), customer: asHeld(customer) }, ...inD1 };
 }
 
-/** Erases everything held; idempotent, so a failed attempt is safely retried. Throws on failure. */
-export async function eraseHeld(stores: PrivacyStores, subject: Subject): Promise<Erased> {
+/**
+ * Erases everything held; idempotent, so a failed attempt is safely retried. Throws on failure.
+ * Events received up to `nowMs` and still queued will not be stored (privacy/tombstones.ts).
+ */
+export async function eraseHeld(stores: PrivacyStores, subject: Subject, nowMs: number): Promise<Erased> {
   const keys = Object.values(keysOf(subject)).filter((k): k is string => k !== undefined);
   const d1 = await d1Subject(stores, subject);
   const existing = await Promise.all(keys.map((k) => patiently(() => stores.profiles.get(k, 'text'))));
   const [inD1] = await Promise.all([
-    patiently(() => eraseInD1(stores.db, d1)),
+    patiently(() => eraseInD1(stores.db, d1, nowMs)),
     Promise.all(keys.map((k) => patiently(() => stores.profiles.delete(k)))),
   ]);
   return { profiles: existing.filter((v) => v !== null).length, ...inD1 };
