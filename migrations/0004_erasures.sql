@@ -3,7 +3,7 @@
 -- and recreate the profile. So for a few days after an erasure this table keeps the erased
 -- subjects' pseudonyms (visitor and `customer:` ones, under every visitor key — never a raw id)
 -- and the erasure time; the consumer does not store an event received at or before that time.
--- Rows older than the queues' message retention are pruned by the next erasure
+-- Rows older than the queues' message retention (4 days) are pruned by the 5-minute cron
 -- (worker/privacy/tombstones.ts).
 CREATE TABLE IF NOT EXISTS erasures (
   subject TEXT PRIMARY KEY,  -- a pseudonym

@@ -7,6 +7,7 @@
  * any event received at or before a tombstone of its visitor or customer — inside the statement
  * it runs anyway, so the guard costs no extra round trip. An event received after the erasure
  * (the visitor browses on with the same cookie, possible after an admin erasure) is stored.
+ * The cron prunes tombstones once no queue can hold an older message.
  */
 import type { D1Subject } from './d1-scope.ts';
 
@@ -29,10 +30,7 @@ export function tombstoneStatements(
   s: D1Subject,
   nowMs: number,
 ): D1PreparedStatement[] {
-  const statements = [
-    db.prepare('DELETE FROM erasures WHERE at < ?1').bind(nowMs - TOMBSTONE_MS),
-    ...[...s.visitors, ...s.customers].map((p) => db.prepare(UPSERT).bind(p, nowMs)),
-  ];
+  const statements = [...s.visitors, ...s.customers].map((p) => db.prepare(UPSERT).bind(p, nowMs));
   if (s.customers.length) {
     const marks = s.customers.map((_, i) => `?${i + 2}`).join(', ');
     statements.push(
@@ -45,4 +43,12 @@ export function tombstoneStatements(
     );
   }
   return statements;
+}
+
+/** Run by the cron: tombstones older than any message a queue can still hold have done their job. */
+export async function pruneTombstones(db: D1Database, nowMs: number): Promise<void> {
+  await db
+    .prepare('DELETE FROM erasures WHERE at < ?1')
+    .bind(nowMs - TOMBSTONE_MS)
+    .run();
 }
