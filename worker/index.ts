@@ -8,7 +8,8 @@
  * of a preview session's version).
  * Consumes: `tessera-decisions` (decision log + exposures → D1), `tessera-events` (events → D1 +
  * profiles), `tessera-dead-letter` (→ D1 dead_letters), dispatched on `batch.queue`.
- * Scheduled: the bandit cron (D1 → CONTENT bandit:snapshot).
+ * Scheduled: the bandit cron (D1 → CONTENT bandit:snapshot) and pruning of old erasure
+ * tombstones (privacy/tombstones.ts).
  * Configuration is checked once at start-up (see config.ts): a bad VISITOR_KEYS stops the
  * worker with a message that says how to fix it.
  */
@@ -30,6 +31,7 @@ import { publishBanditSnapshot } from './experiments/cron.ts';
 import { experimentRoutes } from './routes/experiments.ts';
 import { handleEvents } from './routes/events.ts';
 import { handlePage, type PageDeps } from './routes/page.ts';
+import { pruneTombstones } from './privacy/tombstones.ts';
 import { privacyRoutes } from './routes/privacy.ts';
 
 // Fail loudly at start-up, not on the first visitor.
@@ -43,7 +45,7 @@ export function createApp(deps: PageDeps) {
   app.route('/privacy', privacyRoutes());
   // Before /admin: its catch-all answers every other /admin path.
   app.route('/admin/privacy', adminPrivacyRoutes());
-  app.post('/events', (c) => handleEvents(c, deps.now));
+  app.post('/events', (c) => handleEvents(c, deps));
   app.get(TRACKER_PATH, (c) => trackerResponse(c.req.header('if-none-match')));
   // Before the publishing API's /admin routes, which answer everything else under /admin.
   app.route('/admin/experiments', experimentRoutes(deps.now));
@@ -86,7 +88,13 @@ export function createWorker(): ExportedHandler<Env> {
       }
     },
     async scheduled(controller, env) {
-      await publishBanditSnapshot(env, deps.store, controller.scheduledTime);
+      // Independent chores: one failing must not hold back the other; the next run retries.
+      const chores = await Promise.allSettled([
+        publishBanditSnapshot(env, deps.store, controller.scheduledTime),
+        pruneTombstones(env.DB, controller.scheduledTime),
+      ]);
+      const failed = chores.find((c): c is PromiseRejectedResult => c.status === 'rejected');
+      if (failed) throw failed.reason;
     },
   };
 }

@@ -3,6 +3,7 @@
  * code) and what travels on the EVENTS queue to the consumer.
  */
 import * as z from './zod.ts';
+import { CONSENT_LEVELS, type ConsentLevel } from './consent.ts';
 
 /** Client-generated, so a retried beacon carries the same id and is counted once. */
 export const EventId = z
@@ -76,9 +77,24 @@ export const EventBatch = z.strictObject({
     ),
 });
 
+/**
+ * The consent levels under which an event is queued at all: at `none` nothing is stored, so
+ * `POST /events` queues nothing (docs/privacy.md).
+ */
+export const EventConsent = z.enum(
+  CONSENT_LEVELS.filter((l): l is Exclude<ConsentLevel, 'none'> => l !== 'none'),
+);
+export type EventConsent = z.infer<typeof EventConsent>;
+
 /** One EVENTS queue message: one event plus who sent it (from the verified cookie) and when. */
 export const EventMessage = z.object({
   v: z.literal(1),
+  /**
+   * The request's consent level: `personal` updates the profile (and stitches); `contextual`
+   * stores the event under the visitor's pseudonym only and never carries a customer id.
+   * Messages queued before the field existed were all treated as `personal`.
+   */
+  consent: z._default(EventConsent, 'personal'),
   visitorId: z.string().check(z.minLength(1), z.maxLength(128)),
   customerId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   receivedAt: z.number().check(z.int(), z.gte(0)),

@@ -21,7 +21,12 @@ export async function shapeOf(html: string): Promise<Shape> {
   return shape;
 }
 
-/** A URL attribute value a browser would navigate to without running anything. */
+/**
+ * A URL attribute value a browser would navigate to without running anything. `data:,` (an empty
+ * text/plain document) is the layout's icon link, which keeps browsers from requesting
+ * /favicon.ico; only that exact value, never another data: URL.
+ */
 export function isInertUrl(value: string): boolean {
+  if (value === 'data:,') return true;
   return /^(\/(?![/\\])|#|https?:\/\/)/i.test(value) && !/[\s\u0000-\u001f]/.test(value);
 }

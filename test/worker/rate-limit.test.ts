@@ -1,12 +1,18 @@
-import { env } from 'cloudflare:test';
+import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { rateKey, withinLimit } from '../../worker/security/rate-limit.ts';
+import { fetchWith, recordingQueue } from '../support/faults.ts';
+import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
+
+/** The binding counts in fixed one-minute windows; don't start right before one rolls over. */
+async function awayFromWindowEdge() {
+  const msLeft = 60_000 - (Date.now() % 60_000);
+  if (msLeft < 5_000) await new Promise((r) => setTimeout(r, msLeft + 100));
+}
 
 describe('the events rate limiter', () => {
   it('is a real Workers rate limiting binding locally: 120 a minute per key, then refused', async () => {
-    // The binding counts in fixed one-minute windows; don't start right before one rolls over.
-    const msLeft = 60_000 - (Date.now() % 60_000);
-    if (msLeft < 5_000) await new Promise((r) => setTimeout(r, msLeft + 100));
+    await awayFromWindowEdge();
     const key = rateKey(`v-flood-${crypto.randomUUID()}`, '203.0.113.9');
     const outcomes = [];
     for (let i = 0; i < 125; i++) outcomes.push(await withinLimit(env.EVENTS_RATE, key));
@@ -24,5 +30,79 @@ describe('the events rate limiter', () => {
   it('keys by visitor when known, by IP otherwise', () => {
     expect(rateKey('v-1', '203.0.113.9')).toBe('v:v-1');
     expect(rateKey(undefined, '203.0.113.9')).toBe('ip:203.0.113.9');
+  });
+});
+
+const batch = (id: string) => JSON.stringify({ events: [{ id, type: 'page_view' }] });
+
+/** A limiter that refuses (or allows) everything and remembers the keys it was asked about. */
+function stubLimiter(success: boolean) {
+  const keys: string[] = [];
+  const limiter: RateLimit = {
+    limit: async ({ key }) => {
+      keys.push(key);
+      return { success };
+    },
+  };
+  return { limiter, keys };
+}
+
+async function eventsRequest(cookie: string, body: string) {
+  return new Request('https://shop.test/events', {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'text/plain', 'cf-connecting-ip': '203.0.113.7' },
+    body,
+  });
+}
+
+describe('POST /events under the rate limit', () => {
+  it('answers 429 with Retry-After and a clear message once a visitor passes 120 requests a minute', async () => {
+    await awayFromWindowEdge();
+    const visitor = `v-flood-${crypto.randomUUID()}`;
+    const headers = { ...cookieHeader(await mintVisitorToken({ sub: visitor })), 'content-type': 'text/plain' };
+    const post = (body: string) => SELF.fetch('https://shop.test/events', { method: 'POST', headers, body });
+    // Every request that reaches the limiter counts, even one then rejected for its body.
+    for (let i = 0; i < 120; i++) expect((await post('{"events":[]}')).status).toBe(400);
+    const limited = await post(batch(`rl-${crypto.randomUUID()}`));
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('60');
+    const body = await limited.json<{ error: { code: string; message: string } }>();
+    expect(body.error.code).toBe('rate_limited');
+    expect(body.error.message).toContain('retry in 60 s');
+    // Another visitor is not held back by the first one's flood.
+    const other = cookieHeader(await mintVisitorToken({ sub: `v-calm-${crypto.randomUUID()}` }));
+    const calm = await SELF.fetch('https://shop.test/events', {
+      method: 'POST',
+      headers: { ...other, 'content-type': 'text/plain' },
+      body: batch(`rl-${crypto.randomUUID()}`),
+    });
+    expect(calm.status).toBe(202);
+  }, 30_000);
+
+  it('queues nothing from a limited request, and keys it by the verified visitor', async () => {
+    const { limiter, keys } = stubLimiter(false);
+    const events = recordingQueue(env.EVENTS);
+    const token = await mintVisitorToken({ sub: 'v-limited' });
+    const res = await fetchWith(await eventsRequest(`__Host-tsr_vid=${token}`, batch(`rl-${crypto.randomUUID()}`)), {
+      EVENTS_RATE: limiter,
+      EVENTS: events.queue,
+    });
+    expect(res.status).toBe(429);
+    expect(keys).toEqual(['v:v-limited']);
+    expect(events.sent).toEqual([]);
+  });
+
+  it('keys by IP at consent none, where the identifier cookie is not read', async () => {
+    const { limiter, keys } = stubLimiter(true);
+    const token = await mintVisitorToken({ sub: 'v-none-limited' });
+    const req = await eventsRequest(`__Host-tsr_vid=${token}; tsr_consent=none`, batch(`rl-${crypto.randomUUID()}`));
+    expect((await fetchWith(req, { EVENTS_RATE: limiter })).status).toBe(202);
+    expect(keys).toEqual(['ip:203.0.113.7']);
+  });
+
+  it('does not limit at all when the binding is absent', async () => {
+    const token = await mintVisitorToken({ sub: 'v-unbound' });
+    const req = await eventsRequest(`__Host-tsr_vid=${token}`, batch(`rl-${crypto.randomUUID()}`));
+    expect((await fetchWith(req, { EVENTS_RATE: undefined })).status).toBe(202);
   });
 });

@@ -47,14 +47,11 @@ function everyProp(t: (max: number) => string, url: string, site: (max: number) 
 const cut = (s: string) => (max: number) => s.slice(0, max);
 const nonceOf = (res: Response) => /'nonce-([^']+)'/.exec(res.headers.get('content-security-policy') ?? '')?.[1];
 
-/** The layout's own `<link rel="icon" href="data:,">` (no favicon request): a constant, not content. */
-const layoutIcon = (a: Shape['attributes'][number]) => a.tag === 'link' && a.name === 'href' && a.value === 'data:,';
-
 function expectHarmless(shape: Shape, baseline: Shape, nonce: string | undefined, payload: string) {
   expect(shape.tags, payload).toEqual(baseline.tags);
   for (const a of shape.attributes) {
     expect(a.name.startsWith('on'), `${payload}: <${a.tag} ${a.name}>`).toBe(false);
-    if (URL_ATTRS.has(a.name) && !layoutIcon(a)) expect(isInertUrl(a.value), `${payload}: ${a.name}=${a.value}`).toBe(true);
+    if (URL_ATTRS.has(a.name)) expect(isInertUrl(a.value), `${payload}: ${a.name}=${a.value}`).toBe(true);
   }
   for (const s of shape.scripts) expect(s.nonce).toBe(nonce);
 }

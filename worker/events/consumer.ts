@@ -1,7 +1,9 @@
 /**
  * Consumer of `tessera-events`: turns queued events into D1 rows and profile updates.
  *
- *   parse (poison → dead-letter queue) → INSERT OR IGNORE by event id (duplicates: ack, done)
+ *   parse (poison → dead-letter queue) → INSERT OR IGNORE by event id (duplicates: ack, done;
+ *     an event received before its sender's erasure is not inserted either: privacy/tombstones.ts)
+ *     → consent `contextual`: stored already processed, nothing more (no profile, no stitch)
  *     → group the new events by profile (customer when the cookie had a cid, else visitor)
  *     → per profile: read once, stitch (first cid sighting), apply all events, write once
  *     → mark the events processed → ack
@@ -19,7 +21,8 @@ import { EventMessage, type TrackedEvent } from '../../shared/schema/events.ts';
 import { Profile } from '../../shared/schema/profile.ts';
 import { configFor } from '../config.ts';
 import type { Env } from '../env.ts';
-import { pseudonym, pseudonymKey } from '../log/pseudonym.ts';
+import { customerPseudonymInput, pseudonym, pseudonymKey } from '../log/pseudonym.ts';
+import { notErasedSince } from '../privacy/tombstones.ts';
 import { forwardToDeadLetter } from './dead-letters.ts';
 import { applyEvents, emptyProfile, mergeBehaviour, type TimedEvent } from './profile-update.ts';
 
@@ -38,9 +41,6 @@ interface Item {
   customer?: string;
 }
 
-/** Customer ids get their own pseudonym space, so a customer id never equals a visitor's. */
-export const customerPseudonymInput = (customerId: string) => `customer:${customerId}`;
-
 export function eventTime(event: TrackedEvent, receivedAt: number): number {
   const at = event.at ?? receivedAt;
   return Math.min(receivedAt, Math.max(receivedAt - MAX_EVENT_AGE_MS, at));
@@ -51,8 +51,10 @@ function insertEvent(db: D1Database, item: Item): D1PreparedStatement {
   const e = body.event;
   return db
     .prepare(
-      'INSERT OR IGNORE INTO events (id, visitor_id, customer_id, type, name, decision_id, slot, value, currency, at, received_at, body) ' +
-        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO events (id, visitor_id, customer_id, type, name, decision_id, slot, value, currency, at, received_at, body, processed) ' +
+        'SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 ' +
+        // Not if its visitor or customer was erased after the event was received (tombstones.ts).
+        `WHERE ${notErasedSince(['?2', '?3'], '?11')}`,
     )
     .bind(
       e.id,
@@ -67,6 +69,8 @@ function insertEvent(db: D1Database, item: Item): D1PreparedStatement {
       at,
       body.receivedAt,
       JSON.stringify(e),
+      // Only `personal` events update a profile; the others have nothing left to do.
+      body.consent === 'personal' ? 0 : 1,
     );
 }
 
@@ -182,10 +186,13 @@ export async function consumeEvents(
       message.ack(); // the same event twice in one batch
       continue;
     }
-    const { visitorId, customerId } = parsed.data;
+    // A customer id is kept only at `personal` (the route never queues one otherwise).
+    const body: EventMessage = { ...parsed.data };
+    if (body.consent !== 'personal') delete body.customerId;
+    const { visitorId, customerId } = body;
     items.set(id, {
       message,
-      body: parsed.data,
+      body,
       at: eventTime(parsed.data.event, parsed.data.receivedAt),
       visitor: await pseudonym(key, visitorId),
       ...(customerId ? { customer: await pseudonym(key, customerPseudonymInput(customerId)) } : {}),
@@ -205,7 +212,9 @@ export async function consumeEvents(
   const groups = new Map<string, Item[]>();
   for (const [id, item] of items) {
     if (!pending.has(id)) {
-      item.message.ack(); // duplicate of an event already processed
+      // A duplicate of an event already processed, a `contextual` one (nothing more to do), or
+      // one whose sender was erased after sending it (never stored): done either way.
+      item.message.ack();
       continue;
     }
     const key = item.body.customerId ? `c:${item.body.customerId}` : `v:${item.body.visitorId}`;

@@ -4,6 +4,7 @@
  * visitor's renders without holding their id, and nobody without the secret can link it back.
  * The key is derived and imported once per isolate and configuration. Rotating the first
  * visitor key starts a new pseudonym space (older rows no longer join with newer ones).
+ * Customer ids (events, stitches) are hashed under the same key with a `customer:` prefix.
  */
 import type { HmacKey } from '../config.ts';
 
@@ -38,3 +39,6 @@ export async function pseudonym(key: CryptoKey, visitorId: string): Promise<stri
   const mac = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(visitorId));
   return [...new Uint8Array(mac).slice(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+/** Customer ids get their own pseudonym space, so a customer id never equals a visitor's. */
+export const customerPseudonymInput = (customerId: string) => `customer:${customerId}`;

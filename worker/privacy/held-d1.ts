@@ -1,47 +1,98 @@
 /**
  * What D1 holds about a data subject, and its erasure: decision records (`decisions`,
- * `decision_slots`), keyed by the visitor's pseudonym (a keyed hash, worker/log/pseudonym.ts).
- * The caller passes the pseudonyms of every visitor id under every visitor key, so records
- * written before a key rotation are found too.
+ * `decision_slots`), events, experiment exposures, identity stitches and dead letters. Which
+ * rows are theirs is decided in one place, d1-scope.ts, for reading and erasing alike.
  */
+import { subjectScope, type D1Subject, type D1Table } from './d1-scope.ts';
+import { tombstoneStatements } from './tombstones.ts';
 
-export interface D1Subject {
-  /** Pseudonyms of every visitor id, under every visitor key. */
-  pseudonyms: string[];
-}
+export type { D1Subject } from './d1-scope.ts';
 
 const LIMIT = 1000;
-const NONE = '\u0000none';
-const marks = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `?${i + from}`).join(', ');
+
+/** What access shows per table: never the pseudonyms themselves, which mean nothing to anyone. */
+const SHOWN: Record<Exclude<D1Table, 'decision_slots'>, { columns: string; order: string }> = {
+  decisions: {
+    columns: 'id, at, version, page, consent, profile, context, reasons',
+    order: 'at DESC',
+  },
+  events: {
+    columns: 'id, type, name, decision_id, slot, value, currency, at, received_at, body',
+    order: 'at DESC',
+  },
+  exposures: { columns: 'decision_id, experiment, arm, sticky, epoch, at', order: 'at DESC' },
+  stitches: { columns: 'at', order: 'at DESC' },
+  dead_letters: { columns: 'queue, reason, body, at', order: 'at DESC' },
+};
 
 export interface HeldInD1 {
   decisions: unknown[];
+  events: unknown[];
+  exposures: unknown[];
+  stitches: unknown[];
+  deadLetters: unknown[];
 }
 
 export interface ErasedInD1 {
   decisions: number;
+  events: number;
+  exposures: number;
+  stitches: number;
+  deadLetters: number;
 }
 
-function keyed(s: D1Subject) {
-  const p = s.pseudonyms.length ? s.pseudonyms : [NONE];
-  return { p, in: `(${marks(p.length)})` };
-}
-
+/** Every table in one batch, so the answer is one consistent snapshot. */
 export async function readHeldInD1(db: D1Database, s: D1Subject): Promise<HeldInD1> {
-  const k = keyed(s);
-  const decisions = await db
-    .prepare(`SELECT id, at, version, page, consent, profile, context, reasons FROM decisions WHERE visitor IN ${k.in} ORDER BY at DESC LIMIT ${LIMIT}`)
-    .bind(...k.p)
-    .all();
-  return { decisions: decisions.results };
+  const scope = subjectScope(s);
+  const tables = ['decisions', 'events', 'exposures', 'stitches', 'dead_letters'] as const;
+  const results = await db.batch(
+    tables.map((t) =>
+      db
+        .prepare(
+          `SELECT ${SHOWN[t].columns} FROM ${t} WHERE ${scope[t].sql} ORDER BY ${SHOWN[t].order} LIMIT ${LIMIT}`,
+        )
+        .bind(...scope[t].params),
+    ),
+  );
+  const rows = (i: number) => results[i]?.results ?? [];
+  return {
+    decisions: rows(0),
+    events: rows(1),
+    exposures: rows(2),
+    stitches: rows(3),
+    deadLetters: rows(4),
+  };
 }
 
-/** One batch, so one transaction: all of it goes, or none and the caller retries. */
-export async function eraseInD1(db: D1Database, s: D1Subject): Promise<ErasedInD1> {
-  const k = keyed(s);
-  const [, decisions] = await db.batch([
-    db.prepare(`DELETE FROM decision_slots WHERE decision_id IN (SELECT id FROM decisions WHERE visitor IN ${k.in})`).bind(...k.p),
-    db.prepare(`DELETE FROM decisions WHERE visitor IN ${k.in}`).bind(...k.p),
+/**
+ * One batch, so one transaction: all of it goes, or none and the caller retries. Tombstones
+ * first (tombstones.ts), then d1-scope.ts's order: rows found through other tables before
+ * `stitches`, which goes last.
+ */
+export async function eraseInD1(db: D1Database, s: D1Subject, nowMs: number): Promise<ErasedInD1> {
+  const scope = subjectScope(s);
+  const tombstones = tombstoneStatements(db, s, nowMs);
+  const order = [
+    'exposures',
+    'decision_slots',
+    'decisions',
+    'events',
+    'dead_letters',
+    'stitches',
+  ] as const;
+  const results = await db.batch([
+    ...tombstones,
+    ...order.map((t) =>
+      db.prepare(`DELETE FROM ${t} WHERE ${scope[t].sql}`).bind(...scope[t].params),
+    ),
   ]);
-  return { decisions: decisions?.meta.changes ?? 0 };
+  const changes = (t: (typeof order)[number]) =>
+    results[tombstones.length + order.indexOf(t)]?.meta.changes ?? 0;
+  return {
+    decisions: changes('decisions'),
+    events: changes('events'),
+    exposures: changes('exposures'),
+    stitches: changes('stitches'),
+    deadLetters: changes('dead_letters'),
+  };
 }

@@ -2,13 +2,15 @@
  * Everything Tessera holds about one data subject, and its erasure. A subject is a visitor id,
  * a customer id, or both (a logged-in visitor's cookie carries both).
  *
- * Held: profiles in PROFILES KV (`profile:v:<id>`, `profile:c:<id>`) and decision records in D1
- * (under the visitor's pseudonyms). See docs/privacy.md, the data map.
+ * Held: profiles in PROFILES KV (`profile:v:<id>`, `profile:c:<id>`) and, in D1 under the
+ * visitor's and customer's pseudonyms, decision records, events, exposures, stitches and dead
+ * letters (held-d1.ts, d1-scope.ts). See docs/privacy.md, the data map.
  */
 import { profileKeys } from '../../shared/kv-keys.ts';
 import type { HmacKey } from '../config.ts';
 import { withDeadline } from '../data/deadline.ts';
-import { eraseInD1, readHeldInD1, type ErasedInD1, type HeldInD1 } from './held-d1.ts';
+import { customerPseudonymInput } from '../log/pseudonym.ts';
+import { eraseInD1, readHeldInD1, type D1Subject, type ErasedInD1, type HeldInD1 } from './held-d1.ts';
 import { allPseudonyms } from './pseudonyms.ts';
 
 /** Rights requests are rare and not on the page path: they may wait longer, and retry once. */
@@ -31,7 +33,7 @@ export interface Subject {
 export interface PrivacyStores {
   profiles: KVNamespace;
   db: D1Database;
-  /** To recompute the decision log's pseudonyms (every key, so rotation does not hide rows). */
+  /** To recompute D1's pseudonyms (every key, so rotation does not hide rows). */
   visitorKeys: HmacKey[];
 }
 
@@ -46,9 +48,13 @@ export interface Erased extends ErasedInD1 {
   profiles: number;
 }
 
-async function d1Subject(stores: PrivacyStores, subject: Subject) {
-  const visitorIds = subject.visitorId === undefined ? [] : [subject.visitorId];
-  return { pseudonyms: await allPseudonyms(stores.visitorKeys, visitorIds) };
+async function d1Subject(stores: PrivacyStores, subject: Subject): Promise<D1Subject> {
+  const { visitorId, customerId } = subject;
+  const [visitors, customers] = await Promise.all([
+    allPseudonyms(stores.visitorKeys, visitorId === undefined ? [] : [visitorId]),
+    allPseudonyms(stores.visitorKeys, customerId === undefined ? [] : [customerPseudonymInput(customerId)]),
+  ]);
+  return { visitors, customers, raw: { ...(visitorId ? { visitorId } : {}), ...(customerId ? { customerId } : {}) } };
 }
 
 function asHeld(text: string | null): HeldValue | null {
@@ -77,13 +83,16 @@ export async function readHeld(stores: PrivacyStores, subject: Subject): Promise
   return { profiles: { visitor: asHeld(visitor), customer: asHeld(customer) }, ...inD1 };
 }
 
-/** Erases everything held; idempotent, so a failed attempt is safely retried. Throws on failure. */
-export async function eraseHeld(stores: PrivacyStores, subject: Subject): Promise<Erased> {
+/**
+ * Erases everything held; idempotent, so a failed attempt is safely retried. Throws on failure.
+ * Events received up to `nowMs` and still queued will not be stored (privacy/tombstones.ts).
+ */
+export async function eraseHeld(stores: PrivacyStores, subject: Subject, nowMs: number): Promise<Erased> {
   const keys = Object.values(keysOf(subject)).filter((k): k is string => k !== undefined);
   const d1 = await d1Subject(stores, subject);
   const existing = await Promise.all(keys.map((k) => patiently(() => stores.profiles.get(k, 'text'))));
   const [inD1] = await Promise.all([
-    patiently(() => eraseInD1(stores.db, d1)),
+    patiently(() => eraseInD1(stores.db, d1, nowMs)),
     Promise.all(keys.map((k) => patiently(() => stores.profiles.delete(k)))),
   ]);
   return { profiles: existing.filter((v) => v !== null).length, ...inD1 };

@@ -1,7 +1,8 @@
 /**
- * Every pseudonym a visitor id may have in the decision log: one per configured visitor key
- * (the log hashes under a key derived from the first key; after a rotation older records sit
- * under an older key's pseudonym). Erasure and access look under all of them.
+ * Every pseudonym an id may have in D1 (a visitor id, or a customer id's `customer:` input):
+ * one per configured visitor key (the consumers hash under a key derived from the first key;
+ * after a rotation older rows sit under an older key's pseudonym). Erasure and access look
+ * under all of them.
  */
 import type { HmacKey } from '../config.ts';
 import { pseudonym, pseudonymKey } from '../log/pseudonym.ts';

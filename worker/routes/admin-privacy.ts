@@ -39,7 +39,7 @@ export function adminPrivacyRoutes() {
       const subject = subjectOf(id);
       if (!subject) return c.json(badId(id), 400, NO_STORE);
       try {
-        const erased = await eraseHeld(storesOf(c.env), subject);
+        const erased = await eraseHeld(storesOf(c.env), subject, Date.now());
         console.log(JSON.stringify({ event: 'tessera.privacy.erase', by: c.get('admin').sub, kind, erased }));
         return c.json({ subject, erased }, 200, NO_STORE);
       } catch {

@@ -2,70 +2,70 @@
  * `POST /events`: a batch of behavioural events from the tracker script (sendBeacon sends
  * `text/plain`) or the site's own code (`application/json`).
  *
- *   cookie (must verify) → size limit (413) → JSON + schema (400, nothing queued)
+ *   media type (415) → declared size (413) → consent (as the page resolves it)
+ *     → cookie (must verify; not read at all at consent `none`)
+ *     → rate limit per visitor, or per IP at `none` (429) → size (413)
+ *     → JSON + schema (400, nothing queued) → consent `none`: 202, nothing stored
  *     → one EVENTS message per event → 202 { accepted }
+ *
+ * Consent decides what is kept (docs/privacy.md): `personal` — the events and the profile
+ * updates they drive; `contextual` — the events under the visitor's pseudonym, no profile, no
+ * customer id; `none` — nothing (the batch is validated, then discarded; the answer says so).
  *
  * All or nothing: a batch with one bad event is rejected whole, so a client never has to work
  * out which events got through. If the queue cannot take the batch we answer 503 with
  * Retry-After: the client (the tracker retries once per page; the site's own code should too)
- * sends the same event ids again and the consumer counts them once. A 202 means the queue holds
- * every event; from there the consumer retries and dead-letters, never drops.
+ * sends the same event ids again and the consumer counts them once. A 202 with `accepted > 0`
+ * means the queue holds every event; from there the consumer retries and dead-letters, never drops.
  */
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { configFor } from '../config.ts';
+import type { BundleStore } from '../data/bundle-store.ts';
 import type { Env } from '../env.ts';
+import { eventMessages } from '../events/messages.ts';
+import { readLimited } from '../events/read-limited.ts';
 import { keyringFor } from '../identity/keyring.ts';
 import { VISITOR_COOKIE } from '../identity/visitor.ts';
 import { verifyVisitorToken } from '../identity/visitor-token.ts';
-import {
-  EventBatch,
-  MAX_EVENTS_BODY_BYTES,
-  type EventMessage,
-} from '../../shared/schema/events.ts';
+import { requestConsent } from '../privacy/request-consent.ts';
+import { RATE_WINDOW_SECONDS, rateKey, withinLimit } from '../security/rate-limit.ts';
+import { EventBatch, MAX_EVENTS_BODY_BYTES } from '../../shared/schema/events.ts';
 
 type Ctx = Context<{ Bindings: Env }>;
 
+export interface EventsDeps {
+  /** The page's bundle store: on a warm isolate the consent policy costs no KV read. */
+  store: BundleStore;
+  now: () => number;
+}
+
 export const RETRY_AFTER_SECONDS = 5;
+
+const NO_STORE = { 'cache-control': 'no-store' };
 
 function problem(
   c: Ctx,
-  status: 400 | 401 | 413 | 415 | 503,
+  status: 400 | 401 | 413 | 415 | 429 | 503,
   code: string,
   message: string,
   extra: Record<string, unknown> = {},
 ) {
-  const headers: Record<string, string> = { 'cache-control': 'no-store' };
+  const headers: Record<string, string> = { ...NO_STORE };
   if (status === 503) headers['retry-after'] = String(RETRY_AFTER_SECONDS);
+  if (status === 429) headers['retry-after'] = String(RATE_WINDOW_SECONDS);
   return c.json({ error: { code, message, ...extra } }, status, headers);
 }
 
-/** Reads at most `limit` bytes; undefined when the body is larger. */
-async function readLimited(request: Request, limit: number): Promise<string | undefined> {
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+async function verifiedSender(c: Ctx, nowMs: number) {
+  const token = getCookie(c, VISITOR_COOKIE);
+  if (!token) return undefined;
+  const ring = await keyringFor(configFor(c.env).visitorKeys);
+  const verified = await verifyVisitorToken(ring, token, Math.floor(nowMs / 1000));
+  return verified.ok ? verified.claims : undefined;
 }
 
-export async function handleEvents(c: Ctx, now: () => number): Promise<Response> {
+export async function handleEvents(c: Ctx, deps: EventsDeps): Promise<Response> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json' && type !== 'text/plain') {
     return problem(
@@ -85,20 +85,30 @@ export async function handleEvents(c: Ctx, now: () => number): Promise<Response>
     );
   }
 
-  const token = getCookie(c, VISITOR_COOKIE);
-  const verified = token
-    ? await verifyVisitorToken(
-        await keyringFor(configFor(c.env).visitorKeys),
-        token,
-        Math.floor(now() / 1000),
-      )
-    : undefined;
-  if (!verified?.ok) {
+  const t0 = deps.now();
+  const config = configFor(c.env);
+  const live = await deps.store.live(c.env.CONTENT, t0, config.kvDeadlineMs, config.pointerTtlMs);
+  const consent = requestConsent(c, live.bundle?.site.consent);
+  const reasons: Record<string, string> = consent.reasons.length
+    ? { 'x-tessera-reasons': consent.reasons.join(',') }
+    : {};
+  // At `none` the identifier cookie is neither read nor needed: nothing will be stored.
+  const sender = consent.level === 'none' ? undefined : await verifiedSender(c, t0);
+  if (consent.level !== 'none' && !sender) {
     return problem(
       c,
       401,
       'no_visitor',
       'events need a valid visitor cookie (__Host-tsr_vid), which any page view sets',
+    );
+  }
+  const key = rateKey(sender?.sub, c.req.header('cf-connecting-ip'));
+  if (!(await withinLimit(c.env.EVENTS_RATE, key))) {
+    return problem(
+      c,
+      429,
+      'rate_limited',
+      `too many event requests from this ${sender ? 'visitor' : 'address'}; retry in ${RATE_WINDOW_SECONDS} s (events in this request were not accepted)`,
     );
   }
 
@@ -136,18 +146,22 @@ export async function handleEvents(c: Ctx, now: () => number): Promise<Response>
     );
   }
 
-  const receivedAt = now();
-  const { sub, cid } = verified.claims;
-  const messages = parsed.data.events.map((event) => ({
-    body: {
-      v: 1,
-      visitorId: sub,
-      ...(cid ? { customerId: cid } : {}),
-      receivedAt,
-      event,
-    } satisfies EventMessage,
-    contentType: 'json' as const,
-  }));
+  if (consent.level === 'none' || !sender) {
+    // A valid batch the visitor has not consented to us keeping: nothing to retry, nothing kept.
+    return c.json(
+      {
+        accepted: 0,
+        discarded: parsed.data.events.length,
+        reason: 'consent.none',
+        message: 'consent is "none": these events were not stored',
+      },
+      202,
+      { ...NO_STORE, ...reasons },
+    );
+  }
+  const messages = eventMessages(consent.level, sender, parsed.data.events, deps.now()).map(
+    (body) => ({ body, contentType: 'json' as const }),
+  );
   try {
     await c.env.EVENTS.sendBatch(messages);
   } catch {
@@ -158,5 +172,5 @@ export async function handleEvents(c: Ctx, now: () => number): Promise<Response>
       `events could not be queued; retry in ${RETRY_AFTER_SECONDS} s with the same event ids`,
     );
   }
-  return c.json({ accepted: messages.length }, 202, { 'cache-control': 'no-store' });
+  return c.json({ accepted: messages.length }, 202, { ...NO_STORE, ...reasons });
 }

@@ -9,7 +9,7 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { configFor } from '../config.ts';
-import { countryOf, requestContext, type CfProps } from '../context/request-context.ts';
+import { requestContext, type CfProps } from '../context/request-context.ts';
 import type { BanditStore } from '../data/bandit-store.ts';
 import type { BundleStore } from '../data/bundle-store.ts';
 import { profileFault, readProfile, type ProfileRead } from '../data/profile-store.ts';
@@ -26,8 +26,8 @@ import { keyringFor } from '../identity/keyring.ts';
 import { pseudonym, pseudonymKey } from '../log/pseudonym.ts';
 import { decisionRecord } from '../log/record.ts';
 import { shipDecision } from '../log/ship.ts';
-import { CONSENT_COOKIE, resolveConsent } from '../privacy/consent.ts';
 import { consentedIdentity } from '../privacy/identity.ts';
+import { requestConsent } from '../privacy/request-consent.ts';
 import { defaultDecisions } from '../decide/defaults.ts';
 import type { Reason } from '../reasons.ts';
 import { renderNotFound, renderPage, renderSetupPage } from '../render/page.tsx';
@@ -83,12 +83,7 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
     : await liveBundle();
   const consent = preview
     ? { level: 'personal' as const, reasons: [] }
-    : resolveConsent({
-        cookie: getCookie(c, CONSENT_COOKIE),
-        gpc: c.req.header('sec-gpc') ?? null,
-        country: countryOf(cf),
-        policy: live.bundle?.site.consent,
-      });
+    : requestConsent(c, live.bundle?.site.consent);
   const ring = await keyringFor(config.visitorKeys);
   const { identity, clearCookie } = preview
     ? { identity: previewIdentity(preview), clearCookie: false }
@@ -222,7 +217,9 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
         reasons,
         debug: debug !== undefined,
         slots: decisions.map((decision, i) => ({ decision, shown: rendered[i]?.variant ?? '' })),
-        experiments: { outcome, measuresHoldout: (bundle.holdout?.share ?? 0) > 0, sticky: identifiersAllowed },
+        // At `none` the visitor is in no experiment population: a `personalized` holdout
+        // exposure for a page of defaults would dilute the holdout's lift.
+        experiments: { outcome, measuresHoldout: identifiersAllowed && (bundle.holdout?.share ?? 0) > 0, sticky: identifiersAllowed },
       });
       await shipDecision(c.env.DECISIONS, record);
     })().catch((error: unknown) =>

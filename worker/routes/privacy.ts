@@ -68,7 +68,7 @@ export function privacyRoutes() {
     const headers = { ...NO_STORE, 'set-cookie': clearVisitorCookie() };
     if (!subject) return c.json({ subject: null, erased: null }, 200, headers);
     try {
-      const erased = await eraseHeld(storesOf(c.env), subject);
+      const erased = await eraseHeld(storesOf(c.env), subject, Date.now());
       console.log(JSON.stringify({ event: 'tessera.privacy.erase', by: 'visitor', erased }));
       return c.json({ subject, erased }, 200, headers);
     } catch {
