@@ -14,7 +14,7 @@ export const ArmSnapshot = z.object({
 export const BanditSnapshot = z.object({
   /** Changes every time the split is recomputed; visitors are sticky within one epoch. */
   epoch: z.string().check(z.minLength(1), z.maxLength(64)),
-  computedAt: z.iso.datetime({ offset: true }),
+  computedAt: z.isoDateTime({ offset: true }),
   experiments: z.record(
     z.string().check(z.minLength(1), z.maxLength(64)),
     z.object({ arms: z.array(ArmSnapshot).check(z.maxLength(20)) }),

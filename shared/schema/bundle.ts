@@ -132,7 +132,7 @@ export type Bundle = z.infer<typeof Bundle>;
 /** The small key that names the live version. */
 export const Pointer = z.object({
   version: z.string().check(z.regex(/^[0-9a-f]{16}$/)),
-  updatedAt: z.iso.datetime({ offset: true }),
+  updatedAt: z.isoDateTime({ offset: true }),
   by: z._default(z.string().check(z.maxLength(200)), 'unknown'),
 });
 export type Pointer = z.infer<typeof Pointer>;

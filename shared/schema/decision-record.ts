@@ -35,7 +35,7 @@ export type SlotRecord = z.infer<typeof SlotRecord>;
 export const DecisionRecord = z.object({
   id: Short,
   /** ISO time of the request (the injected clock). */
-  at: z.iso.datetime(),
+  at: z.isoDateTime(),
   version: z.string().check(z.maxLength(64)),
   page: Short,
   /** HMAC-SHA256 of the visitor id under a key derived from VISITOR_KEYS, 128 bits in hex. */

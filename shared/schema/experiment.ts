@@ -21,7 +21,7 @@ const Id = z
 const Salt = z
   .string()
   .check(z.regex(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits and . _ : - (at most 64)'));
-const IsoTime = z.iso.datetime({ offset: true });
+const IsoTime = z.isoDateTime({ offset: true });
 const Share = z.number().check(z.gte(0), z.lte(1));
 const WindowHours = z._default(z.number().check(z.gte(0.01), z.lte(24 * 90)), 24 * 7);
 

@@ -5,7 +5,7 @@
 import * as z from './zod.ts';
 
 const Id = z.string().check(z.minLength(1), z.maxLength(128));
-const IsoTime = z.iso.datetime({ offset: true });
+const IsoTime = z.isoDateTime({ offset: true });
 
 export const TraitValue = z.union([z.string().check(z.maxLength(500)), z.number(), z.boolean()]);
 
