@@ -12,6 +12,7 @@ import { ROOT } from './build.ts';
 
 const OPS = [
   ['verify', 'cookie verify (HS256 JWS + claims schema)'],
+  ['jose', 'cookie verify, as it was with jose (reference)'],
   ['hmac', 'of which: the HMAC-SHA256 check alone (crypto.subtle.verify)'],
   ['sign', 'cookie sign (new visitor)'],
   ['profile', 'profile parse (JSON + zod gate)'],
