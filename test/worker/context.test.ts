@@ -166,6 +166,15 @@ describe('local time', () => {
     expect(localTime(NOW, 'Asia/Kolkata')).toEqual({ hour: 5, weekday: 'sun' });
   });
 
+  it('moves to the next hour and day at the first millisecond of it, however often it was asked before', () => {
+    // Kathmandu is UTC+5:45: its hours start at :15 past the UTC hour.
+    const lastMs = Date.parse('2026-11-22T18:14:59.999Z'); // 23:59:59.999 on Sunday there
+    for (let i = 0; i < 3; i++)
+      expect(localTime(lastMs, 'Asia/Kathmandu')).toEqual({ hour: 23, weekday: 'sun' });
+    expect(localTime(lastMs + 1, 'Asia/Kathmandu')).toEqual({ hour: 0, weekday: 'mon' });
+    expect(localTime(lastMs, 'Asia/Kathmandu')).toEqual({ hour: 23, weekday: 'sun' });
+  });
+
   for (const zone of [
     'Mars/Olympus',
     '../../etc/passwd',

@@ -1,7 +1,9 @@
 /**
  * The visitor's local hour and weekday, from the request time and `cf.timezone`, computed at the
  * edge so `decide` stays a pure function of its inputs. Formatters are built once per time zone
- * per isolate; a zone Intl does not know gives no local time (never an error).
+ * per isolate; a zone Intl does not know gives no local time (never an error). The answer is kept
+ * per zone for the UTC minute it was computed in — every zone's offset is a whole number of
+ * minutes, so local hour and weekday cannot change within one — instead of formatting per request.
  */
 import { WEEKDAYS } from '../../shared/schema/context-signals.ts';
 
@@ -49,8 +51,19 @@ export function validZone(raw: unknown): string | undefined {
   return typeof raw === 'string' && ZONE.test(raw) && formatterFor(raw) ? raw : undefined;
 }
 
+const lastByZone = new Map<string, { minute: number; time: LocalTime | undefined }>();
+
 export function localTime(nowMs: number, zone: string | undefined): LocalTime | undefined {
   if (zone === undefined || !Number.isFinite(nowMs)) return undefined;
+  const minute = Math.floor(nowMs / 60_000);
+  const last = lastByZone.get(zone);
+  if (last?.minute === minute) return last.time;
+  const time = formatLocalTime(nowMs, zone);
+  if (last || lastByZone.size < MAX_ZONES) lastByZone.set(zone, { minute, time });
+  return time;
+}
+
+function formatLocalTime(nowMs: number, zone: string): LocalTime | undefined {
   const f = formatterFor(zone);
   if (!f) return undefined;
   let hour: number | undefined;

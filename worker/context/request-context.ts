@@ -64,12 +64,16 @@ export interface ContextInput {
   profileVisits?: number;
 }
 
-/** Drops undefined entries so `exists` means "the request told us". */
+/**
+ * Drops undefined entries so `exists` means "the request told us". Copies rather than deletes:
+ * `delete` turns the object into a slow dictionary on every request.
+ */
 function defined(
   signals: Record<string, RequestContext[string]>,
 ): Record<string, RequestContext[string]> {
-  for (const key of Object.keys(signals)) if (signals[key] === undefined) delete signals[key];
-  return signals;
+  const out: Record<string, RequestContext[string]> = {};
+  for (const key in signals) if (signals[key] !== undefined) out[key] = signals[key];
+  return out;
 }
 
 export function requestContext(input: ContextInput): RequestContext {
