@@ -1,6 +1,9 @@
 /**
- * Profiling helper: the pure page path in a tight loop, for `node --cpu-prof`.
- *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/profile-page.ts [known|worst|experiment|page] [iterations]
+ * Profiling helper: the pure page path in a tight loop, for `node --cpu-prof`. Build it the way
+ * the micro-benchmarks run (esbuild, no keepNames wrappers; see node-build.ts), then profile:
+ *   npx esbuild bench/profile-page.ts --bundle --platform=node --format=esm --packages=external \
+ *     --outfile=node_modules/.cache/tessera-bench/profile-page.mjs
+ *   node --cpu-prof node_modules/.cache/tessera-bench/profile-page.mjs [known|worst|experiment|page] [n]
  */
 import { decideAndRender, wholePage } from './pipeline.ts';
 import { visits } from './visits.ts';

@@ -9,7 +9,8 @@ import { cpus, loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { buildWorker } from './build.ts';
 import { routes, runLoad, type RouteSpec } from './load.ts';
-import { runMicro } from './micro.ts';
+import type { runMicro } from './micro.ts';
+import { importBuilt } from './node-build.ts';
 import {
   isLinear,
   markdown,
@@ -96,7 +97,9 @@ async function main() {
   const build = buildWorker();
   log(`script: ${build.size.wranglerKiB} KiB, gzip ${build.size.wranglerGzipKiB} KiB (wrangler)`);
 
-  const micro = await runMicro(log, quick ? 100 : 400);
+  // Built like the deployed script (no keepNames), not as tsx runs it: see node-build.ts.
+  const built = await importBuilt<{ runMicro: typeof runMicro }>('bench/micro.ts');
+  const micro = await built.runMicro(log, quick ? 100 : 400);
 
   const bundle = await buildBundle(STANDARD);
   log(
