@@ -16,6 +16,7 @@ const OPS = [
   ['hmac', 'of which: the HMAC-SHA256 check alone (crypto.subtle.verify)'],
   ['sign', 'cookie sign (new visitor)'],
   ['profile', 'profile parse (JSON + zod gate)'],
+  ['context', 'request context'],
   ['known', 'decide + render (standard page, known visitor)'],
   ['worst', 'decide + render (standard page, worst case)'],
   ['experiment', 'decide + render (page under experiments, visitor in arms)'],

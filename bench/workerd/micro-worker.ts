@@ -10,8 +10,15 @@ import { pseudonym, pseudonymKey } from '../../worker/log/pseudonym.ts';
 import { loadConfig } from '../../worker/config.ts';
 import { verifyWithJose } from '../jose-reference.ts';
 import { BENCH_ADMIN_KEYS, BENCH_VISITOR_KEYS, benchKeyring } from '../keys.ts';
-import { consentOf, decideAndRender, decideOnly, recordOnly, wholePage } from '../pipeline.ts';
-import { NOW, NOW_S, visits } from '../visits.ts';
+import {
+  consentOf,
+  contextFor,
+  decideAndRender,
+  decideOnly,
+  recordOnly,
+  wholePage,
+} from '../pipeline.ts';
+import { MOBILE_UA, NOW, NOW_S, visits } from '../visits.ts';
 import { buildBundle, profile, slotIdsOf, STANDARD } from '../workload.ts';
 
 interface MicroEnv {
@@ -56,6 +63,14 @@ async function setup(env: MicroEnv) {
     jose: () => verifyWithJose(ring, token, NOW_S),
     sign: () => signVisitorToken(ring, { sub: 'bv-2' }, NOW_S),
     profile: () => Profile.safeParse(JSON.parse(profileJson)),
+    context: () =>
+      contextFor({
+        path: '/?utm_source=news',
+        userAgent: MOBILE_UA,
+        country: 'DE',
+        returning: true,
+        now: NOW,
+      }),
     known: () => decideAndRender(known),
     worst: () => decideAndRender(worst),
     experiment: () => decideAndRender(inExperiment),
