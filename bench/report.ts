@@ -245,7 +245,13 @@ function breakdown(r: Results): string {
   const w = (prefix: string) => r.workerdMicro?.find((o) => o.name.startsWith(prefix))?.us;
   const bare = unloaded('bare');
   const known = unloaded('known');
-  const own = ['cookie verify', 'profile parse', 'request context', 'whole pure page path', 'decision record'].map(w);
+  const own = [
+    'cookie verify',
+    'profile parse',
+    'request context',
+    'whole pure page path',
+    'decision record',
+  ].map(w);
   const kv = w('KV get, key present');
   const send = w('queue send');
   if (
