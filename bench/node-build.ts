@@ -2,7 +2,7 @@
  * The Node micro-benchmarks run the worker's code as the deploy builds it: bundled by esbuild
  * without `keepNames`. Under tsx every function is wrapped in `__name(…)` (esbuild's keepNames),
  * which the shipped script does not have (wrangler.toml `keep_names = false`) and which made the
- * page path ≈ 30 % slower in V8 than what ships. Dependencies stay external (loaded as published).
+ * page path 15–60 % slower in V8 than what ships. Dependencies stay external (loaded as published).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
