@@ -31,8 +31,4 @@ describe('imports the worker script may not have', () => {
   it('builds Hono from hono/tiny: one full `hono` import ships three more routers (~3 KiB gzip)', () => {
     expect(offenders(/import \{[^}]*\bHono\b[^}]*\} from ['"]hono['"]/)).toEqual([]);
   });
-
-  it('signs and verifies tokens with worker/identity/jws.ts, not jose (~6 KiB gzip)', () => {
-    expect(offenders(/from ['"]jose['"]/)).toEqual([]);
-  });
 });

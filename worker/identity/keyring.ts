@@ -17,13 +17,10 @@ export function keyringFor(keys: HmacKey[]): Promise<Keyring> {
     ring = (async () => {
       const imported = await Promise.all(
         keys.map(async ({ kid, secret }) => {
-          const key = await crypto.subtle.importKey(
-            'raw',
-            secret,
-            { name: 'HMAC', hash: 'SHA-256' },
-            false,
-            ['sign', 'verify'],
-          );
+          const key = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, [
+            'sign',
+            'verify',
+          ]);
           return [kid, key] as const;
         }),
       );
@@ -34,4 +31,17 @@ export function keyringFor(keys: HmacKey[]): Promise<Keyring> {
     keyrings.set(keys, ring);
   }
   return ring;
+}
+
+/** A jose key resolver: the key named by the token's `kid`, or a thrown UnknownKid. */
+export class UnknownKid extends Error {
+  override name = 'UnknownKid';
+}
+
+export function resolveKid(ring: Keyring) {
+  return (header: { kid?: string }): CryptoKey => {
+    const key = header.kid === undefined ? undefined : ring.byKid.get(header.kid);
+    if (!key) throw new UnknownKid();
+    return key;
+  };
 }

@@ -3,10 +3,11 @@
  * carrying `cid` (a known customer id minted by the site's own login system with the same keys).
  * Verification pins the algorithm and resolves the key by `kid`; anything else is rejected.
  */
+import { SignJWT, jwtVerify, errors } from 'jose';
 import * as z from '../../shared/schema/zod.ts';
-import { claimsProblem, signJws, verifyJws } from './jws.ts';
-import type { Keyring } from './keyring.ts';
+import { UnknownKid, resolveKid, type Keyring } from './keyring.ts';
 
+export const VISITOR_ALG = 'HS256';
 /** Longer than any real cookie of ours (~250 bytes); anything bigger is not ours. */
 export const MAX_TOKEN_LENGTH = 1024;
 /** Browsers cap cookie lifetime at 400 days; the token lives as long as the cookie. */
@@ -36,33 +37,32 @@ export async function signVisitorToken(
   nowSeconds: number,
   ttlSeconds = VISITOR_TTL_SECONDS,
 ): Promise<string> {
-  return signJws(ring.signing, {
-    ...(claims.cid ? { cid: claims.cid } : {}),
-    sub: claims.sub,
-    iat: nowSeconds,
-    exp: nowSeconds + ttlSeconds,
-  });
+  const jwt = new SignJWT(claims.cid ? { cid: claims.cid } : {})
+    .setProtectedHeader({ alg: VISITOR_ALG, kid: ring.signing.kid, typ: 'JWT' })
+    .setSubject(claims.sub)
+    .setIssuedAt(nowSeconds)
+    .setExpirationTime(nowSeconds + ttlSeconds);
+  return jwt.sign(ring.signing.key);
 }
 
 export type VerifyFailure = 'oversized' | 'expired' | 'unknown_kid' | 'bad_claims' | 'invalid';
-export type VerifyResult =
-  { ok: true; claims: VisitorClaims } | { ok: false; failure: VerifyFailure };
-
-const REQUIRED = ['sub', 'iat', 'exp'] as const;
+export type VerifyResult = { ok: true; claims: VisitorClaims } | { ok: false; failure: VerifyFailure };
 
 /** Never throws: every way a token can be wrong maps to a failure code. */
-export async function verifyVisitorToken(
-  ring: Keyring,
-  token: string,
-  nowSeconds: number,
-): Promise<VerifyResult> {
+export async function verifyVisitorToken(ring: Keyring, token: string, nowSeconds: number): Promise<VerifyResult> {
   if (token.length > MAX_TOKEN_LENGTH) return { ok: false, failure: 'oversized' };
-  const verified = await verifyJws(token, (kid) => ring.byKid.get(kid));
-  if (!verified.ok) {
-    return { ok: false, failure: verified.failure === 'unknown_kid' ? 'unknown_kid' : 'invalid' };
+  try {
+    const { payload } = await jwtVerify(
+      token,
+      resolveKid(ring),
+      { algorithms: [VISITOR_ALG], currentDate: new Date(nowSeconds * 1000), requiredClaims: ['sub', 'iat', 'exp'] },
+    );
+    const claims = VisitorClaims.safeParse(payload);
+    return claims.success ? { ok: true, claims: claims.data } : { ok: false, failure: 'bad_claims' };
+  } catch (error) {
+    if (error instanceof UnknownKid) return { ok: false, failure: 'unknown_kid' };
+    if (error instanceof errors.JWTExpired) return { ok: false, failure: 'expired' };
+    if (error instanceof errors.JWTClaimValidationFailed) return { ok: false, failure: 'bad_claims' };
+    return { ok: false, failure: 'invalid' };
   }
-  const problem = claimsProblem(verified.claims, { now: nowSeconds, required: REQUIRED });
-  if (problem) return { ok: false, failure: 'expired' in problem ? 'expired' : 'bad_claims' };
-  const claims = VisitorClaims.safeParse(verified.claims);
-  return claims.success ? { ok: true, claims: claims.data } : { ok: false, failure: 'bad_claims' };
 }

@@ -5,12 +5,12 @@
  * - `tessera-preview-session`: the HttpOnly cookie that link is exchanged for.
  * Neither is accepted as an admin bearer token (audience `tessera-admin`), nor the reverse.
  */
+import { SignJWT, jwtVerify } from 'jose';
 import * as z from '../../shared/schema/zod.ts';
 import { Id } from '../../shared/schema/bundle.ts';
-import { claimsProblem, signJws, verifyJws } from '../identity/jws.ts';
-import type { Keyring } from '../identity/keyring.ts';
+import { resolveKid, type Keyring } from '../identity/keyring.ts';
 import { VisitorIdPattern } from '../identity/visitor-token.ts';
-import { ADMIN_ISSUER } from '../admin/token.ts';
+import { ADMIN_ALG, ADMIN_ISSUER } from '../admin/token.ts';
 
 export const PREVIEW_LINK_AUDIENCE = 'tessera-preview';
 export const PREVIEW_SESSION_AUDIENCE = 'tessera-preview-session';
@@ -57,15 +57,14 @@ export async function signPreviewToken(
     expSeconds: number;
   },
 ): Promise<string> {
-  return signJws(ring.signing, {
-    scope: 'preview',
-    pv: o.target,
-    iss: ADMIN_ISSUER,
-    aud: o.audience,
-    sub: o.by,
-    iat: o.nowSeconds,
-    exp: o.expSeconds,
-  });
+  return new SignJWT({ scope: 'preview', pv: o.target })
+    .setProtectedHeader({ alg: ADMIN_ALG, kid: ring.signing.kid, typ: 'JWT' })
+    .setIssuer(ADMIN_ISSUER)
+    .setAudience(o.audience)
+    .setSubject(o.by)
+    .setIssuedAt(o.nowSeconds)
+    .setExpirationTime(o.expSeconds)
+    .sign(ring.signing.key);
 }
 
 /** Never throws: undefined for anything that is not a valid, unexpired preview token. */
@@ -76,16 +75,18 @@ export async function verifyPreviewToken(
   nowSeconds: number,
 ): Promise<PreviewSession | undefined> {
   if (!token || token.length > 2048) return undefined;
-  const verified = await verifyJws(token, (kid) => ring.byKid.get(kid));
-  if (!verified.ok) return undefined;
-  const problem = claimsProblem(verified.claims, {
-    now: nowSeconds,
-    issuer: ADMIN_ISSUER,
-    audience,
-    required: ['sub', 'exp', 'scope'],
-  });
-  if (problem) return undefined;
-  const claims = PreviewClaims.safeParse(verified.claims);
-  if (!claims.success) return undefined;
-  return { ...claims.data.pv, by: claims.data.sub, exp: claims.data.exp };
+  try {
+    const { payload } = await jwtVerify(token, resolveKid(ring), {
+      algorithms: [ADMIN_ALG],
+      issuer: ADMIN_ISSUER,
+      audience,
+      currentDate: new Date(nowSeconds * 1000),
+      requiredClaims: ['sub', 'exp', 'scope'],
+    });
+    const claims = PreviewClaims.safeParse(payload);
+    if (!claims.success) return undefined;
+    return { ...claims.data.pv, by: claims.data.sub, exp: claims.data.exp };
+  } catch {
+    return undefined;
+  }
 }

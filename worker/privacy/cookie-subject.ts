@@ -3,16 +3,12 @@
  * counts — its signature proves the holder was that visitor, and their rights outlive the cookie.
  * Forged, tampered or unknown-key cookies name nobody.
  */
-import { unverifiedClaims } from '../identity/jws.ts';
+import { decodeJwt } from 'jose';
 import type { Keyring } from '../identity/keyring.ts';
 import { verifyVisitorToken } from '../identity/visitor-token.ts';
 import type { Subject } from './held-data.ts';
 
-export async function cookieSubject(
-  ring: Keyring,
-  token: string | undefined,
-  nowSeconds: number,
-): Promise<Subject | undefined> {
+export async function cookieSubject(ring: Keyring, token: string | undefined, nowSeconds: number): Promise<Subject | undefined> {
   if (!token) return undefined;
   let verified = await verifyVisitorToken(ring, token, nowSeconds);
   if (!verified.ok && verified.failure === 'expired') {
@@ -26,6 +22,10 @@ export async function cookieSubject(
 }
 
 function safeExp(token: string): number | undefined {
-  const exp = unverifiedClaims(token)?.exp;
-  return typeof exp === 'number' && Number.isInteger(exp) ? exp : undefined;
+  try {
+    const { exp } = decodeJwt(token);
+    return typeof exp === 'number' && Number.isInteger(exp) ? exp : undefined;
+  } catch {
+    return undefined;
+  }
 }
