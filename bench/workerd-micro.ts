@@ -11,8 +11,7 @@ import { Miniflare } from 'miniflare';
 import { ROOT } from './build.ts';
 
 const OPS = [
-  ['verify', 'cookie verify (HS256 JWS + claims schema)'],
-  ['jose', 'cookie verify, as it was with jose (reference)'],
+  ['verify', 'cookie verify (jose jwtVerify, HS256 pinned, + claims schema)'],
   ['hmac', 'of which: the HMAC-SHA256 check alone (crypto.subtle.verify)'],
   ['sign', 'cookie sign (new visitor)'],
   ['profile', 'profile parse (JSON + zod gate)'],

@@ -8,7 +8,6 @@ import { Profile } from '../../shared/schema/profile.ts';
 import { signVisitorToken, verifyVisitorToken } from '../../worker/identity/visitor-token.ts';
 import { pseudonym, pseudonymKey } from '../../worker/log/pseudonym.ts';
 import { loadConfig } from '../../worker/config.ts';
-import { verifyWithJose } from '../jose-reference.ts';
 import { BENCH_ADMIN_KEYS, BENCH_VISITOR_KEYS, benchKeyring } from '../keys.ts';
 import {
   consentOf,
@@ -60,7 +59,6 @@ async function setup(env: MicroEnv) {
     'kv-miss': () => env.KV.get('profile:v:nobody', 'text'),
     'queue-send': () => env.Q.send(record, { contentType: 'json' }),
     verify: () => verifyVisitorToken(ring, token, NOW_S),
-    jose: () => verifyWithJose(ring, token, NOW_S),
     sign: () => signVisitorToken(ring, { sub: 'bv-2' }, NOW_S),
     profile: () => Profile.safeParse(JSON.parse(profileJson)),
     context: () =>
