@@ -32,16 +32,30 @@ export default defineConfig({
         ],
         test: {
           name: 'worker',
-          include: ['test/worker/**/*.test.ts', 'test/decide/**/*.test.ts', 'test/experiments/**/*.test.ts'],
+          include: [
+            'test/worker/**/*.test.ts',
+            'test/decide/**/*.test.ts',
+            'test/experiments/**/*.test.ts',
+          ],
           setupFiles: ['./test/support/d1-setup.ts'],
         },
       },
       {
-        test: { name: 'cli', include: ['test/cli/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
+        test: {
+          name: 'cli',
+          include: ['test/cli/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+        },
       },
       {
         // Debian's Chromium (playwright-core, never a downloaded browser) against wrangler's dev server.
-        test: { name: 'browser', include: ['test/browser/**/*.test.ts'], environment: 'node', testTimeout: 60_000 },
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+        },
       },
     ],
   },

@@ -105,7 +105,13 @@ async function run(argv: string[]): Promise<number> {
       await rollback(sub, target ?? '', targetOptions, log);
       return 0;
     case 'preview':
-      await preview(dir, target ?? '', { page: values.page, segment: values.segment, as: values.as, live: values.live }, targetOptions, log);
+      await preview(
+        dir,
+        target ?? '',
+        { page: values.page, segment: values.segment, as: values.as, live: values.live },
+        targetOptions,
+        log,
+      );
       return 0;
     case 'report':
       await report(sub, target ?? 'local', values.json, log);
@@ -140,7 +146,11 @@ try {
   if (error instanceof CliError) {
     console.error(`tessera: ${error.message}`);
     process.exitCode = error.exitCode;
-  } else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+  } else if (
+    error instanceof TypeError &&
+    'code' in error &&
+    String(error.code).startsWith('ERR_PARSE_ARGS')
+  ) {
     console.error(`tessera: ${error.message}\n\n${HELP}`);
     process.exitCode = 2;
   } else {

@@ -43,7 +43,8 @@ const random = () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
-const hex = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
+const hex = (n: number) =>
+  Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
 
 // ---- the server -----------------------------------------------------------------------------
 const wrangler = path.join(ROOT, 'node_modules', '.bin', 'wrangler');
@@ -52,15 +53,24 @@ const base = `http://127.0.0.1:${port}`;
 const stateDir = mkdtempSync(path.join(tmpdir(), 'tessera-soak-'));
 
 function run(args: string[]) {
-  const r = spawnSync(wrangler, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
-  if (r.status !== 0) throw new Error(`wrangler ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+  const r = spawnSync(wrangler, args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true' },
+  });
+  if (r.status !== 0)
+    throw new Error(`wrangler ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
 }
 
 async function seed() {
   const built = await buildBundle();
   if (!built.ok) throw new Error(`content-variants/ is invalid:\n${formatIssues(built.issues)}`);
   const { getPlatformProxy } = await import('wrangler');
-  const proxy = await getPlatformProxy<Env>({ configPath: WRANGLER_TOML, environment: 'soak', persist: { path: path.join(stateDir, 'v3') } });
+  const proxy = await getPlatformProxy<Env>({
+    configPath: WRANGLER_TOML,
+    environment: 'soak',
+    persist: { path: path.join(stateDir, 'v3') },
+  });
   try {
     await putBundleLocal(proxy.env, built.bundle, 'soak');
     await putProfiles(proxy.env, sampleProfiles(PROFILES_DIR));
@@ -90,7 +100,8 @@ const unexpected: string[] = [];
 let retryAsked = 0;
 let eventsSent = 0;
 const acceptedIds = new Set<string>();
-const note = (kind: Kind, status: number) => ((statuses[kind] ??= {})[status] = (statuses[kind]![status] ?? 0) + 1);
+const note = (kind: Kind, status: number) =>
+  ((statuses[kind] ??= {})[status] = (statuses[kind]![status] ?? 0) + 1);
 
 async function main() {
   ensureDevVars();
@@ -98,20 +109,40 @@ async function main() {
   const ring = await keyringFor(config.visitorKeys);
   const adminRing = await keyringFor(config.adminKeys);
   const now = Math.floor(Date.now() / 1000);
-  const adminToken = await signAdminToken(adminRing, { sub: 'soak', scopes: ['read', 'privacy'], nowSeconds: now });
+  const adminToken = await signAdminToken(adminRing, {
+    sub: 'soak',
+    scopes: ['read', 'privacy'],
+    nowSeconds: now,
+  });
 
   mkdirSync(path.join(ROOT, '.soak'), { recursive: true });
   run(['d1', 'migrations', 'apply', 'DB', '--local', '--env', 'soak', '--persist-to', stateDir]);
   const bundle = await seed();
   const profiles = sampleProfiles(PROFILES_DIR);
-  const visitorIds = [...profiles.filter((p) => p.kind === 'visitor').map((p) => p.id), ...Array.from({ length: 200 }, (_, i) => `soak-v${i}`)];
+  const visitorIds = [
+    ...profiles.filter((p) => p.kind === 'visitor').map((p) => p.id),
+    ...Array.from({ length: 200 }, (_, i) => `soak-v${i}`),
+  ];
   const tokens = new Map<string, string>();
   for (const id of visitorIds) tokens.set(id, await signVisitorToken(ring, { sub: id }, now));
   const paths = [...bundle.pages.map((p) => p.path), '/no-such-page'];
 
   const child = spawn(
     wrangler,
-    ['dev', '--env', 'soak', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', stateDir, '--show-interactive-dev-session=false', '--log-level', 'error'],
+    [
+      'dev',
+      '--env',
+      'soak',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--persist-to',
+      stateDir,
+      '--show-interactive-dev-session=false',
+      '--log-level',
+      'error',
+    ],
     { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CI: 'true' } },
   );
   try {
@@ -119,7 +150,17 @@ async function main() {
     const t0 = Date.now();
     const plan: Kind[] = Array.from({ length: TOTAL }, () => {
       const r = random();
-      return r < 0.45 ? 'page' : r < 0.6 ? 'page-bad-cookie' : r < 0.82 ? 'events' : r < 0.9 ? 'events-malformed' : r < 0.95 ? 'privacy' : 'admin';
+      return r < 0.45
+        ? 'page'
+        : r < 0.6
+          ? 'page-bad-cookie'
+          : r < 0.82
+            ? 'events'
+            : r < 0.9
+              ? 'events-malformed'
+              : r < 0.95
+                ? 'privacy'
+                : 'admin';
     });
     let next = 0;
     const worker = async () => {
@@ -133,11 +174,18 @@ async function main() {
 
     // Drain: the consumers retry D1 failures; wait until every accepted event is stored.
     let stats = await soakStats();
-    for (let i = 0; i < 120 && (stats.d1.events ?? 0) + (stats.d1.dead_letters ?? 0) < acceptedIds.size; i++) {
+    for (
+      let i = 0;
+      i < 120 && (stats.d1.events ?? 0) + (stats.d1.dead_letters ?? 0) < acceptedIds.size;
+      i++
+    ) {
       await new Promise((r) => setTimeout(r, 1000));
       stats = await soakStats();
     }
-    const requests = Object.values(statuses).reduce((n, byStatus) => n + Object.values(byStatus).reduce((a, b) => a + b, 0), 0);
+    const requests = Object.values(statuses).reduce(
+      (n, byStatus) => n + Object.values(byStatus).reduce((a, b) => a + b, 0),
+      0,
+    );
     const summary = {
       when: new Date().toISOString(),
       requests,
@@ -149,14 +197,21 @@ async function main() {
       unexpected5xx: unexpected.length,
       unexpectedSamples: unexpected.slice(0, 10),
       retryAsked503: retryAsked,
-      events: { sent: eventsSent, accepted: acceptedIds.size, storedInD1: stats.d1.events, deadLettered: stats.d1.dead_letters },
+      events: {
+        sent: eventsSent,
+        accepted: acceptedIds.size,
+        storedInD1: stats.d1.events,
+        deadLettered: stats.d1.dead_letters,
+      },
       decisionRecords: stats.d1.decisions,
     };
     writeFileSync(path.join(ROOT, '.soak', 'summary.json'), JSON.stringify(summary, null, 2));
     console.log(JSON.stringify(summary, null, 2));
     const lost = acceptedIds.size - ((stats.d1.events ?? 0) + (stats.d1.dead_letters ?? 0));
     if (unexpected.length || lost > 0) {
-      console.error(`soak FAILED: ${unexpected.length} unexpected 5xx, ${lost} accepted events not in D1`);
+      console.error(
+        `soak FAILED: ${unexpected.length} unexpected 5xx, ${lost} accepted events not in D1`,
+      );
       process.exitCode = 1;
     } else console.log('soak passed: zero unexpected 5xx, every accepted event is in D1');
   } finally {
@@ -165,39 +220,82 @@ async function main() {
   }
 }
 
-async function soakStats(): Promise<{ injected: Record<string, number>; d1: Record<string, number | null> }> {
-  return (await (await fetch(`${base}/__soak/stats`)).json()) as { injected: Record<string, number>; d1: Record<string, number | null> };
+async function soakStats(): Promise<{
+  injected: Record<string, number>;
+  d1: Record<string, number | null>;
+}> {
+  return (await (await fetch(`${base}/__soak/stats`)).json()) as {
+    injected: Record<string, number>;
+    d1: Record<string, number | null>;
+  };
 }
 
-const BAD_COOKIES = ['', 'garbage', 'a.b.c', 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ2LXJ1bm5lciJ9.', '%E0%A4%A', 'x'.repeat(3000)];
+const BAD_COOKIES = [
+  '',
+  'garbage',
+  'a.b.c',
+  'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ2LXJ1bm5lciJ9.',
+  '%E0%A4%A',
+  'x'.repeat(3000),
+];
 
-async function one(kind: Kind, o: { tokens: Map<string, string>; visitorIds: string[]; paths: string[]; adminToken: string }) {
+async function one(
+  kind: Kind,
+  o: { tokens: Map<string, string>; visitorIds: string[]; paths: string[]; adminToken: string },
+) {
   const visitor = pick(o.visitorIds);
   const consent = pick(['personal', 'personal', 'contextual', 'none', undefined]);
   const cookie = (vid: string | undefined) =>
-    [vid ? `__Host-tsr_vid=${o.tokens.get(vid)}` : undefined, consent ? `tsr_consent=${consent}` : undefined].filter(Boolean).join('; ');
+    [
+      vid ? `__Host-tsr_vid=${o.tokens.get(vid)}` : undefined,
+      consent ? `tsr_consent=${consent}` : undefined,
+    ]
+      .filter(Boolean)
+      .join('; ');
   let res: Response;
   try {
     switch (kind) {
       case 'page':
-        res = await fetch(`${base}${pick(o.paths)}`, { headers: { cookie: cookie(random() < 0.7 ? visitor : undefined), ...(random() < 0.1 ? { 'sec-gpc': '1' } : {}) } });
+        res = await fetch(`${base}${pick(o.paths)}`, {
+          headers: {
+            cookie: cookie(random() < 0.7 ? visitor : undefined),
+            ...(random() < 0.1 ? { 'sec-gpc': '1' } : {}),
+          },
+        });
         break;
       case 'page-bad-cookie':
-        res = await fetch(`${base}${pick(o.paths)}`, { headers: { cookie: `__Host-tsr_vid=${pick(BAD_COOKIES)}${hex(4)}` } });
+        res = await fetch(`${base}${pick(o.paths)}`, {
+          headers: { cookie: `__Host-tsr_vid=${pick(BAD_COOKIES)}${hex(4)}` },
+        });
         break;
       case 'events':
         res = await sendEvents(visitor, o.tokens.get(visitor)!);
         break;
       case 'events-malformed': {
-        const body = pick(['{', '{"events":"nope"}', JSON.stringify({ events: [{ id: 'x', type: 'warp' }] }), 'x'.repeat(70_000), '[]']);
-        res = await fetch(`${base}/events`, { method: 'POST', body, headers: { 'content-type': 'application/json', cookie: `__Host-tsr_vid=${o.tokens.get(visitor)}; tsr_consent=personal` } });
+        const body = pick([
+          '{',
+          '{"events":"nope"}',
+          JSON.stringify({ events: [{ id: 'x', type: 'warp' }] }),
+          'x'.repeat(70_000),
+          '[]',
+        ]);
+        res = await fetch(`${base}/events`, {
+          method: 'POST',
+          body,
+          headers: {
+            'content-type': 'application/json',
+            cookie: `__Host-tsr_vid=${o.tokens.get(visitor)}; tsr_consent=personal`,
+          },
+        });
         break;
       }
       case 'privacy':
         res = await fetch(`${base}/privacy/me`, { headers: { cookie: cookie(visitor) } });
         break;
       case 'admin':
-        res = await fetch(`${base}/admin/privacy/visitors/${visitor}`, { headers: { authorization: `Bearer ${o.adminToken}` } });
+        res = await fetch(`${base}/admin/privacy/visitors/${visitor}`, {
+          headers: { authorization: `Bearer ${o.adminToken}` },
+        });
         break;
     }
     await res.arrayBuffer();
@@ -207,21 +305,29 @@ async function one(kind: Kind, o: { tokens: Map<string, string>; visitorIds: str
   }
   note(kind, res.status);
   // Pages must never fail. Elsewhere a 503 with Retry-After is the documented "try again" answer.
-  const retryable = !kind.startsWith('page') && res.status === 503 && res.headers.has('retry-after');
+  const retryable =
+    !kind.startsWith('page') && res.status === 503 && res.headers.has('retry-after');
   if (retryable) retryAsked++;
   if (res.status >= 500 && !retryable) unexpected.push(`${kind}: ${res.status}`);
 }
 
 /** Like the tracker: a batch with fresh ids, retried with the same ids after a 503. */
 async function sendEvents(visitor: string, token: string): Promise<Response> {
-  const events = Array.from({ length: 1 + Math.floor(random() * 4) }, () => ({ id: `soak-${hex(20)}`, type: 'page_view', path: '/' }));
+  const events = Array.from({ length: 1 + Math.floor(random() * 4) }, () => ({
+    id: `soak-${hex(20)}`,
+    type: 'page_view',
+    path: '/',
+  }));
   eventsSent += events.length;
   let res: Response = new Response(null, { status: 599 });
   for (let attempt = 0; attempt < 6; attempt++) {
     res = await fetch(`${base}/events`, {
       method: 'POST',
       body: JSON.stringify({ events }),
-      headers: { 'content-type': 'text/plain', cookie: `__Host-tsr_vid=${token}; tsr_consent=personal` },
+      headers: {
+        'content-type': 'text/plain',
+        cookie: `__Host-tsr_vid=${token}; tsr_consent=personal`,
+      },
     });
     if (res.status !== 503 || attempt === 5) break;
     retryAsked++;

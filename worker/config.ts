@@ -27,7 +27,8 @@ export interface Config {
 }
 
 const KeyMap = z.record(z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/)), z.string());
-const Millis = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(60_000)), fallback);
+const Millis = (fallback: number) =>
+  z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(60_000)), fallback);
 
 const fixKeys = (name: string) =>
   `Set the ${name} secret to JSON like {"2026-11":"<random string of at least 32 bytes>"}: ` +
@@ -45,7 +46,9 @@ function parseKeys(name: string, raw: string | undefined): HmacKey[] {
   }
   const map = KeyMap.safeParse(json);
   if (!map.success) {
-    throw new ConfigError(`${name} must map key ids (letters, digits, . _ -) to strings. ${FIX_KEYS}`);
+    throw new ConfigError(
+      `${name} must map key ids (letters, digits, . _ -) to strings. ${FIX_KEYS}`,
+    );
   }
   const keys = Object.entries(map.data).map(([kid, secret]) => ({
     kid,
@@ -64,9 +67,15 @@ function parseKeys(name: string, raw: string | undefined): HmacKey[] {
 
 export function loadConfig(env: Partial<Env>): Config {
   const deadline = Millis(75).safeParse(env.KV_DEADLINE_MS);
-  if (!deadline.success) throw new ConfigError(`KV_DEADLINE_MS must be a whole number of milliseconds (0–60000), got "${env.KV_DEADLINE_MS}".`);
+  if (!deadline.success)
+    throw new ConfigError(
+      `KV_DEADLINE_MS must be a whole number of milliseconds (0–60000), got "${env.KV_DEADLINE_MS}".`,
+    );
   const ttl = Millis(5_000).safeParse(env.POINTER_TTL_MS);
-  if (!ttl.success) throw new ConfigError(`POINTER_TTL_MS must be a whole number of milliseconds (0–60000), got "${env.POINTER_TTL_MS}".`);
+  if (!ttl.success)
+    throw new ConfigError(
+      `POINTER_TTL_MS must be a whole number of milliseconds (0–60000), got "${env.POINTER_TTL_MS}".`,
+    );
   return {
     visitorKeys: parseKeys('VISITOR_KEYS', env.VISITOR_KEYS),
     adminKeys: parseKeys('ADMIN_KEYS', env.ADMIN_KEYS),
@@ -79,7 +88,9 @@ const cache = new Map<string, Config>();
 
 /** Per-isolate memo: the env's strings are the key, so parsing happens once, not per request. */
 export function configFor(env: Env): Config {
-  const key = [env.VISITOR_KEYS, env.ADMIN_KEYS, env.KV_DEADLINE_MS, env.POINTER_TTL_MS].join('\u0000');
+  const key = [env.VISITOR_KEYS, env.ADMIN_KEYS, env.KV_DEADLINE_MS, env.POINTER_TTL_MS].join(
+    '\u0000',
+  );
   let config = cache.get(key);
   if (!config) {
     config = loadConfig(env);

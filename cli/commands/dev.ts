@@ -19,13 +19,18 @@ export async function dev(port: string, log: (l: string) => void): Promise<numbe
     env: { ...process.env, CI: 'true' },
     encoding: 'utf8',
   });
-  if (migrate.status !== 0) throw new CliError(`applying D1 migrations to local state failed:\n${migrate.stdout}`);
+  if (migrate.status !== 0)
+    throw new CliError(`applying D1 migrations to local state failed:\n${migrate.stdout}`);
   log('applied D1 migrations to local state');
   await seed(log);
-  const child = spawn(wrangler, ['dev', '--ip', '127.0.0.1', '--port', port, '--show-interactive-dev-session=false'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
+  const child = spawn(
+    wrangler,
+    ['dev', '--ip', '127.0.0.1', '--port', port, '--show-interactive-dev-session=false'],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
   const stop = (signal: NodeJS.Signals) => child.kill(signal);
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -7,7 +7,8 @@ import { withLocalEnv } from '../lib/local-env.ts';
 import { readNdjson, readProfileFile } from '../lib/profiles.ts';
 import { putProfiles } from './seed.ts';
 
-export const USAGE = 'tessera profile put <id> <file.json> --local | tessera profile import <file.ndjson> --local';
+export const USAGE =
+  'tessera profile put <id> <file.json> --local | tessera profile import <file.ndjson> --local';
 
 function requireLocal(local: boolean): void {
   if (!local) {
@@ -18,7 +19,12 @@ function requireLocal(local: boolean): void {
   }
 }
 
-export async function profilePut(id: string | undefined, file: string | undefined, local: boolean, log: (l: string) => void) {
+export async function profilePut(
+  id: string | undefined,
+  file: string | undefined,
+  local: boolean,
+  log: (l: string) => void,
+) {
   if (!id || !file) throw new CliError(`Usage: ${USAGE}`);
   requireLocal(local);
   const profile = readProfileFile(file, id);
@@ -26,7 +32,11 @@ export async function profilePut(id: string | undefined, file: string | undefine
   log(`wrote ${profile.kind} profile "${profile.id}" to local KV`);
 }
 
-export async function profileImport(file: string | undefined, local: boolean, log: (l: string) => void) {
+export async function profileImport(
+  file: string | undefined,
+  local: boolean,
+  log: (l: string) => void,
+) {
   if (!file) throw new CliError(`Usage: ${USAGE}`);
   requireLocal(local);
   const profiles = readNdjson(file);

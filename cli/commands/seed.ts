@@ -24,21 +24,31 @@ export async function putBundleLocal(env: Env, bundle: Bundle, by: string): Prom
   if (!up.ok) throw new CliError(`bundle rejected: ${up.issues.map((i) => i.message).join('; ')}`);
   const store = { kv: env.CONTENT, db: env.DB };
   const live = await readLive(store);
-  const moved = await movePointer(store, { to: up.bundle.version, expected: live.version, by, action: 'publish' }, Date.now());
+  const moved = await movePointer(
+    store,
+    { to: up.bundle.version, expected: live.version, by, action: 'publish' },
+    Date.now(),
+  );
   if (!moved.ok) throw new CliError(`could not make ${up.bundle.version} live: ${moved.message}`);
 }
 
 export async function putProfiles(env: Env, profiles: Profile[]): Promise<void> {
-  for (const profile of profiles) await env.PROFILES.put(profileKey(profile), JSON.stringify(profile));
+  for (const profile of profiles)
+    await env.PROFILES.put(profileKey(profile), JSON.stringify(profile));
 }
 
 export async function seed(log: (line: string) => void): Promise<void> {
   const built = await buildBundle();
-  if (!built.ok) throw new CliError(`content-variants/ is not valid, nothing seeded:\n${formatIssues(built.issues)}`);
+  if (!built.ok)
+    throw new CliError(
+      `content-variants/ is not valid, nothing seeded:\n${formatIssues(built.issues)}`,
+    );
   const profiles = sampleProfiles(PROFILES_DIR);
   await withLocalEnv(async (env) => {
     await putBundleLocal(env, built.bundle, 'tessera seed');
     await putProfiles(env, profiles);
   });
-  log(`seeded local KV: bundle ${built.bundle.version} is live, ${profiles.length} sample profiles`);
+  log(
+    `seeded local KV: bundle ${built.bundle.version} is live, ${profiles.length} sample profiles`,
+  );
 }

@@ -14,9 +14,16 @@ import { CliError } from '../lib/errors.ts';
 
 export const USAGE = 'tessera token visitor <visitorId> [--cid <customerId>]';
 
-export async function visitorToken(id: string | undefined, cid: string | undefined, now = Date.now()): Promise<string> {
+export async function visitorToken(
+  id: string | undefined,
+  cid: string | undefined,
+  now = Date.now(),
+): Promise<string> {
   if (!id) throw new CliError(`missing visitor id. Usage: ${USAGE}`);
-  for (const [what, value] of [['visitor id', id], ['customer id', cid]] as const) {
+  for (const [what, value] of [
+    ['visitor id', id],
+    ['customer id', cid],
+  ] as const) {
     if (value !== undefined && !VisitorIdPattern.test(value)) {
       throw new CliError(`${what} "${value}" must be 1–64 letters, digits, "_" or "-"`);
     }
@@ -32,17 +39,26 @@ export async function visitorToken(id: string | undefined, cid: string | undefin
   return signVisitorToken(ring, { sub: id, ...(cid ? { cid } : {}) }, Math.floor(now / 1000));
 }
 
-export const ADMIN_USAGE = 'tessera token admin --scope <publish|read|preview|privacy>[,…] [--sub <who>] [--ttl <seconds>]';
+export const ADMIN_USAGE =
+  'tessera token admin --scope <publish|read|preview|privacy>[,…] [--sub <who>] [--ttl <seconds>]';
 
 /**
  * `tessera token admin --scope publish`: an admin bearer token for the local dev keys, for curl
  * against `npm run dev` (or `TESSERA_ADMIN_TOKEN` with `--target http://127.0.0.1:<port>`).
  */
-export async function adminToken(scope: string | undefined, sub: string | undefined, ttl: string | undefined, now = Date.now()): Promise<string> {
+export async function adminToken(
+  scope: string | undefined,
+  sub: string | undefined,
+  ttl: string | undefined,
+  now = Date.now(),
+): Promise<string> {
   if (!scope) throw new CliError(`missing --scope. Usage: ${ADMIN_USAGE}`);
   const scopes = scope.split(/[ ,]+/).filter(Boolean);
   const bad = scopes.filter((s) => !Scope.safeParse(s).success);
-  if (bad.length || scopes.length === 0) throw new CliError(`--scope "${scope}": expected publish, read, preview or privacy (comma-separated), found "${bad.join(', ')}"`);
+  if (bad.length || scopes.length === 0)
+    throw new CliError(
+      `--scope "${scope}": expected publish, read, preview or privacy (comma-separated), found "${bad.join(', ')}"`,
+    );
   const ttlSeconds = ttl === undefined ? 3600 : Number(ttl);
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 60 || ttlSeconds > 24 * 3600) {
     throw new CliError(`--ttl "${ttl}": expected whole seconds between 60 and 86400`);

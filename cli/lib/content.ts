@@ -40,15 +40,26 @@ function rel(dir: string, file: string): string {
 }
 
 export function formatPath(parts: (string | number)[]): string {
-  return parts.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : out ? `${out}.${p}` : p), '');
+  return parts.reduce<string>(
+    (out, p) => (typeof p === 'number' ? `${out}[${p}]` : out ? `${out}.${p}` : p),
+    '',
+  );
 }
 
-function readJson(dir: string, file: string, issues: ContentIssue[]): Record<string, unknown> | undefined {
+function readJson(
+  dir: string,
+  file: string,
+  issues: ContentIssue[],
+): Record<string, unknown> | undefined {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    issues.push({ file: rel(dir, file), at: '', message: `cannot read file: ${(error as Error).message}` });
+    issues.push({
+      file: rel(dir, file),
+      at: '',
+      message: `cannot read file: ${(error as Error).message}`,
+    });
     return undefined;
   }
   try {
@@ -57,9 +68,17 @@ function readJson(dir: string, file: string, issues: ContentIssue[]): Record<str
       const { $schema: _ignored, ...rest } = json as Record<string, unknown>;
       return rest;
     }
-    issues.push({ file: rel(dir, file), at: '', message: `expected a JSON object, found ${Array.isArray(json) ? 'an array' : typeof json}` });
+    issues.push({
+      file: rel(dir, file),
+      at: '',
+      message: `expected a JSON object, found ${Array.isArray(json) ? 'an array' : typeof json}`,
+    });
   } catch (error) {
-    issues.push({ file: rel(dir, file), at: '', message: `invalid JSON: ${(error as Error).message}` });
+    issues.push({
+      file: rel(dir, file),
+      at: '',
+      message: `invalid JSON: ${(error as Error).message}`,
+    });
   }
   return undefined;
 }
@@ -73,16 +92,27 @@ function jsonFiles(dir: string): string[] {
 }
 
 /** Reads the folder into a bundle body (unvalidated) and a map from body paths to files. */
-export function readContent(dir = CONTENT_DIR): { body: Record<string, unknown>; sources: Source[]; issues: ContentIssue[] } {
+export function readContent(dir = CONTENT_DIR): {
+  body: Record<string, unknown>;
+  sources: Source[];
+  issues: ContentIssue[];
+} {
   const issues: ContentIssue[] = [];
   const sources: Source[] = [];
   const siteFile = path.join(dir, 'site.json');
   const site = existsSync(siteFile) ? readJson(dir, siteFile, issues) : undefined;
-  if (!existsSync(siteFile)) issues.push({ file: rel(dir, siteFile), at: '', message: 'missing: every bundle needs site.json with schemaVersion and site' });
+  if (!existsSync(siteFile))
+    issues.push({
+      file: rel(dir, siteFile),
+      at: '',
+      message: 'missing: every bundle needs site.json with schemaVersion and site',
+    });
   sources.push({ file: rel(dir, siteFile), prefix: [] });
 
   const segmentsFile = path.join(dir, 'segments.json');
-  const segments = existsSync(segmentsFile) ? readJson(dir, segmentsFile, issues) : { segments: [] };
+  const segments = existsSync(segmentsFile)
+    ? readJson(dir, segmentsFile, issues)
+    : { segments: [] };
   sources.push({ file: rel(dir, segmentsFile), prefix: ['segments'] });
 
   const pages = jsonFiles(path.join(dir, 'pages')).map((file, i) => {
@@ -93,8 +123,18 @@ export function readContent(dir = CONTENT_DIR): { body: Record<string, unknown>;
     sources.push({ file: rel(dir, file), prefix: ['slots', i] });
     return readJson(dir, file, issues);
   });
-  if (pages.length === 0) issues.push({ file: rel(dir, path.join(dir, 'pages')), at: '', message: 'no pages: add at least one pages/<id>.json' });
-  if (slots.length === 0) issues.push({ file: rel(dir, path.join(dir, 'slots')), at: '', message: 'no slots: add at least one slots/<id>.json' });
+  if (pages.length === 0)
+    issues.push({
+      file: rel(dir, path.join(dir, 'pages')),
+      at: '',
+      message: 'no pages: add at least one pages/<id>.json',
+    });
+  if (slots.length === 0)
+    issues.push({
+      file: rel(dir, path.join(dir, 'slots')),
+      at: '',
+      message: 'no slots: add at least one slots/<id>.json',
+    });
 
   // Experiments (issue 5): optional, and left out of the body when absent so bundles without
   // experiments keep their version hash.
@@ -103,12 +143,21 @@ export function readContent(dir = CONTENT_DIR): { body: Record<string, unknown>;
     return readJson(dir, file, issues);
   });
 
-  const body = { ...(site ?? {}), segments: segments?.segments ?? [], pages, slots, ...(experiments.length ? { experiments } : {}) };
+  const body = {
+    ...(site ?? {}),
+    segments: segments?.segments ?? [],
+    pages,
+    slots,
+    ...(experiments.length ? { experiments } : {}),
+  };
   return { body, sources, issues };
 }
 
 /** The file a bundle-body path came from, and the path inside that file. */
-export function locate(sources: Source[], bodyPath: (string | number)[]): { file: string; at: string } {
+export function locate(
+  sources: Source[],
+  bodyPath: (string | number)[],
+): { file: string; at: string } {
   let best: Source | undefined;
   for (const s of sources) {
     const matches = s.prefix.every((p, i) => bodyPath[i] === p);
@@ -117,7 +166,10 @@ export function locate(sources: Source[], bodyPath: (string | number)[]): { file
   const source = best ?? sources[0]!;
   const inner = bodyPath.slice(source.prefix.length);
   // segments.json holds `{ segments: [...] }`, so its paths keep the key.
-  return { file: source.file, at: formatPath(source.prefix[0] === 'segments' ? ['segments', ...inner] : inner) };
+  return {
+    file: source.file,
+    at: formatPath(source.prefix[0] === 'segments' ? ['segments', ...inner] : inner),
+  };
 }
 
 /** Reads, validates and content-addresses the bundle. Same input → same version. */
@@ -128,12 +180,21 @@ export async function buildBundle(dir = CONTENT_DIR): Promise<BuildResult> {
   if (!parsed.ok) {
     return {
       ok: false,
-      issues: parsed.issues.map((i) => ({ ...locate(sources, i.path), message: i.message, ...(i.found === undefined ? {} : { found: i.found }) })),
+      issues: parsed.issues.map((i) => ({
+        ...locate(sources, i.path),
+        message: i.message,
+        ...(i.found === undefined ? {} : { found: i.found }),
+      })),
     };
   }
   return { ok: true, bundle: { ...parsed.body, version: await bundleVersion(parsed.body) } };
 }
 
 export function formatIssues(issues: ContentIssue[]): string {
-  return issues.map((i) => `${i.file}${i.at ? ` at ${i.at}` : ''}: ${i.message}${i.found === undefined ? '' : ` (found ${i.found})`}`).join('\n');
+  return issues
+    .map(
+      (i) =>
+        `${i.file}${i.at ? ` at ${i.at}` : ''}: ${i.message}${i.found === undefined ? '' : ` (found ${i.found})`}`,
+    )
+    .join('\n');
 }

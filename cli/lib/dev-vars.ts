@@ -19,7 +19,10 @@ export function parseDevVars(text: string): Record<string, string> {
     const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
     if (!m || line.trimStart().startsWith('#')) continue;
     let value = m[2] ?? '';
-    if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) {
+    if (
+      (value.startsWith('"') && value.endsWith('"')) ||
+      (value.startsWith("'") && value.endsWith("'"))
+    ) {
       value = value.slice(1, -1);
     }
     vars[m[1]!] = value;
@@ -29,6 +32,9 @@ export function parseDevVars(text: string): Record<string, string> {
 
 export function devVars(): Record<string, string> {
   const file = existsSync(DEV_VARS) ? DEV_VARS : DEV_VARS_EXAMPLE;
-  if (!existsSync(file)) throw new CliError('Neither .dev.vars nor .dev.vars.example exists; restore .dev.vars.example from git.');
+  if (!existsSync(file))
+    throw new CliError(
+      'Neither .dev.vars nor .dev.vars.example exists; restore .dev.vars.example from git.',
+    );
   return parseDevVars(readFileSync(file, 'utf8'));
 }

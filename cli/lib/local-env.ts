@@ -16,7 +16,10 @@ export async function withLocalEnv<T>(work: (env: Env) => Promise<T>): Promise<T
   // results scripts read (a version, a preview URL). Warnings and errors still show.
   process.env.WRANGLER_LOG ??= 'warn';
   const { getPlatformProxy } = await import('wrangler');
-  const proxy = await getPlatformProxy<Env>({ configPath: WRANGLER_TOML, persist: dir ? { path: dir } : true });
+  const proxy = await getPlatformProxy<Env>({
+    configPath: WRANGLER_TOML,
+    persist: dir ? { path: dir } : true,
+  });
   try {
     return await work(proxy.env);
   } finally {

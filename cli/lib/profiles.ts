@@ -9,11 +9,16 @@ import { formatPath } from './content.ts';
 import { CliError } from './errors.ts';
 
 export function profileKey(profile: Profile): string {
-  return profile.kind === 'customer' ? profileKeys.customer(profile.id) : profileKeys.visitor(profile.id);
+  return profile.kind === 'customer'
+    ? profileKeys.customer(profile.id)
+    : profileKeys.visitor(profile.id);
 }
 
 /** Validates one profile; returns the normalized profile or the problems, one per line. */
-export function checkProfile(json: unknown, where: string): { ok: true; profile: Profile } | { ok: false; errors: string[] } {
+export function checkProfile(
+  json: unknown,
+  where: string,
+): { ok: true; profile: Profile } | { ok: false; errors: string[] } {
   const parsed = Profile.safeParse(json);
   if (parsed.success) return { ok: true, profile: parsed.data };
   return {
@@ -40,7 +45,9 @@ export function readProfileFile(file: string, id?: string): Profile {
   if (id !== undefined && json && typeof json === 'object' && !Array.isArray(json)) {
     const fileId = (json as { id?: unknown }).id;
     if (fileId !== undefined && fileId !== id) {
-      throw new CliError(`${file}: the file's id "${String(fileId)}" differs from the id given on the command line ("${id}")`);
+      throw new CliError(
+        `${file}: the file's id "${String(fileId)}" differs from the id given on the command line ("${id}")`,
+      );
     }
     (json as { id?: unknown }).id = id;
   }
@@ -71,12 +78,14 @@ export function readNdjson(file: string): Profile[] {
       if (!checked.ok) return void errors.push(...checked.errors);
       const key = profileKey(checked.profile);
       const first = seen.get(key);
-      if (first !== undefined) errors.push(`${where}: duplicate profile "${checked.profile.id}" (first on line ${first})`);
+      if (first !== undefined)
+        errors.push(`${where}: duplicate profile "${checked.profile.id}" (first on line ${first})`);
       seen.set(key, i + 1);
       profiles.push(checked.profile);
     });
   if (errors.length) throw new CliError(`nothing imported; fix these first:\n${errors.join('\n')}`);
-  if (profiles.length === 0) throw new CliError(`${file}: no profiles (expected one JSON object per line)`);
+  if (profiles.length === 0)
+    throw new CliError(`${file}: no profiles (expected one JSON object per line)`);
   return profiles;
 }
 

@@ -33,17 +33,37 @@ function duplicates(ids: string[]): Set<string> {
 
 export function checkIntegrity(body: BundleBody): Issue[] {
   const issues: Issue[] = [];
-  const flagDuplicates = (ids: string[], where: (i: number) => (string | number)[], what: string) => {
+  const flagDuplicates = (
+    ids: string[],
+    where: (i: number) => (string | number)[],
+    what: string,
+  ) => {
     const dup = duplicates(ids);
     ids.forEach((id, i) => {
       if (dup.has(id)) issues.push({ path: where(i), message: `duplicate ${what} "${id}"` });
     });
   };
 
-  flagDuplicates(body.pages.map((p) => p.id), (i) => ['pages', i, 'id'], 'page id');
-  flagDuplicates(body.pages.map((p) => p.path), (i) => ['pages', i, 'path'], 'page path');
-  flagDuplicates(body.slots.map((s) => s.id), (i) => ['slots', i, 'id'], 'slot id');
-  flagDuplicates(body.segments.map((s) => s.id), (i) => ['segments', i, 'id'], 'segment id');
+  flagDuplicates(
+    body.pages.map((p) => p.id),
+    (i) => ['pages', i, 'id'],
+    'page id',
+  );
+  flagDuplicates(
+    body.pages.map((p) => p.path),
+    (i) => ['pages', i, 'path'],
+    'page path',
+  );
+  flagDuplicates(
+    body.slots.map((s) => s.id),
+    (i) => ['slots', i, 'id'],
+    'slot id',
+  );
+  flagDuplicates(
+    body.segments.map((s) => s.id),
+    (i) => ['segments', i, 'id'],
+    'segment id',
+  );
 
   const segmentIds = new Set(body.segments.map((s) => s.id));
   const checkSegments = (condition: Condition, path: (string | number)[]) => {
@@ -69,7 +89,11 @@ export function checkIntegrity(body: BundleBody): Issue[] {
   body.slots.forEach((slot, s) => {
     const variantIds = slot.variants.map((v) => v.id);
     flagDuplicates(variantIds, (i) => ['slots', s, 'variants', i, 'id'], 'variant id');
-    flagDuplicates(slot.rules.map((r) => r.id), (i) => ['slots', s, 'rules', i, 'id'], 'rule id');
+    flagDuplicates(
+      slot.rules.map((r) => r.id),
+      (i) => ['slots', s, 'rules', i, 'id'],
+      'rule id',
+    );
     const known = new Set(variantIds);
     if (!known.has(slot.default)) {
       issues.push({
@@ -96,7 +120,10 @@ export function checkIntegrity(body: BundleBody): Issue[] {
   });
   issues.push(...checkUniqueOffers(body));
   for (const cycle of segmentCycles(body)) {
-    issues.push({ path: ['segments'], message: `segments refer to each other in a cycle: ${cycle.join(' → ')}` });
+    issues.push({
+      path: ['segments'],
+      message: `segments refer to each other in a cycle: ${cycle.join(' → ')}`,
+    });
   }
   (body.experiments ?? []).forEach((e, i) => {
     if (!e.when) return;

@@ -19,5 +19,7 @@ export function canonicalJson(value: unknown): string {
 export async function bundleVersion(body: BundleBody): Promise<string> {
   const bytes = new TextEncoder().encode(canonicalJson(body));
   const digest = await crypto.subtle.digest('SHA-256', bytes);
-  return [...new Uint8Array(digest).slice(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return [...new Uint8Array(digest).slice(0, 8)]
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('');
 }

@@ -60,13 +60,17 @@ describe('the demo site in a real browser', () => {
         for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shift += entry.value;
       }).observe({ type: 'layout-shift', buffered: true });
     `);
-    const pageView = page.waitForResponse((r) => r.url() === `${origin}/events` && r.request().method() === 'POST');
+    const pageView = page.waitForResponse(
+      (r) => r.url() === `${origin}/events` && r.request().method() === 'POST',
+    );
     const res = await page.goto(`${origin}${pathname}`, { waitUntil: 'load' });
     return { page, res, problems, pageView };
   }
 
   const variants = (page: Page) =>
-    page.$$eval('[data-tessera-slot]', (els) => els.map((e) => e.getAttribute('data-tessera-variant')));
+    page.$$eval('[data-tessera-slot]', (els) =>
+      els.map((e) => e.getAttribute('data-tessera-variant')),
+    );
 
   it('a known visitor gets their page: no CSP violation, no console error, no layout shift, the page view accepted', async () => {
     // As if the site's login had set it: every request of this browser carries the visitor cookie.
@@ -88,11 +92,20 @@ describe('the demo site in a real browser', () => {
     expect(seen.shift).toBe(0);
 
     // A click inside a personalized slot is sent with the slot, the variant and the decision id.
-    const clickSent = page.waitForRequest((r) => r.url() === `${origin}/events` && (r.postData() ?? '').includes('"click"'));
+    const clickSent = page.waitForRequest(
+      (r) => r.url() === `${origin}/events` && (r.postData() ?? '').includes('"click"'),
+    );
     await page.click('[data-tessera-slot="home-hero"] h1');
-    const body = JSON.parse((await clickSent).postData() ?? '{}') as { events: Record<string, unknown>[] };
+    const body = JSON.parse((await clickSent).postData() ?? '{}') as {
+      events: Record<string, unknown>[];
+    };
     expect(body.events).toContainEqual(
-      expect.objectContaining({ type: 'click', slot: 'home-hero', variant: 'hero-running', decisionId: res?.headers()['x-tessera-decision'] }),
+      expect.objectContaining({
+        type: 'click',
+        slot: 'home-hero',
+        variant: 'hero-running',
+        decisionId: res?.headers()['x-tessera-decision'],
+      }),
     );
     expect((await (await clickSent).response())?.status()).toBe(202);
     await context.close();
@@ -109,7 +122,9 @@ describe('the demo site in a real browser', () => {
     const again = await open(context, '/');
     expect(again.res?.headers()['x-tessera-reasons'] ?? '').not.toContain('cookie.missing');
     expect((await again.pageView).status()).toBe(202);
-    expect((await context.cookies(origin)).find((c) => c.name === '__Host-tsr_vid')?.value).toBe(vid?.value);
+    expect((await context.cookies(origin)).find((c) => c.name === '__Host-tsr_vid')?.value).toBe(
+      vid?.value,
+    );
     expect([...first.problems, ...again.problems]).toEqual([]);
     await context.close();
   }, 60_000);

@@ -39,14 +39,21 @@ describe('tessera profile', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('wrote visitor profile "v-ada"');
-    const p = (await stored(profileKeys.visitor('v-ada'))) as { id: string; segments: string[]; behavior: { visits: number } };
+    const p = (await stored(profileKeys.visitor('v-ada'))) as {
+      id: string;
+      segments: string[];
+      behavior: { visits: number };
+    };
     expect(p.id).toBe('v-ada');
     expect(p.segments).toEqual(['vip']);
     expect(p.behavior.visits).toBe(0);
   });
 
   it('names the file, the field and the problem for an invalid profile, and writes nothing', async () => {
-    const f = file('bad.json', JSON.stringify({ scores: { churnRisk: 3 }, affinities: { running: 'high' } }));
+    const f = file(
+      'bad.json',
+      JSON.stringify({ scores: { churnRisk: 3 }, affinities: { running: 'high' } }),
+    );
     const r = tessera(['profile', 'put', 'v-bad', f, '--local'], env);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${f} at scores.churnRisk:`);
@@ -55,11 +62,19 @@ describe('tessera profile', () => {
   });
 
   it('reports JSON syntax errors and id mismatches clearly', () => {
-    const broken = tessera(['profile', 'put', 'v-x', file('broken.json', '{"traits": '), '--local'], env);
+    const broken = tessera(
+      ['profile', 'put', 'v-x', file('broken.json', '{"traits": '), '--local'],
+      env,
+    );
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/broken\.json: invalid JSON/);
-    const mismatch = tessera(['profile', 'put', 'v-x', file('other.json', '{"id":"v-y"}'), '--local'], env);
-    expect(mismatch.stderr).toContain('the file\'s id "v-y" differs from the id given on the command line ("v-x")');
+    const mismatch = tessera(
+      ['profile', 'put', 'v-x', file('other.json', '{"id":"v-y"}'), '--local'],
+      env,
+    );
+    expect(mismatch.stderr).toContain(
+      'the file\'s id "v-y" differs from the id given on the command line ("v-x")',
+    );
   });
 
   it('requires --local and explains where production profiles come from', () => {
@@ -71,7 +86,12 @@ describe('tessera profile', () => {
   it('imports NDJSON all-or-nothing, with line numbers for every bad line', async () => {
     const bad = file(
       'bad.ndjson',
-      [JSON.stringify({ id: 'v-n1' }), '{oops', JSON.stringify({ id: 'v-n3', scores: { churnRisk: -1 } }), JSON.stringify({ id: 'v-n1' })].join('\n'),
+      [
+        JSON.stringify({ id: 'v-n1' }),
+        '{oops',
+        JSON.stringify({ id: 'v-n3', scores: { churnRisk: -1 } }),
+        JSON.stringify({ id: 'v-n1' }),
+      ].join('\n'),
     );
     const r = tessera(['profile', 'import', bad, '--local'], env);
     expect(r.code).toBe(1);
@@ -81,10 +101,18 @@ describe('tessera profile', () => {
     expect(r.stderr).toContain(`${bad}:4: duplicate profile "v-n1" (first on line 1)`);
     expect(await stored(profileKeys.visitor('v-n1'))).toBeNull();
 
-    const good = file('good.ndjson', [JSON.stringify({ id: 'v-g1' }), '', JSON.stringify({ id: 'c-g2', kind: 'customer' })].join('\n'));
+    const good = file(
+      'good.ndjson',
+      [JSON.stringify({ id: 'v-g1' }), '', JSON.stringify({ id: 'c-g2', kind: 'customer' })].join(
+        '\n',
+      ),
+    );
     const ok = tessera(['profile', 'import', good, '--local'], env);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('imported 2 profiles');
-    expect(await stored(profileKeys.customer('c-g2'))).toMatchObject({ id: 'c-g2', kind: 'customer' });
+    expect(await stored(profileKeys.customer('c-g2'))).toMatchObject({
+      id: 'c-g2',
+      kind: 'customer',
+    });
   });
 });

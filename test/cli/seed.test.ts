@@ -20,7 +20,10 @@ describe('tessera seed', () => {
       await withLocalEnv(async (env) => {
         const pointer = await env.CONTENT.get<{ version: string }>(contentKeys.pointer(), 'json');
         expect(pointer?.version).toBe(built.bundle.version);
-        const stored = await env.CONTENT.get<{ version: string; pages: unknown[] }>(contentKeys.bundle(built.bundle.version), 'json');
+        const stored = await env.CONTENT.get<{ version: string; pages: unknown[] }>(
+          contentKeys.bundle(built.bundle.version),
+          'json',
+        );
         expect(stored?.pages.length).toBeGreaterThanOrEqual(3);
         expect(await env.PROFILES.get(profileKeys.visitor('v-runner'))).not.toBeNull();
         expect(await env.PROFILES.get(profileKeys.customer('c-1001'))).not.toBeNull();

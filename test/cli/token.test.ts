@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { parseDevVars } from '../../cli/lib/dev-vars.ts';
 import { ROOT, tessera } from './run.ts';
 
-const devKeys = JSON.parse(parseDevVars(readFileSync(path.join(ROOT, '.dev.vars.example'), 'utf8')).VISITOR_KEYS!) as Record<string, string>;
+const devKeys = JSON.parse(
+  parseDevVars(readFileSync(path.join(ROOT, '.dev.vars.example'), 'utf8')).VISITOR_KEYS!,
+) as Record<string, string>;
 const [kid, secret] = Object.entries(devKeys)[0]!;
 
 describe('tessera token visitor', () => {
@@ -14,7 +16,9 @@ describe('tessera token visitor', () => {
     expect(r.code).toBe(0);
     const token = r.stdout.trim();
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'HS256', kid });
-    const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), { algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
+      algorithms: ['HS256'],
+    });
     expect(payload.sub).toBe('v-runner');
     expect(payload.cid).toBe('c-1001');
     expect(payload.exp! - payload.iat!).toBeGreaterThan(300 * 24 * 3600);

@@ -54,7 +54,9 @@ describe('tessera validate', () => {
     const r = tessera(['validate']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^valid: \d+ pages, \d+ slots, \d+ segments(, \d+ experiments)?(, [\d.]+% holdout)? \(version [0-9a-f]{16}\)/);
+    expect(r.stdout).toMatch(
+      /^valid: \d+ pages, \d+ slots, \d+ segments(, \d+ experiments)?(, [\d.]+% holdout)? \(version [0-9a-f]{16}\)/,
+    );
   });
 
   it('exits non-zero and names file, path, expectation and what was found', () => {

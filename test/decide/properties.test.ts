@@ -59,13 +59,11 @@ const comparison: fc.Arbitrary<Condition> = fc.oneof(
     op: fc.constantFrom('gt' as const, 'gte' as const, 'lt' as const, 'lte' as const),
     value: fc.integer({ min: -5, max: 50 }),
   }),
-  fc
-    .tuple(fc.integer({ min: -5, max: 20 }), fc.integer({ min: 0, max: 30 }))
-    .map(([a, d]) => ({
-      field: 'traits.age',
-      op: 'between' as const,
-      value: [a, a + d] as [number, number],
-    })),
+  fc.tuple(fc.integer({ min: -5, max: 20 }), fc.integer({ min: 0, max: 30 })).map(([a, d]) => ({
+    field: 'traits.age',
+    op: 'between' as const,
+    value: [a, a + d] as [number, number],
+  })),
   fc.record({ field, op: fc.constant('contains' as const), value: scalar }),
   fc.record({ field, op: fc.constant('startsWith' as const), value: fc.string({ maxLength: 4 }) }),
   fc.record({ field, op: fc.constant('exists' as const) }),

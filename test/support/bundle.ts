@@ -15,7 +15,11 @@ export function testBundleBody(overrides: Partial<BundleInput> = {}): BundleInpu
     site: { name: 'Test Shop', lang: 'en' },
     segments: [
       { id: 'vip', name: 'VIP customers', source: 'profile' },
-      { id: 'runners', name: 'Runners', when: { field: 'affinities.running', op: 'gte', value: 0.5 } },
+      {
+        id: 'runners',
+        name: 'Runners',
+        when: { field: 'affinities.running', op: 'gte', value: 0.5 },
+      },
     ],
     pages: [
       { id: 'home', path: '/', title: 'Home', slots: ['banner', 'hero', 'grid', 'quote', 'cta'] },
@@ -28,7 +32,13 @@ export function testBundleBody(overrides: Partial<BundleInput> = {}): BundleInpu
         default: 'banner-default',
         variants: [
           { id: 'banner-default', props: { text: 'Free returns for 30 days' } },
-          { id: 'banner-vip', props: { text: 'VIP: free express shipping', link: { label: 'Details', href: '/deals' } } },
+          {
+            id: 'banner-vip',
+            props: {
+              text: 'VIP: free express shipping',
+              link: { label: 'Details', href: '/deals' },
+            },
+          },
         ],
         rules: [{ id: 'vip-banner', when: { segment: 'vip' }, variant: 'banner-vip' }],
       },
@@ -43,8 +53,16 @@ export function testBundleBody(overrides: Partial<BundleInput> = {}): BundleInpu
           { id: 'hero-mobile', props: { headline: 'Shop on the go' } },
         ],
         rules: [
-          { id: 'pro-greeting', when: { field: 'traits.plan', op: 'eq', value: 'pro' }, variant: 'hero-greeting' },
-          { id: 'mobile-hero', when: { field: 'context.device', op: 'eq', value: 'mobile' }, variant: 'hero-mobile' },
+          {
+            id: 'pro-greeting',
+            when: { field: 'traits.plan', op: 'eq', value: 'pro' },
+            variant: 'hero-greeting',
+          },
+          {
+            id: 'mobile-hero',
+            when: { field: 'context.device', op: 'eq', value: 'mobile' },
+            variant: 'hero-mobile',
+          },
         ],
       },
       {
@@ -56,14 +74,24 @@ export function testBundleBody(overrides: Partial<BundleInput> = {}): BundleInpu
             id: 'grid-default',
             props: {
               title: 'Bestsellers',
-              products: [{ sku: 'tent-1', name: 'Tent', price: 199, currency: 'EUR', href: '/p/tent-1' }],
+              products: [
+                { sku: 'tent-1', name: 'Tent', price: 199, currency: 'EUR', href: '/p/tent-1' },
+              ],
             },
           },
           {
             id: 'grid-runners',
             props: {
               title: 'For runners',
-              products: [{ sku: 'shoe-1', name: 'Trail shoe', price: 129, currency: 'EUR', href: '/p/shoe-1' }],
+              products: [
+                {
+                  sku: 'shoe-1',
+                  name: 'Trail shoe',
+                  price: 129,
+                  currency: 'EUR',
+                  href: '/p/shoe-1',
+                },
+              ],
             },
           },
         ],
@@ -73,17 +101,31 @@ export function testBundleBody(overrides: Partial<BundleInput> = {}): BundleInpu
         id: 'quote',
         component: 'testimonial',
         default: 'quote-default',
-        variants: [{ id: 'quote-default', props: { quote: 'Great gear.', author: 'Sam', rating: 5 } }],
+        variants: [
+          { id: 'quote-default', props: { quote: 'Great gear.', author: 'Sam', rating: 5 } },
+        ],
       },
       {
         id: 'cta',
         component: 'cta-banner',
         default: 'cta-default',
         variants: [
-          { id: 'cta-default', props: { headline: 'Join the club', button: { label: 'Sign up', href: '/join' } } },
-          { id: 'cta-de', props: { headline: 'Willkommen', button: { label: 'Los', href: '/join' } } },
+          {
+            id: 'cta-default',
+            props: { headline: 'Join the club', button: { label: 'Sign up', href: '/join' } },
+          },
+          {
+            id: 'cta-de',
+            props: { headline: 'Willkommen', button: { label: 'Los', href: '/join' } },
+          },
         ],
-        rules: [{ id: 'de-cta', when: { field: 'context.country', op: 'eq', value: 'DE' }, variant: 'cta-de' }],
+        rules: [
+          {
+            id: 'de-cta',
+            when: { field: 'context.country', op: 'eq', value: 'DE' },
+            variant: 'cta-de',
+          },
+        ],
       },
     ],
     ...overrides,
@@ -105,10 +147,16 @@ export async function buildTestBundle(body: BundleInput = testBundleBody()): Pro
 }
 
 /** Stores the bundle, then points live at it. */
-export async function publishTestBundle(body?: BundleInput, kv: KVNamespace = env.CONTENT): Promise<Bundle> {
+export async function publishTestBundle(
+  body?: BundleInput,
+  kv: KVNamespace = env.CONTENT,
+): Promise<Bundle> {
   const bundle = await buildTestBundle(body);
   await kv.put(contentKeys.bundle(bundle.version), JSON.stringify(bundle));
-  await kv.put(contentKeys.pointer(), JSON.stringify({ version: bundle.version, updatedAt: new Date().toISOString(), by: 'test' }));
+  await kv.put(
+    contentKeys.pointer(),
+    JSON.stringify({ version: bundle.version, updatedAt: new Date().toISOString(), by: 'test' }),
+  );
   return bundle;
 }
 
@@ -116,6 +164,12 @@ export async function putVisitorProfile(id: string, profile: Partial<ProfileInpu
   await env.PROFILES.put(profileKeys.visitor(id), JSON.stringify({ id, ...profile }));
 }
 
-export async function putCustomerProfile(id: string, profile: Partial<ProfileInput>): Promise<void> {
-  await env.PROFILES.put(profileKeys.customer(id), JSON.stringify({ id, kind: 'customer', ...profile }));
+export async function putCustomerProfile(
+  id: string,
+  profile: Partial<ProfileInput>,
+): Promise<void> {
+  await env.PROFILES.put(
+    profileKeys.customer(id),
+    JSON.stringify({ id, kind: 'customer', ...profile }),
+  );
 }

@@ -27,9 +27,14 @@ function forward<T extends object>(target: T, overrides: Partial<Record<Property
  * KV whose `get` fails as told for the keys `match` selects (every key by default); writes,
  * deletes and lists go to the real namespace.
  */
-export function faultyKv(kv: KVNamespace, fault: ReadFault, match: (key: string) => boolean = () => true): KVNamespace {
+export function faultyKv(
+  kv: KVNamespace,
+  fault: ReadFault,
+  match: (key: string) => boolean = () => true,
+): KVNamespace {
   const get = (key: string, ...rest: unknown[]) => {
-    if (!match(key)) return (kv.get as (k: string, ...r: unknown[]) => Promise<unknown>)(key, ...rest);
+    if (!match(key))
+      return (kv.get as (k: string, ...r: unknown[]) => Promise<unknown>)(key, ...rest);
     if (fault === 'throw') return Promise.reject(new Error(`injected KV failure reading ${key}`));
     if (fault === 'hang') return never();
     return Promise.resolve(fault.garbage);
@@ -38,19 +43,38 @@ export function faultyKv(kv: KVNamespace, fault: ReadFault, match: (key: string)
 }
 
 /** KV that records every key read, written and deleted (and forwards all of it). */
-export function recordingKv(kv: KVNamespace): { kv: KVNamespace; reads: string[]; writes: string[]; deletes: string[] } {
+export function recordingKv(kv: KVNamespace): {
+  kv: KVNamespace;
+  reads: string[];
+  writes: string[];
+  deletes: string[];
+} {
   const reads: string[] = [];
   const writes: string[] = [];
   const deletes: string[] = [];
-  const call = (name: 'get' | 'put' | 'delete', log: string[]) => (key: string, ...rest: unknown[]) => {
-    log.push(key);
-    return (kv[name] as (k: string, ...r: unknown[]) => Promise<unknown>)(key, ...rest);
+  const call =
+    (name: 'get' | 'put' | 'delete', log: string[]) =>
+    (key: string, ...rest: unknown[]) => {
+      log.push(key);
+      return (kv[name] as (k: string, ...r: unknown[]) => Promise<unknown>)(key, ...rest);
+    };
+  return {
+    kv: forward(kv, {
+      get: call('get', reads),
+      put: call('put', writes),
+      delete: call('delete', deletes),
+    }),
+    reads,
+    writes,
+    deletes,
   };
-  return { kv: forward(kv, { get: call('get', reads), put: call('put', writes), delete: call('delete', deletes) }), reads, writes, deletes };
 }
 
 /** A queue whose sends fail (throw) or never complete; `attempts()` counts the tries. */
-export function faultyQueue(queue: Queue, fault: 'throw' | 'hang' = 'throw'): { queue: Queue; attempts: () => number } {
+export function faultyQueue(
+  queue: Queue,
+  fault: 'throw' | 'hang' = 'throw',
+): { queue: Queue; attempts: () => number } {
   let attempts = 0;
   const fail = () => {
     attempts++;
@@ -104,7 +128,11 @@ export async function fetchWith(
 ): Promise<Response> {
   const ctx = createExecutionContext();
   const req = typeof request === 'string' ? new Request(request) : request;
-  const res = await worker.fetch!(req as Request<unknown, IncomingRequestCfProperties>, { ...env, ...overrides }, ctx);
+  const res = await worker.fetch!(
+    req as Request<unknown, IncomingRequestCfProperties>,
+    { ...env, ...overrides },
+    ctx,
+  );
   if (o.settle !== false) await waitOnExecutionContext(ctx);
   return res;
 }

@@ -13,7 +13,8 @@ export async function shapeOf(html: string): Promise<Shape> {
   const rewriter = new HTMLRewriter().on('*', {
     element(el) {
       shape.tags.push(el.tagName);
-      for (const [name, value] of el.attributes) shape.attributes.push({ tag: el.tagName, name, value });
+      for (const [name, value] of el.attributes)
+        shape.attributes.push({ tag: el.tagName, name, value });
       if (el.tagName === 'script') shape.scripts.push({ nonce: el.getAttribute('nonce') });
     },
   });

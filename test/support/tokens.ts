@@ -31,10 +31,17 @@ export async function mintVisitorToken(o: MintOptions = {}): Promise<string> {
 export const cookieHeader = (token: string) => ({ cookie: `__Host-tsr_vid=${token}` });
 
 /** The visitor cookie a response sets, decoded (or undefined when none is set). */
-export function issuedVisitor(res: Response): { raw: string; sub: string; kid?: string; cid?: unknown } | undefined {
+export function issuedVisitor(
+  res: Response,
+): { raw: string; sub: string; kid?: string; cid?: unknown } | undefined {
   const header = res.headers.getSetCookie().find((c) => c.startsWith('__Host-tsr_vid='));
   if (!header) return undefined;
   const token = header.slice('__Host-tsr_vid='.length).split(';')[0]!;
   const claims = decodeJwt(token);
-  return { raw: header, sub: String(claims.sub), kid: decodeProtectedHeader(token).kid, cid: claims.cid };
+  return {
+    raw: header,
+    sub: String(claims.sub),
+    kid: decodeProtectedHeader(token).kid,
+    cid: claims.cid,
+  };
 }

@@ -18,7 +18,8 @@ describe('resolveConsent', () => {
   });
 
   it('starts visitors from opt-in countries (EU, EEA, UK, CH) at contextual and others at personal', () => {
-    for (const country of ['DE', 'FR', 'NO', 'GB', 'CH']) expect(level({ country })).toBe('contextual');
+    for (const country of ['DE', 'FR', 'NO', 'GB', 'CH'])
+      expect(level({ country })).toBe('contextual');
     for (const country of ['US', 'JP', 'BR']) expect(level({ country })).toBe('personal');
   });
 
@@ -28,7 +29,10 @@ describe('resolveConsent', () => {
   });
 
   it('applies per-country overrides from the bundle last', () => {
-    const strict = SiteConsent.parse({ optInLevel: 'none', countries: { US: 'contextual', DE: 'personal' } });
+    const strict = SiteConsent.parse({
+      optInLevel: 'none',
+      countries: { US: 'contextual', DE: 'personal' },
+    });
     expect(level({ policy: strict, country: 'FR' })).toBe('none');
     expect(level({ policy: strict, country: 'US' })).toBe('contextual');
     expect(level({ policy: strict, country: 'DE' })).toBe('personal');
@@ -44,11 +48,16 @@ describe('resolveConsent', () => {
 
   it('ignores an unreadable cookie (falls back to the country default) and records why', () => {
     const c = resolveConsent({ cookie: 'yes-please', gpc: null, country: 'DE', policy });
-    expect(c).toMatchObject({ level: 'contextual', source: 'country', reasons: ['consent.invalid_cookie', 'consent.contextual'] });
+    expect(c).toMatchObject({
+      level: 'contextual',
+      source: 'country',
+      reasons: ['consent.invalid_cookie', 'consent.contextual'],
+    });
   });
 });
 
-const variants = (html: string) => [...html.matchAll(/data-tessera-variant="([^"]*)"/g)].map((m) => m[1]);
+const variants = (html: string) =>
+  [...html.matchAll(/data-tessera-variant="([^"]*)"/g)].map((m) => m[1]);
 const MOBILE_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148';
 
 describe('consent on the page', () => {
@@ -57,12 +66,18 @@ describe('consent on the page', () => {
     await putVisitorProfile('v-runner', { segments: ['vip'], affinities: { running: 0.9 } });
   });
 
-  const visit = async (consent: string | undefined, o: { gpc?: boolean; country?: string; profiles?: KVNamespace } = {}) => {
+  const visit = async (
+    consent: string | undefined,
+    o: { gpc?: boolean; country?: string; profiles?: KVNamespace } = {},
+  ) => {
     const cookies = [`__Host-tsr_vid=${await mintVisitorToken({ sub: 'v-runner' })}`];
     if (consent) cookies.push(`tsr_consent=${consent}`);
     const headers: Record<string, string> = { cookie: cookies.join('; '), 'user-agent': MOBILE_UA };
     if (o.gpc) headers['sec-gpc'] = '1';
-    const request = new Request('https://shop.test/', { headers, cf: o.country ? { country: o.country } : undefined });
+    const request = new Request('https://shop.test/', {
+      headers,
+      cf: o.country ? { country: o.country } : undefined,
+    });
     return fetchWith(request, o.profiles ? { PROFILES: o.profiles } : {});
   };
 
@@ -87,9 +102,17 @@ describe('consent on the page', () => {
     const profiles = recordingKv(env.PROFILES);
     const res = await visit('none', { profiles: profiles.kv });
     expect(res.status).toBe(200);
-    expect(variants(await res.text())).toEqual(['banner-default', 'hero-default', 'grid-default', 'quote-default', 'cta-default']);
+    expect(variants(await res.text())).toEqual([
+      'banner-default',
+      'hero-default',
+      'grid-default',
+      'quote-default',
+      'cta-default',
+    ]);
     expect(profiles.reads).toEqual([]);
-    expect(res.headers.getSetCookie()).toEqual(['__Host-tsr_vid=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax']);
+    expect(res.headers.getSetCookie()).toEqual([
+      '__Host-tsr_vid=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax',
+    ]);
     expect(res.headers.get('x-tessera-reasons')).toBe('consent.none');
   });
 
@@ -106,19 +129,29 @@ describe('consent on the page', () => {
   });
 
   it('without a banner answer, a visitor from Germany starts at contextual and one from the US at personal', async () => {
-    expect(variants(await (await visit(undefined, { country: 'DE' })).text())).not.toContain('hero-running');
-    expect(variants(await (await visit(undefined, { country: 'US' })).text())).toContain('hero-running');
+    expect(variants(await (await visit(undefined, { country: 'DE' })).text())).not.toContain(
+      'hero-running',
+    );
+    expect(variants(await (await visit(undefined, { country: 'US' })).text())).toContain(
+      'hero-running',
+    );
   });
 
   it('follows the bundle’s per-country policy', async () => {
-    await publishTestBundle(testBundleBody({ site: { name: 'Strict Shop', lang: 'en', consent: { default: 'none' } } }));
+    await publishTestBundle(
+      testBundleBody({ site: { name: 'Strict Shop', lang: 'en', consent: { default: 'none' } } }),
+    );
     const res = await visit(undefined, { country: 'US' });
     expect(res.headers.get('x-tessera-reasons')).toBe('consent.none');
-    expect(res.headers.getSetCookie()).toEqual(['__Host-tsr_vid=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax']);
+    expect(res.headers.getSetCookie()).toEqual([
+      '__Host-tsr_vid=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax',
+    ]);
   });
 
   it('a visitor with consent gets an identifier cookie as before', async () => {
-    const res = await SELF.fetch('https://shop.test/', { headers: { cookie: 'tsr_consent=contextual' } });
+    const res = await SELF.fetch('https://shop.test/', {
+      headers: { cookie: 'tsr_consent=contextual' },
+    });
     expect(issuedVisitor(res)).toBeDefined();
   });
 });
@@ -126,12 +159,19 @@ describe('consent on the page', () => {
 describe('consent and experiments', () => {
   const abTest = testBundleBody({
     experiments: [
-      { id: 'hero-ab', type: 'ab', scope: { slot: 'hero' }, arms: [{ id: 'control' }, { id: 'b', variant: 'hero-running' }] },
+      {
+        id: 'hero-ab',
+        type: 'ab',
+        scope: { slot: 'hero' },
+        arms: [{ id: 'control' }, { id: 'b', variant: 'hero-running' }],
+      },
     ],
   });
   const visitAs = async (sub: string, consent: string) =>
     SELF.fetch('https://shop.test/', {
-      headers: { cookie: `__Host-tsr_vid=${await mintVisitorToken({ sub })}; tsr_consent=${consent}` },
+      headers: {
+        cookie: `__Host-tsr_vid=${await mintVisitorToken({ sub })}; tsr_consent=${consent}`,
+      },
     });
 
   it('none: no experiment arm and no tracker, whoever the cookie names', async () => {
@@ -166,7 +206,9 @@ describe('consent in the decision log', () => {
 
   async function logged(cookie: string) {
     const log = recordingQueue(env.DECISIONS);
-    await fetchWith(new Request('https://shop.test/', { headers: { cookie } }), { DECISIONS: log.queue });
+    await fetchWith(new Request('https://shop.test/', { headers: { cookie } }), {
+      DECISIONS: log.queue,
+    });
     expect(log.sent).toHaveLength(1);
     return log.sent[0] as { consent: string; visitor: string; profile: string; reasons: string[] };
   }

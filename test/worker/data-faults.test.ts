@@ -7,13 +7,19 @@ import { publishTestBundle, putVisitorProfile, testBundleBody } from '../support
 import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
 
 /** A KV namespace whose reads fail the way real ones can; writes go to the real one. */
-function faultyKv(real: KVNamespace, fault: 'throw' | 'hang', match: (key: string) => boolean = () => true): KVNamespace {
+function faultyKv(
+  real: KVNamespace,
+  fault: 'throw' | 'hang',
+  match: (key: string) => boolean = () => true,
+): KVNamespace {
   return new Proxy(real, {
     get(target, prop) {
       if (prop === 'get') {
         return (key: string, ...rest: unknown[]) => {
           if (!match(key)) return (target.get as (...a: unknown[]) => unknown)(key, ...rest);
-          return fault === 'throw' ? Promise.reject(new Error('KV GET failed: 500')) : new Promise(() => {});
+          return fault === 'throw'
+            ? Promise.reject(new Error('KV GET failed: 500'))
+            : new Promise(() => {});
         };
       }
       const value = Reflect.get(target, prop, target);
@@ -90,7 +96,10 @@ describe('bundle faults serve the last good bundle', () => {
     const worker = createWorker();
     const good = await publishTestBundle();
     expect((await render(worker, env)).res.headers.get('x-tessera-version')).toBe(good.version);
-    await env.CONTENT.put(contentKeys.pointer(), JSON.stringify({ version: 'ffffffffffffffff', updatedAt: new Date().toISOString() }));
+    await env.CONTENT.put(
+      contentKeys.pointer(),
+      JSON.stringify({ version: 'ffffffffffffffff', updatedAt: new Date().toISOString() }),
+    );
     const { res, reasons, html } = await render(worker, env);
     expect(res.status).toBe(200);
     expect(res.headers.get('x-tessera-version')).toBe(good.version);
@@ -105,7 +114,10 @@ describe('bundle faults serve the last good bundle', () => {
     const isPointer = (k: string) => k === contentKeys.pointer();
     const cases: [Env, string][] = [
       [{ ...env, CONTENT: faultyKv(env.CONTENT, 'throw', isPointer) }, 'pointer.error'],
-      [{ ...env, KV_DEADLINE_MS: '30', CONTENT: faultyKv(env.CONTENT, 'hang', isPointer) }, 'pointer.timeout'],
+      [
+        { ...env, KV_DEADLINE_MS: '30', CONTENT: faultyKv(env.CONTENT, 'hang', isPointer) },
+        'pointer.timeout',
+      ],
     ];
     for (const [e, reason] of cases) {
       const { res, reasons } = await render(worker, e);
@@ -125,7 +137,10 @@ describe('bundle faults serve the last good bundle', () => {
     const body = testBundleBody();
     const bad = { ...body, version: '0123456789abcdef', slots: 'oops' };
     await env.CONTENT.put(contentKeys.bundle(bad.version), JSON.stringify(bad));
-    await env.CONTENT.put(contentKeys.pointer(), JSON.stringify({ version: bad.version, updatedAt: new Date().toISOString() }));
+    await env.CONTENT.put(
+      contentKeys.pointer(),
+      JSON.stringify({ version: bad.version, updatedAt: new Date().toISOString() }),
+    );
     const { res, reasons } = await render(worker, env);
     expect(res.headers.get('x-tessera-version')).toBe(good.version);
     expect(reasons).toContain('bundle.invalid');

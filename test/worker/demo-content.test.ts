@@ -18,12 +18,30 @@ const byFile = (files: Record<string, Json>) =>
     .sort()
     .map((f) => strip(files[f]!));
 
-const site = import.meta.glob<Json>('../../content-variants/site.json', { eager: true, import: 'default' });
-const segments = import.meta.glob<Json>('../../content-variants/segments.json', { eager: true, import: 'default' });
-const pages = import.meta.glob<Json>('../../content-variants/pages/*.json', { eager: true, import: 'default' });
-const slots = import.meta.glob<Json>('../../content-variants/slots/*.json', { eager: true, import: 'default' });
-const experiments = import.meta.glob<Json>('../../content-variants/experiments/*.json', { eager: true, import: 'default' });
-const profiles = import.meta.glob<ProfileInput>('../../content-variants/profiles/*.json', { eager: true, import: 'default' });
+const site = import.meta.glob<Json>('../../content-variants/site.json', {
+  eager: true,
+  import: 'default',
+});
+const segments = import.meta.glob<Json>('../../content-variants/segments.json', {
+  eager: true,
+  import: 'default',
+});
+const pages = import.meta.glob<Json>('../../content-variants/pages/*.json', {
+  eager: true,
+  import: 'default',
+});
+const slots = import.meta.glob<Json>('../../content-variants/slots/*.json', {
+  eager: true,
+  import: 'default',
+});
+const experiments = import.meta.glob<Json>('../../content-variants/experiments/*.json', {
+  eager: true,
+  import: 'default',
+});
+const profiles = import.meta.glob<ProfileInput>('../../content-variants/profiles/*.json', {
+  eager: true,
+  import: 'default',
+});
 
 const body = {
   ...strip(Object.values(site)[0]!),
@@ -58,14 +76,21 @@ describe('the demo store (content-variants/)', () => {
   it('renders every page for every sample profile without a fallback, and pages differ across profiles', async () => {
     const homes = new Set<string>();
     for (const p of Object.values(profiles)) {
-      const token = await mintVisitorToken(p.kind === 'customer' ? { sub: `v-of-${p.id}`, cid: p.id } : { sub: p.id });
+      const token = await mintVisitorToken(
+        p.kind === 'customer' ? { sub: `v-of-${p.id}`, cid: p.id } : { sub: p.id },
+      );
       for (const page of body.pages) {
-        const res = await SELF.fetch(`https://shop.test${page.path}`, { headers: cookieHeader(token) });
+        const res = await SELF.fetch(`https://shop.test${page.path}`, {
+          headers: cookieHeader(token),
+        });
         const html = await res.text();
         expect(res.status, `${p.id} ${page.path}`).toBe(200);
         expect(res.headers.get('x-tessera-reasons'), `${p.id} ${page.path}`).toBeNull();
         expect(html).not.toContain('data-tessera-variant=""');
-        if (page.path === '/') homes.add([...html.matchAll(/data-tessera-variant="([^"]+)"/g)].map((m) => m[1]).join(','));
+        if (page.path === '/')
+          homes.add(
+            [...html.matchAll(/data-tessera-variant="([^"]+)"/g)].map((m) => m[1]).join(','),
+          );
       }
     }
     expect(homes.size).toBeGreaterThanOrEqual(10);

@@ -10,15 +10,28 @@ import type { BundleInput } from '../../shared/schema/bundle.ts';
 import { createWorker } from '../../worker/index.ts';
 import { salvageBundle } from '../../worker/data/salvage.ts';
 import { publishTestBundle, putVisitorProfile, testBundleBody } from '../support/bundle.ts';
-import { faultyKv, faultyQueue, fetchWith, recordingQueue, type ReadFault } from '../support/faults.ts';
+import {
+  faultyKv,
+  faultyQueue,
+  fetchWith,
+  recordingQueue,
+  type ReadFault,
+} from '../support/faults.ts';
 import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
 
 const FAST = { KV_DEADLINE_MS: '30' };
 const reasonsOf = (res: Response) => (res.headers.get('x-tessera-reasons') ?? '').split(',');
-const variants = (html: string) => [...html.matchAll(/data-tessera-variant="([^"]*)"/g)].map((m) => m[1]);
+const variants = (html: string) =>
+  [...html.matchAll(/data-tessera-variant="([^"]*)"/g)].map((m) => m[1]);
 
-async function visit(overrides: Parameters<typeof fetchWith>[1], worker?: ReturnType<typeof createWorker>, settle = true) {
-  const request = new Request('https://shop.test/', { headers: cookieHeader(await mintVisitorToken({ sub: 'v-runner' })) });
+async function visit(
+  overrides: Parameters<typeof fetchWith>[1],
+  worker?: ReturnType<typeof createWorker>,
+  settle = true,
+) {
+  const request = new Request('https://shop.test/', {
+    headers: cookieHeader(await mintVisitorToken({ sub: 'v-runner' })),
+  });
   const res = await fetchWith(request, { ...FAST, ...overrides }, worker, { settle });
   return { res, html: await res.text(), reasons: reasonsOf(res) };
 }
@@ -46,7 +59,10 @@ describe('failing dependencies on the page path', () => {
     it(`CONTENT ${how} on a warm isolate: 200 with the last good bundle, still personalized`, async () => {
       const worker = createWorker();
       expect((await visit({}, worker)).res.status).toBe(200);
-      const { res, html, reasons } = await visit({ CONTENT: faultyKv(env.CONTENT, fault), POINTER_TTL_MS: '0' }, worker);
+      const { res, html, reasons } = await visit(
+        { CONTENT: faultyKv(env.CONTENT, fault), POINTER_TTL_MS: '0' },
+        worker,
+      );
       expect(res.status).toBe(200);
       expect(variants(html)).toContain('banner-vip');
       expect(reasons.some((r) => r.startsWith('pointer.'))).toBe(true);
@@ -62,7 +78,10 @@ describe('failing dependencies on the page path', () => {
 
   it('the decision log carries the same reason codes as the response', async () => {
     const log = recordingQueue(env.DECISIONS);
-    const { reasons } = await visit({ PROFILES: faultyKv(env.PROFILES, 'throw'), DECISIONS: log.queue });
+    const { reasons } = await visit({
+      PROFILES: faultyKv(env.PROFILES, 'throw'),
+      DECISIONS: log.queue,
+    });
     expect(reasons).toContain('profile.error');
     expect((log.sent[0] as { reasons: string[] }).reasons).toContain('profile.error');
   });
@@ -74,7 +93,8 @@ describe('failing dependencies on the page path', () => {
       expect(res.status).toBe(200);
       expect(variants(html)).toContain('banner-vip');
       // The send happens in waitUntil, after the response: give it a moment to be attempted.
-      for (let i = 0; i < 50 && broken.attempts() === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 50 && broken.attempts() === 0; i++)
+        await new Promise((r) => setTimeout(r, 10));
       expect(broken.attempts()).toBe(1);
     });
   }
@@ -83,7 +103,11 @@ describe('failing dependencies on the page path', () => {
     const worker = createWorker();
     await visit({}, worker);
     const { res, reasons } = await visit(
-      { CONTENT: faultyKv(env.CONTENT, 'throw'), PROFILES: faultyKv(env.PROFILES, 'hang'), POINTER_TTL_MS: '0' },
+      {
+        CONTENT: faultyKv(env.CONTENT, 'throw'),
+        PROFILES: faultyKv(env.PROFILES, 'hang'),
+        POINTER_TTL_MS: '0',
+      },
       worker,
     );
     expect(res.status).toBe(200);
@@ -93,10 +117,15 @@ describe('failing dependencies on the page path', () => {
   it('a pointer to a version that is missing: 200 with the last good bundle (warm) or the built-in page (cold)', async () => {
     const worker = createWorker();
     const good = await visit({}, worker);
-    await env.CONTENT.put(contentKeys.pointer(), JSON.stringify({ version: 'deadbeefdeadbeef', updatedAt: new Date().toISOString() }));
+    await env.CONTENT.put(
+      contentKeys.pointer(),
+      JSON.stringify({ version: 'deadbeefdeadbeef', updatedAt: new Date().toISOString() }),
+    );
     const warm = await visit({ POINTER_TTL_MS: '0' }, worker);
     expect(warm.res.status).toBe(200);
-    expect(warm.res.headers.get('x-tessera-version')).toBe(good.res.headers.get('x-tessera-version'));
+    expect(warm.res.headers.get('x-tessera-version')).toBe(
+      good.res.headers.get('x-tessera-version'),
+    );
     expect(warm.reasons).toContain('bundle.missing');
     const cold = await visit({});
     expect(cold.res.status).toBe(200);
@@ -107,7 +136,11 @@ describe('failing dependencies on the page path', () => {
     const worker = createWorker();
     await visit({}, worker);
     const next = await publishTestBundle(testBundleBody({ site: { name: 'Next', lang: 'en' } }));
-    const garbage = faultyKv(env.CONTENT, { garbage: 'not json at all' }, (key) => key === contentKeys.bundle(next.version));
+    const garbage = faultyKv(
+      env.CONTENT,
+      { garbage: 'not json at all' },
+      (key) => key === contentKeys.bundle(next.version),
+    );
     const { res, reasons } = await visit({ CONTENT: garbage, POINTER_TTL_MS: '0' }, worker);
     expect(res.status).toBe(200);
     expect(res.headers.get('x-tessera-version')).not.toBe(next.version);
@@ -126,14 +159,20 @@ describe('a bundle whose one variant cannot render', () => {
   }
 
   it('drops only that variant; the rest of the bundle is served', () => {
-    const json = JSON.parse(JSON.stringify({ ...withBrokenVariant(), version: '0123456789abcdef' }));
+    const json = JSON.parse(
+      JSON.stringify({ ...withBrokenVariant(), version: '0123456789abcdef' }),
+    );
     const salvaged = salvageBundle(json);
     expect(salvaged?.dropped).toEqual(['hero/hero-running']);
-    expect(salvaged?.bundle.slots.find((s) => s.id === 'hero')?.variants.map((v) => v.id)).not.toContain('hero-running');
+    expect(
+      salvaged?.bundle.slots.find((s) => s.id === 'hero')?.variants.map((v) => v.id),
+    ).not.toContain('hero-running');
   });
 
   it('still rejects a bundle that is wrong outside its variants', () => {
-    const json = JSON.parse(JSON.stringify({ ...testBundleBody(), version: '0123456789abcdef', pages: 'none' }));
+    const json = JSON.parse(
+      JSON.stringify({ ...testBundleBody(), version: '0123456789abcdef', pages: 'none' }),
+    );
     expect(salvageBundle(json)).toBeUndefined();
   });
 

@@ -28,19 +28,45 @@ const ATTACKER_SECRET = 'attacker-secret-of-at-least-32-bytes!!';
 const enc = (v: unknown) => base64url.encode(JSON.stringify(v));
 const segments = (token: string) => token.split('.') as [string, string, string];
 
-async function hmac(alg: 'SHA-256' | 'SHA-384' | 'SHA-512', secret: string, data: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: alg }, false, ['sign']);
-  return base64url.encode(new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(data))));
+async function hmac(
+  alg: 'SHA-256' | 'SHA-384' | 'SHA-512',
+  secret: string,
+  data: string,
+): Promise<string> {
+  const key = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: alg },
+    false,
+    ['sign'],
+  );
+  return base64url.encode(
+    new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(data))),
+  );
 }
 
 /** Hand-made tokens for attacks jose's signer refuses to produce. */
 async function craftedAttacks(): Promise<string[]> {
   const claims = { sub: VICTIM, cid: VICTIM_CUSTOMER, iat: nowSeconds(), exp: nowSeconds() + 3600 };
-  const signed = async (header: Record<string, unknown>, body: unknown = claims, alg: 'SHA-256' | 'SHA-384' | 'SHA-512' = 'SHA-256', secret = NEW_SECRET) => {
+  const signed = async (
+    header: Record<string, unknown>,
+    body: unknown = claims,
+    alg: 'SHA-256' | 'SHA-384' | 'SHA-512' = 'SHA-256',
+    secret = NEW_SECRET,
+  ) => {
     const input = `${enc(header)}.${enc(body)}`;
     return `${input}.${await hmac(alg, secret, input)}`;
   };
-  const kids = ['../../etc/passwd', '__proto__', 'constructor', 'toString', 'x'.repeat(5000), "' OR 1=1 --", '', NEW_KID.toUpperCase()];
+  const kids = [
+    '../../etc/passwd',
+    '__proto__',
+    'constructor',
+    'toString',
+    'x'.repeat(5000),
+    "' OR 1=1 --",
+    '',
+    NEW_KID.toUpperCase(),
+  ];
   return [
     `${enc({ alg: 'none', kid: NEW_KID })}.${enc(claims)}.`,
     `${enc({ alg: 'none' })}.${enc(claims)}`,
@@ -53,15 +79,30 @@ async function craftedAttacks(): Promise<string[]> {
     await signed({ kid: NEW_KID }),
     await signed({ alg: 'HS256', kid: NEW_KID, crit: ['b64'], b64: false }),
     // Key-injection headers: the attacker's own key, offered in the token or by URL, signs it.
-    await signed({ alg: 'HS256', kid: NEW_KID, jku: 'https://evil.test/keys' }, claims, 'SHA-256', ATTACKER_SECRET),
-    await signed({ alg: 'HS256', kid: NEW_KID, jwk: { kty: 'oct', k: base64url.encode(ATTACKER_SECRET) } }, claims, 'SHA-256', ATTACKER_SECRET),
+    await signed(
+      { alg: 'HS256', kid: NEW_KID, jku: 'https://evil.test/keys' },
+      claims,
+      'SHA-256',
+      ATTACKER_SECRET,
+    ),
+    await signed(
+      { alg: 'HS256', kid: NEW_KID, jwk: { kty: 'oct', k: base64url.encode(ATTACKER_SECRET) } },
+      claims,
+      'SHA-256',
+      ATTACKER_SECRET,
+    ),
     // The right kid with another kid's key; the old kid with the new key.
     await signed({ alg: 'HS256', kid: OLD_KID }),
-    ...(await Promise.all(kids.map((kid) => signed({ alg: 'HS256', kid }, claims, 'SHA-256', ATTACKER_SECRET)))),
+    ...(await Promise.all(
+      kids.map((kid) => signed({ alg: 'HS256', kid }, claims, 'SHA-256', ATTACKER_SECRET)),
+    )),
     ...(await Promise.all(kids.map((kid) => signed({ alg: 'HS256', kid })))),
     // Genuine signatures over claims that must still be refused.
     await signed({ alg: 'HS256', kid: NEW_KID }, { ...claims, aud: 'tessera-admin' }),
-    await signed({ alg: 'HS256', kid: NEW_KID }, { ...claims, aud: ['tessera-visitor', 'tessera-admin'] }),
+    await signed(
+      { alg: 'HS256', kid: NEW_KID },
+      { ...claims, aud: ['tessera-visitor', 'tessera-admin'] },
+    ),
     await signed({ alg: 'HS256', kid: NEW_KID }, { ...claims, sub: '../v-victim' }),
     await signed({ alg: 'HS256', kid: NEW_KID }, { ...claims, sub: 42 }),
     await signed({ alg: 'HS256', kid: NEW_KID }, { ...claims, exp: 'never' }),
@@ -77,11 +118,21 @@ async function craftedAttacks(): Promise<string[]> {
 
 function hostileCookies(valid: string, attacks: string[]): string[] {
   const [h, p, s] = segments(valid);
-  const claims = JSON.parse(new TextDecoder().decode(base64url.decode(p))) as Record<string, unknown>;
-  const printable = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 300 });
+  const claims = JSON.parse(new TextDecoder().decode(base64url.decode(p))) as Record<
+    string,
+    unknown
+  >;
+  const printable = fc.string({
+    unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)),
+    maxLength: 300,
+  });
   // Raw bytes, percent-encoded as a cookie carries them (hono decodes them, invalid UTF-8 included).
-  const bytes = fc.uint8Array({ minLength: 1, maxLength: 200 }).map((b) => [...b].map((x) => `%${x.toString(16).padStart(2, '0')}`).join(''));
-  const b64 = fc.base64String({ maxLength: 400 }).map((x) => x.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
+  const bytes = fc
+    .uint8Array({ minLength: 1, maxLength: 200 })
+    .map((b) => [...b].map((x) => `%${x.toString(16).padStart(2, '0')}`).join(''));
+  const b64 = fc
+    .base64String({ maxLength: 400 })
+    .map((x) => x.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
   const editedClaims = fc
     .record({
       sub: fc.constantFrom(VICTIM, 'v-admin', '', '<script>', 'x'.repeat(100)),
@@ -97,9 +148,21 @@ function hostileCookies(valid: string, attacks: string[]): string[] {
     b64,
     fc.tuple(b64, b64, b64).map((parts) => parts.join('.')),
     fc.integer({ min: 0, max: valid.length - 1 }).map((n) => valid.slice(0, n)),
-    fc.constantFrom(`${p}.${h}.${s}`, `${h}.${s}.${p}`, `${s}.${p}.${h}`, `${h}.${p}`, `${h}..${s}`, `.${p}.${s}`, `${h}.${p}.${s}.${s}`),
-    fc.integer({ min: 0, max: valid.length - 1 }).map((i) => valid.slice(0, i) + (valid[i] === 'A' ? 'B' : 'A') + valid.slice(i + 1)),
-    fc.integer({ min: 1025, max: 16_000 }).map((n) => (valid + '.').repeat(Math.ceil(n / valid.length)).slice(0, n)),
+    fc.constantFrom(
+      `${p}.${h}.${s}`,
+      `${h}.${s}.${p}`,
+      `${s}.${p}.${h}`,
+      `${h}.${p}`,
+      `${h}..${s}`,
+      `.${p}.${s}`,
+      `${h}.${p}.${s}.${s}`,
+    ),
+    fc
+      .integer({ min: 0, max: valid.length - 1 })
+      .map((i) => valid.slice(0, i) + (valid[i] === 'A' ? 'B' : 'A') + valid.slice(i + 1)),
+    fc
+      .integer({ min: 1025, max: 16_000 })
+      .map((n) => (valid + '.').repeat(Math.ceil(n / valid.length)).slice(0, n)),
     editedClaims,
     fc.constantFrom(...attacks),
     fc.tuple(fc.constantFrom(...attacks), printable).map(([a, junk]) => a + junk),
@@ -113,7 +176,10 @@ describe('10,000 hostile visitor cookies', () => {
     await publishTestBundle();
     await putVisitorProfile(VICTIM, { segments: ['vip'], traits: { firstName: 'Victim' } });
     await putCustomerProfile(VICTIM_CUSTOMER, { segments: ['vip'] });
-    cookies = hostileCookies(await mintVisitorToken({ sub: VICTIM, cid: VICTIM_CUSTOMER }), await craftedAttacks());
+    cookies = hostileCookies(
+      await mintVisitorToken({ sub: VICTIM, cid: VICTIM_CUSTOMER }),
+      await craftedAttacks(),
+    );
   });
 
   it('each gets a 200 page, no profile, a cookie reason and a fresh anonymous identity', async () => {
@@ -127,19 +193,34 @@ describe('10,000 hostile visitor cookies', () => {
           const ctx = createExecutionContext();
           const headers = new Headers();
           headers.set('cookie', `__Host-tsr_vid=${value}`);
-          const res = await worker.fetch!(new Request('https://shop.test/', { headers }) as Request<unknown, IncomingRequestCfProperties>, env as Env, ctx);
+          const res = await worker.fetch!(
+            new Request('https://shop.test/', { headers }) as Request<
+              unknown,
+              IncomingRequestCfProperties
+            >,
+            env as Env,
+            ctx,
+          );
           await waitOnExecutionContext(ctx);
           const html = await res.text();
           const issued = res.headers.getSetCookie().find((c) => c.startsWith('__Host-tsr_vid='));
-          const sub = issued ? JSON.parse(new TextDecoder().decode(base64url.decode(issued.split('.')[1]!))).sub : undefined;
-          const problem =
-            res.status !== 200 ? `status ${res.status}`
-            : !issued ? 'no fresh cookie'
-            : !/^[0-9a-f-]{36}$/.test(String(sub)) ? `issued sub ${sub}`
-            : !/cookie\./.test(res.headers.get('x-tessera-reasons') ?? '') ? 'no cookie reason'
-            : html.includes('banner-vip') ? 'victim profile used'
+          const sub = issued
+            ? JSON.parse(new TextDecoder().decode(base64url.decode(issued.split('.')[1]!))).sub
             : undefined;
-          if (problem) failures.push(`#${i + j} ${problem}: ${JSON.stringify(value.slice(0, 120))}`);
+          const problem =
+            res.status !== 200
+              ? `status ${res.status}`
+              : !issued
+                ? 'no fresh cookie'
+                : !/^[0-9a-f-]{36}$/.test(String(sub))
+                  ? `issued sub ${sub}`
+                  : !/cookie\./.test(res.headers.get('x-tessera-reasons') ?? '')
+                    ? 'no cookie reason'
+                    : html.includes('banner-vip')
+                      ? 'victim profile used'
+                      : undefined;
+          if (problem)
+            failures.push(`#${i + j} ${problem}: ${JSON.stringify(value.slice(0, 120))}`);
           else fresh.add(String(sub));
         }),
       );

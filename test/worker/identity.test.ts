@@ -56,30 +56,66 @@ describe('visitor identity', () => {
 
   it('re-issues an anonymous cookie older than a week, keeping the visitor id', async () => {
     const iat = nowSeconds() - 8 * 24 * 3600;
-    const res = await get(cookieHeader(await mintVisitorToken({ sub: 'v-known', iat, exp: iat + 400 * 24 * 3600 })));
+    const res = await get(
+      cookieHeader(await mintVisitorToken({ sub: 'v-known', iat, exp: iat + 400 * 24 * 3600 })),
+    );
     const issued = issuedVisitor(res);
     expect(issued?.sub).toBe('v-known');
     expect(await res.text()).toContain('banner-vip');
   });
 
   const rejected: [string, () => Promise<string>, string][] = [
-    ['tampered payload', async () => {
-      const [h, , s] = (await mintVisitorToken({ sub: 'v-known' })).split('.');
-      return `${h}.${b64url(JSON.stringify({ sub: 'v-admin', iat: nowSeconds(), exp: nowSeconds() + 60 }))}.${s}`;
-    }, 'cookie.invalid'],
-    ['tampered signature', async () => (await mintVisitorToken({ sub: 'v-known' })).slice(0, -4) + 'AAAA', 'cookie.invalid'],
-    ['expired', () => mintVisitorToken({ sub: 'v-known', iat: nowSeconds() - 7200, exp: nowSeconds() - 60 }), 'cookie.expired'],
-    ['alg none', async () => {
-      const header = b64url(JSON.stringify({ alg: 'none', kid: NEW_KID }));
-      const payload = b64url(JSON.stringify({ sub: 'v-known', iat: nowSeconds(), exp: nowSeconds() + 60 }));
-      return `${header}.${payload}.`;
-    }, 'cookie.invalid'],
-    ['another HMAC algorithm with the right key', () => mintVisitorToken({ sub: 'v-known', alg: 'HS512' }), 'cookie.invalid'],
-    ['unknown kid', () => mintVisitorToken({ sub: 'v-known', kid: 'retired-2020' }), 'cookie.unknown_kid'],
-    ['right kid, wrong secret', () => mintVisitorToken({ sub: 'v-known', secret: 'an-attacker-chosen-secret-of-32-bytes!!' }), 'cookie.invalid'],
+    [
+      'tampered payload',
+      async () => {
+        const [h, , s] = (await mintVisitorToken({ sub: 'v-known' })).split('.');
+        return `${h}.${b64url(JSON.stringify({ sub: 'v-admin', iat: nowSeconds(), exp: nowSeconds() + 60 }))}.${s}`;
+      },
+      'cookie.invalid',
+    ],
+    [
+      'tampered signature',
+      async () => (await mintVisitorToken({ sub: 'v-known' })).slice(0, -4) + 'AAAA',
+      'cookie.invalid',
+    ],
+    [
+      'expired',
+      () => mintVisitorToken({ sub: 'v-known', iat: nowSeconds() - 7200, exp: nowSeconds() - 60 }),
+      'cookie.expired',
+    ],
+    [
+      'alg none',
+      async () => {
+        const header = b64url(JSON.stringify({ alg: 'none', kid: NEW_KID }));
+        const payload = b64url(
+          JSON.stringify({ sub: 'v-known', iat: nowSeconds(), exp: nowSeconds() + 60 }),
+        );
+        return `${header}.${payload}.`;
+      },
+      'cookie.invalid',
+    ],
+    [
+      'another HMAC algorithm with the right key',
+      () => mintVisitorToken({ sub: 'v-known', alg: 'HS512' }),
+      'cookie.invalid',
+    ],
+    [
+      'unknown kid',
+      () => mintVisitorToken({ sub: 'v-known', kid: 'retired-2020' }),
+      'cookie.unknown_kid',
+    ],
+    [
+      'right kid, wrong secret',
+      () => mintVisitorToken({ sub: 'v-known', secret: 'an-attacker-chosen-secret-of-32-bytes!!' }),
+      'cookie.invalid',
+    ],
     ['malformed', async () => 'not-a-jws', 'cookie.invalid'],
     ['oversized', async () => 'a'.repeat(3000), 'cookie.oversized'],
-    ['a sub that is not a visitor id', () => mintVisitorToken({ sub: '<script>alert(1)</script>' }), 'cookie.bad_claims'],
+    [
+      'a sub that is not a visitor id',
+      () => mintVisitorToken({ sub: '<script>alert(1)</script>' }),
+      'cookie.bad_claims',
+    ],
   ];
 
   for (const [name, make, reason] of rejected) {

@@ -1,13 +1,30 @@
 import { SELF } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { publishTestBundle, putCustomerProfile, putVisitorProfile, testBundleBody } from '../support/bundle.ts';
+import {
+  publishTestBundle,
+  putCustomerProfile,
+  putVisitorProfile,
+  testBundleBody,
+} from '../support/bundle.ts';
 import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
 
-const variants = (html: string) => [...html.matchAll(/data-tessera-slot="([^"]+)" data-tessera-variant="([^"]*)"/g)].map((m) => `${m[1]}=${m[2]}`);
+const variants = (html: string) =>
+  [...html.matchAll(/data-tessera-slot="([^"]+)" data-tessera-variant="([^"]*)"/g)].map(
+    (m) => `${m[1]}=${m[2]}`,
+  );
 
-async function page(path = '/', o: { visitor?: string; cid?: string; headers?: Record<string, string>; cf?: Record<string, string> } = {}) {
+async function page(
+  path = '/',
+  o: {
+    visitor?: string;
+    cid?: string;
+    headers?: Record<string, string>;
+    cf?: Record<string, string>;
+  } = {},
+) {
   const headers: Record<string, string> = { ...o.headers };
-  if (o.visitor) Object.assign(headers, cookieHeader(await mintVisitorToken({ sub: o.visitor, cid: o.cid })));
+  if (o.visitor)
+    Object.assign(headers, cookieHeader(await mintVisitorToken({ sub: o.visitor, cid: o.cid })));
   const res = await SELF.fetch(`https://shop.test${path}`, { headers, cf: o.cf });
   return { res, html: await res.text() };
 }
@@ -45,7 +62,10 @@ describe('the personalized page', () => {
 
   it('prefers the customer profile when the cookie carries a customer id', async () => {
     await putVisitorProfile('v-anon', { traits: { plan: 'free' } });
-    await putCustomerProfile('c-42', { segments: ['vip'], traits: { plan: 'pro', firstName: 'Ada' } });
+    await putCustomerProfile('c-42', {
+      segments: ['vip'],
+      traits: { plan: 'pro', firstName: 'Ada' },
+    });
     const { html } = await page('/', { visitor: 'v-anon', cid: 'c-42' });
     expect(variants(html)).toContain('banner=banner-vip');
     expect(html).toContain('Welcome back, Ada');
@@ -61,7 +81,9 @@ describe('the personalized page', () => {
     const de = await page('/', { cf: { country: 'DE' } });
     expect(variants(de.html)).toContain('cta=cta-de');
     const mobile = await page('/', {
-      headers: { 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148' },
+      headers: {
+        'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148',
+      },
     });
     expect(variants(mobile.html)).toContain('hero=hero-mobile');
   });
@@ -83,7 +105,8 @@ describe('the personalized page', () => {
     expect(res.headers.get('x-tessera-version')).toMatch(/^[0-9a-f]{16}$/);
     expect(res.headers.get('x-tessera-decision')).toMatch(/^[0-9a-f-]{36}$/);
     const timing = res.headers.get('server-timing') ?? '';
-    for (const phase of ['identity', 'kv', 'decide', 'render', 'total']) expect(timing).toMatch(new RegExp(`${phase};dur=\\d`));
+    for (const phase of ['identity', 'kv', 'decide', 'render', 'total'])
+      expect(timing).toMatch(new RegExp(`${phase};dur=\\d`));
   });
 
   it('escapes hostile strings from profiles wherever they reach the page', async () => {
@@ -98,7 +121,10 @@ describe('the personalized page', () => {
   it('escapes hostile strings from content', async () => {
     const body = testBundleBody();
     const hero = body.slots.find((s) => s.id === 'hero')!;
-    hero.variants[0]!.props = { headline: '</h1><script>alert("c")</script>', subhead: `' onmouseover='x` };
+    hero.variants[0]!.props = {
+      headline: '</h1><script>alert("c")</script>',
+      subhead: `' onmouseover='x`,
+    };
     await publishTestBundle(body);
     const { html } = await page('/');
     expect(html).not.toContain('<script>alert("c")');

@@ -13,7 +13,8 @@ import { cookieHeader, mintVisitorToken, nowSeconds } from '../support/tokens.ts
 const ME = 'https://shop.test/privacy/me';
 const CLEARED = '__Host-tsr_vid=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax';
 
-const asVisitor = async (sub: string, cid?: string) => cookieHeader(await mintVisitorToken({ sub, cid }));
+const asVisitor = async (sub: string, cid?: string) =>
+  cookieHeader(await mintVisitorToken({ sub, cid }));
 const stored = async (key: string) => env.PROFILES.get(key);
 
 describe('GET and DELETE /privacy/me', () => {
@@ -28,28 +29,47 @@ describe('GET and DELETE /privacy/me', () => {
     const res = await SELF.fetch(ME, { headers: await asVisitor('v-ada', 'c-7') });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('private, no-store');
-    const body = await res.json<{ subject: unknown; held: { profiles: { visitor: { traits: unknown }; customer: { traits: unknown } } } }>();
+    const body = await res.json<{
+      subject: unknown;
+      held: { profiles: { visitor: { traits: unknown }; customer: { traits: unknown } } };
+    }>();
     expect(body.subject).toEqual({ visitorId: 'v-ada', customerId: 'c-7' });
     expect(body.held.profiles.visitor.traits).toEqual({ firstName: 'Ada' });
     expect(body.held.profiles.customer.traits).toEqual({ plan: 'pro' });
   });
 
   it('shows nothing to a browser without a valid cookie, including a forged one', async () => {
-    for (const headers of [{}, cookieHeader(await mintVisitorToken({ sub: 'v-ada', secret: 'an-attacker-chosen-secret-of-32-bytes!!' }))]) {
-      const body = await (await SELF.fetch(ME, { headers })).json<{ subject: unknown; held?: unknown }>();
+    for (const headers of [
+      {},
+      cookieHeader(
+        await mintVisitorToken({ sub: 'v-ada', secret: 'an-attacker-chosen-secret-of-32-bytes!!' }),
+      ),
+    ]) {
+      const body = await (
+        await SELF.fetch(ME, { headers })
+      ).json<{ subject: unknown; held?: unknown }>();
       expect(body.subject).toBeNull();
       expect(body.held).toBeUndefined();
     }
   });
 
   it('still honours an expired but genuine cookie: rights outlive the cookie', async () => {
-    const token = await mintVisitorToken({ sub: 'v-ada', iat: nowSeconds() - 7200, exp: nowSeconds() - 60 });
-    const body = await (await SELF.fetch(ME, { headers: cookieHeader(token) })).json<{ subject: unknown }>();
+    const token = await mintVisitorToken({
+      sub: 'v-ada',
+      iat: nowSeconds() - 7200,
+      exp: nowSeconds() - 60,
+    });
+    const body = await (
+      await SELF.fetch(ME, { headers: cookieHeader(token) })
+    ).json<{ subject: unknown }>();
     expect(body.subject).toEqual({ visitorId: 'v-ada' });
   });
 
   it('erases the visitor’s and customer’s profiles, clears the cookie, and leaves others alone', async () => {
-    const res = await SELF.fetch(ME, { method: 'DELETE', headers: await asVisitor('v-ada', 'c-7') });
+    const res = await SELF.fetch(ME, {
+      method: 'DELETE',
+      headers: await asVisitor('v-ada', 'c-7'),
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ erased: { profiles: 2 } });
     expect(res.headers.getSetCookie()).toEqual([CLEARED]);
@@ -86,14 +106,27 @@ async function storeDecision(id: string, visitorId: string, keyIndex = 0) {
   const keys = loadConfig(env).visitorKeys;
   const visitor = await pseudonym(await pseudonymKey([keys[keyIndex]!]), visitorId);
   const record = DecisionRecord.parse({
-    id, at: new Date().toISOString(), version: '0123456789abcdef', page: 'home', visitor, consent: 'personal',
-    profile: 'visitor', context: { device: 'desktop' }, reasons: [],
-    slots: [{ slot: 'hero', variant: 'hero-default', level: 'default', reason: 'default:no_match' }],
+    id,
+    at: new Date().toISOString(),
+    version: '0123456789abcdef',
+    page: 'home',
+    visitor,
+    consent: 'personal',
+    profile: 'visitor',
+    context: { device: 'desktop' },
+    reasons: [],
+    slots: [
+      { slot: 'hero', variant: 'hero-default', level: 'default', reason: 'default:no_match' },
+    ],
   });
   await env.DB.batch(insertStatements(env.DB, record));
 }
-const decisionRows = async () => (await env.DB.prepare('SELECT id FROM decisions ORDER BY id').all<{ id: string }>()).results.map((r) => r.id);
-const slotRows = async () => (await env.DB.prepare('SELECT count(*) AS n FROM decision_slots').first<number>('n')) ?? 0;
+const decisionRows = async () =>
+  (await env.DB.prepare('SELECT id FROM decisions ORDER BY id').all<{ id: string }>()).results.map(
+    (r) => r.id,
+  );
+const slotRows = async () =>
+  (await env.DB.prepare('SELECT count(*) AS n FROM decision_slots').first<number>('n')) ?? 0;
 
 describe('decision records under the visitor’s pseudonym', () => {
   beforeEach(async () => {
@@ -103,7 +136,9 @@ describe('decision records under the visitor’s pseudonym', () => {
   });
 
   it('are shown to the visitor, including those hashed under an older visitor key', async () => {
-    const body = await (await SELF.fetch(ME, { headers: await asVisitor('v-ada') })).json<{ held: { decisions: { id: string }[] } }>();
+    const body = await (
+      await SELF.fetch(ME, { headers: await asVisitor('v-ada') })
+    ).json<{ held: { decisions: { id: string }[] } }>();
     expect(body.held.decisions.map((d) => d.id).sort()).toEqual(['d-ada-1', 'd-ada-old-key']);
   });
 
@@ -137,18 +172,30 @@ describe('/admin/privacy', () => {
     await putCustomerProfile('c-7', { traits: { plan: 'pro' } });
   });
   const admin = async (method: string, path: string, scopes = ['privacy']) =>
-    SELF.fetch(`https://shop.test/admin/privacy/${path}`, { method, headers: bearerHeader(await mintAdminToken({ scope: scopes.join(' ') })) });
+    SELF.fetch(`https://shop.test/admin/privacy/${path}`, {
+      method,
+      headers: bearerHeader(await mintAdminToken({ scope: scopes.join(' ') })),
+    });
 
   it('reads what is held about a visitor or a customer by id', async () => {
     const v = await admin('GET', 'visitors/v-ada');
     expect(v.status).toBe(200);
-    expect(await v.json()).toMatchObject({ subject: { visitorId: 'v-ada' }, held: { profiles: { visitor: { id: 'v-ada' }, customer: null } } });
-    expect(await (await admin('GET', 'customers/c-7')).json()).toMatchObject({ held: { profiles: { customer: { id: 'c-7' } } } });
+    expect(await v.json()).toMatchObject({
+      subject: { visitorId: 'v-ada' },
+      held: { profiles: { visitor: { id: 'v-ada' }, customer: null } },
+    });
+    expect(await (await admin('GET', 'customers/c-7')).json()).toMatchObject({
+      held: { profiles: { customer: { id: 'c-7' } } },
+    });
   });
 
   it('erases a visitor and a customer by id', async () => {
-    expect(await (await admin('DELETE', 'visitors/v-ada')).json()).toMatchObject({ erased: { profiles: 1 } });
-    expect(await (await admin('DELETE', 'customers/c-7')).json()).toMatchObject({ erased: { profiles: 1 } });
+    expect(await (await admin('DELETE', 'visitors/v-ada')).json()).toMatchObject({
+      erased: { profiles: 1 },
+    });
+    expect(await (await admin('DELETE', 'customers/c-7')).json()).toMatchObject({
+      erased: { profiles: 1 },
+    });
     expect(await stored(profileKeys.visitor('v-ada'))).toBeNull();
     expect(await stored(profileKeys.customer('c-7'))).toBeNull();
   });
@@ -162,8 +209,15 @@ describe('/admin/privacy', () => {
 
   it('accepts bearer tokens only: the same valid token in a cookie is a 401', async () => {
     const token = await mintAdminToken({ scope: 'privacy' });
-    for (const cookie of [`token=${token}`, `authorization=Bearer ${token}`, `__Host-tsr_vid=${token}`]) {
-      const res = await SELF.fetch('https://shop.test/admin/privacy/visitors/v-ada', { method: 'DELETE', headers: { cookie } });
+    for (const cookie of [
+      `token=${token}`,
+      `authorization=Bearer ${token}`,
+      `__Host-tsr_vid=${token}`,
+    ]) {
+      const res = await SELF.fetch('https://shop.test/admin/privacy/visitors/v-ada', {
+        method: 'DELETE',
+        headers: { cookie },
+      });
       expect(res.status).toBe(401);
     }
     expect(await stored(profileKeys.visitor('v-ada'))).not.toBeNull();

@@ -18,7 +18,9 @@ describe('the events rate limiter', () => {
     for (let i = 0; i < 125; i++) outcomes.push(await withinLimit(env.EVENTS_RATE, key));
     expect(outcomes.filter(Boolean)).toHaveLength(120);
     expect(outcomes.slice(120)).toEqual([false, false, false, false, false]);
-    expect(await withinLimit(env.EVENTS_RATE, rateKey(`v-other-${crypto.randomUUID()}`, '203.0.113.9'))).toBe(true);
+    expect(
+      await withinLimit(env.EVENTS_RATE, rateKey(`v-other-${crypto.randomUUID()}`, '203.0.113.9')),
+    ).toBe(true);
   });
 
   it('fails open when the limiter errors or is not bound', async () => {
@@ -59,8 +61,12 @@ describe('POST /events under the rate limit', () => {
   it('answers 429 with Retry-After and a clear message once a visitor passes 120 requests a minute', async () => {
     await awayFromWindowEdge();
     const visitor = `v-flood-${crypto.randomUUID()}`;
-    const headers = { ...cookieHeader(await mintVisitorToken({ sub: visitor })), 'content-type': 'text/plain' };
-    const post = (body: string) => SELF.fetch('https://shop.test/events', { method: 'POST', headers, body });
+    const headers = {
+      ...cookieHeader(await mintVisitorToken({ sub: visitor })),
+      'content-type': 'text/plain',
+    };
+    const post = (body: string) =>
+      SELF.fetch('https://shop.test/events', { method: 'POST', headers, body });
     // Every request that reaches the limiter counts, even one then rejected for its body.
     for (let i = 0; i < 120; i++) expect((await post('{"events":[]}')).status).toBe(400);
     const limited = await post(batch(`rl-${crypto.randomUUID()}`));
@@ -83,10 +89,13 @@ describe('POST /events under the rate limit', () => {
     const { limiter, keys } = stubLimiter(false);
     const events = recordingQueue(env.EVENTS);
     const token = await mintVisitorToken({ sub: 'v-limited' });
-    const res = await fetchWith(await eventsRequest(`__Host-tsr_vid=${token}`, batch(`rl-${crypto.randomUUID()}`)), {
-      EVENTS_RATE: limiter,
-      EVENTS: events.queue,
-    });
+    const res = await fetchWith(
+      await eventsRequest(`__Host-tsr_vid=${token}`, batch(`rl-${crypto.randomUUID()}`)),
+      {
+        EVENTS_RATE: limiter,
+        EVENTS: events.queue,
+      },
+    );
     expect(res.status).toBe(429);
     expect(keys).toEqual(['v:v-limited']);
     expect(events.sent).toEqual([]);
@@ -95,7 +104,10 @@ describe('POST /events under the rate limit', () => {
   it('keys by IP at consent none, where the identifier cookie is not read', async () => {
     const { limiter, keys } = stubLimiter(true);
     const token = await mintVisitorToken({ sub: 'v-none-limited' });
-    const req = await eventsRequest(`__Host-tsr_vid=${token}; tsr_consent=none`, batch(`rl-${crypto.randomUUID()}`));
+    const req = await eventsRequest(
+      `__Host-tsr_vid=${token}; tsr_consent=none`,
+      batch(`rl-${crypto.randomUUID()}`),
+    );
     expect((await fetchWith(req, { EVENTS_RATE: limiter })).status).toBe(202);
     expect(keys).toEqual(['ip:203.0.113.7']);
   });

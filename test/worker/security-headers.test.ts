@@ -5,11 +5,14 @@ import { publishTestBundle } from '../support/bundle.ts';
 import { fetchWith } from '../support/faults.ts';
 import { shapeOf } from '../support/html-shape.ts';
 
-const nonceOf = (res: Response) => /script-src 'nonce-([A-Za-z0-9]+)'/.exec(res.headers.get('content-security-policy') ?? '')?.[1];
+const nonceOf = (res: Response) =>
+  /script-src 'nonce-([A-Za-z0-9]+)'/.exec(res.headers.get('content-security-policy') ?? '')?.[1];
 
 async function styleNonces(res: Response): Promise<(string | undefined)[]> {
   const shape = await shapeOf(await res.text());
-  return shape.attributes.filter((a) => a.tag === 'style' && a.name === 'nonce').map((a) => a.value);
+  return shape.attributes
+    .filter((a) => a.tag === 'style' && a.name === 'nonce')
+    .map((a) => a.value);
 }
 
 describe('security headers on HTML', () => {

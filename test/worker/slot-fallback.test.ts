@@ -9,7 +9,13 @@ async function heroSlot() {
   const bundle = await buildTestBundle();
   return compile(bundle).slots.get('hero')!;
 }
-const decision = (variant: string): Decision => ({ slot: 'hero', component: 'hero', variant, level: 'segment', reason: 'rule:x' });
+const decision = (variant: string): Decision => ({
+  slot: 'hero',
+  component: 'hero',
+  variant,
+  level: 'segment',
+  reason: 'rule:x',
+});
 
 describe('per-slot render fallback', () => {
   it('renders the decided variant', async () => {
@@ -29,7 +35,11 @@ describe('per-slot render fallback', () => {
   it('falls back to the slot default when the variant throws while rendering', async () => {
     const slot = await heroSlot();
     const broken = slot.slot.variants.find((v) => v.id === 'hero-running')!;
-    Object.defineProperty(broken.props, 'headline', { get: () => { throw new Error('boom'); } });
+    Object.defineProperty(broken.props, 'headline', {
+      get: () => {
+        throw new Error('boom');
+      },
+    });
     const out = renderSlot(slot, decision('hero-running'), fillFor(undefined));
     expect(out.variant).toBe('hero-default');
     expect(out.reason).toBe('slot.render_error');
@@ -38,7 +48,11 @@ describe('per-slot render fallback', () => {
   it('renders an empty slot (keeping its reserved space) when even the default cannot render', async () => {
     const slot = await heroSlot();
     const def = slot.slot.variants.find((v) => v.id === 'hero-default')!;
-    Object.defineProperty(def.props, 'headline', { get: () => { throw new Error('boom'); } });
+    Object.defineProperty(def.props, 'headline', {
+      get: () => {
+        throw new Error('boom');
+      },
+    });
     const out = renderSlot(slot, decision('hero-default'), fillFor(undefined));
     expect(out.variant).toBe('');
     expect(out.reason).toBe('slot.render_error');

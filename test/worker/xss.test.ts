@@ -20,38 +20,101 @@ import corpus from '../support/xss-payloads.txt?raw';
 import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
 
 const PAYLOADS = corpus.split('\n').filter((line) => line.length > 0);
-const URL_ATTRS = new Set(['href', 'src', 'action', 'formaction', 'srcdoc', 'data', 'poster', 'xlink:href']);
+const URL_ATTRS = new Set([
+  'href',
+  'src',
+  'action',
+  'formaction',
+  'srcdoc',
+  'data',
+  'poster',
+  'xlink:href',
+]);
 
 /** A bundle whose every rendered string is `t(max)` and every URL is `url`. */
-function everyProp(t: (max: number) => string, url: string, site: (max: number) => string = t): BundleInput {
+function everyProp(
+  t: (max: number) => string,
+  url: string,
+  site: (max: number) => string = t,
+): BundleInput {
   const link = { label: t(80), href: url };
   return {
     schemaVersion: 1,
     site: { name: site(80), tagline: site(160), lang: 'en' },
-    pages: [{ id: 'home', path: '/', title: site(120), description: site(300), slots: ['a', 'b', 'c', 'd', 'e'] }],
+    pages: [
+      {
+        id: 'home',
+        path: '/',
+        title: site(120),
+        description: site(300),
+        slots: ['a', 'b', 'c', 'd', 'e'],
+      },
+    ],
     slots: [
-      { id: 'a', component: 'announcement-bar', default: 'v', variants: [{ id: 'v', props: { text: t(200), link, nav: [link, link] } }] },
-      { id: 'b', component: 'hero', default: 'v', variants: [{ id: 'v', props: { eyebrow: t(60), headline: t(120), subhead: t(300), cta: link } }] },
+      {
+        id: 'a',
+        component: 'announcement-bar',
+        default: 'v',
+        variants: [{ id: 'v', props: { text: t(200), link, nav: [link, link] } }],
+      },
+      {
+        id: 'b',
+        component: 'hero',
+        default: 'v',
+        variants: [
+          { id: 'v', props: { eyebrow: t(60), headline: t(120), subhead: t(300), cta: link } },
+        ],
+      },
       {
         id: 'c',
         component: 'product-grid',
         default: 'v',
-        variants: [{ id: 'v', props: { title: t(120), products: [{ sku: site(64), name: t(120), price: 1, currency: 'EUR', href: url, badge: t(30), category: site(64) }] } }],
+        variants: [
+          {
+            id: 'v',
+            props: {
+              title: t(120),
+              products: [
+                {
+                  sku: site(64),
+                  name: t(120),
+                  price: 1,
+                  currency: 'EUR',
+                  href: url,
+                  badge: t(30),
+                  category: site(64),
+                },
+              ],
+            },
+          },
+        ],
       },
-      { id: 'd', component: 'testimonial', default: 'v', variants: [{ id: 'v', props: { quote: t(600), author: t(80), role: t(80), rating: 4 } }] },
-      { id: 'e', component: 'cta-banner', default: 'v', variants: [{ id: 'v', props: { headline: t(120), body: t(300), button: link } }] },
+      {
+        id: 'd',
+        component: 'testimonial',
+        default: 'v',
+        variants: [{ id: 'v', props: { quote: t(600), author: t(80), role: t(80), rating: 4 } }],
+      },
+      {
+        id: 'e',
+        component: 'cta-banner',
+        default: 'v',
+        variants: [{ id: 'v', props: { headline: t(120), body: t(300), button: link } }],
+      },
     ],
   };
 }
 
 const cut = (s: string) => (max: number) => s.slice(0, max);
-const nonceOf = (res: Response) => /'nonce-([^']+)'/.exec(res.headers.get('content-security-policy') ?? '')?.[1];
+const nonceOf = (res: Response) =>
+  /'nonce-([^']+)'/.exec(res.headers.get('content-security-policy') ?? '')?.[1];
 
 function expectHarmless(shape: Shape, baseline: Shape, nonce: string | undefined, payload: string) {
   expect(shape.tags, payload).toEqual(baseline.tags);
   for (const a of shape.attributes) {
     expect(a.name.startsWith('on'), `${payload}: <${a.tag} ${a.name}>`).toBe(false);
-    if (URL_ATTRS.has(a.name)) expect(isInertUrl(a.value), `${payload}: ${a.name}=${a.value}`).toBe(true);
+    if (URL_ATTRS.has(a.name))
+      expect(isInertUrl(a.value), `${payload}: ${a.name}=${a.value}`).toBe(true);
   }
   for (const s of shape.scripts) expect(s.nonce).toBe(nonce);
 }
@@ -72,7 +135,9 @@ describe('XSS payloads in content', () => {
   it(`leave the page's shape unchanged for all ${PAYLOADS.length} payloads in every text prop, and in URLs the schema lets through`, async () => {
     for (const payload of PAYLOADS) {
       // A URL the schema would refuse cannot be published; it is exercised below, at render time.
-      await publishTestBundle(everyProp(cut(payload), isSafeUrl(payload) ? payload : '/safe', cut(payload)));
+      await publishTestBundle(
+        everyProp(cut(payload), isSafeUrl(payload) ? payload : '/safe', cut(payload)),
+      );
       const { shape, nonce } = await pageShape();
       expectHarmless(shape, baseline, nonce, payload);
     }
@@ -90,7 +155,9 @@ describe('XSS payloads in profile traits', () => {
   it(`are escaped wherever {{traits.x}} reaches the page, for all ${PAYLOADS.length} payloads`, async () => {
     for (const [i, payload] of PAYLOADS.entries()) {
       await putVisitorProfile(`v-x${i}`, { traits: { name: payload } });
-      const { shape, nonce } = await pageShape(cookieHeader(await mintVisitorToken({ sub: `v-x${i}` })));
+      const { shape, nonce } = await pageShape(
+        cookieHeader(await mintVisitorToken({ sub: `v-x${i}` })),
+      );
       expectHarmless(shape, baseline, nonce, payload);
     }
   });
@@ -106,14 +173,47 @@ describe('XSS payloads as URLs that skipped validation', () => {
       for (const slot of compile(bundle).slots.values()) {
         for (const v of slot.slot.variants) {
           const props = v.props as Record<string, unknown>;
-          for (const key of ['cta', 'button', 'link']) if (props[key]) props[key] = { label: 'x', href: payload };
+          for (const key of ['cta', 'button', 'link'])
+            if (props[key]) props[key] = { label: 'x', href: payload };
           if (Array.isArray(props.nav)) props.nav = [{ label: 'x', href: payload }];
-          if (Array.isArray(props.products)) props.products = [{ sku: 's', name: 'n', price: 1, currency: 'EUR', href: payload }];
+          if (Array.isArray(props.products))
+            props.products = [{ sku: 's', name: 'n', price: 1, currency: 'EUR', href: payload }];
         }
-        const html = renderSlot(slot, { slot: slot.slot.id, component: slot.slot.component, variant: 'v', level: 'default', reason: 'x' }, fillFor(undefined)).html;
+        const html = renderSlot(
+          slot,
+          {
+            slot: slot.slot.id,
+            component: slot.slot.component,
+            variant: 'v',
+            level: 'default',
+            reason: 'x',
+          },
+          fillFor(undefined),
+        ).html;
         const shape = await shapeOf(html);
-        for (const a of shape.attributes) if (URL_ATTRS.has(a.name)) expect(isInertUrl(a.value), `${payload}: ${a.value}`).toBe(true);
-        expect(shape.tags.filter((t) => !['section', 'div', 'p', 'nav', 'h1', 'h2', 'ul', 'li', 'span', 'a', 'figure', 'blockquote', 'figcaption'].includes(t))).toEqual([]);
+        for (const a of shape.attributes)
+          if (URL_ATTRS.has(a.name))
+            expect(isInertUrl(a.value), `${payload}: ${a.value}`).toBe(true);
+        expect(
+          shape.tags.filter(
+            (t) =>
+              ![
+                'section',
+                'div',
+                'p',
+                'nav',
+                'h1',
+                'h2',
+                'ul',
+                'li',
+                'span',
+                'a',
+                'figure',
+                'blockquote',
+                'figcaption',
+              ].includes(t),
+          ),
+        ).toEqual([]);
       }
     }
   });

@@ -10,10 +10,16 @@ import { bearer, verifyAdminToken, type Admin, type Scope } from './token.ts';
 
 export type AdminVars = { admin: Admin };
 
-export function requireScope(scope: Scope): MiddlewareHandler<{ Bindings: Env; Variables: AdminVars }> {
+export function requireScope(
+  scope: Scope,
+): MiddlewareHandler<{ Bindings: Env; Variables: AdminVars }> {
   return async (c, next) => {
     const ring = await keyringFor(configFor(c.env).adminKeys);
-    const result = await verifyAdminToken(ring, bearer(c.req.header('authorization')), Math.floor(Date.now() / 1000));
+    const result = await verifyAdminToken(
+      ring,
+      bearer(c.req.header('authorization')),
+      Math.floor(Date.now() / 1000),
+    );
     if (!result.ok) {
       return c.json({ error: { code: result.code, message: result.message } }, 401, {
         'www-authenticate': 'Bearer realm="tessera-admin"',

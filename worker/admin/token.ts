@@ -53,8 +53,17 @@ export function bearer(authorization: string | null | undefined): string | undef
   return m?.[1];
 }
 
-export async function verifyAdminToken(ring: Keyring, token: string | undefined, nowSeconds: number): Promise<AdminVerify> {
-  if (!token) return { ok: false, code: 'missing_token', message: 'send Authorization: Bearer <admin token>' };
+export async function verifyAdminToken(
+  ring: Keyring,
+  token: string | undefined,
+  nowSeconds: number,
+): Promise<AdminVerify> {
+  if (!token)
+    return {
+      ok: false,
+      code: 'missing_token',
+      message: 'send Authorization: Bearer <admin token>',
+    };
   if (token.length > 4096) return { ok: false, code: 'invalid_token', message: 'token too long' };
   try {
     const { payload } = await jwtVerify(token, resolveKid(ring), {
@@ -65,7 +74,8 @@ export async function verifyAdminToken(ring: Keyring, token: string | undefined,
       requiredClaims: ['sub', 'exp', 'scope'],
     });
     const claims = AdminClaims.safeParse(payload);
-    if (!claims.success) return { ok: false, code: 'invalid_token', message: 'token claims are malformed' };
+    if (!claims.success)
+      return { ok: false, code: 'invalid_token', message: 'token claims are malformed' };
     const scopes = new Set(
       claims.data.scope
         .split(' ')
@@ -74,10 +84,16 @@ export async function verifyAdminToken(ring: Keyring, token: string | undefined,
     );
     return { ok: true, admin: { sub: claims.data.sub, scopes } };
   } catch (error) {
-    if (error instanceof errors.JWTExpired) return { ok: false, code: 'expired_token', message: 'token has expired' };
-    if (error instanceof UnknownKid) return { ok: false, code: 'invalid_token', message: 'token signed with an unknown key id' };
+    if (error instanceof errors.JWTExpired)
+      return { ok: false, code: 'expired_token', message: 'token has expired' };
+    if (error instanceof UnknownKid)
+      return { ok: false, code: 'invalid_token', message: 'token signed with an unknown key id' };
     if (error instanceof errors.JWTClaimValidationFailed) {
-      return { ok: false, code: 'invalid_token', message: `token claim "${error.claim}" is not acceptable` };
+      return {
+        ok: false,
+        code: 'invalid_token',
+        message: `token claim "${error.claim}" is not acceptable`,
+      };
     }
     return { ok: false, code: 'invalid_token', message: 'token is not a valid admin token' };
   }

@@ -27,9 +27,15 @@ export class BundleStore {
   /** Bundles served with some variants dropped (see salvage.ts): every request says so. */
   private readonly partial = new WeakSet<Bundle>();
 
-  async live(kv: KVNamespace, nowMs: number, deadlineMs: number, pointerTtlMs: number): Promise<LiveBundle> {
+  async live(
+    kv: KVNamespace,
+    nowMs: number,
+    deadlineMs: number,
+    pointerTtlMs: number,
+  ): Promise<LiveBundle> {
     const reasons: Reason[] = [];
-    let version = this.pointer && nowMs - this.pointer.readAt < pointerTtlMs ? this.pointer.version : undefined;
+    let version =
+      this.pointer && nowMs - this.pointer.readAt < pointerTtlMs ? this.pointer.version : undefined;
     if (!version) {
       const read = await withDeadline(() => kv.get(contentKeys.pointer(), 'text'), deadlineMs);
       if (!read.ok) reasons.push(read.cause === 'timeout' ? 'pointer.timeout' : 'pointer.error');
@@ -50,7 +56,12 @@ export class BundleStore {
   }
 
   /** A specific version (cached); reasons say why it could not be had. */
-  async version(kv: KVNamespace, version: string, deadlineMs: number, reasons: Reason[] = []): Promise<Bundle | undefined> {
+  async version(
+    kv: KVNamespace,
+    version: string,
+    deadlineMs: number,
+    reasons: Reason[] = [],
+  ): Promise<Bundle | undefined> {
     const cached = this.bundles.get(version);
     if (cached) return cached;
     const read = await withDeadline(() => kv.get(contentKeys.bundle(version), 'text'), deadlineMs);
@@ -71,7 +82,9 @@ export class BundleStore {
     }
     if (salvaged.dropped.length) {
       this.partial.add(bundle);
-      console.warn(JSON.stringify({ event: 'tessera.bundle.partial', version, dropped: salvaged.dropped }));
+      console.warn(
+        JSON.stringify({ event: 'tessera.bundle.partial', version, dropped: salvaged.dropped }),
+      );
     }
     if (this.bundles.size >= MAX_CACHED_VERSIONS) {
       const oldest = this.bundles.keys().next().value;
@@ -90,7 +103,10 @@ function salvageJson(text: string) {
   }
 }
 
-function safeJson<T>(text: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): T | undefined {
+function safeJson<T>(
+  text: string,
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
+): T | undefined {
   try {
     const parsed = schema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : undefined;

@@ -1,7 +1,8 @@
 /**
  * Runs a read under a deadline. Never throws: the caller gets the value, or why it has none.
  */
-export type Outcome<T> = { ok: true; value: T } | { ok: false; cause: 'timeout' | 'error'; error?: unknown };
+export type Outcome<T> =
+  { ok: true; value: T } | { ok: false; cause: 'timeout' | 'error'; error?: unknown };
 
 export async function withDeadline<T>(work: () => Promise<T>, ms: number): Promise<Outcome<T>> {
   let cancel = () => {};

@@ -42,8 +42,12 @@ export async function readProfile(
   deadlineMs: number,
 ): Promise<ProfileRead> {
   const [customer, visitor] = await Promise.all([
-    ids.customerId ? readOne(kv, profileKeys.customer(ids.customerId), deadlineMs) : Promise.resolve<One>({}),
-    ids.isNew ? Promise.resolve<One>({}) : readOne(kv, profileKeys.visitor(ids.visitorId), deadlineMs),
+    ids.customerId
+      ? readOne(kv, profileKeys.customer(ids.customerId), deadlineMs)
+      : Promise.resolve<One>({}),
+    ids.isNew
+      ? Promise.resolve<One>({})
+      : readOne(kv, profileKeys.visitor(ids.visitorId), deadlineMs),
   ]);
   const reasons = [customer.reason, visitor.reason].filter((r): r is Reason => r !== undefined);
   if (customer.profile) return { profile: customer.profile, source: 'customer', reasons };
@@ -51,7 +55,12 @@ export async function readProfile(
   return { reasons };
 }
 
-const FAULTS = new Set<string>(['profile.invalid_json', 'profile.schema', 'profile.timeout', 'profile.error']);
+const FAULTS = new Set<string>([
+  'profile.invalid_json',
+  'profile.schema',
+  'profile.timeout',
+  'profile.error',
+]);
 
 /** Why a read produced no profile (for the decision's fallback cause); undefined when it did. */
 export function profileFault(read: ProfileRead): ProfileFault | undefined {

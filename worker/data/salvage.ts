@@ -13,7 +13,8 @@ export interface Salvaged {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function salvageBundle(json: unknown): Salvaged | undefined {
   const first = Bundle.safeParse(json);
@@ -23,7 +24,13 @@ export function salvageBundle(json: unknown): Salvaged | undefined {
   const bad = new Map<number, Set<number>>();
   for (const issue of first.error.issues) {
     const [root, s, variants, v] = issue.path;
-    if (root !== 'slots' || typeof s !== 'number' || variants !== 'variants' || typeof v !== 'number') return undefined;
+    if (
+      root !== 'slots' ||
+      typeof s !== 'number' ||
+      variants !== 'variants' ||
+      typeof v !== 'number'
+    )
+      return undefined;
     bad.set(s, (bad.get(s) ?? new Set()).add(v));
   }
 

@@ -43,7 +43,10 @@ export function evaluate(condition: Condition, ev: Evaluator): boolean {
   if ('not' in condition) return !evaluate(condition.not, ev);
   if ('segment' in condition) return ev.inSegment(condition.segment);
   const dot = condition.field.indexOf('.');
-  return compare(condition, ev.lookup(condition.field.slice(0, dot), condition.field.slice(dot + 1)));
+  return compare(
+    condition,
+    ev.lookup(condition.field.slice(0, dot), condition.field.slice(dot + 1)),
+  );
 }
 
 /** True when a condition reads nothing but the request context (a cohort rule). */

@@ -12,7 +12,15 @@ export function defaultDecisions(bundle: Bundle, pageId: string, cause: string):
   return page.slots.flatMap((id) => {
     const slot = c.slots.get(id)?.slot;
     return slot
-      ? [{ slot: slot.id, component: slot.component, variant: slot.default, level: 'default' as const, reason: `default:${cause}` }]
+      ? [
+          {
+            slot: slot.id,
+            component: slot.component,
+            variant: slot.default,
+            level: 'default' as const,
+            reason: `default:${cause}`,
+          },
+        ]
       : [];
   });
 }

@@ -31,7 +31,11 @@ function behavior(profile: Profile, key: string, now: number): Value {
   }
 }
 
-export function lookupFor(profile: Profile | undefined, context: RequestContext, now: number): Lookup {
+export function lookupFor(
+  profile: Profile | undefined,
+  context: RequestContext,
+  now: number,
+): Lookup {
   return (root, key) => {
     if (root === 'context') return Object.hasOwn(context, key) ? context[key] : undefined;
     if (!profile) return undefined;

@@ -17,10 +17,13 @@ export function keyringFor(keys: HmacKey[]): Promise<Keyring> {
     ring = (async () => {
       const imported = await Promise.all(
         keys.map(async ({ kid, secret }) => {
-          const key = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, [
-            'sign',
-            'verify',
-          ]);
+          const key = await crypto.subtle.importKey(
+            'raw',
+            secret,
+            { name: 'HMAC', hash: 'SHA-256' },
+            false,
+            ['sign', 'verify'],
+          );
           return [kid, key] as const;
         }),
       );

@@ -46,23 +46,31 @@ export async function signVisitorToken(
 }
 
 export type VerifyFailure = 'oversized' | 'expired' | 'unknown_kid' | 'bad_claims' | 'invalid';
-export type VerifyResult = { ok: true; claims: VisitorClaims } | { ok: false; failure: VerifyFailure };
+export type VerifyResult =
+  { ok: true; claims: VisitorClaims } | { ok: false; failure: VerifyFailure };
 
 /** Never throws: every way a token can be wrong maps to a failure code. */
-export async function verifyVisitorToken(ring: Keyring, token: string, nowSeconds: number): Promise<VerifyResult> {
+export async function verifyVisitorToken(
+  ring: Keyring,
+  token: string,
+  nowSeconds: number,
+): Promise<VerifyResult> {
   if (token.length > MAX_TOKEN_LENGTH) return { ok: false, failure: 'oversized' };
   try {
-    const { payload } = await jwtVerify(
-      token,
-      resolveKid(ring),
-      { algorithms: [VISITOR_ALG], currentDate: new Date(nowSeconds * 1000), requiredClaims: ['sub', 'iat', 'exp'] },
-    );
+    const { payload } = await jwtVerify(token, resolveKid(ring), {
+      algorithms: [VISITOR_ALG],
+      currentDate: new Date(nowSeconds * 1000),
+      requiredClaims: ['sub', 'iat', 'exp'],
+    });
     const claims = VisitorClaims.safeParse(payload);
-    return claims.success ? { ok: true, claims: claims.data } : { ok: false, failure: 'bad_claims' };
+    return claims.success
+      ? { ok: true, claims: claims.data }
+      : { ok: false, failure: 'bad_claims' };
   } catch (error) {
     if (error instanceof UnknownKid) return { ok: false, failure: 'unknown_kid' };
     if (error instanceof errors.JWTExpired) return { ok: false, failure: 'expired' };
-    if (error instanceof errors.JWTClaimValidationFailed) return { ok: false, failure: 'bad_claims' };
+    if (error instanceof errors.JWTClaimValidationFailed)
+      return { ok: false, failure: 'bad_claims' };
     return { ok: false, failure: 'invalid' };
   }
 }

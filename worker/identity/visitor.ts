@@ -45,7 +45,11 @@ export async function resolveVisitor(
     const verified = await verifyVisitorToken(ring, token, nowSeconds);
     if (verified.ok) {
       const { sub, cid, iat } = verified.claims;
-      const identity: Identity = { visitorId: sub, isNew: false, ...(cid ? { customerId: cid } : {}) };
+      const identity: Identity = {
+        visitorId: sub,
+        isNew: false,
+        ...(cid ? { customerId: cid } : {}),
+      };
       // Only re-sign our own anonymous cookies; a cookie carrying `cid` belongs to the site's login.
       if (!cid && nowSeconds - iat > REFRESH_AFTER_SECONDS) {
         identity.issueToken = await signVisitorToken(ring, { sub }, nowSeconds);

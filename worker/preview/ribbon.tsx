@@ -16,9 +16,7 @@ export function previewRibbon(session: PreviewSession, shownVersion: string): st
     // Styled by class from the page's nonce'd stylesheet: the CSP allows no inline style attributes.
     <div data-tessera-preview="" role="status" class="tessera-preview">
       <span>{`PREVIEW · not live · ${parts.join(' · ')}`}</span>
-      <a href={`${PREVIEW_PATH}/exit`}>
-        Exit preview
-      </a>
+      <a href={`${PREVIEW_PATH}/exit`}>Exit preview</a>
     </div>,
   );
 }

@@ -8,7 +8,11 @@ import type { Keyring } from '../identity/keyring.ts';
 import { verifyVisitorToken } from '../identity/visitor-token.ts';
 import type { Subject } from './held-data.ts';
 
-export async function cookieSubject(ring: Keyring, token: string | undefined, nowSeconds: number): Promise<Subject | undefined> {
+export async function cookieSubject(
+  ring: Keyring,
+  token: string | undefined,
+  nowSeconds: number,
+): Promise<Subject | undefined> {
   if (!token) return undefined;
   let verified = await verifyVisitorToken(ring, token, nowSeconds);
   if (!verified.ok && verified.failure === 'expired') {

@@ -10,7 +10,13 @@ import { profileKeys } from '../../shared/kv-keys.ts';
 import type { HmacKey } from '../config.ts';
 import { withDeadline } from '../data/deadline.ts';
 import { customerPseudonymInput } from '../log/pseudonym.ts';
-import { eraseInD1, readHeldInD1, type D1Subject, type ErasedInD1, type HeldInD1 } from './held-d1.ts';
+import {
+  eraseInD1,
+  readHeldInD1,
+  type D1Subject,
+  type ErasedInD1,
+  type HeldInD1,
+} from './held-d1.ts';
 import { allPseudonyms } from './pseudonyms.ts';
 
 /** Rights requests are rare and not on the page path: they may wait longer, and retry once. */
@@ -52,9 +58,16 @@ async function d1Subject(stores: PrivacyStores, subject: Subject): Promise<D1Sub
   const { visitorId, customerId } = subject;
   const [visitors, customers] = await Promise.all([
     allPseudonyms(stores.visitorKeys, visitorId === undefined ? [] : [visitorId]),
-    allPseudonyms(stores.visitorKeys, customerId === undefined ? [] : [customerPseudonymInput(customerId)]),
+    allPseudonyms(
+      stores.visitorKeys,
+      customerId === undefined ? [] : [customerPseudonymInput(customerId)],
+    ),
   ]);
-  return { visitors, customers, raw: { ...(visitorId ? { visitorId } : {}), ...(customerId ? { customerId } : {}) } };
+  return {
+    visitors,
+    customers,
+    raw: { ...(visitorId ? { visitorId } : {}), ...(customerId ? { customerId } : {}) },
+  };
 }
 
 function asHeld(text: string | null): HeldValue | null {
@@ -87,10 +100,16 @@ export async function readHeld(stores: PrivacyStores, subject: Subject): Promise
  * Erases everything held; idempotent, so a failed attempt is safely retried. Throws on failure.
  * Events received up to `nowMs` and still queued will not be stored (privacy/tombstones.ts).
  */
-export async function eraseHeld(stores: PrivacyStores, subject: Subject, nowMs: number): Promise<Erased> {
+export async function eraseHeld(
+  stores: PrivacyStores,
+  subject: Subject,
+  nowMs: number,
+): Promise<Erased> {
   const keys = Object.values(keysOf(subject)).filter((k): k is string => k !== undefined);
   const d1 = await d1Subject(stores, subject);
-  const existing = await Promise.all(keys.map((k) => patiently(() => stores.profiles.get(k, 'text'))));
+  const existing = await Promise.all(
+    keys.map((k) => patiently(() => stores.profiles.get(k, 'text'))),
+  );
   const [inD1] = await Promise.all([
     patiently(() => eraseInD1(stores.db, d1, nowMs)),
     Promise.all(keys.map((k) => patiently(() => stores.profiles.delete(k)))),

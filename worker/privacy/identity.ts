@@ -21,7 +21,10 @@ export async function consentedIdentity(
   newId: () => string,
 ): Promise<ConsentedIdentity> {
   if (level === 'none') {
-    return { identity: { visitorId: newId(), isNew: true, ephemeral: true }, clearCookie: cookie !== undefined };
+    return {
+      identity: { visitorId: newId(), isNew: true, ephemeral: true },
+      clearCookie: cookie !== undefined,
+    };
   }
   return { identity: await resolveVisitor(ring, cookie, nowSeconds, newId), clearCookie: false };
 }

@@ -9,7 +9,10 @@ import { pseudonym, pseudonymKey } from '../log/pseudonym.ts';
 
 const perKey = new WeakMap<HmacKey, HmacKey[]>();
 
-export async function allPseudonyms(visitorKeys: HmacKey[], visitorIds: string[]): Promise<string[]> {
+export async function allPseudonyms(
+  visitorKeys: HmacKey[],
+  visitorIds: string[],
+): Promise<string[]> {
   const keys = await Promise.all(
     visitorKeys.map((k) => {
       let single = perKey.get(k);

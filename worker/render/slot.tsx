@@ -87,7 +87,12 @@ function wrap(slot: Slot, variantId: string, level: Level, inner: string): strin
 }
 
 /** The variant's section, or undefined when it is missing or throws while rendering. */
-function section(slot: CompiledSlot, variantId: string, level: Level, fill: Fill): string | undefined {
+function section(
+  slot: CompiledSlot,
+  variantId: string,
+  level: Level,
+  fill: Fill,
+): string | undefined {
   const variant = slot.variants.get(variantId);
   if (!variant) return undefined;
   const render = (): string | null => {
@@ -109,8 +114,13 @@ function section(slot: CompiledSlot, variantId: string, level: Level, fill: Fill
 export function renderSlot(slot: CompiledSlot, decision: Decision, fill: Fill): RenderedSlot {
   const chosen = section(slot, decision.variant, decision.level, fill);
   if (chosen !== undefined) return { html: chosen, variant: decision.variant };
-  const reason: Reason = slot.variants.has(decision.variant) ? 'slot.render_error' : 'slot.variant_missing';
-  const fallback = decision.variant === slot.slot.default ? undefined : section(slot, slot.slot.default, decision.level, fill);
+  const reason: Reason = slot.variants.has(decision.variant)
+    ? 'slot.render_error'
+    : 'slot.variant_missing';
+  const fallback =
+    decision.variant === slot.slot.default
+      ? undefined
+      : section(slot, slot.slot.default, decision.level, fill);
   if (fallback !== undefined) return { html: fallback, variant: slot.slot.default, reason };
   return { html: wrap(slot.slot, '', decision.level, ''), variant: '', reason };
 }

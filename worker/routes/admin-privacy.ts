@@ -17,10 +17,17 @@ export function adminPrivacyRoutes() {
   const app = new Hono<{ Bindings: Env; Variables: AdminVars }>();
   app.use('*', requireScope('privacy'));
 
-  for (const [kind, field] of [['visitors', 'visitorId'], ['customers', 'customerId']] as const) {
-    const subjectOf = (id: string): Subject | undefined => (VisitorIdPattern.test(id) ? { [field]: id } : undefined);
+  for (const [kind, field] of [
+    ['visitors', 'visitorId'],
+    ['customers', 'customerId'],
+  ] as const) {
+    const subjectOf = (id: string): Subject | undefined =>
+      VisitorIdPattern.test(id) ? { [field]: id } : undefined;
     const badId = (id: string) => ({
-      error: { code: 'invalid_id', message: `${field} must be 1–64 letters, digits, "_" or "-"; got ${JSON.stringify(id.slice(0, 80))}` },
+      error: {
+        code: 'invalid_id',
+        message: `${field} must be 1–64 letters, digits, "_" or "-"; got ${JSON.stringify(id.slice(0, 80))}`,
+      },
     });
 
     app.get(`/${kind}/:id`, async (c) => {
@@ -40,7 +47,9 @@ export function adminPrivacyRoutes() {
       if (!subject) return c.json(badId(id), 400, NO_STORE);
       try {
         const erased = await eraseHeld(storesOf(c.env), subject, Date.now());
-        console.log(JSON.stringify({ event: 'tessera.privacy.erase', by: c.get('admin').sub, kind, erased }));
+        console.log(
+          JSON.stringify({ event: 'tessera.privacy.erase', by: c.get('admin').sub, kind, erased }),
+        );
         return c.json({ subject, erased }, 200, NO_STORE);
       } catch {
         return unavailable(`erase ${kind} ${id}`);

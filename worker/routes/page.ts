@@ -34,7 +34,14 @@ import { renderNotFound, renderPage, renderSetupPage } from '../render/page.tsx'
 import { nonceFrom, securityHeaders } from '../security/headers.ts';
 import { renderSlot } from '../render/slot.tsx';
 import { fillFor } from '../render/text.ts';
-import { PREVIEW_HEADERS, forceSegment, previewBundle, previewHead, previewIdentity, previewRibbon } from '../preview/apply.ts';
+import {
+  PREVIEW_HEADERS,
+  forceSegment,
+  previewBundle,
+  previewHead,
+  previewIdentity,
+  previewRibbon,
+} from '../preview/apply.ts';
 import type { PreviewSession } from '../preview/token.ts';
 
 export interface PageDeps {
@@ -63,7 +70,11 @@ export function htmlHeaders(nonce: string, extra: Record<string, string>): Heade
   });
 }
 
-export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOptions = {}): Promise<Response> {
+export async function handlePage(
+  c: Ctx,
+  deps: PageDeps,
+  { preview }: PageOptions = {},
+): Promise<Response> {
   const config = configFor(c.env);
   const t0 = deps.now();
   const url = new URL(c.req.url);
@@ -75,7 +86,8 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
   // Consent first: the live bundle holds the per-country defaults, and the level decides whether
   // the identifier cookie may be read and the profile fetched (privacy/consent.ts). A QA preview
   // acts as a chosen visitor with full personalization: its identity is synthetic, never a cookie.
-  const liveBundle = () => deps.store.live(c.env.CONTENT, t0, config.kvDeadlineMs, config.pointerTtlMs);
+  const liveBundle = () =>
+    deps.store.live(c.env.CONTENT, t0, config.kvDeadlineMs, config.pointerTtlMs);
   // The bandit snapshot does not depend on consent: fetch it alongside the bundle.
   const banditRead = deps.bandits.current(c.env.CONTENT, t0, config.kvDeadlineMs);
   const live = preview
@@ -87,7 +99,13 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
   const ring = await keyringFor(config.visitorKeys);
   const { identity, clearCookie } = preview
     ? { identity: previewIdentity(preview), clearCookie: false }
-    : await consentedIdentity(consent.level, ring, getCookie(c, VISITOR_COOKIE), Math.floor(t0 / 1000), deps.newId);
+    : await consentedIdentity(
+        consent.level,
+        ring,
+        getCookie(c, VISITOR_COOKIE),
+        Math.floor(t0 / 1000),
+        deps.newId,
+      );
   const t1 = deps.now();
   const [read, bandit] = await Promise.all([
     consent.level === 'personal'
@@ -102,10 +120,14 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
     ...live.reasons,
     ...read.reasons,
   ];
-  if (bandit.reason && live.bundle?.experiments?.some((e) => e.type === 'bandit')) reasons.push(bandit.reason);
+  if (bandit.reason && live.bundle?.experiments?.some((e) => e.type === 'bandit'))
+    reasons.push(bandit.reason);
 
   const respond = (html: string, status: number, version: string, timing?: string) => {
-    const headers = htmlHeaders(nonce, { 'x-tessera-decision': decisionId, 'x-tessera-version': version });
+    const headers = htmlHeaders(nonce, {
+      'x-tessera-decision': decisionId,
+      'x-tessera-version': version,
+    });
     if (reasons.length) headers.set('x-tessera-reasons', [...new Set(reasons)].join(','));
     if (timing) headers.set('server-timing', timing);
     if (identity.issueToken) headers.append('set-cookie', visitorCookie(identity.issueToken));
@@ -116,7 +138,9 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
 
   if (!live.bundle) return respond(renderSetupPage(nonce), 200, 'none');
   // preview: a forced segment swaps in a bundle/profile copy; otherwise these are the reads.
-  const { bundle, profile } = preview ? forceSegment(live.bundle, read.profile, preview.segment) : { bundle: live.bundle, profile: read.profile };
+  const { bundle, profile } = preview
+    ? forceSegment(live.bundle, read.profile, preview.segment)
+    : { bundle: live.bundle, profile: read.profile };
   const page = pageForPath(bundle, url.pathname);
   if (!page) {
     reasons.push('page.not_found');
@@ -195,43 +219,53 @@ export async function handlePage(c: Ctx, deps: PageDeps, { preview }: PageOption
       (trace && debug === 'html' ? renderTracePanel(trace) : ''),
     // preview: noindex in <head> and the ribbon (before any trace panel) at the end of <body>.
     ...(preview
-      ? { head: previewHead(), bodyEnd: previewRibbon(preview, bundle.version) + (trace && debug === 'html' ? renderTracePanel(trace) : '') }
+      ? {
+          head: previewHead(),
+          bodyEnd:
+            previewRibbon(preview, bundle.version) +
+            (trace && debug === 'html' ? renderTracePanel(trace) : ''),
+        }
       : {}),
   });
   const t4 = deps.now();
 
   // The record leaves after the response: hashing the id and the queue send never delay it.
   // preview: never logged, so QA traffic never reaches the decision log or experiments.
-  if (!preview) c.executionCtx.waitUntil(
-    (async () => {
-      const visitor = await pseudonym(await pseudonymKey(config.visitorKeys), identity.visitorId);
-      const record = decisionRecord({
-        id: decisionId,
-        now: t0,
-        version: bundle.version,
-        page: page.id,
-        visitor,
-        consent: consent.level,
-        profile: read.source ?? 'none',
-        context,
-        reasons,
-        debug: debug !== undefined,
-        slots: decisions.map((decision, i) => ({ decision, shown: rendered[i]?.variant ?? '' })),
-        // At `none` the visitor is in no experiment population: a `personalized` holdout
-        // exposure for a page of defaults would dilute the holdout's lift.
-        experiments: { outcome, measuresHoldout: identifiersAllowed && (bundle.holdout?.share ?? 0) > 0, sticky: identifiersAllowed },
-      });
-      await shipDecision(c.env.DECISIONS, record);
-    })().catch((error: unknown) =>
-      console.error(
-        JSON.stringify({
-          event: 'tessera.decision.log_failed',
+  if (!preview)
+    c.executionCtx.waitUntil(
+      (async () => {
+        const visitor = await pseudonym(await pseudonymKey(config.visitorKeys), identity.visitorId);
+        const record = decisionRecord({
           id: decisionId,
-          error: String(error),
-        }),
+          now: t0,
+          version: bundle.version,
+          page: page.id,
+          visitor,
+          consent: consent.level,
+          profile: read.source ?? 'none',
+          context,
+          reasons,
+          debug: debug !== undefined,
+          slots: decisions.map((decision, i) => ({ decision, shown: rendered[i]?.variant ?? '' })),
+          // At `none` the visitor is in no experiment population: a `personalized` holdout
+          // exposure for a page of defaults would dilute the holdout's lift.
+          experiments: {
+            outcome,
+            measuresHoldout: identifiersAllowed && (bundle.holdout?.share ?? 0) > 0,
+            sticky: identifiersAllowed,
+          },
+        });
+        await shipDecision(c.env.DECISIONS, record);
+      })().catch((error: unknown) =>
+        console.error(
+          JSON.stringify({
+            event: 'tessera.decision.log_failed',
+            id: decisionId,
+            error: String(error),
+          }),
+        ),
       ),
-    ),
-  );
+    );
   const timing = `identity;dur=${t1 - t0}, kv;dur=${t2 - t1}, decide;dur=${t3 - t2}, render;dur=${t4 - t3}, total;dur=${t4 - t0}`;
   if (trace && debug === 'json') {
     return new Response(JSON.stringify(trace), {

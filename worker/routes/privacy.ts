@@ -54,7 +54,15 @@ export function privacyRoutes() {
 
   app.get('/me', async (c) => {
     const subject = await subjectOf(c);
-    if (!subject) return c.json({ subject: null, note: 'this browser carries no valid Tessera cookie, so nothing is linked to it' }, 200, NO_STORE);
+    if (!subject)
+      return c.json(
+        {
+          subject: null,
+          note: 'this browser carries no valid Tessera cookie, so nothing is linked to it',
+        },
+        200,
+        NO_STORE,
+      );
     try {
       return c.json({ subject, held: await readHeld(storesOf(c.env), subject) }, 200, NO_STORE);
     } catch {
@@ -63,7 +71,12 @@ export function privacyRoutes() {
   });
 
   app.delete('/me', async (c) => {
-    if (crossSite(c)) return c.json({ error: { code: 'cross_site', message: 'erasure must come from the site itself' } }, 403, NO_STORE);
+    if (crossSite(c))
+      return c.json(
+        { error: { code: 'cross_site', message: 'erasure must come from the site itself' } },
+        403,
+        NO_STORE,
+      );
     const subject = await subjectOf(c);
     const headers = { ...NO_STORE, 'set-cookie': clearVisitorCookie() };
     if (!subject) return c.json({ subject: null, erased: null }, 200, headers);

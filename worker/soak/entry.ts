@@ -30,7 +30,9 @@ export default {
   async fetch(request, env, ctx) {
     if (new URL(request.url).pathname === '/__soak/stats') {
       const tables = ['events', 'dead_letters', 'decisions'] as const;
-      const counts = Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await count(env.DB, t)] as const)));
+      const counts = Object.fromEntries(
+        await Promise.all(tables.map(async (t) => [t, await count(env.DB, t)] as const)),
+      );
       return Response.json({ injected, d1: counts });
     }
     // Requests: KV and queue faults; D1 stays healthy here (admin reads are not under test).

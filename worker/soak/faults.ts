@@ -8,7 +8,13 @@ import type { Env } from '../env.ts';
 import { mulberry32 } from '../experiments/random.ts';
 
 export type FaultKind = 'kv.throw' | 'kv.hang' | 'kv.garbage' | 'queue.send' | 'd1.down';
-export const injected: Record<FaultKind, number> = { 'kv.throw': 0, 'kv.hang': 0, 'kv.garbage': 0, 'queue.send': 0, 'd1.down': 0 };
+export const injected: Record<FaultKind, number> = {
+  'kv.throw': 0,
+  'kv.hang': 0,
+  'kv.garbage': 0,
+  'queue.send': 0,
+  'd1.down': 0,
+};
 
 /** Seeded, so two soak runs inject the same faults (mulberry32, as the experiment simulations use). */
 export const seeded = mulberry32;
@@ -45,26 +51,37 @@ export function faultyEnv(env: Env, rate: number, random: () => number): Env {
       },
     });
   const queue = (q: Queue): Queue => {
-    const fail = <A extends unknown[]>(real: (...a: A) => Promise<unknown>) => (...args: A) => {
-      if (hit()) {
-        injected['queue.send']++;
-        return Promise.reject(new Error('soak: injected queue failure'));
-      }
-      return real(...args);
-    };
+    const fail =
+      <A extends unknown[]>(real: (...a: A) => Promise<unknown>) =>
+      (...args: A) => {
+        if (hit()) {
+          injected['queue.send']++;
+          return Promise.reject(new Error('soak: injected queue failure'));
+        }
+        return real(...args);
+      };
     return forward(q, { send: fail(q.send.bind(q)), sendBatch: fail(q.sendBatch.bind(q)) });
   };
   const db = (d: D1Database): D1Database => {
-    const guard = <A extends unknown[], R>(real: (...a: A) => Promise<R>) => (...args: A): Promise<R> => {
-      if (hit()) {
-        injected['d1.down']++;
-        return Promise.reject(new Error('D1_ERROR: soak: injected outage'));
-      }
-      return real(...args);
-    };
-    return forward(d, { batch: guard(d.batch.bind(d)), exec: guard(d.exec.bind(d)), prepare: (sql: string) => statement(d.prepare(sql), guard) });
+    const guard =
+      <A extends unknown[], R>(real: (...a: A) => Promise<R>) =>
+      (...args: A): Promise<R> => {
+        if (hit()) {
+          injected['d1.down']++;
+          return Promise.reject(new Error('D1_ERROR: soak: injected outage'));
+        }
+        return real(...args);
+      };
+    return forward(d, {
+      batch: guard(d.batch.bind(d)),
+      exec: guard(d.exec.bind(d)),
+      prepare: (sql: string) => statement(d.prepare(sql), guard),
+    });
   };
-  const statement = (s: D1PreparedStatement, guard: <A extends unknown[], R>(f: (...a: A) => Promise<R>) => (...a: A) => Promise<R>): D1PreparedStatement =>
+  const statement = (
+    s: D1PreparedStatement,
+    guard: <A extends unknown[], R>(f: (...a: A) => Promise<R>) => (...a: A) => Promise<R>,
+  ): D1PreparedStatement =>
     forward(s, {
       bind: (...values: unknown[]) => statement(s.bind(...values), guard),
       run: guard(s.run.bind(s)),
@@ -72,6 +89,13 @@ export function faultyEnv(env: Env, rate: number, random: () => number): Env {
       first: guard(s.first.bind(s) as (col?: string) => Promise<unknown>),
       raw: guard(s.raw.bind(s) as () => Promise<unknown[]>),
     });
-  const out: Env = { ...env, CONTENT: kv(env.CONTENT), PROFILES: kv(env.PROFILES), DB: db(env.DB), DECISIONS: queue(env.DECISIONS), EVENTS: queue(env.EVENTS) };
+  const out: Env = {
+    ...env,
+    CONTENT: kv(env.CONTENT),
+    PROFILES: kv(env.PROFILES),
+    DB: db(env.DB),
+    DECISIONS: queue(env.DECISIONS),
+    EVENTS: queue(env.EVENTS),
+  };
   return out;
 }
