@@ -5,7 +5,7 @@ import { CONTEXT_SIGNALS, SIGNAL_NAMES } from '../../shared/schema/context-signa
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 /** The README's signal table rows: `| \`context.<name>\` | <type> | ...`. */
 const rows = new Map(
-  [...readme.matchAll(/^\| `context\.([A-Za-z]+)` \| (\w+) \|/gm)].map((m) => [m[1]!, m[2]!]),
+  [...readme.matchAll(/^\| `context\.([A-Za-z]+)`\s*\| (\w+)\s*\|/gm)].map((m) => [m[1]!, m[2]!]),
 );
 
 describe('README context signal table', () => {
