@@ -12,18 +12,10 @@ import type { BanditSnapshot } from '../shared/schema/bandit.ts';
 import type { Bundle } from '../shared/schema/bundle.ts';
 import type { Condition } from '../shared/schema/condition.ts';
 import type { ProfileInput } from '../shared/schema/profile.ts';
+import { mulberry32 } from '../worker/experiments/random.ts';
 
-/** mulberry32: a tiny seeded PRNG, so every run generates the same workload. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so every run generates the same workload (the experiments' mulberry32). */
+export const rng = mulberry32;
 
 export const CATEGORIES = [
   'hiking',

@@ -11,20 +11,8 @@ import type { Report } from '../../worker/experiments/report.ts';
 import { keyringFor } from '../../worker/identity/keyring.ts';
 import { pseudonym, pseudonymKey } from '../../worker/log/pseudonym.ts';
 import { publishTestBundle, testBundleBody } from '../support/bundle.ts';
+import { eventually } from '../support/eventually.ts';
 import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
-
-async function eventually<T>(
-  check: () => Promise<T | null | undefined>,
-  timeoutMs = 12_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== null) return value;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('the measurement loop', () => {
   it('turns a page view and a click into an exposure and an attributed conversion', async () => {

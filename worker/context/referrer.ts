@@ -100,7 +100,7 @@ const SOCIAL_HOSTS = [
   'telegram.org',
   'whatsapp.com',
 ];
-/** Search engines: any label of the host before its last (`google.co.uk`, `www.bing.com`). */
+/** Search engines: every label of the host before its last (`google.co.uk`, `www.bing.com`). */
 const SEARCH_BRANDS = new Set([
   'google',
   'bing',

@@ -1,5 +1,5 @@
 /**
- * Evaluates the condition language against resolved facts. Total: any input gives a boolean.
+ * Evaluates the condition language against resolved facts. Total: every input gives a boolean.
  * Comparisons of mismatched types are simply false (a string is never "greater than" 3).
  */
 import type { Comparison, Condition } from '../../shared/schema/condition.ts';

@@ -33,6 +33,7 @@ export interface Where {
   params: string[];
 }
 
+/** Every table holding a subject's rows, in erasure order: children before parents, `stitches` last. */
 export const D1_TABLES = [
   'exposures',
   'decision_slots',

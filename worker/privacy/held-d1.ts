@@ -3,7 +3,7 @@
  * `decision_slots`), events, experiment exposures, identity stitches and dead letters. Which
  * rows are theirs is decided in one place, d1-scope.ts, for reading and erasing alike.
  */
-import { subjectScope, type D1Subject, type D1Table } from './d1-scope.ts';
+import { D1_TABLES, subjectScope, type D1Subject, type D1Table } from './d1-scope.ts';
 import { tombstoneStatements } from './tombstones.ts';
 
 export type { D1Subject } from './d1-scope.ts';
@@ -72,14 +72,7 @@ export async function readHeldInD1(db: D1Database, s: D1Subject): Promise<HeldIn
 export async function eraseInD1(db: D1Database, s: D1Subject, nowMs: number): Promise<ErasedInD1> {
   const scope = subjectScope(s);
   const tombstones = tombstoneStatements(db, s, nowMs);
-  const order = [
-    'exposures',
-    'decision_slots',
-    'decisions',
-    'events',
-    'dead_letters',
-    'stitches',
-  ] as const;
+  const order = D1_TABLES; // children before parents, `stitches` last (d1-scope.ts)
   const results = await db.batch([
     ...tombstones,
     ...order.map((t) =>
