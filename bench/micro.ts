@@ -17,7 +17,7 @@ import {
   renderOnly,
   wholePage,
 } from './pipeline.ts';
-import { MOBILE_UA, NOW, NOW_S, visits } from './visits.ts';
+import { BENCH_REQUEST, NOW_S, visits } from './visits.ts';
 import { buildBundle, profile, slotIdsOf, STANDARD, type Shape } from './workload.ts';
 
 export interface OpResult {
@@ -96,15 +96,7 @@ export async function runMicro(log: (line: string) => void, timeMs = 400): Promi
       if (!Profile.safeParse(JSON.parse(profileJson)).success)
         throw new Error('bench profile invalid');
     })
-    .add('request context', () =>
-      contextFor({
-        path: '/?utm_source=news',
-        userAgent: MOBILE_UA,
-        country: 'DE',
-        returning: true,
-        now: NOW,
-      }),
-    )
+    .add('request context', () => contextFor(BENCH_REQUEST))
     .add('consent (no cookie: the country default)', () => consentOf(known))
     .add('decide (standard page, known visitor)', () => decideOnly(known))
     .add('decide (standard page, worst case)', () => decideOnly(worst))

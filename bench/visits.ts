@@ -82,3 +82,12 @@ export function visits(bundle: Bundle) {
     );
   return { known, worst, inExperiment };
 }
+
+/** The request-context input both micro-benchmarks (Node and workerd) time. */
+export const BENCH_REQUEST = {
+  path: '/?utm_source=news',
+  userAgent: MOBILE_UA,
+  country: 'DE',
+  returning: true,
+  now: NOW,
+} as const;

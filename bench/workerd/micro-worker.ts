@@ -17,7 +17,7 @@ import {
   recordOnly,
   wholePage,
 } from '../pipeline.ts';
-import { MOBILE_UA, NOW, NOW_S, visits } from '../visits.ts';
+import { BENCH_REQUEST, NOW, NOW_S, visits } from '../visits.ts';
 import { buildBundle, profile, slotIdsOf, STANDARD } from '../workload.ts';
 
 interface MicroEnv {
@@ -61,14 +61,7 @@ async function setup(env: MicroEnv) {
     verify: () => verifyVisitorToken(ring, token, NOW_S),
     sign: () => signVisitorToken(ring, { sub: 'bv-2' }, NOW_S),
     profile: () => Profile.safeParse(JSON.parse(profileJson)),
-    context: () =>
-      contextFor({
-        path: '/?utm_source=news',
-        userAgent: MOBILE_UA,
-        country: 'DE',
-        returning: true,
-        now: NOW,
-      }),
+    context: () => contextFor(BENCH_REQUEST),
     known: () => decideAndRender(known),
     worst: () => decideAndRender(worst),
     experiment: () => decideAndRender(inExperiment),

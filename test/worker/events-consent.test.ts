@@ -168,28 +168,28 @@ interface QueueResult {
   explicitAcks: string[];
 }
 
+/** Delivers one message with `body` to the events consumer, as the queue would. */
+async function consumeOne(id: string, body: Record<string, unknown>): Promise<QueueResult> {
+  const batch = createMessageBatch('tessera-events', [
+    { id: `m-${id}`, timestamp: new Date(), attempts: 1, body },
+  ]);
+  const ctx = createExecutionContext();
+  await createWorker().queue!(batch, env, ctx);
+  return (await getQueueResult(batch, ctx)) as QueueResult;
+}
+
 describe('the events consumer and consent', () => {
   it('stores a contextual message without its customer id and writes no profile', async () => {
     const id = eventId();
-    const batch = createMessageBatch('tessera-events', [
-      {
-        id: `m-${id}`,
-        timestamp: new Date(),
-        attempts: 1,
-        // As an older or foreign producer might send it: a customer id despite `contextual`.
-        body: {
-          v: 1,
-          consent: 'contextual',
-          visitorId: 'v-evc-consumer',
-          customerId: 'c-evc-consumer',
-          receivedAt: Date.now(),
-          event: { id, type: 'page_view', category: 'running' },
-        },
-      },
-    ]);
-    const ctx = createExecutionContext();
-    await createWorker().queue!(batch, env, ctx);
-    const result = (await getQueueResult(batch, ctx)) as QueueResult;
+    // As an older or foreign producer might send it: a customer id despite `contextual`.
+    const result = await consumeOne(id, {
+      v: 1,
+      consent: 'contextual',
+      visitorId: 'v-evc-consumer',
+      customerId: 'c-evc-consumer',
+      receivedAt: Date.now(),
+      event: { id, type: 'page_view', category: 'running' },
+    });
     expect(result.explicitAcks).toEqual([`m-${id}`]);
     expect(await eventRow(id)).toEqual({
       visitor_id: await visitorPseudonym('v-evc-consumer'),
@@ -202,22 +202,12 @@ describe('the events consumer and consent', () => {
 
   it('treats a message from before the consent field as personal (profile updated)', async () => {
     const id = eventId();
-    const batch = createMessageBatch('tessera-events', [
-      {
-        id: `m-${id}`,
-        timestamp: new Date(),
-        attempts: 1,
-        body: {
-          v: 1,
-          visitorId: 'v-evc-legacy',
-          receivedAt: Date.now(),
-          event: { id, type: 'page_view' },
-        },
-      },
-    ]);
-    const ctx = createExecutionContext();
-    await createWorker().queue!(batch, env, ctx);
-    await getQueueResult(batch, ctx);
+    await consumeOne(id, {
+      v: 1,
+      visitorId: 'v-evc-legacy',
+      receivedAt: Date.now(),
+      event: { id, type: 'page_view' },
+    });
     expect(await env.PROFILES.get(profileKeys.visitor('v-evc-legacy'))).not.toBeNull();
   });
 });
