@@ -3,8 +3,8 @@
  * VISITOR_KEYS / ADMIN_KEYS, and the bench mints visitor cookies with them through the worker's
  * own signer (worker/identity/), so the cookies are exactly what the worker issues.
  */
-import { loadConfig } from '../worker/config.ts';
-import { keyringFor, type Keyring } from '../worker/identity/keyring.ts';
+import { loadConfig } from '../shared/config.ts';
+import { keyringFor, type Keyring } from '../shared/auth/keyring.ts';
 
 export const BENCH_VISITOR_KEYS = JSON.stringify({
   'bench-2026-11': 'bench-only-visitor-key-0123456789abcdefghij',

@@ -6,7 +6,7 @@
  */
 import { Bench } from 'tinybench';
 import { Profile } from '../shared/schema/profile.ts';
-import { signVisitorToken, verifyVisitorToken } from '../worker/identity/visitor-token.ts';
+import { signVisitorToken, verifyVisitorToken } from '../shared/auth/visitor-token.ts';
 import { benchKeyring } from './keys.ts';
 import {
   consentOf,

@@ -12,7 +12,7 @@ import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from 'wran
 import { contentKeys, profileKeys } from '../shared/kv-keys.ts';
 import type { BanditSnapshot } from '../shared/schema/bandit.ts';
 import type { Bundle } from '../shared/schema/bundle.ts';
-import { signVisitorToken } from '../worker/identity/visitor-token.ts';
+import { signVisitorToken } from '../shared/auth/visitor-token.ts';
 import { ROOT } from './build.ts';
 import { BENCH_ADMIN_KEYS, BENCH_VISITOR_KEYS, benchKeyring } from './keys.ts';
 import { isCustomer, profile, PROFILE_COUNT, profileId, slotIdsOf } from './workload.ts';

@@ -12,7 +12,7 @@ import type { BanditSnapshot } from '../shared/schema/bandit.ts';
 import type { Bundle } from '../shared/schema/bundle.ts';
 import type { Condition } from '../shared/schema/condition.ts';
 import type { ProfileInput } from '../shared/schema/profile.ts';
-import { mulberry32 } from '../worker/experiments/random.ts';
+import { mulberry32 } from '../shared/experiments/random.ts';
 
 /** Seeded, so every run generates the same workload (the experiments' mulberry32). */
 export const rng = mulberry32;

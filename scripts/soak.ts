@@ -22,10 +22,10 @@ import { devVars, ensureDevVars } from '../cli/lib/dev-vars.ts';
 import { PROFILES_DIR, ROOT, WRANGLER_TOML } from '../cli/lib/paths.ts';
 import { sampleProfiles } from '../cli/lib/profiles.ts';
 import type { Env } from '../worker/env.ts';
-import { loadConfig } from '../worker/config.ts';
-import { keyringFor } from '../worker/identity/keyring.ts';
-import { signVisitorToken } from '../worker/identity/visitor-token.ts';
-import { signAdminToken } from '../worker/admin/token.ts';
+import { loadConfig } from '../shared/config.ts';
+import { keyringFor } from '../shared/auth/keyring.ts';
+import { signVisitorToken } from '../shared/auth/visitor-token.ts';
+import { signAdminToken } from '../shared/auth/admin-token.ts';
 
 const TOTAL = Number(process.env.SOAK_REQUESTS ?? 3000);
 const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 24);

@@ -15,7 +15,7 @@
  */
 import { env as startupEnv } from 'cloudflare:workers';
 import { Hono } from 'hono/tiny';
-import { loadConfig } from './config.ts';
+import { loadConfig } from '../shared/config.ts';
 import { BanditStore } from './data/bandit-store.ts';
 import { BundleStore } from './data/bundle-store.ts';
 import type { Env } from './env.ts';

@@ -5,9 +5,9 @@
  * clocks during synchronous work, so the worker cannot time itself).
  */
 import { Profile } from '../../shared/schema/profile.ts';
-import { signVisitorToken, verifyVisitorToken } from '../../worker/identity/visitor-token.ts';
+import { signVisitorToken, verifyVisitorToken } from '../../shared/auth/visitor-token.ts';
 import { pseudonym, pseudonymKey } from '../../worker/log/pseudonym.ts';
-import { loadConfig } from '../../worker/config.ts';
+import { loadConfig } from '../../shared/config.ts';
 import { BENCH_ADMIN_KEYS, BENCH_VISITOR_KEYS, benchKeyring } from '../keys.ts';
 import {
   consentOf,

@@ -4,7 +4,7 @@
  * a browser, optionally forcing a segment or acting as a visitor. `--live` previews the live
  * version instead (useful with --segment).
  */
-import { PreviewTarget } from '../../worker/preview/token.ts';
+import { PreviewTarget } from '../../shared/auth/preview-token.ts';
 import { formatPath } from '../lib/content.ts';
 import { CliError } from '../lib/errors.ts';
 import { withTarget, type TargetOptions } from '../lib/target.ts';

@@ -7,15 +7,16 @@
  *   admin token in TESSERA_ADMIN_TOKEN (needs the `read` scope).
  * `holdout` as the experiment reports the global holdout alone.
  */
-import { BundleStore } from '../../worker/data/bundle-store.ts';
-import { experimentReport, type Report } from '../../worker/experiments/report.ts';
+import { readPointer, readVersion } from '../../shared/publish/store.ts';
+import { experimentReport, type Report } from '../../shared/experiments/report.ts';
 import { CliError } from '../lib/errors.ts';
 import { withLocalEnv } from '../lib/local-env.ts';
 import { formatReport } from '../lib/report-format.ts';
 
 async function localReport(id: string): Promise<Report> {
   return withLocalEnv(async (env) => {
-    const live = await new BundleStore().live(env.CONTENT, Date.now(), 10_000, 0);
+    const pointer = await readPointer(env.CONTENT);
+    const live = { bundle: pointer && (await readVersion(env.CONTENT, pointer.version)) };
     if (!live.bundle)
       throw new CliError(
         'no bundle is live in local state: run `npm run seed` (or `npm run dev`) first',

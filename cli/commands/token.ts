@@ -4,11 +4,11 @@
  * `tessera token admin --scope …`: the same for admin bearer tokens.
  */
 import { userInfo } from 'node:os';
-import { Scope, signAdminToken } from '../../worker/admin/token.ts';
+import { Scope, signAdminToken } from '../../shared/auth/admin-token.ts';
 import { adminKeyring } from '../lib/dev-keys.ts';
-import { loadConfig, ConfigError } from '../../worker/config.ts';
-import { keyringFor } from '../../worker/identity/keyring.ts';
-import { VisitorIdPattern, signVisitorToken } from '../../worker/identity/visitor-token.ts';
+import { loadConfig, ConfigError } from '../../shared/config.ts';
+import { keyringFor } from '../../shared/auth/keyring.ts';
+import { VisitorIdPattern, signVisitorToken } from '../../shared/auth/visitor-token.ts';
 import { devVars } from '../lib/dev-vars.ts';
 import { CliError } from '../lib/errors.ts';
 

@@ -2,8 +2,8 @@
  * The local development keyrings (from .dev.vars, else .dev.vars.example), for tokens the CLI
  * mints itself: visitor cookies, admin tokens and preview links against `--target local`.
  */
-import { ConfigError, loadConfig, type Config } from '../../worker/config.ts';
-import { keyringFor, type Keyring } from '../../worker/identity/keyring.ts';
+import { ConfigError, loadConfig, type Config } from '../../shared/config.ts';
+import { keyringFor, type Keyring } from '../../shared/auth/keyring.ts';
 import { devVars } from './dev-vars.ts';
 import { CliError } from './errors.ts';
 

@@ -2,7 +2,7 @@
  * Prints an experiment report for the terminal: one row per arm, lifts against control with
  * their 95 % intervals, and the SRM and holdout lines. Pure: report in, text out.
  */
-import type { Report } from '../../worker/experiments/report.ts';
+import type { Report } from '../../shared/experiments/report.ts';
 
 const pct = (x: number, digits = 2) => `${(x * 100).toFixed(digits)}%`;
 const pp = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)} pp`;

@@ -7,7 +7,7 @@
  */
 import { userInfo } from 'node:os';
 import * as z from '../../shared/schema/zod.ts';
-import type { Issue } from '../../shared/bundle/integrity.ts';
+import type { Issue } from '../../shared/bundle/issues.ts';
 import { AuditRecord, listHistory } from '../../shared/publish/history.ts';
 import { movePointer, type Action, type MoveResult } from '../../shared/publish/move.ts';
 import { readLive, readVersion, type LiveState } from '../../shared/publish/store.ts';
@@ -18,8 +18,8 @@ import {
   PREVIEW_TTL_SECONDS,
   signPreviewToken,
   type PreviewTarget,
-} from '../../worker/preview/token.ts';
-import { PREVIEW_PATH } from '../../worker/preview/session.ts';
+} from '../../shared/auth/preview-token.ts';
+import { PREVIEW_PATH } from '../../shared/auth/preview-token.ts';
 import { adminKeyring } from './dev-keys.ts';
 import { CliError } from './errors.ts';
 import { withLocalEnv } from './local-env.ts';

@@ -5,7 +5,7 @@
  */
 import { signalSpec, SIGNAL_NAMES, type SignalSpec } from '../schema/context-signals.ts';
 import type { Comparison, Condition, Scalar } from '../schema/condition.ts';
-import type { Issue } from './integrity.ts';
+import type { Issue } from './issues.ts';
 
 type Path = (string | number)[];
 

@@ -4,7 +4,7 @@
  */
 import type { BundleBody } from '../schema/bundle.ts';
 import { laneShares, type Experiment } from '../schema/experiment.ts';
-import type { Issue } from './integrity.ts';
+import type { Issue } from './issues.ts';
 
 /** Slack for floating-point sums of shares. */
 const EPS = 1e-9;

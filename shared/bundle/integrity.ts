@@ -6,15 +6,8 @@ import type { Condition } from '../schema/condition.ts';
 import type { BundleBody } from '../schema/bundle.ts';
 import { checkExperiments } from './experiments.ts';
 import { checkContextFields } from './context-fields.ts';
+import type { Issue } from './issues.ts';
 import { checkUniqueOffers } from './offers.ts';
-
-export interface Issue {
-  path: (string | number)[];
-  /** What was expected (and why). */
-  message: string;
-  /** What was found there, when it is a plain value (JSON). */
-  found?: string;
-}
 
 export function segmentRefs(condition: Condition, out: string[] = []): string[] {
   if ('all' in condition) condition.all.forEach((c) => segmentRefs(c, out));

@@ -5,7 +5,15 @@
  * - Each issue carries what was found at its path, when that is a plain value.
  */
 import type * as z from '../schema/zod.ts';
-import type { Issue } from './integrity.ts';
+
+/** One problem in a bundle or request body, with the path inside it. */
+export interface Issue {
+  path: (string | number)[];
+  /** What was expected (and why). */
+  message: string;
+  /** What was found there, when it is a plain value (JSON). */
+  found?: string;
+}
 
 type Path = (string | number)[];
 type Raw = z.core.$ZodIssue;

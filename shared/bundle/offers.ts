@@ -3,7 +3,7 @@
  * share an offer, so the last rung of the ladder never has to break the promise.
  */
 import type { BundleBody } from '../schema/bundle.ts';
-import type { Issue } from './integrity.ts';
+import type { Issue } from './issues.ts';
 
 export function checkUniqueOffers(body: BundleBody): Issue[] {
   const issues: Issue[] = [];

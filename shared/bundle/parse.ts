@@ -4,8 +4,8 @@
  * things with the same messages.
  */
 import { BundleBody } from '../schema/bundle.ts';
-import { checkIntegrity, type Issue } from './integrity.ts';
-import { readableIssues } from './issues.ts';
+import { checkIntegrity } from './integrity.ts';
+import { readableIssues, type Issue } from './issues.ts';
 
 export type ParseResult = { ok: true; body: BundleBody } | { ok: false; issues: Issue[] };
 

@@ -3,7 +3,7 @@
  * content hash and store it. Nothing is written unless the whole body is valid. Storing the
  * same content twice is harmless (same key, same bytes), so uploads are idempotent.
  */
-import type { Issue } from '../bundle/integrity.ts';
+import type { Issue } from '../bundle/issues.ts';
 import { parseBundleBody } from '../bundle/parse.ts';
 import { bundleVersion } from '../bundle/version.ts';
 import { contentKeys } from '../kv-keys.ts';

@@ -117,3 +117,6 @@ export function laneShares(arms: readonly Pick<Arm, 'lane'>[]): number[] {
   const rest = open ? Math.max(0, 1 - declared) / open : 0;
   return arms.map((a) => a.lane ?? rest);
 }
+
+/** The holdout is recorded like an experiment with two arms. Not a valid experiment id (leading _). */
+export const HOLDOUT_EXPERIMENT = '_holdout';

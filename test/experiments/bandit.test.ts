@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { allocate, type ArmStats, type Split } from '../../worker/experiments/bandit.ts';
-import { pickByShare } from '../../worker/experiments/bucketing.ts';
-import { unitHash } from '../../worker/experiments/hash.ts';
-import { beta, gamma, mulberry32 } from '../../worker/experiments/random.ts';
+import { pickByShare } from '../../shared/experiments/bucketing.ts';
+import { unitHash } from '../../shared/experiments/hash.ts';
+import { beta, gamma, mulberry32 } from '../../shared/experiments/random.ts';
 
 const RATES = [0.04, 0.05, 0.08];
 const BEST = Math.max(...RATES);

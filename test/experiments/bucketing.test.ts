@@ -7,9 +7,9 @@ import {
   BUCKETS,
   inHoldout,
   inLayer,
-} from '../../worker/experiments/bucketing.ts';
-import { hash32 } from '../../worker/experiments/hash.ts';
-import { chiSquarePValue } from '../../worker/experiments/stats.ts';
+} from '../../shared/experiments/bucketing.ts';
+import { hash32 } from '../../shared/experiments/hash.ts';
+import { chiSquarePValue } from '../../shared/experiments/stats.ts';
 
 const N = 100_000;
 const ids = Array.from({ length: N }, (_, i) => `visitor-${i}`);

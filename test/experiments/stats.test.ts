@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../worker/experiments/random.ts';
+import { mulberry32 } from '../../shared/experiments/random.ts';
 import {
   absoluteLift,
   chiSquarePValue,
@@ -7,7 +7,7 @@ import {
   srm,
   waldLift,
   wilson,
-} from '../../worker/experiments/stats.ts';
+} from '../../shared/experiments/stats.ts';
 
 describe('report statistics', () => {
   // Newcombe RG (1998), "Interval estimation for the difference between independent

@@ -4,7 +4,7 @@
  * `keyIndex` to stand for rows written before a key rotation.
  */
 import { env } from 'cloudflare:test';
-import { loadConfig } from '../../worker/config.ts';
+import { loadConfig } from '../../shared/config.ts';
 import { customerPseudonymInput, pseudonym, pseudonymKey } from '../../worker/log/pseudonym.ts';
 
 async function keyAt(keyIndex: number) {

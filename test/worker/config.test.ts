@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../worker/config.ts';
+import { ConfigError, loadConfig } from '../../shared/config.ts';
 
 const ok = JSON.stringify({ k1: 'x'.repeat(32) });
 

@@ -9,7 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { profileKeys } from '../../shared/kv-keys.ts';
 import { MAX_EVENTS_BODY_BYTES } from '../../shared/schema/events.ts';
 import type { Env } from '../../worker/env.ts';
-import { loadConfig } from '../../worker/config.ts';
+import { loadConfig } from '../../shared/config.ts';
 import { trackerTag } from '../../worker/events/tracker.ts';
 import { createWorker } from '../../worker/index.ts';
 import { pseudonym, pseudonymKey } from '../../worker/log/pseudonym.ts';

@@ -5,10 +5,10 @@
  */
 import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { signAdminToken } from '../../worker/admin/token.ts';
-import { loadConfig } from '../../worker/config.ts';
-import type { Report } from '../../worker/experiments/report.ts';
-import { keyringFor } from '../../worker/identity/keyring.ts';
+import { signAdminToken } from '../../shared/auth/admin-token.ts';
+import { loadConfig } from '../../shared/config.ts';
+import type { Report } from '../../shared/experiments/report.ts';
+import { keyringFor } from '../../shared/auth/keyring.ts';
 import { pseudonym, pseudonymKey } from '../../worker/log/pseudonym.ts';
 import { publishTestBundle, testBundleBody } from '../support/bundle.ts';
 import { eventually } from '../support/eventually.ts';

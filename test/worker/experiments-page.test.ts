@@ -2,7 +2,7 @@ import { createExecutionContext, env, SELF } from 'cloudflare:test';
 import { contentKeys } from '../../shared/kv-keys.ts';
 import { createWorker } from '../../worker/index.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { inHoldout } from '../../worker/experiments/bucketing.ts';
+import { inHoldout } from '../../shared/experiments/bucketing.ts';
 import { publishTestBundle, putVisitorProfile, testBundleBody } from '../support/bundle.ts';
 import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
 

@@ -1,7 +1,7 @@
 import { env, SELF } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { profileKeys } from '../../shared/kv-keys.ts';
-import { loadConfig } from '../../worker/config.ts';
+import { loadConfig } from '../../shared/config.ts';
 import { insertStatements } from '../../worker/log/consumer.ts';
 import { pseudonym, pseudonymKey } from '../../worker/log/pseudonym.ts';
 import { DecisionRecord } from '../../shared/schema/decision-record.ts';

@@ -3,10 +3,10 @@
  * without the required scope. JSON error bodies: `{ "error": { "code", "message" } }`.
  */
 import type { MiddlewareHandler } from 'hono';
-import { configFor } from '../config.ts';
+import { configFor } from '../../shared/config.ts';
 import type { Env } from '../env.ts';
-import { keyringFor } from '../identity/keyring.ts';
-import { bearer, verifyAdminToken, type Admin, type Scope } from './token.ts';
+import { keyringFor } from '../../shared/auth/keyring.ts';
+import { bearer, verifyAdminToken, type Admin, type Scope } from '../../shared/auth/admin-token.ts';
 
 export type AdminVars = { admin: Admin };
 

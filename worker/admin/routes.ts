@@ -17,16 +17,16 @@ import { listHistory } from '../../shared/publish/history.ts';
 import { movePointer } from '../../shared/publish/move.ts';
 import { Version, readLive, readVersion } from '../../shared/publish/store.ts';
 import { uploadVersion } from '../../shared/publish/upload.ts';
-import { configFor } from '../config.ts';
+import { configFor } from '../../shared/config.ts';
 import type { Env } from '../env.ts';
-import { keyringFor } from '../identity/keyring.ts';
+import { keyringFor } from '../../shared/auth/keyring.ts';
 import { PREVIEW_PATH } from '../preview/session.ts';
 import {
   PREVIEW_LINK_AUDIENCE,
   PREVIEW_TTL_SECONDS,
   PreviewTarget,
   signPreviewToken,
-} from '../preview/token.ts';
+} from '../../shared/auth/preview-token.ts';
 import { requireScope, type AdminVars } from './middleware.ts';
 
 /** Far above any real bundle (the demo is ~20 KB), far below KV's 25 MiB value limit. */

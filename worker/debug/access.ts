@@ -4,9 +4,9 @@
  * else — no token, a bad one, the wrong scope, another parameter value — means "no debug" and
  * the page renders as usual, so the parameter reveals nothing to visitors.
  */
-import { bearer, verifyAdminToken } from '../admin/token.ts';
-import type { HmacKey } from '../config.ts';
-import { keyringFor } from '../identity/keyring.ts';
+import { bearer, verifyAdminToken } from '../../shared/auth/admin-token.ts';
+import type { HmacKey } from '../../shared/config.ts';
+import { keyringFor } from '../../shared/auth/keyring.ts';
 
 export const DEBUG_PARAM = 'tessera_debug';
 export type DebugMode = 'html' | 'json';

@@ -19,7 +19,7 @@
 import { profileKeys } from '../../shared/kv-keys.ts';
 import { EventMessage, type TrackedEvent } from '../../shared/schema/events.ts';
 import { Profile } from '../../shared/schema/profile.ts';
-import { configFor } from '../config.ts';
+import { configFor } from '../../shared/config.ts';
 import type { Env } from '../env.ts';
 import { customerPseudonymInput, pseudonym, pseudonymKey } from '../log/pseudonym.ts';
 import { notErasedSince } from '../privacy/tombstones.ts';

@@ -8,7 +8,7 @@
  * (same event ids, so nothing is counted twice). On page hide it uses navigator.sendBeacon,
  * which cannot see the answer: events in that last beacon are lost if the queue is down then.
  */
-import { hash32 } from '../experiments/hash.ts';
+import { hash32 } from '../../shared/experiments/hash.ts';
 
 export const TRACKER_PATH = '/__tessera/t.js';
 

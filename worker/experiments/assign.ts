@@ -29,8 +29,8 @@ import {
   inLayer,
   pickByShare,
   type ArmRange,
-} from './bucketing.ts';
-import { unitHash } from './hash.ts';
+} from '../../shared/experiments/bucketing.ts';
+import { unitHash } from '../../shared/experiments/hash.ts';
 
 export interface AssignmentInput {
   /** The visitor id when identifiers are allowed, else a per-request id. */

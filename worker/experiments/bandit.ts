@@ -10,7 +10,7 @@
  * Until every arm has `minExposures`, the split is equal (no learning from noise).
  */
 import type { BanditSettings } from '../../shared/schema/experiment.ts';
-import { beta, mulberry32 } from './random.ts';
+import { beta, mulberry32 } from '../../shared/experiments/random.ts';
 
 export interface ArmStats {
   arm: string;

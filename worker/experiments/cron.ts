@@ -9,10 +9,10 @@ import type { BanditSnapshot } from '../../shared/schema/bandit.ts';
 import type { Bundle } from '../../shared/schema/bundle.ts';
 import type { BundleStore } from '../data/bundle-store.ts';
 import type { Env } from '../env.ts';
-import { armCounts, inOrder } from './arm-stats.ts';
+import { armCounts, inOrder } from '../../shared/experiments/arm-stats.ts';
 import { isActive } from './assign.ts';
 import { allocate } from './bandit.ts';
-import { hash32 } from './hash.ts';
+import { hash32 } from '../../shared/experiments/hash.ts';
 
 const CRON_KV_DEADLINE_MS = 5_000;
 

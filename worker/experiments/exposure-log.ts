@@ -4,8 +4,9 @@
  */
 import type { Exposure } from './assign.ts';
 
-/** The holdout is recorded like an experiment with two arms. Not a valid experiment id (leading _). */
-export const HOLDOUT_EXPERIMENT = '_holdout';
+import { HOLDOUT_EXPERIMENT } from '../../shared/schema/experiment.ts';
+
+export { HOLDOUT_EXPERIMENT };
 
 export interface ExposureFields {
   decisionId: string;

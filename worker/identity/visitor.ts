@@ -8,8 +8,8 @@ import {
   signVisitorToken,
   verifyVisitorToken,
   type VerifyFailure,
-} from './visitor-token.ts';
-import type { Keyring } from './keyring.ts';
+} from '../../shared/auth/visitor-token.ts';
+import type { Keyring } from '../../shared/auth/keyring.ts';
 
 export const VISITOR_COOKIE = '__Host-tsr_vid';
 /** Re-issue the cookie once it is this old, so active visitors never hit expiry. */

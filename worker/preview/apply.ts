@@ -11,7 +11,7 @@ import type { Profile } from '../../shared/schema/profile.ts';
 import type { BundleStore, LiveBundle } from '../data/bundle-store.ts';
 import { emptyProfile } from '../events/profile-update.ts';
 import type { Identity } from '../identity/visitor.ts';
-import type { PreviewSession } from './token.ts';
+import type { PreviewSession } from '../../shared/auth/preview-token.ts';
 
 export async function previewBundle(
   store: BundleStore,

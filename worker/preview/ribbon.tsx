@@ -1,7 +1,7 @@
 /** The preview ribbon: always visible, says what is being previewed and how to leave. */
 import { toHtml } from '../render/to-html.ts';
 import { PREVIEW_PATH } from './session.ts';
-import type { PreviewSession } from './token.ts';
+import type { PreviewSession } from '../../shared/auth/preview-token.ts';
 
 export function previewRibbon(session: PreviewSession, shownVersion: string): string {
   const parts = [

@@ -6,19 +6,21 @@
  */
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { configFor } from '../config.ts';
+import { configFor } from '../../shared/config.ts';
 import type { Env } from '../env.ts';
-import { keyringFor } from '../identity/keyring.ts';
+import { keyringFor } from '../../shared/auth/keyring.ts';
 import {
   PREVIEW_LINK_AUDIENCE,
   PREVIEW_SESSION_AUDIENCE,
   signPreviewToken,
   verifyPreviewToken,
   type PreviewSession,
-} from './token.ts';
+} from '../../shared/auth/preview-token.ts';
+import { PREVIEW_PATH } from '../../shared/auth/preview-token.ts';
+
+export { PREVIEW_PATH };
 
 export const PREVIEW_COOKIE = '__Host-tsr_preview';
-export const PREVIEW_PATH = '/__tessera/preview';
 
 type Ctx = Context<{ Bindings: Env }>;
 

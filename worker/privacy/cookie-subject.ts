@@ -4,8 +4,8 @@
  * Forged, tampered or unknown-key cookies name nobody.
  */
 import { decodeJwt } from 'jose';
-import type { Keyring } from '../identity/keyring.ts';
-import { verifyVisitorToken } from '../identity/visitor-token.ts';
+import type { Keyring } from '../../shared/auth/keyring.ts';
+import { verifyVisitorToken } from '../../shared/auth/visitor-token.ts';
 import type { Subject } from './held-data.ts';
 
 export async function cookieSubject(

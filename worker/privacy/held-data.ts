@@ -7,7 +7,7 @@
  * letters (held-d1.ts, d1-scope.ts). See docs/privacy.md, the data map.
  */
 import { profileKeys } from '../../shared/kv-keys.ts';
-import type { HmacKey } from '../config.ts';
+import type { HmacKey } from '../../shared/config.ts';
 import { withDeadline } from '../data/deadline.ts';
 import { customerPseudonymInput } from '../log/pseudonym.ts';
 import {

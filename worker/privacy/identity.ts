@@ -3,7 +3,7 @@
  * neither read nor set (an existing one is cleared): the request gets a throwaway id that is
  * never stored or sent. At `contextual` and `personal` it is the signed cookie as usual.
  */
-import type { Keyring } from '../identity/keyring.ts';
+import type { Keyring } from '../../shared/auth/keyring.ts';
 import { resolveVisitor, type Identity } from '../identity/visitor.ts';
 import type { ConsentLevel } from './consent.ts';
 

@@ -4,7 +4,7 @@
  * after a rotation older rows sit under an older key's pseudonym). Erasure and access look
  * under all of them.
  */
-import type { HmacKey } from '../config.ts';
+import type { HmacKey } from '../../shared/config.ts';
 import { pseudonym, pseudonymKey } from '../log/pseudonym.ts';
 
 const perKey = new WeakMap<HmacKey, HmacKey[]>();

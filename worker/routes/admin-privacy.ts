@@ -7,7 +7,7 @@
 import { Hono } from 'hono/tiny';
 import { requireScope, type AdminVars } from '../admin/middleware.ts';
 import type { Env } from '../env.ts';
-import { VisitorIdPattern } from '../identity/visitor-token.ts';
+import { VisitorIdPattern } from '../../shared/auth/visitor-token.ts';
 import { eraseHeld, readHeld, type Subject } from '../privacy/held-data.ts';
 import { storesOf, unavailable } from './privacy.ts';
 

@@ -20,14 +20,14 @@
  */
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { configFor } from '../config.ts';
+import { configFor } from '../../shared/config.ts';
 import type { BundleStore } from '../data/bundle-store.ts';
 import type { Env } from '../env.ts';
 import { eventMessages } from '../events/messages.ts';
 import { readLimited } from '../events/read-limited.ts';
-import { keyringFor } from '../identity/keyring.ts';
+import { keyringFor } from '../../shared/auth/keyring.ts';
 import { VISITOR_COOKIE } from '../identity/visitor.ts';
-import { verifyVisitorToken } from '../identity/visitor-token.ts';
+import { verifyVisitorToken } from '../../shared/auth/visitor-token.ts';
 import { requestConsent } from '../privacy/request-consent.ts';
 import { RATE_WINDOW_SECONDS, rateKey, withinLimit } from '../security/rate-limit.ts';
 import { EventBatch, MAX_EVENTS_BODY_BYTES } from '../../shared/schema/events.ts';

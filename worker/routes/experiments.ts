@@ -5,10 +5,10 @@
  */
 import { Hono } from 'hono/tiny';
 import { requireScope, type AdminVars } from '../admin/middleware.ts';
-import { configFor } from '../config.ts';
+import { configFor } from '../../shared/config.ts';
 import { BundleStore } from '../data/bundle-store.ts';
 import type { Env } from '../env.ts';
-import { experimentReport } from '../experiments/report.ts';
+import { experimentReport } from '../../shared/experiments/report.ts';
 
 export function experimentRoutes(now: () => number) {
   const store = new BundleStore();

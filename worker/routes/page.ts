@@ -8,7 +8,7 @@
  */
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { configFor } from '../config.ts';
+import { configFor } from '../../shared/config.ts';
 import { requestContext, type CfProps } from '../context/request-context.ts';
 import type { BanditStore } from '../data/bandit-store.ts';
 import type { BundleStore } from '../data/bundle-store.ts';
@@ -22,7 +22,7 @@ import { trackerTag } from '../events/tracker.ts';
 import { decideWithExperiments, type Outcome } from '../experiments/assign.ts';
 import type { Env } from '../env.ts';
 import { VISITOR_COOKIE, clearVisitorCookie, visitorCookie } from '../identity/visitor.ts';
-import { keyringFor } from '../identity/keyring.ts';
+import { keyringFor } from '../../shared/auth/keyring.ts';
 import { pseudonym, pseudonymKey } from '../log/pseudonym.ts';
 import { decisionRecord } from '../log/record.ts';
 import { shipDecision } from '../log/ship.ts';
@@ -42,7 +42,7 @@ import {
   previewIdentity,
   previewRibbon,
 } from '../preview/apply.ts';
-import type { PreviewSession } from '../preview/token.ts';
+import type { PreviewSession } from '../../shared/auth/preview-token.ts';
 
 export interface PageDeps {
   store: BundleStore;

@@ -9,9 +9,9 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono/tiny';
 import { getCookie } from 'hono/cookie';
-import { configFor } from '../config.ts';
+import { configFor } from '../../shared/config.ts';
 import type { Env } from '../env.ts';
-import { keyringFor } from '../identity/keyring.ts';
+import { keyringFor } from '../../shared/auth/keyring.ts';
 import { VISITOR_COOKIE, clearVisitorCookie } from '../identity/visitor.ts';
 import { cookieSubject } from '../privacy/cookie-subject.ts';
 import { eraseHeld, readHeld, type PrivacyStores } from '../privacy/held-data.ts';

@@ -4,7 +4,7 @@
  * Verification pins the algorithm and resolves the key by `kid`; anything else is rejected.
  */
 import { SignJWT, jwtVerify, errors } from 'jose';
-import * as z from '../../shared/schema/zod.ts';
+import * as z from '../schema/zod.ts';
 import { UnknownKid, resolveKid, type Keyring } from './keyring.ts';
 
 export const VISITOR_ALG = 'HS256';

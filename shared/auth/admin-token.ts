@@ -6,8 +6,8 @@
  * crypto; the HTTP mapping (401/403) lives in middleware.ts.
  */
 import { SignJWT, jwtVerify, errors } from 'jose';
-import * as z from '../../shared/schema/zod.ts';
-import { UnknownKid, resolveKid, type Keyring } from '../identity/keyring.ts';
+import * as z from '../schema/zod.ts';
+import { UnknownKid, resolveKid, type Keyring } from './keyring.ts';
 
 export const ADMIN_ISSUER = 'tessera';
 export const ADMIN_AUDIENCE = 'tessera-admin';

@@ -2,8 +2,7 @@
  * Turns the worker's env into a checked configuration, once per isolate. Misconfiguration
  * throws at start-up with a message that says how to fix it; it never degrades silently.
  */
-import * as z from '../shared/schema/zod.ts';
-import type { Env } from './env.ts';
+import * as z from './schema/zod.ts';
 
 export const MIN_KEY_BYTES = 32;
 
@@ -65,7 +64,15 @@ function parseKeys(name: string, raw: string | undefined): HmacKey[] {
   return keys;
 }
 
-export function loadConfig(env: Partial<Env>): Config {
+/** The vars and secrets the configuration is read from (strings, as wrangler passes them). */
+export interface ConfigVars {
+  VISITOR_KEYS?: string;
+  ADMIN_KEYS?: string;
+  KV_DEADLINE_MS?: string;
+  POINTER_TTL_MS?: string;
+}
+
+export function loadConfig(env: ConfigVars): Config {
   const deadline = Millis(75).safeParse(env.KV_DEADLINE_MS);
   if (!deadline.success)
     throw new ConfigError(
@@ -87,7 +94,7 @@ export function loadConfig(env: Partial<Env>): Config {
 const cache = new Map<string, Config>();
 
 /** Per-isolate memo: the env's strings are the key, so parsing happens once, not per request. */
-export function configFor(env: Env): Config {
+export function configFor(env: ConfigVars): Config {
   const key = [env.VISITOR_KEYS, env.ADMIN_KEYS, env.KV_DEADLINE_MS, env.POINTER_TTL_MS].join(
     '\u0000',
   );

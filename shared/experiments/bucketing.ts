@@ -15,8 +15,8 @@
  * The lanes are the experiment's frame: reordering arms, adding arms or changing `lane` or the
  * salt reassigns visitors, so do that only when starting a new experiment (new id or salt).
  */
-import type { Arm, Experiment, Holdout, Layer } from '../../shared/schema/experiment.ts';
-import { laneShares, saltOf } from '../../shared/schema/experiment.ts';
+import type { Arm, Experiment, Holdout, Layer } from '../schema/experiment.ts';
+import { laneShares, saltOf } from '../schema/experiment.ts';
 import { unitHash } from './hash.ts';
 
 export const BUCKETS = 10_000;

@@ -6,12 +6,14 @@
  * Neither is accepted as an admin bearer token (audience `tessera-admin`), nor the reverse.
  */
 import { SignJWT, jwtVerify } from 'jose';
-import * as z from '../../shared/schema/zod.ts';
-import { Id } from '../../shared/schema/bundle.ts';
-import { resolveKid, type Keyring } from '../identity/keyring.ts';
-import { VisitorIdPattern } from '../identity/visitor-token.ts';
-import { ADMIN_ALG, ADMIN_ISSUER } from '../admin/token.ts';
+import * as z from '../schema/zod.ts';
+import { Id } from '../schema/bundle.ts';
+import { resolveKid, type Keyring } from './keyring.ts';
+import { VisitorIdPattern } from './visitor-token.ts';
+import { ADMIN_ALG, ADMIN_ISSUER } from './admin-token.ts';
 
+/** Where a preview link lands (the visitor worker turns it into a session cookie). */
+export const PREVIEW_PATH = '/__tessera/preview';
 export const PREVIEW_LINK_AUDIENCE = 'tessera-preview';
 export const PREVIEW_SESSION_AUDIENCE = 'tessera-preview-session';
 /** Long enough to open the link and click around; short enough that a leaked link goes stale. */

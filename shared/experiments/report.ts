@@ -2,11 +2,15 @@
  * An experiment report: pure assembly of counts into rates, lifts and checks (stats.ts).
  * Shared by `GET /admin/experiments/:id/report` and `tessera report`.
  */
-import type { Bundle } from '../../shared/schema/bundle.ts';
-import { controlArm, type Experiment, type Holdout } from '../../shared/schema/experiment.ts';
+import type { Bundle } from '../schema/bundle.ts';
+import {
+  HOLDOUT_EXPERIMENT,
+  controlArm,
+  type Experiment,
+  type Holdout,
+} from '../schema/experiment.ts';
 import { armCounts, inOrder, type ArmCounts } from './arm-stats.ts';
 import { armShares } from './bucketing.ts';
-import { HOLDOUT_EXPERIMENT } from './exposure-log.ts';
 import {
   absoluteLift,
   rate,

@@ -6,7 +6,7 @@
  * (same visitor id, or for per-request units the same decision id) happened at or after one of
  * its exposures to the arm and at most `windowMs` later.
  */
-import type { Goal } from '../../shared/schema/experiment.ts';
+import type { Goal } from '../schema/experiment.ts';
 
 export interface ArmCounts {
   arm: string;
