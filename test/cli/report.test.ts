@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withLocalEnv } from '../../cli/lib/local-env.ts';
-import { exposureStatements } from '../../worker/experiments/exposure-log.ts';
+import { exposureStatements } from '../../control/consumers/exposures.ts';
 import { ROOT, tempDir, tessera } from './run.ts';
 
 /** Applies migrations/ to a local D1 the way `wrangler d1 migrations apply --local` would. */

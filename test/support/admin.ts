@@ -6,7 +6,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { SignJWT } from 'jose';
 import { BanditStore } from '../../worker/data/bandit-store.ts';
-import { BundleStore } from '../../worker/data/bundle-store.ts';
+import { BundleStore } from '../../shared/data/bundle-store.ts';
 import { createApp } from '../../worker/index.ts';
 import { ADMIN_KID, ADMIN_SECRET } from './keys.ts';
 import { nowSeconds } from './tokens.ts';

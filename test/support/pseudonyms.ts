@@ -5,7 +5,7 @@
  */
 import { env } from 'cloudflare:test';
 import { loadConfig } from '../../shared/config.ts';
-import { customerPseudonymInput, pseudonym, pseudonymKey } from '../../worker/log/pseudonym.ts';
+import { customerPseudonymInput, pseudonym, pseudonymKey } from '../../shared/privacy/pseudonym.ts';
 
 async function keyAt(keyIndex: number) {
   const keys = loadConfig(env).visitorKeys;

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MAX_BUNDLE_BYTES } from '../../worker/admin/routes.ts';
+import { MAX_BUNDLE_BYTES } from '../../control/routes/admin.ts';
 import { adminInit, mintAdminToken, resetPublishing, testWorker } from '../support/admin.ts';
 import { testBundleBody, withHeadline } from '../support/bundle.ts';
 

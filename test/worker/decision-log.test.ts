@@ -8,7 +8,7 @@ import {
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DecisionRecord, type DecisionRecordInput } from '../../shared/schema/decision-record.ts';
 import { createWorker } from '../../worker/index.ts';
-import { DECISIONS_QUEUE, retryDelay } from '../../worker/log/consumer.ts';
+import { DECISIONS_QUEUE, retryDelay } from '../../control/consumers/decisions.ts';
 import { publishTestBundle, putVisitorProfile } from '../support/bundle.ts';
 import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
 

@@ -15,7 +15,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { profileKeys } from '../../shared/kv-keys.ts';
 import { createWorker } from '../../worker/index.ts';
-import { TOMBSTONE_MS } from '../../worker/privacy/tombstones.ts';
+import { TOMBSTONE_MS } from '../../shared/privacy/tombstones.ts';
 import { bearerHeader, mintAdminToken } from '../support/admin-token.ts';
 import { putCustomerProfile, putVisitorProfile } from '../support/bundle.ts';
 import { customerPseudonym, visitorPseudonym } from '../support/pseudonyms.ts';

@@ -12,7 +12,7 @@ import type { Env } from '../../worker/env.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { trackerTag } from '../../worker/events/tracker.ts';
 import { createWorker } from '../../worker/index.ts';
-import { pseudonym, pseudonymKey } from '../../worker/log/pseudonym.ts';
+import { pseudonym, pseudonymKey } from '../../shared/privacy/pseudonym.ts';
 import { publishTestBundle } from '../support/bundle.ts';
 import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
 

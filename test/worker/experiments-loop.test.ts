@@ -9,7 +9,7 @@ import { signAdminToken } from '../../shared/auth/admin-token.ts';
 import { loadConfig } from '../../shared/config.ts';
 import type { Report } from '../../shared/experiments/report.ts';
 import { keyringFor } from '../../shared/auth/keyring.ts';
-import { pseudonym, pseudonymKey } from '../../worker/log/pseudonym.ts';
+import { pseudonym, pseudonymKey } from '../../shared/privacy/pseudonym.ts';
 import { publishTestBundle, testBundleBody } from '../support/bundle.ts';
 import { eventually } from '../support/eventually.ts';
 import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';

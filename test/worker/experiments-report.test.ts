@@ -11,7 +11,7 @@ import { BanditSnapshot } from '../../shared/schema/bandit.ts';
 import type { ExperimentInput } from '../../shared/schema/experiment.ts';
 import { signAdminToken } from '../../shared/auth/admin-token.ts';
 import { loadConfig } from '../../shared/config.ts';
-import { exposureStatements } from '../../worker/experiments/exposure-log.ts';
+import { exposureStatements } from '../../control/consumers/exposures.ts';
 import type { Report } from '../../shared/experiments/report.ts';
 import { absoluteLift } from '../../shared/experiments/stats.ts';
 import { keyringFor } from '../../shared/auth/keyring.ts';

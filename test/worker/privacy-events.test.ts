@@ -6,7 +6,7 @@ import { env, SELF } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { profileKeys } from '../../shared/kv-keys.ts';
 import { DecisionRecord } from '../../shared/schema/decision-record.ts';
-import { insertStatements } from '../../worker/log/consumer.ts';
+import { insertStatements } from '../../control/consumers/decisions.ts';
 import { bearerHeader, mintAdminToken } from '../support/admin-token.ts';
 import { publishTestBundle } from '../support/bundle.ts';
 import { eventually } from '../support/eventually.ts';

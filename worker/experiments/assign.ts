@@ -20,7 +20,7 @@ import { evaluate, type Evaluator } from '../decide/conditions.ts';
 import { decide, segmentMembership } from '../decide/decide.ts';
 import { lookupFor } from '../decide/facts.ts';
 import type { DecideInput, Decision } from '../decide/types.ts';
-import { equalSplit, type Split } from './bandit.ts';
+import { equalSplit, type Split } from '../../shared/experiments/bandit.ts';
 import {
   armForBucket,
   armRanges,

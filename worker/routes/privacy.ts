@@ -14,7 +14,7 @@ import type { Env } from '../env.ts';
 import { keyringFor } from '../../shared/auth/keyring.ts';
 import { VISITOR_COOKIE, clearVisitorCookie } from '../identity/visitor.ts';
 import { cookieSubject } from '../privacy/cookie-subject.ts';
-import { eraseHeld, readHeld, type PrivacyStores } from '../privacy/held-data.ts';
+import { eraseHeld, readHeld, type PrivacyStores } from '../../shared/privacy/held-data.ts';
 
 type Ctx = Context<{ Bindings: Env }>;
 

@@ -6,7 +6,7 @@
  */
 import type { Env } from '../env.ts';
 import { createWorker } from '../index.ts';
-import { faultyEnv, injected, seeded } from './faults.ts';
+import { faultyEnv, injected, seeded } from '../../shared/soak/faults.ts';
 
 interface SoakEnv extends Env {
   SOAK_FAULT_RATE?: string;

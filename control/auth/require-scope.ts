@@ -4,7 +4,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { configFor } from '../../shared/config.ts';
-import type { Env } from '../env.ts';
+import type { Env } from '../../worker/env.ts';
 import { keyringFor } from '../../shared/auth/keyring.ts';
 import { bearer, verifyAdminToken, type Admin, type Scope } from '../../shared/auth/admin-token.ts';
 

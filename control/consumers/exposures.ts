@@ -2,7 +2,7 @@
  * Exposures as D1 rows: what the decision log consumer writes for every page view that put a
  * visitor in an experiment arm or measured the holdout. Reports and the bandit cron read them.
  */
-import type { Exposure } from './assign.ts';
+import type { Exposure } from '../../worker/experiments/assign.ts';
 
 import { HOLDOUT_EXPERIMENT } from '../../shared/schema/experiment.ts';
 

@@ -18,16 +18,16 @@ import { movePointer } from '../../shared/publish/move.ts';
 import { Version, readLive, readVersion } from '../../shared/publish/store.ts';
 import { uploadVersion } from '../../shared/publish/upload.ts';
 import { configFor } from '../../shared/config.ts';
-import type { Env } from '../env.ts';
+import type { Env } from '../../worker/env.ts';
 import { keyringFor } from '../../shared/auth/keyring.ts';
-import { PREVIEW_PATH } from '../preview/session.ts';
+import { PREVIEW_PATH } from '../../worker/preview/session.ts';
 import {
   PREVIEW_LINK_AUDIENCE,
   PREVIEW_TTL_SECONDS,
   PreviewTarget,
   signPreviewToken,
 } from '../../shared/auth/preview-token.ts';
-import { requireScope, type AdminVars } from './middleware.ts';
+import { requireScope, type AdminVars } from '../auth/require-scope.ts';
 
 /** Far above any real bundle (the demo is ~20 KB), far below KV's 25 MiB value limit. */
 export const MAX_BUNDLE_BYTES = 2 * 1024 * 1024;

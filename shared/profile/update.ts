@@ -11,8 +11,8 @@
  *   (view 0.1, add to cart 0.25), so affinities stay in [0, 1] and fade without new signals;
  * - lastSeen / updatedAt: the newest event's time.
  */
-import type { Profile } from '../../shared/schema/profile.ts';
-import type { TrackedEvent } from '../../shared/schema/events.ts';
+import type { Profile } from '../schema/profile.ts';
+import type { TrackedEvent } from '../schema/events.ts';
 
 export const SESSION_GAP_MS = 30 * 60 * 1000;
 export const AFFINITY_HALF_LIFE_MS = 14 * 24 * 3600 * 1000;

@@ -5,11 +5,11 @@
  * All need an admin bearer token with the `privacy` scope (never a cookie).
  */
 import { Hono } from 'hono/tiny';
-import { requireScope, type AdminVars } from '../admin/middleware.ts';
-import type { Env } from '../env.ts';
+import { requireScope, type AdminVars } from '../auth/require-scope.ts';
+import type { Env } from '../../worker/env.ts';
 import { VisitorIdPattern } from '../../shared/auth/visitor-token.ts';
-import { eraseHeld, readHeld, type Subject } from '../privacy/held-data.ts';
-import { storesOf, unavailable } from './privacy.ts';
+import { eraseHeld, readHeld, type Subject } from '../../shared/privacy/held-data.ts';
+import { storesOf, unavailable } from '../../worker/routes/privacy.ts';
 
 const NO_STORE = { 'cache-control': 'no-store' };
 

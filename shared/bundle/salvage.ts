@@ -4,7 +4,7 @@
  * and a slot whose decided variant is gone falls back to its default (or renders empty, keeping
  * its space). Anything wrong outside variants still rejects the whole bundle. Pure.
  */
-import { Bundle } from '../../shared/schema/bundle.ts';
+import { Bundle } from '../schema/bundle.ts';
 
 export interface Salvaged {
   bundle: Bundle;

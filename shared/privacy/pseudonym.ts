@@ -6,7 +6,7 @@
  * visitor key starts a new pseudonym space (older rows no longer join with newer ones).
  * Customer ids (events, stitches) are hashed under the same key with a `customer:` prefix.
  */
-import type { HmacKey } from '../../shared/config.ts';
+import type { HmacKey } from '../config.ts';
 
 const INFO = new TextEncoder().encode('tessera/decision-log/visitor-pseudonym/v1');
 const keys = new WeakMap<HmacKey[], Promise<CryptoKey>>();

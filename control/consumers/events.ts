@@ -20,11 +20,16 @@ import { profileKeys } from '../../shared/kv-keys.ts';
 import { EventMessage, type TrackedEvent } from '../../shared/schema/events.ts';
 import { Profile } from '../../shared/schema/profile.ts';
 import { configFor } from '../../shared/config.ts';
-import type { Env } from '../env.ts';
-import { customerPseudonymInput, pseudonym, pseudonymKey } from '../log/pseudonym.ts';
-import { notErasedSince } from '../privacy/tombstones.ts';
+import type { Env } from '../../worker/env.ts';
+import { customerPseudonymInput, pseudonym, pseudonymKey } from '../../shared/privacy/pseudonym.ts';
+import { notErasedSince } from '../../shared/privacy/tombstones.ts';
 import { forwardToDeadLetter } from './dead-letters.ts';
-import { applyEvents, emptyProfile, mergeBehaviour, type TimedEvent } from './profile-update.ts';
+import {
+  applyEvents,
+  emptyProfile,
+  mergeBehaviour,
+  type TimedEvent,
+} from '../../shared/profile/update.ts';
 
 export const EVENTS_QUEUE = 'tessera-events';
 /** Client clocks are not trusted further back than this. */

@@ -6,10 +6,10 @@
  * visitor's and customer's pseudonyms, decision records, events, exposures, stitches and dead
  * letters (held-d1.ts, d1-scope.ts). See docs/privacy.md, the data map.
  */
-import { profileKeys } from '../../shared/kv-keys.ts';
-import type { HmacKey } from '../../shared/config.ts';
+import { profileKeys } from '../kv-keys.ts';
+import type { HmacKey } from '../config.ts';
 import { withDeadline } from '../data/deadline.ts';
-import { customerPseudonymInput } from '../log/pseudonym.ts';
+import { customerPseudonymInput } from './pseudonym.ts';
 import {
   eraseInD1,
   readHeldInD1,

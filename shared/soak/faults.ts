@@ -4,8 +4,8 @@
  * a seeded probability, a KV read throws, hangs past the deadline or returns garbage; a queue
  * send fails; a D1 statement fails (D1 "down"). Counts what it injected.
  */
-import type { Env } from '../env.ts';
-import { mulberry32 } from '../../shared/experiments/random.ts';
+import type { Env } from '../../worker/env.ts';
+import { mulberry32 } from '../experiments/random.ts';
 
 export type FaultKind = 'kv.throw' | 'kv.hang' | 'kv.garbage' | 'queue.send' | 'd1.down';
 export const injected: Record<FaultKind, number> = {

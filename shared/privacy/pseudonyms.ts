@@ -4,8 +4,8 @@
  * after a rotation older rows sit under an older key's pseudonym). Erasure and access look
  * under all of them.
  */
-import type { HmacKey } from '../../shared/config.ts';
-import { pseudonym, pseudonymKey } from '../log/pseudonym.ts';
+import type { HmacKey } from '../config.ts';
+import { pseudonym, pseudonymKey } from './pseudonym.ts';
 
 const perKey = new WeakMap<HmacKey, HmacKey[]>();
 

@@ -7,11 +7,11 @@
 import { contentKeys } from '../../shared/kv-keys.ts';
 import type { BanditSnapshot } from '../../shared/schema/bandit.ts';
 import type { Bundle } from '../../shared/schema/bundle.ts';
-import type { BundleStore } from '../data/bundle-store.ts';
-import type { Env } from '../env.ts';
+import type { BundleStore } from '../../shared/data/bundle-store.ts';
+import type { Env } from '../../worker/env.ts';
 import { armCounts, inOrder } from '../../shared/experiments/arm-stats.ts';
-import { isActive } from './assign.ts';
-import { allocate } from './bandit.ts';
+import { isActive } from '../../worker/experiments/assign.ts';
+import { allocate } from '../../shared/experiments/bandit.ts';
 import { hash32 } from '../../shared/experiments/hash.ts';
 
 const CRON_KV_DEADLINE_MS = 5_000;

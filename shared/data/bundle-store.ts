@@ -6,11 +6,11 @@
  * - the last good bundle, served whenever the pointer or the bundle it names cannot be read
  *   (timeout, KV error, not yet replicated, garbage).
  */
-import { Bundle, Pointer } from '../../shared/schema/bundle.ts';
-import { contentKeys } from '../../shared/kv-keys.ts';
+import { Bundle, Pointer } from '../schema/bundle.ts';
+import { contentKeys } from '../kv-keys.ts';
 import type { Reason } from '../reasons.ts';
 import { withDeadline } from './deadline.ts';
-import { salvageBundle } from './salvage.ts';
+import { salvageBundle } from '../bundle/salvage.ts';
 
 export interface LiveBundle {
   bundle?: Bundle;

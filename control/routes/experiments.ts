@@ -4,10 +4,10 @@
  * `?version=<bundle version>` reports against a specific published bundle instead of the live one.
  */
 import { Hono } from 'hono/tiny';
-import { requireScope, type AdminVars } from '../admin/middleware.ts';
+import { requireScope, type AdminVars } from '../auth/require-scope.ts';
 import { configFor } from '../../shared/config.ts';
-import { BundleStore } from '../data/bundle-store.ts';
-import type { Env } from '../env.ts';
+import { BundleStore } from '../../shared/data/bundle-store.ts';
+import type { Env } from '../../worker/env.ts';
 import { experimentReport } from '../../shared/experiments/report.ts';
 
 export function experimentRoutes(now: () => number) {

@@ -9,8 +9,8 @@
  *   share = floor + (1 − arms × floor) × P(best).
  * Until every arm has `minExposures`, the split is equal (no learning from noise).
  */
-import type { BanditSettings } from '../../shared/schema/experiment.ts';
-import { beta, mulberry32 } from '../../shared/experiments/random.ts';
+import type { BanditSettings } from '../schema/experiment.ts';
+import { beta, mulberry32 } from './random.ts';
 
 export interface ArmStats {
   arm: string;

@@ -6,7 +6,7 @@
  * is not a decision record can never succeed, so it is logged and acknowledged.
  */
 import { DecisionRecord } from '../../shared/schema/decision-record.ts';
-import { exposureStatements } from '../experiments/exposure-log.ts';
+import { exposureStatements } from './exposures.ts';
 
 export const DECISIONS_QUEUE = 'tessera-decisions';
 

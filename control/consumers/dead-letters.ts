@@ -5,7 +5,7 @@
  * consumer stores both kinds in D1 `dead_letters`, so nothing is ever dropped silently.
  */
 import * as z from '../../shared/schema/zod.ts';
-import type { Env } from '../env.ts';
+import type { Env } from '../../worker/env.ts';
 
 export const DEAD_LETTER_QUEUE = 'tessera-dead-letter';
 
