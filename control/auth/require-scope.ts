@@ -4,7 +4,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { configFor } from '../../shared/config.ts';
-import type { Env } from '../../worker/env.ts';
+import type { ControlEnv } from '../env.ts';
 import { keyringFor } from '../../shared/auth/keyring.ts';
 import { bearer, verifyAdminToken, type Admin, type Scope } from '../../shared/auth/admin-token.ts';
 
@@ -12,7 +12,7 @@ export type AdminVars = { admin: Admin };
 
 export function requireScope(
   scope: Scope,
-): MiddlewareHandler<{ Bindings: Env; Variables: AdminVars }> {
+): MiddlewareHandler<{ Bindings: ControlEnv; Variables: AdminVars }> {
   return async (c, next) => {
     const ring = await keyringFor(configFor(c.env).adminKeys);
     const result = await verifyAdminToken(

@@ -5,7 +5,7 @@
  * consumer stores both kinds in D1 `dead_letters`, so nothing is ever dropped silently.
  */
 import * as z from '../../shared/schema/zod.ts';
-import type { Env } from '../../worker/env.ts';
+import type { ControlEnv } from '../env.ts';
 
 export const DEAD_LETTER_QUEUE = 'tessera-dead-letter';
 
@@ -21,7 +21,7 @@ export type DeadLetterEnvelope = z.infer<typeof DeadLetterEnvelope>;
 
 /** Forwards one message to the DLQ and acks it; if even that fails, it is retried. */
 export async function forwardToDeadLetter(
-  env: Env,
+  env: ControlEnv,
   queue: string,
   message: Message<unknown>,
   reason: string,

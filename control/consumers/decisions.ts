@@ -6,7 +6,7 @@
  * is not a decision record can never succeed, so it is logged and acknowledged.
  */
 import { DecisionRecord } from '../../shared/schema/decision-record.ts';
-import { exposureStatements } from './exposures.ts';
+import { exposureStatements, type ExposureFields } from './exposures.ts';
 
 export const DECISIONS_QUEUE = 'tessera-decisions';
 
@@ -52,10 +52,10 @@ export function insertStatements(db: D1Database, r: DecisionRecord): D1PreparedS
 }
 
 /** The record's experiment assignment as `exposures` rows (issue 5). */
-export function exposureFields(r: DecisionRecord) {
+export function exposureFields(r: DecisionRecord): ExposureFields {
   return {
     decisionId: r.id,
-    // Sticky units are the visitor's pseudonym, which events (worker/events/consumer.ts) store too.
+    // Sticky units are the visitor's pseudonym, which events (./events.ts) store too.
     unitId: r.sticky ? r.visitor : r.id,
     sticky: r.sticky,
     at: Date.parse(r.at),
@@ -63,7 +63,6 @@ export function exposureFields(r: DecisionRecord) {
     exposures: (r.experiments ?? []).map((e) => ({
       experiment: e.id,
       arm: e.arm,
-      slots: [],
       ...(e.epoch ? { epoch: e.epoch } : {}),
     })),
   };

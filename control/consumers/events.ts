@@ -20,7 +20,7 @@ import { profileKeys } from '../../shared/kv-keys.ts';
 import { EventMessage, type TrackedEvent } from '../../shared/schema/events.ts';
 import { Profile } from '../../shared/schema/profile.ts';
 import { configFor } from '../../shared/config.ts';
-import type { Env } from '../../worker/env.ts';
+import type { ControlEnv } from '../env.ts';
 import { customerPseudonymInput, pseudonym, pseudonymKey } from '../../shared/privacy/pseudonym.ts';
 import { notErasedSince } from '../../shared/privacy/tombstones.ts';
 import { forwardToDeadLetter } from './dead-letters.ts';
@@ -124,7 +124,7 @@ async function readStored(kv: KVNamespace, key: string): Promise<Read> {
 
 /** Applies one profile's events; returns false when the messages should be retried. */
 async function updateProfile(
-  env: Env,
+  env: ControlEnv,
   items: Item[],
   now: number,
 ): Promise<'ok' | 'retry' | { dead: string }> {
@@ -169,7 +169,7 @@ async function updateProfile(
 
 export async function consumeEvents(
   batch: MessageBatch<unknown>,
-  env: Env,
+  env: ControlEnv,
   now: number,
 ): Promise<void> {
   const key = await pseudonymKey(configFor(env).visitorKeys);

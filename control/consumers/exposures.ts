@@ -2,11 +2,18 @@
  * Exposures as D1 rows: what the decision log consumer writes for every page view that put a
  * visitor in an experiment arm or measured the holdout. Reports and the bandit cron read them.
  */
-import type { Exposure } from '../../worker/experiments/assign.ts';
 
 import { HOLDOUT_EXPERIMENT } from '../../shared/schema/experiment.ts';
 
 export { HOLDOUT_EXPERIMENT };
+
+/** One experiment arm a page view put the unit in (a decision record's `experiments` entry). */
+export interface ArmExposure {
+  experiment: string;
+  arm: string;
+  /** Bandits: the allocation epoch the arm was drawn in. */
+  epoch?: string;
+}
 
 export interface ExposureFields {
   decisionId: string;
@@ -20,7 +27,7 @@ export interface ExposureFields {
   at: number;
   /** Whether the bundle had a holdout (share > 0) and whether this visitor was in it. */
   holdout?: { measured: boolean; held: boolean };
-  exposures: Exposure[];
+  exposures: ArmExposure[];
 }
 
 export function exposureStatements(db: D1Database, f: ExposureFields): D1PreparedStatement[] {

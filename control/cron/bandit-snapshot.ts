@@ -8,9 +8,9 @@ import { contentKeys } from '../../shared/kv-keys.ts';
 import type { BanditSnapshot } from '../../shared/schema/bandit.ts';
 import type { Bundle } from '../../shared/schema/bundle.ts';
 import type { BundleStore } from '../../shared/data/bundle-store.ts';
-import type { Env } from '../../worker/env.ts';
+import type { ControlEnv } from '../env.ts';
 import { armCounts, inOrder } from '../../shared/experiments/arm-stats.ts';
-import { isActive } from '../../worker/experiments/assign.ts';
+import { isActive } from '../../shared/experiments/active.ts';
 import { allocate } from '../../shared/experiments/bandit.ts';
 import { hash32 } from '../../shared/experiments/hash.ts';
 
@@ -37,7 +37,7 @@ export async function computeSnapshot(
 
 /** Returns the snapshot written, or undefined when there is no live bundle. Throws on D1/KV failure (the next run retries). */
 export async function publishBanditSnapshot(
-  env: Env,
+  env: ControlEnv,
   store: BundleStore,
   nowMs: number,
 ): Promise<BanditSnapshot | undefined> {

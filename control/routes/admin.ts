@@ -18,9 +18,9 @@ import { movePointer } from '../../shared/publish/move.ts';
 import { Version, readLive, readVersion } from '../../shared/publish/store.ts';
 import { uploadVersion } from '../../shared/publish/upload.ts';
 import { configFor } from '../../shared/config.ts';
-import type { Env } from '../../worker/env.ts';
+import type { ControlEnv } from '../env.ts';
 import { keyringFor } from '../../shared/auth/keyring.ts';
-import { PREVIEW_PATH } from '../../worker/preview/session.ts';
+import { PREVIEW_PATH } from '../../shared/auth/preview-token.ts';
 import {
   PREVIEW_LINK_AUDIENCE,
   PREVIEW_TTL_SECONDS,
@@ -33,8 +33,8 @@ import { requireScope, type AdminVars } from '../auth/require-scope.ts';
 export const MAX_BUNDLE_BYTES = 2 * 1024 * 1024;
 const MAX_SMALL_BODY = 16 * 1024;
 
-type Env_ = { Bindings: Env; Variables: AdminVars };
-type Ctx = Context<Env_>;
+type AdminApp = { Bindings: ControlEnv; Variables: AdminVars };
+type Ctx = Context<AdminApp>;
 
 const MoveBody = z.strictObject({
   to: Version,
@@ -90,7 +90,7 @@ function zodIssues(error: z.core.$ZodError) {
 }
 
 export function adminRoutes(now: () => number) {
-  const admin = new Hono<Env_>();
+  const admin = new Hono<AdminApp>();
   const store = (c: Ctx) => ({ kv: c.env.CONTENT, db: c.env.DB });
 
   admin.get('/live', requireScope('read'), async (c) =>

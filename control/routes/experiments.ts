@@ -7,12 +7,12 @@ import { Hono } from 'hono/tiny';
 import { requireScope, type AdminVars } from '../auth/require-scope.ts';
 import { configFor } from '../../shared/config.ts';
 import { BundleStore } from '../../shared/data/bundle-store.ts';
-import type { Env } from '../../worker/env.ts';
+import type { ControlEnv } from '../env.ts';
 import { experimentReport } from '../../shared/experiments/report.ts';
 
 export function experimentRoutes(now: () => number) {
   const store = new BundleStore();
-  const app = new Hono<{ Bindings: Env; Variables: AdminVars }>();
+  const app = new Hono<{ Bindings: ControlEnv; Variables: AdminVars }>();
   app.use('*', requireScope('read'));
   app.get('/:id/report', async (c) => {
     const config = configFor(c.env);

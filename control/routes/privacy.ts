@@ -6,15 +6,22 @@
  */
 import { Hono } from 'hono/tiny';
 import { requireScope, type AdminVars } from '../auth/require-scope.ts';
-import type { Env } from '../../worker/env.ts';
+import type { ControlEnv } from '../env.ts';
 import { VisitorIdPattern } from '../../shared/auth/visitor-token.ts';
 import { eraseHeld, readHeld, type Subject } from '../../shared/privacy/held-data.ts';
-import { storesOf, unavailable } from '../../worker/routes/privacy.ts';
+import { privacyStores } from '../../shared/privacy/stores.ts';
 
 const NO_STORE = { 'cache-control': 'no-store' };
 
+/** A store failed: the answer would be incomplete, so say so and ask for a retry. */
+const unavailable = (what: string) =>
+  Response.json(
+    { error: { code: 'store_unavailable', message: `could not ${what}; it is safe to retry` } },
+    { status: 503, headers: { 'cache-control': 'private, no-store', 'retry-after': '5' } },
+  );
+
 export function adminPrivacyRoutes() {
-  const app = new Hono<{ Bindings: Env; Variables: AdminVars }>();
+  const app = new Hono<{ Bindings: ControlEnv; Variables: AdminVars }>();
   app.use('*', requireScope('privacy'));
 
   for (const [kind, field] of [
@@ -35,7 +42,11 @@ export function adminPrivacyRoutes() {
       const subject = subjectOf(id);
       if (!subject) return c.json(badId(id), 400, NO_STORE);
       try {
-        return c.json({ subject, held: await readHeld(storesOf(c.env), subject) }, 200, NO_STORE);
+        return c.json(
+          { subject, held: await readHeld(privacyStores(c.env), subject) },
+          200,
+          NO_STORE,
+        );
       } catch {
         return unavailable(`read ${kind} ${id}`);
       }
@@ -46,7 +57,7 @@ export function adminPrivacyRoutes() {
       const subject = subjectOf(id);
       if (!subject) return c.json(badId(id), 400, NO_STORE);
       try {
-        const erased = await eraseHeld(storesOf(c.env), subject, Date.now());
+        const erased = await eraseHeld(privacyStores(c.env), subject, Date.now());
         console.log(
           JSON.stringify({ event: 'tessera.privacy.erase', by: c.get('admin').sub, kind, erased }),
         );

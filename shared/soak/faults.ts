@@ -1,10 +1,10 @@
 /**
- * Soak-only fault injection (never part of the production worker: only worker/soak/entry.ts,
- * the `soak` wrangler environment's main, imports this). Wraps the real bindings so that, with
+ * Soak-only fault injection (never part of a production worker: only the soak entries,
+ * worker/soak/entry.ts and control/soak/entry.ts — the `soak` wrangler environments' mains —
+ * import this). Wraps the real bindings so that, with
  * a seeded probability, a KV read throws, hangs past the deadline or returns garbage; a queue
  * send fails; a D1 statement fails (D1 "down"). Counts what it injected.
  */
-import type { Env } from '../../worker/env.ts';
 import { mulberry32 } from '../experiments/random.ts';
 
 export type FaultKind = 'kv.throw' | 'kv.hang' | 'kv.garbage' | 'queue.send' | 'd1.down';
@@ -29,7 +29,14 @@ function forward<T extends object>(target: T, overrides: Record<string, unknown>
   });
 }
 
-export function faultyEnv(env: Env, rate: number, random: () => number): Env {
+/** Wrappers for each kind of binding, failing at `rate` (0–1) with the seeded `random`. */
+export interface Faults {
+  kv(ns: KVNamespace): KVNamespace;
+  queue(q: Queue): Queue;
+  db(d: D1Database): D1Database;
+}
+
+export function faultsAt(rate: number, random: () => number): Faults {
   const hit = () => random() < rate;
   const kv = (ns: KVNamespace): KVNamespace =>
     forward(ns, {
@@ -89,13 +96,5 @@ export function faultyEnv(env: Env, rate: number, random: () => number): Env {
       first: guard(s.first.bind(s) as (col?: string) => Promise<unknown>),
       raw: guard(s.raw.bind(s) as () => Promise<unknown[]>),
     });
-  const out: Env = {
-    ...env,
-    CONTENT: kv(env.CONTENT),
-    PROFILES: kv(env.PROFILES),
-    DB: db(env.DB),
-    DECISIONS: queue(env.DECISIONS),
-    EVENTS: queue(env.EVENTS),
-  };
-  return out;
+  return { kv, queue, db };
 }

@@ -46,7 +46,7 @@ describe('tessera report', () => {
                 unitId,
                 sticky: true,
                 at,
-                exposures: [{ experiment: 'first-visit-cta', arm, slots: ['cta'] }],
+                exposures: [{ experiment: 'first-visit-cta', arm }],
               }),
             );
             if (i < converted)

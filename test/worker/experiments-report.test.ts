@@ -62,7 +62,7 @@ async function seedArm(
         unitId,
         sticky: true,
         at,
-        exposures: [{ experiment, arm, slots: ['hero'] }],
+        exposures: [{ experiment, arm }],
       }),
     );
     if (i < converted) statements.push(click.bind(`${tag}-c${i}`, unitId, at + HOUR, at + HOUR));

@@ -56,10 +56,6 @@ export interface Outcome {
   exposures: Exposure[];
 }
 
-export function isActive(e: Pick<Experiment, 'start' | 'end'>, now: number): boolean {
-  return (!e.start || now >= Date.parse(e.start)) && (!e.end || now < Date.parse(e.end));
-}
-
 /**
  * Everything about an experiment that does not depend on the visitor, computed once per bundle
  * version (memoized on the experiment object, which the bundle store keeps with its version)
@@ -67,7 +63,7 @@ export function isActive(e: Pick<Experiment, 'start' | 'end'>, now: number): boo
  * each arm's reason and exposure tag, the slots it covers on each page.
  */
 interface Plan {
-  /** `start` / `end` in ms (±Infinity when open; NaN never matches, like isActive). */
+  /** `start` / `end` in ms (±Infinity when open; NaN never matches, like shared/experiments/active.ts). */
   from: number;
   until: number;
   salt: string;
