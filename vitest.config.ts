@@ -51,7 +51,10 @@ export default defineConfig({
             miniflare: {
               bindings: await testBindings(),
               // The visitor worker's producers (wrangler.toml), for tests that run its handler here.
-              queueProducers: { DECISIONS: 'tessera-decisions', EVENTS: 'tessera-events' },
+              queueProducers: {
+                DECISIONS: { queueName: 'tessera-decisions' },
+                EVENTS: { queueName: 'tessera-events' },
+              },
             },
           })),
         ],

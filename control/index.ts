@@ -54,8 +54,13 @@ export function createControlApp(deps: ControlDeps) {
   return app;
 }
 
+/** The control plane's handlers, all present (tests and the soak wrapper call them directly). */
+export type ControlWorker = Required<
+  Pick<ExportedHandler<ControlEnv>, 'fetch' | 'queue' | 'scheduled'>
+>;
+
 /** Per-isolate state lives here (the cron's bundle cache). */
-export function createControlWorker(deps: ControlDeps = { now: () => Date.now() }) {
+export function createControlWorker(deps: ControlDeps = { now: () => Date.now() }): ControlWorker {
   const store = new BundleStore();
   const app = createControlApp(deps);
   return {
@@ -89,7 +94,7 @@ export function createControlWorker(deps: ControlDeps = { now: () => Date.now() 
       const failed = chores.find((c): c is PromiseRejectedResult => c.status === 'rejected');
       if (failed) throw failed.reason;
     },
-  } satisfies ExportedHandler<ControlEnv>;
+  };
 }
 
 export default createControlWorker();

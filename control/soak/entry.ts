@@ -25,11 +25,11 @@ export default {
     if (new URL(request.url).pathname === SOAK_STATS_PATH) return Response.json({ injected });
     return inner.fetch(request, env, ctx);
   },
-  async queue(batch, env) {
+  async queue(batch, env, ctx) {
     const faults = faultsAt(rateOf(env), rng(env));
-    await inner.queue(batch, { ...env, DB: faults.db(env.DB) });
+    await inner.queue(batch, { ...env, DB: faults.db(env.DB) }, ctx);
   },
-  async scheduled(controller, env) {
-    await inner.scheduled(controller, env);
+  async scheduled(controller, env, ctx) {
+    await inner.scheduled(controller, env, ctx);
   },
 } satisfies ExportedHandler<SoakEnv>;

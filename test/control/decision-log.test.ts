@@ -8,6 +8,7 @@ import {
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DecisionRecord, type DecisionRecordInput } from '../../shared/schema/decision-record.ts';
 import { createWorker } from '../../worker/index.ts';
+import { createControlWorker } from '../../control/index.ts';
 import { DECISIONS_QUEUE, retryDelay } from '../../control/consumers/decisions.ts';
 import { publishTestBundle, putVisitorProfile } from '../support/bundle.ts';
 import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
@@ -70,7 +71,7 @@ async function consume(
     bodies.map((b, i) => message(b, `m${i}`, attempts)),
   );
   const ctx = createExecutionContext();
-  await createWorker().queue!(batch, { ...env, DB: db }, ctx);
+  await createControlWorker().queue(batch, { ...env, DB: db }, ctx);
   return getQueueResult(batch, ctx);
 }
 
@@ -287,7 +288,7 @@ describe('decision log', () => {
   it('retries messages from a queue it does not consume', async () => {
     const batch = createMessageBatch('tessera-something-else', [message({}, 'z0')]);
     const ctx = createExecutionContext();
-    await createWorker().queue!(batch, env, ctx);
+    await createControlWorker().queue(batch, env, ctx);
     const result: QueueResult = await getQueueResult(batch, ctx);
     expect(result.retryBatch.retry).toBe(true);
   });

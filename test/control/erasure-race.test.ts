@@ -10,11 +10,11 @@ import {
   createScheduledController,
   env,
   getQueueResult,
-  SELF,
 } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { SITE } from '../support/site.ts';
 import { profileKeys } from '../../shared/kv-keys.ts';
-import { createWorker } from '../../worker/index.ts';
+import { createControlWorker } from '../../control/index.ts';
 import { TOMBSTONE_MS } from '../../shared/privacy/tombstones.ts';
 import { bearerHeader, mintAdminToken } from '../support/admin-token.ts';
 import { putCustomerProfile, putVisitorProfile } from '../support/bundle.ts';
@@ -47,7 +47,7 @@ async function consume(messages: (Sent & { id: string })[]) {
     })),
   );
   const ctx = createExecutionContext();
-  await createWorker().queue!(batch, env, ctx);
+  await createControlWorker().queue(batch, env, ctx);
   const result = (await getQueueResult(batch, ctx)) as { explicitAcks: string[] };
   return result.explicitAcks.sort();
 }
@@ -58,7 +58,7 @@ const stored = async (id: string) =>
     .first<number>('n')) === 1;
 
 const eraseMe = async (sub: string) =>
-  SELF.fetch('https://shop.test/privacy/me', {
+  SITE.fetch('https://shop.test/privacy/me', {
     method: 'DELETE',
     headers: cookieHeader(await mintVisitorToken({ sub })),
   });
@@ -91,7 +91,7 @@ describe('events in the queue when their sender is erased', () => {
       .bind(await visitorPseudonym('v-race-laptop'), await customerPseudonym('c-race'), Date.now())
       .run();
     const queuedBefore = Date.now() - 1000;
-    const res = await SELF.fetch('https://shop.test/admin/privacy/customers/c-race', {
+    const res = await SITE.fetch('https://shop.test/admin/privacy/customers/c-race', {
       method: 'DELETE',
       headers: bearerHeader(await mintAdminToken({ scope: 'privacy' })),
     });
@@ -129,7 +129,7 @@ describe('erasure tombstones', () => {
       insert.bind('recent-tombstone', now - 60_000),
     ]);
     const ctx = createExecutionContext();
-    await createWorker().scheduled!(
+    await createControlWorker().scheduled(
       createScheduledController({ scheduledTime: now, cron: '*/5 * * * *' }),
       env,
       ctx,

@@ -7,6 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { profileKeys } from '../../shared/kv-keys.ts';
 import type { EventMessage } from '../../shared/schema/events.ts';
 import { createWorker } from '../../worker/index.ts';
+import { createControlWorker } from '../../control/index.ts';
 import { publishTestBundle, testBundleBody } from '../support/bundle.ts';
 import { eventually } from '../support/eventually.ts';
 import { fetchWith, recordingKv, recordingQueue } from '../support/faults.ts';
@@ -174,7 +175,7 @@ async function consumeOne(id: string, body: Record<string, unknown>): Promise<Qu
     { id: `m-${id}`, timestamp: new Date(), attempts: 1, body },
   ]);
   const ctx = createExecutionContext();
-  await createWorker().queue!(batch, env, ctx);
+  await createControlWorker().queue(batch, env, ctx);
   return (await getQueueResult(batch, ctx)) as QueueResult;
 }
 

@@ -1,17 +1,13 @@
-import {
-  createExecutionContext,
-  createMessageBatch,
-  env,
-  getQueueResult,
-  SELF,
-} from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { SITE } from '../support/site.ts';
 import { profileKeys } from '../../shared/kv-keys.ts';
 import { MAX_EVENTS_BODY_BYTES } from '../../shared/schema/events.ts';
 import type { Env } from '../../worker/env.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { trackerTag } from '../../worker/events/tracker.ts';
 import { createWorker } from '../../worker/index.ts';
+import { createControlWorker } from '../../control/index.ts';
 import { pseudonym, pseudonymKey } from '../../shared/privacy/pseudonym.ts';
 import { publishTestBundle } from '../support/bundle.ts';
 import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
@@ -35,7 +31,7 @@ async function post(
   };
   return o.worker
     ? o.worker.fetch!(new Request(url, init), o.env ?? env, createExecutionContext())
-    : SELF.fetch(url, init);
+    : SITE.fetch(url, init);
 }
 
 /** Polls until `check` returns a value (queues deliver asynchronously, batch timeout 2 s). */
@@ -174,7 +170,7 @@ describe('POST /events', () => {
 
   it('shows profile updates on the next page view', async () => {
     const before = await (
-      await SELF.fetch('https://shop.test/', {
+      await SITE.fetch('https://shop.test/', {
         headers: cookieHeader(await mintVisitorToken({ sub: 'v-events-runner' })),
       })
     ).text();
@@ -192,7 +188,7 @@ describe('POST /events', () => {
         : undefined,
     );
     const after = await (
-      await SELF.fetch('https://shop.test/', {
+      await SITE.fetch('https://shop.test/', {
         headers: cookieHeader(await mintVisitorToken({ sub: 'v-events-runner' })),
       })
     ).text();
@@ -265,10 +261,10 @@ describe('the events consumer', () => {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    const worker = createWorker();
+    const worker = createControlWorker();
     const first = createMessageBatch('tessera-events', events);
     const ctx1 = createExecutionContext();
-    await worker.queue!(first, { ...env, PROFILES: failingKv }, ctx1);
+    await worker.queue(first, { ...env, PROFILES: failingKv }, ctx1);
     const r1 = await queueResult(first, ctx1);
     expect(r1.retryMessages.map((m) => m.msgId).sort()).toEqual(events.map((e) => e.id).sort());
     expect(r1.explicitAcks).toEqual([]);
@@ -280,7 +276,7 @@ describe('the events consumer', () => {
       events.map((e) => ({ ...e, attempts: 2 })),
     );
     const ctx2 = createExecutionContext();
-    await worker.queue!(again, env, ctx2);
+    await worker.queue(again, env, ctx2);
     const r2 = await queueResult(again, ctx2);
     expect(r2.explicitAcks.sort()).toEqual(events.map((e) => e.id).sort());
     const profile = (await profileOf(profileKeys.visitor('v-consumer-retry')))!;
@@ -293,7 +289,7 @@ describe('the events consumer', () => {
       events.map((e) => ({ ...e, attempts: 3 })),
     );
     const ctx3 = createExecutionContext();
-    await worker.queue!(third, env, ctx3);
+    await worker.queue(third, env, ctx3);
     expect((await queueResult(third, ctx3)).explicitAcks).toHaveLength(2);
     expect((await profileOf(profileKeys.visitor('v-consumer-retry')))!.behavior.pageViews).toBe(1);
   });
@@ -307,9 +303,9 @@ describe('the tracker script', () => {
   });
 
   it('answers a matching If-None-Match with 304', async () => {
-    const first = await SELF.fetch('https://shop.test/__tessera/t.js');
+    const first = await SITE.fetch('https://shop.test/__tessera/t.js');
     await first.text();
-    const again = await SELF.fetch('https://shop.test/__tessera/t.js', {
+    const again = await SITE.fetch('https://shop.test/__tessera/t.js', {
       headers: { 'if-none-match': first.headers.get('etag')! },
     });
     expect(again.status).toBe(304);
@@ -317,12 +313,12 @@ describe('the tracker script', () => {
 
   it('is served small and cacheable, and referenced from rendered pages with the decision id', async () => {
     await publishTestBundle();
-    const js = await SELF.fetch('https://shop.test/__tessera/t.js');
+    const js = await SITE.fetch('https://shop.test/__tessera/t.js');
     expect(js.status).toBe(200);
     expect(js.headers.get('content-type')).toContain('javascript');
     expect(js.headers.get('cache-control')).toBe('public, max-age=3600');
     expect((await js.text()).length).toBeLessThan(3000);
-    const res = await SELF.fetch('https://shop.test/');
+    const res = await SITE.fetch('https://shop.test/');
     const decision = res.headers.get('x-tessera-decision')!;
     // The page's CSP allows scripts by nonce only: the tracker tag must carry this response's.
     const nonce = /'nonce-([^']+)'/.exec(res.headers.get('content-security-policy') ?? '')?.[1];

@@ -3,8 +3,9 @@
  * it → the DECISIONS consumer writes the exposure → the tracker's click goes through POST /events
  * → the EVENTS consumer stores it under the same pseudonym → the report attributes it.
  */
-import { env, SELF } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { SITE } from '../support/site.ts';
 import { signAdminToken } from '../../shared/auth/admin-token.ts';
 import { loadConfig } from '../../shared/config.ts';
 import type { Report } from '../../shared/experiments/report.ts';
@@ -32,7 +33,7 @@ describe('the measurement loop', () => {
     );
     const visitor = 'v-loop-1';
     const cookie = cookieHeader(await mintVisitorToken({ sub: visitor }));
-    const res = await SELF.fetch('https://shop.test/', { headers: cookie });
+    const res = await SITE.fetch('https://shop.test/', { headers: cookie });
     const decisionId = res.headers.get('x-tessera-decision')!;
     const html = await res.text();
     const shown =
@@ -64,7 +65,7 @@ describe('the measurement loop', () => {
       variant: shown[1],
       decisionId,
     };
-    const posted = await SELF.fetch('https://shop.test/events', {
+    const posted = await SITE.fetch('https://shop.test/events', {
       method: 'POST',
       headers: { ...cookie, 'content-type': 'text/plain' },
       body: JSON.stringify({ events: [click] }),
@@ -82,7 +83,7 @@ describe('the measurement loop', () => {
       nowSeconds: Math.floor(Date.now() / 1000),
     });
     const report = (await (
-      await SELF.fetch('https://shop.test/admin/experiments/loop-test/report', {
+      await SITE.fetch('https://shop.test/admin/experiments/loop-test/report', {
         headers: { authorization: `Bearer ${token}` },
       })
     ).json()) as Report;

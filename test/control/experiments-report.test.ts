@@ -15,6 +15,7 @@ import { exposureStatements } from '../../control/consumers/exposures.ts';
 import type { Report } from '../../shared/experiments/report.ts';
 import { absoluteLift } from '../../shared/experiments/stats.ts';
 import { keyringFor } from '../../shared/auth/keyring.ts';
+import { createControlWorker } from '../../control/index.ts';
 import { createWorker } from '../../worker/index.ts';
 import { publishTestBundle, testBundleBody } from '../support/bundle.ts';
 import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
@@ -159,10 +160,10 @@ describe('the bandit cron', () => {
     await seedArm('hero-bandit', 'control', 400, 8);
     await seedArm('hero-bandit', 'running', 400, 60);
 
-    const worker = createWorker();
+    const worker = createControlWorker();
     const ctx = createExecutionContext();
     const scheduledTime = Date.parse('2026-11-23T11:05:00Z');
-    await worker.scheduled!(
+    await worker.scheduled(
       createScheduledController({ scheduledTime, cron: '*/5 * * * *' }),
       env,
       ctx,
@@ -180,11 +181,12 @@ describe('the bandit cron', () => {
     expect(arms[0]!.share).toBeCloseTo(0.05, 2); // the floor
     expect(arms[1]!.share).toBeGreaterThan(0.9);
 
-    // The same worker instance that ran the cron serves the pages (its snapshot cache starts empty).
+    // The visitor worker serves the pages (a fresh one: its snapshot cache starts empty).
+    const edge = createWorker();
     let running = 0;
     for (let i = 0; i < 60; i++) {
       const headers = cookieHeader(await mintVisitorToken({ sub: `v-bandit-${i}` }));
-      const res = await worker.fetch!(
+      const res = await edge.fetch!(
         new Request('https://shop.test/', { headers }),
         env,
         createExecutionContext(),

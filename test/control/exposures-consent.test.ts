@@ -3,8 +3,9 @@
  * counted in one. At `none` the page shows defaults and no exposure is logged, not even the
  * holdout's; a QA preview logs nothing at all.
  */
-import { env, SELF } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { SITE } from '../support/site.ts';
 import { adminInit, resetPublishing, testWorker } from '../support/admin.ts';
 import { publishTestBundle, testBundleBody } from '../support/bundle.ts';
 import { eventually } from '../support/eventually.ts';
@@ -28,7 +29,7 @@ const measured = testBundleBody({
 /** A page view at `consent`; resolves once its decision record is in D1. */
 async function loggedView(visitor: string, consent: string) {
   const token = await mintVisitorToken({ sub: visitor });
-  const res = await SELF.fetch('https://shop.test/', {
+  const res = await SITE.fetch('https://shop.test/', {
     headers: { cookie: `__Host-tsr_vid=${token}; tsr_consent=${consent}` },
   });
   await res.arrayBuffer();

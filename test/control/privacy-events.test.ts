@@ -2,8 +2,9 @@
  * Access and erasure cover what issue 5 stores in D1: events, exposures, stitches and dead
  * letters, found through the same pseudonyms the consumers compute, under every visitor key.
  */
-import { env, SELF } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { SITE } from '../support/site.ts';
 import { profileKeys } from '../../shared/kv-keys.ts';
 import { DecisionRecord } from '../../shared/schema/decision-record.ts';
 import { insertStatements } from '../../control/consumers/decisions.ts';
@@ -17,7 +18,7 @@ const ME = 'https://shop.test/privacy/me';
 const asVisitor = async (sub: string, cid?: string) =>
   cookieHeader(await mintVisitorToken({ sub, cid }));
 const admin = async (method: string, path: string) =>
-  SELF.fetch(`https://shop.test/admin/privacy/${path}`, {
+  SITE.fetch(`https://shop.test/admin/privacy/${path}`, {
     method,
     headers: bearerHeader(await mintAdminToken({ scope: 'privacy' })),
   });
@@ -99,7 +100,7 @@ describe('a visitor’s events, end to end', () => {
   });
 
   const post = async (sub: string, cid: string | undefined, events: unknown[]) =>
-    SELF.fetch('https://shop.test/events', {
+    SITE.fetch('https://shop.test/events', {
       method: 'POST',
       headers: { ...(await asVisitor(sub, cid)), 'content-type': 'text/plain' },
       body: JSON.stringify({ events }),
@@ -117,12 +118,12 @@ describe('a visitor’s events, end to end', () => {
     await eventually(() => env.PROFILES.get(profileKeys.customer('c-pe-1')));
 
     const shown = await (
-      await SELF.fetch(ME, { headers: await asVisitor('v-pe-1', 'c-pe-1') })
+      await SITE.fetch(ME, { headers: await asVisitor('v-pe-1', 'c-pe-1') })
     ).json<HeldBody>();
     expect(shown.held.events.map((e) => e.id).sort()).toEqual([anonymous, loggedIn].sort());
     expect(shown.held.stitches).toHaveLength(1);
 
-    const res = await SELF.fetch(ME, {
+    const res = await SITE.fetch(ME, {
       method: 'DELETE',
       headers: await asVisitor('v-pe-1', 'c-pe-1'),
     });
@@ -148,11 +149,11 @@ describe('events and exposures under the visitor’s pseudonyms', () => {
     await seedEvent(old, await visitorPseudonym('v-pe-rot', 1));
     await seedEvent(theirs, await visitorPseudonym('v-pe-other'));
     const shown = await (
-      await SELF.fetch(ME, { headers: await asVisitor('v-pe-rot') })
+      await SITE.fetch(ME, { headers: await asVisitor('v-pe-rot') })
     ).json<HeldBody>();
     expect(shown.held.events.map((e) => e.id).sort()).toEqual([mine, old].sort());
 
-    const res = await SELF.fetch(ME, { method: 'DELETE', headers: await asVisitor('v-pe-rot') });
+    const res = await SITE.fetch(ME, { method: 'DELETE', headers: await asVisitor('v-pe-rot') });
     expect(await res.json()).toMatchObject({ erased: { events: 2 } });
     expect(await ids('SELECT id FROM events WHERE id IN (?, ?, ?)', mine, old, theirs)).toEqual([
       theirs,
@@ -238,10 +239,10 @@ describe('dead letters', () => {
     await seedDeadLetter({ v: 1, visitorId: 'v-pe-dl2', receivedAt: now, event });
 
     const shown = await (
-      await SELF.fetch(ME, { headers: await asVisitor('v-pe-dl') })
+      await SITE.fetch(ME, { headers: await asVisitor('v-pe-dl') })
     ).json<HeldBody>();
     expect(shown.held.deadLetters).toHaveLength(2);
-    const res = await SELF.fetch(ME, { method: 'DELETE', headers: await asVisitor('v-pe-dl') });
+    const res = await SITE.fetch(ME, { method: 'DELETE', headers: await asVisitor('v-pe-dl') });
     expect(await res.json()).toMatchObject({ erased: { deadLetters: 2 } });
     const left = await env.DB.prepare(
       "SELECT body FROM dead_letters WHERE instr(body, 'v-pe-dl') > 0",

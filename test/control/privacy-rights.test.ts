@@ -1,5 +1,6 @@
-import { env, SELF } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { SITE } from '../support/site.ts';
 import { profileKeys } from '../../shared/kv-keys.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { insertStatements } from '../../control/consumers/decisions.ts';
@@ -26,7 +27,7 @@ describe('GET and DELETE /privacy/me', () => {
   });
 
   it('shows the visitor their own profile, and the customer profile their cookie names', async () => {
-    const res = await SELF.fetch(ME, { headers: await asVisitor('v-ada', 'c-7') });
+    const res = await SITE.fetch(ME, { headers: await asVisitor('v-ada', 'c-7') });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('private, no-store');
     const body = await res.json<{
@@ -46,7 +47,7 @@ describe('GET and DELETE /privacy/me', () => {
       ),
     ]) {
       const body = await (
-        await SELF.fetch(ME, { headers })
+        await SITE.fetch(ME, { headers })
       ).json<{ subject: unknown; held?: unknown }>();
       expect(body.subject).toBeNull();
       expect(body.held).toBeUndefined();
@@ -60,13 +61,13 @@ describe('GET and DELETE /privacy/me', () => {
       exp: nowSeconds() - 60,
     });
     const body = await (
-      await SELF.fetch(ME, { headers: cookieHeader(token) })
+      await SITE.fetch(ME, { headers: cookieHeader(token) })
     ).json<{ subject: unknown }>();
     expect(body.subject).toEqual({ visitorId: 'v-ada' });
   });
 
   it('erases the visitor’s and customer’s profiles, clears the cookie, and leaves others alone', async () => {
-    const res = await SELF.fetch(ME, {
+    const res = await SITE.fetch(ME, {
       method: 'DELETE',
       headers: await asVisitor('v-ada', 'c-7'),
     });
@@ -76,19 +77,19 @@ describe('GET and DELETE /privacy/me', () => {
     expect(await stored(profileKeys.visitor('v-ada'))).toBeNull();
     expect(await stored(profileKeys.customer('c-7'))).toBeNull();
     expect(await stored(profileKeys.visitor('v-other'))).not.toBeNull();
-    const page = await SELF.fetch('https://shop.test/', { headers: await asVisitor('v-ada') });
+    const page = await SITE.fetch('https://shop.test/', { headers: await asVisitor('v-ada') });
     expect(await page.text()).not.toContain('banner-vip');
   });
 
   it('is idempotent: erasing again finds nothing and still succeeds', async () => {
-    await SELF.fetch(ME, { method: 'DELETE', headers: await asVisitor('v-ada') });
-    const again = await SELF.fetch(ME, { method: 'DELETE', headers: await asVisitor('v-ada') });
+    await SITE.fetch(ME, { method: 'DELETE', headers: await asVisitor('v-ada') });
+    const again = await SITE.fetch(ME, { method: 'DELETE', headers: await asVisitor('v-ada') });
     expect(await again.json()).toMatchObject({ erased: { profiles: 0 } });
   });
 
   it('refuses erasure requested from another site', async () => {
     const headers = { ...(await asVisitor('v-ada')), origin: 'https://evil.test' };
-    const res = await SELF.fetch(ME, { method: 'DELETE', headers });
+    const res = await SITE.fetch(ME, { method: 'DELETE', headers });
     expect(res.status).toBe(403);
     expect(await stored(profileKeys.visitor('v-ada'))).not.toBeNull();
   });
@@ -137,20 +138,20 @@ describe('decision records under the visitor’s pseudonym', () => {
 
   it('are shown to the visitor, including those hashed under an older visitor key', async () => {
     const body = await (
-      await SELF.fetch(ME, { headers: await asVisitor('v-ada') })
+      await SITE.fetch(ME, { headers: await asVisitor('v-ada') })
     ).json<{ held: { decisions: { id: string }[] } }>();
     expect(body.held.decisions.map((d) => d.id).sort()).toEqual(['d-ada-1', 'd-ada-old-key']);
   });
 
   it('are erased with the visitor (rows and their slots), and nobody else’s are', async () => {
-    const res = await SELF.fetch(ME, { method: 'DELETE', headers: await asVisitor('v-ada') });
+    const res = await SITE.fetch(ME, { method: 'DELETE', headers: await asVisitor('v-ada') });
     expect(await res.json()).toMatchObject({ erased: { decisions: 2 } });
     expect(await decisionRows()).toEqual(['d-bob']);
     expect(await slotRows()).toBe(1);
   });
 
   it('are erased by an admin by visitor id', async () => {
-    const res = await SELF.fetch('https://shop.test/admin/privacy/visitors/v-ada', {
+    const res = await SITE.fetch('https://shop.test/admin/privacy/visitors/v-ada', {
       method: 'DELETE',
       headers: bearerHeader(await mintAdminToken({ scope: 'privacy' })),
     });
@@ -172,7 +173,7 @@ describe('/admin/privacy', () => {
     await putCustomerProfile('c-7', { traits: { plan: 'pro' } });
   });
   const admin = async (method: string, path: string, scopes = ['privacy']) =>
-    SELF.fetch(`https://shop.test/admin/privacy/${path}`, {
+    SITE.fetch(`https://shop.test/admin/privacy/${path}`, {
       method,
       headers: bearerHeader(await mintAdminToken({ scope: scopes.join(' ') })),
     });
@@ -214,7 +215,7 @@ describe('/admin/privacy', () => {
       `authorization=Bearer ${token}`,
       `__Host-tsr_vid=${token}`,
     ]) {
-      const res = await SELF.fetch('https://shop.test/admin/privacy/visitors/v-ada', {
+      const res = await SITE.fetch('https://shop.test/admin/privacy/visitors/v-ada', {
         method: 'DELETE',
         headers: { cookie },
       });

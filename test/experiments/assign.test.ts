@@ -317,7 +317,7 @@ describe('exposures from a decision record', () => {
       sticky: true,
       holdout: { measured: true, held: false },
     });
-    expect(f.exposures).toEqual([{ experiment: 'hero-test', arm: 'running', slots: [] }]);
+    expect(f.exposures).toEqual([{ experiment: 'hero-test', arm: 'running' }]);
   });
 
   it('uses the decision id when the visitor was assigned per request (no identifier consent)', () => {

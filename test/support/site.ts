@@ -19,13 +19,26 @@ export interface Site {
   ): Promise<Response>;
 }
 
+/**
+ * The request as an HTTP client sends it: a body of known length carries Content-Length (a
+ * Request built in the test does not, and the routes check it before reading).
+ */
+async function asSent(request: Request): Promise<Request<unknown, IncomingRequestCfProperties>> {
+  type Incoming = Request<unknown, IncomingRequestCfProperties>;
+  if (!request.body || request.headers.has('content-length')) return request as Incoming;
+  const body = await request.arrayBuffer();
+  const headers = new Headers(request.headers);
+  headers.set('content-length', String(body.byteLength));
+  return new Request(request, { body, headers }) as Incoming;
+}
+
 /** Fresh isolate state for both workers (no cached bundle), like a cold start. */
 export function createSite(): Site {
   const visitor = createWorker();
   const control = createControlWorker();
   return {
     async fetch(input, init, bindings = {}) {
-      const request = new Request(input, init) as Request<unknown, IncomingRequestCfProperties>;
+      const request = await asSent(new Request(input, init));
       const ctx = createExecutionContext();
       const to = { ...env, ...bindings };
       const res = isControlPath(new URL(request.url).pathname)
