@@ -4,7 +4,7 @@
  * plus GET /admin/__soak/stats, the faults injected here (the visitor worker counts its own).
  * Admin requests see healthy bindings. Never deployed to production.
  */
-import { faultsAt, injected, seeded } from '../../shared/soak/faults.ts';
+import { SOAK_STATS_PATH, faultsAt, injected, seeded } from '../../shared/soak/faults.ts';
 import type { ControlEnv } from '../env.ts';
 import { createControlWorker } from '../index.ts';
 
@@ -13,8 +13,6 @@ interface SoakEnv extends ControlEnv {
   SOAK_SEED?: string;
 }
 
-export const SOAK_STATS_PATH = '/admin/__soak/stats';
-
 const inner = createControlWorker();
 let random: (() => number) | undefined;
 const rateOf = (env: SoakEnv) => Math.min(Math.max(Number(env.SOAK_FAULT_RATE ?? '0') || 0, 0), 1);
@@ -22,7 +20,8 @@ const rng = (env: SoakEnv) => (random ??= seeded(Number(env.SOAK_SEED ?? '1') ||
 
 export default {
   async fetch(request, env, ctx) {
-    if (new URL(request.url).pathname === SOAK_STATS_PATH) return Response.json({ injected });
+    if (new URL(request.url).pathname === SOAK_STATS_PATH.control)
+      return Response.json({ injected });
     return inner.fetch(request, env, ctx);
   },
   async queue(batch, env, ctx) {

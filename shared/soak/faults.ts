@@ -7,6 +7,12 @@
  */
 import { mulberry32 } from '../experiments/random.ts';
 
+/** Where each soak entry reports its injected faults (the control plane's is under /admin/, its route). */
+export const SOAK_STATS_PATH = {
+  visitor: '/__soak/stats',
+  control: '/admin/__soak/stats',
+} as const;
+
 export type FaultKind = 'kv.throw' | 'kv.hang' | 'kv.garbage' | 'queue.send' | 'd1.down';
 export const injected: Record<FaultKind, number> = {
   'kv.throw': 0,

@@ -7,7 +7,7 @@
  */
 import type { Env } from '../env.ts';
 import { createWorker } from '../index.ts';
-import { faultsAt, injected, seeded } from '../../shared/soak/faults.ts';
+import { SOAK_STATS_PATH, faultsAt, injected, seeded } from '../../shared/soak/faults.ts';
 
 interface SoakEnv extends Env {
   SOAK_FAULT_RATE?: string;
@@ -29,7 +29,7 @@ async function count(db: D1Database, table: string): Promise<number | null> {
 
 export default {
   async fetch(request, env, ctx) {
-    if (new URL(request.url).pathname === '/__soak/stats') {
+    if (new URL(request.url).pathname === SOAK_STATS_PATH.visitor) {
       const tables = ['events', 'dead_letters', 'decisions'] as const;
       const counts = Object.fromEntries(
         await Promise.all(tables.map(async (t) => [t, await count(env.DB, t)] as const)),
