@@ -17,13 +17,15 @@ export interface DevSession {
   persistTo: string;
   /** A wrangler environment every config defines (`soak`), or none for the top level. */
   env?: string;
+  /** Other copies of DEV_CONFIGS, in the same order (tests run from their own). */
+  configs?: readonly string[];
 }
 
 /** Arguments for `wrangler dev` running every worker of the session on 127.0.0.1. */
 export function devSessionArgs(s: DevSession): string[] {
   return [
     'dev',
-    ...DEV_CONFIGS.flatMap((config) => ['-c', config]),
+    ...(s.configs ?? DEV_CONFIGS).flatMap((config) => ['-c', config]),
     ...(s.env ? ['--env', s.env] : []),
     '--ip',
     '127.0.0.1',
