@@ -3,8 +3,9 @@
  * (flagged `debug`) so support can find it, but it never reaches the experiment tables — the
  * trace may show the arm the visitor is in, and the report must not see that view.
  */
-import { env, SELF } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { SITE } from '../support/site.ts';
 import { insertStatements } from '../../control/consumers/decisions.ts';
 import { DecisionRecord } from '../../shared/schema/decision-record.ts';
 import type { Trace } from '../../worker/debug/trace.ts';
@@ -27,7 +28,7 @@ const measured = testBundleBody({
 });
 
 async function view(visitor: string, query = '', headers: Record<string, string> = {}) {
-  const res = await SELF.fetch(`https://shop.test/${query}`, {
+  const res = await SITE.fetch(`https://shop.test/${query}`, {
     headers: { ...cookieHeader(await mintVisitorToken({ sub: visitor })), ...headers },
   });
   const body = await res.text();
