@@ -44,9 +44,11 @@ function show(f: Figure): string {
       ? `${(x * 100).toFixed(2)} %`
       : f.format === 'pp'
         ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)} pp`
-        : Number.isInteger(x)
-          ? String(x)
-          : x.toFixed(3);
+        : f.format === 'width'
+          ? `± ${(x * 100).toFixed(2)} pp`
+          : Number.isInteger(x)
+            ? String(x)
+            : x.toFixed(3);
   const se = f.se ? ` ± ${fmt(1.96 * f.se).replace(/^\+/, '')}` : '';
   const ok = f.target ? (f.value >= f.target[0] && f.value <= f.target[1] ? '✓' : '✗') : ' ';
   const target = f.target ? `  target ${fmt(f.target[0])} – ${fmt(f.target[1])}` : '';

@@ -9,7 +9,7 @@ export interface Figure {
   label: string;
   value: number;
   /** How to print it. */
-  format: 'percent' | 'number' | 'pp';
+  format: 'percent' | 'number' | 'pp' | 'width';
   /** Monte Carlo standard error of the value, when it is an estimated proportion. */
   se?: number;
   /** The range the value should fall in (for the full run). */
