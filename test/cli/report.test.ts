@@ -20,7 +20,7 @@ describe('tessera report', () => {
         const phase = phaseOf(live!.experiments!.find((e) => e.id === 'first-visit-cta')!);
         const rows: D1PreparedStatement[] = [];
         const click = env.DB.prepare(
-          "INSERT INTO events (id, visitor_id, type, at, received_at, processed, body) VALUES (?, ?, 'click', ?, ?, 1, '{}')",
+          "INSERT INTO events (id, visitor_id, type, slot, at, received_at, processed, body) VALUES (?, ?, 'click', 'cta', ?, ?, 1, '{}')",
         );
         const at = Date.parse('2026-11-20T10:00:00Z');
         for (const [arm, n, converted] of [
