@@ -10,7 +10,7 @@
 import type { Context } from 'hono';
 import { STYLES } from '../render/styles.ts';
 import { nonceFrom } from '../security/headers.ts';
-import { htmlHeaders } from './page.ts';
+import { htmlHeaders } from '../visit/respond.ts';
 
 const DEFAULT_BYTES = 16 * 1024;
 const MIN_BYTES = 1024;
