@@ -4,8 +4,9 @@
  * `control` runs the control plane's inside workerd (control/wrangler.toml: SELF is the control
  * plane, which consumes the queues — plus the visitor worker's producers, so a test can run the
  * visitor worker's handler and watch its decision records and events reach the consumers through
- * real queues); `cli` runs the marketer/developer CLI in Node; `browser` loads the demo site in
- * Chromium. Both workerd projects share test/support/.
+ * real queues); `cli` runs the marketer/developer CLI in Node; `sim` runs the fast subset of the
+ * seeded simulations in Node; `browser` loads the demo site in Chromium. Both workerd projects
+ * share test/support/.
  */
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
@@ -70,6 +71,15 @@ export default defineConfig({
           include: ['test/cli/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
+        },
+      },
+      {
+        // The fast subset of the seeded simulations (sim/): pure code, so Node runs it quickly.
+        test: {
+          name: 'sim',
+          include: ['test/sim/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
         },
       },
       {

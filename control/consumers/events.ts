@@ -8,7 +8,7 @@
  *     → per profile: read once, stitch (first cid sighting), apply all events, write once
  *     → mark the events processed → ack
  *
- * D1 holds pseudonyms (worker/log/pseudonym.ts), never raw visitor or customer ids — the same
+ * D1 holds pseudonyms (shared/privacy/pseudonym.ts), never raw visitor or customer ids — the same
  * pseudonyms the decision log uses, so events join exposures. Raw ids only name KV profiles.
  *
  * One KV write per profile per batch keeps us under KV's one-write-per-second-per-key limit.

@@ -11,14 +11,18 @@ export { HOLDOUT_EXPERIMENT };
 export interface ArmExposure {
   experiment: string;
   arm: string;
+  /** The experiment's current phase (shared/experiments/phase.ts), recorded with the exposure. */
+  phase?: string;
   /** Bandits: the allocation epoch the arm was drawn in. */
   epoch?: string;
+  /** Slots the experiment covered on the page (the page path knows them; not stored). */
+  slots?: string[];
 }
 
 export interface ExposureFields {
   decisionId: string;
   /**
-   * Who was assigned: the visitor's pseudonym (worker/log/pseudonym.ts; D1 never holds raw ids),
+   * Who was assigned: the visitor's pseudonym (shared/privacy/pseudonym.ts; D1 never holds raw ids),
    * or the decision id when assignment was per request.
    */
   unitId: string;
@@ -26,13 +30,13 @@ export interface ExposureFields {
   /** ms since the epoch */
   at: number;
   /** Whether the bundle had a holdout (share > 0) and whether this visitor was in it. */
-  holdout?: { measured: boolean; held: boolean };
+  holdout?: { measured: boolean; held: boolean; phase?: string };
   exposures: ArmExposure[];
 }
 
 export function exposureStatements(db: D1Database, f: ExposureFields): D1PreparedStatement[] {
   const insert = db.prepare(
-    'INSERT OR IGNORE INTO exposures (decision_id, experiment, arm, unit_id, sticky, epoch, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT OR IGNORE INTO exposures (decision_id, experiment, arm, unit_id, sticky, epoch, at, phase) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const rows = f.exposures.map((e) =>
     insert.bind(
@@ -43,6 +47,7 @@ export function exposureStatements(db: D1Database, f: ExposureFields): D1Prepare
       f.sticky ? 1 : 0,
       e.epoch ?? null,
       f.at,
+      e.phase ?? null,
     ),
   );
   if (f.holdout?.measured) {
@@ -55,6 +60,7 @@ export function exposureStatements(db: D1Database, f: ExposureFields): D1Prepare
         f.sticky ? 1 : 0,
         null,
         f.at,
+        f.holdout.phase ?? null,
       ),
     );
   }

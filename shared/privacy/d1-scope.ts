@@ -2,7 +2,7 @@
  * Which D1 rows belong to a data subject: one WHERE clause per table, shared by access (SELECT)
  * and erasure (DELETE) so the two can never disagree. Pure: SQL text and its parameters out.
  *
- * D1 holds pseudonyms, never ids (worker/log/pseudonym.ts): the caller passes the subject's
+ * D1 holds pseudonyms, never ids (shared/privacy/pseudonym.ts): the caller passes the subject's
  * pseudonyms under every configured visitor key, so rows written before a key rotation match.
  *
  * - visitor rows: keyed by the visitor's pseudonym (`decisions.visitor`, `events.visitor_id`,

@@ -1,6 +1,6 @@
 /**
- * The pseudonyms D1 stores instead of ids, computed as the consumers do (worker/log/pseudonym.ts,
- * worker/events/consumer.ts): under the first visitor key by default, or under the key at
+ * The pseudonyms D1 stores instead of ids, computed as the consumers do (shared/privacy/pseudonym.ts,
+ * control/consumers/events.ts): under the first visitor key by default, or under the key at
  * `keyIndex` to stand for rows written before a key rotation.
  */
 import { env } from 'cloudflare:test';
