@@ -15,6 +15,7 @@ import { env as startupEnv } from 'cloudflare:workers';
 import { Hono } from 'hono/tiny';
 import { loadConfig } from '../shared/config.ts';
 import { BundleStore } from '../shared/data/bundle-store.ts';
+import { asJsonApi } from '../shared/http/on-error.ts';
 import { pruneTombstones } from '../shared/privacy/tombstones.ts';
 import { DEAD_LETTER_QUEUE, consumeDeadLetters } from './consumers/dead-letters.ts';
 import { DECISIONS_QUEUE, consumeDecisions } from './consumers/decisions.ts';
@@ -34,23 +35,11 @@ export interface ControlDeps {
 }
 
 export function createControlApp(deps: ControlDeps) {
-  const app = new Hono<{ Bindings: ControlEnv }>();
-  // The more specific sub-apps first: the publishing API's catch-all answers every other /admin path.
-  app.route('/admin/privacy', adminPrivacyRoutes());
+  // Every answer is JSON: errors and unknown routes as the one error body (shared/http/).
+  const app = asJsonApi(new Hono<{ Bindings: ControlEnv }>());
+  app.route('/admin/privacy', adminPrivacyRoutes(deps.now));
   app.route('/admin/experiments', experimentRoutes(deps.now));
   app.route('/admin', adminRoutes(deps.now));
-  app.all('*', (c) =>
-    c.json(
-      {
-        error: {
-          code: 'not_found',
-          message: `the control plane serves /admin/*; no route ${c.req.method} ${new URL(c.req.url).pathname}`,
-        },
-      },
-      404,
-      { 'cache-control': 'no-store' },
-    ),
-  );
   return app;
 }
 

@@ -19,7 +19,7 @@ import type { Env } from './env.ts';
 import { TRACKER_PATH, trackerResponse } from './events/tracker.ts';
 import { PREVIEW_PATH, exitPreview, resolvePreview, startPreview } from './preview/session.ts';
 import { handleBare } from './routes/bare.ts';
-import { handleEvents } from './routes/events.ts';
+import { eventRoutes } from './routes/events.ts';
 import { handlePage, type PageDeps } from './routes/page.ts';
 import { privacyRoutes } from './routes/privacy.ts';
 
@@ -31,8 +31,8 @@ export function createApp(deps: PageDeps) {
   app.get('/healthz', (c) => c.json({ ok: true }));
   // The benchmark's baseline: static HTML through the same worker (docs/performance.md).
   app.get('/__tessera/bare', (c) => handleBare(c, deps.newId));
-  app.route('/privacy', privacyRoutes());
-  app.post('/events', (c) => handleEvents(c, deps));
+  app.route('/privacy', privacyRoutes(deps.now));
+  app.route('/events', eventRoutes(deps));
   app.get(TRACKER_PATH, (c) => trackerResponse(c.req.header('if-none-match')));
   app.get(PREVIEW_PATH, (c) => startPreview(c, deps.now()));
   app.get(`${PREVIEW_PATH}/exit`, () => exitPreview());

@@ -44,7 +44,7 @@ export async function publish(
     const up = await t.upload(bundle);
     if (!up.ok) {
       throw new CliError(
-        `${t.name} rejected the bundle; nothing was published:\n${formatIssues(up.issues.map((i) => ({ file: 'bundle', at: i.path.join('.'), message: i.message, ...(i.found ? { found: i.found } : {}) })))}`,
+        `${t.name} rejected the bundle; nothing was published:\n${formatIssues(up.issues.map((i) => ({ file: 'bundle', at: i.path, message: i.message, ...(i.found ? { found: i.found } : {}) })))}`,
       );
     }
     if (dryRun) {

@@ -7,7 +7,8 @@
  */
 import { userInfo } from 'node:os';
 import * as z from '../../shared/schema/zod.ts';
-import type { Issue } from '../../shared/bundle/issues.ts';
+import { toApiIssue } from '../../shared/http/issues.ts';
+import { ApiIssue } from '../../shared/schema/api-error.ts';
 import { AuditRecord, listHistory } from '../../shared/publish/history.ts';
 import { movePointer, type Action, type MoveResult } from '../../shared/publish/move.ts';
 import { readLive, readVersion, type LiveState } from '../../shared/publish/store.ts';
@@ -26,7 +27,7 @@ import { withLocalEnv } from './local-env.ts';
 import { applyLocalMigrations } from './local-migrations.ts';
 
 export type Upload =
-  { ok: true; version: string; created: boolean } | { ok: false; issues: Issue[] };
+  { ok: true; version: string; created: boolean } | { ok: false; issues: ApiIssue[] };
 
 export interface Target {
   /** Shown in messages: "local" or the URL. */
@@ -94,7 +95,9 @@ async function localTarget(kv: KVNamespace, db: D1Database, o: TargetOptions): P
     version: (v) => readVersion(kv, v),
     upload: async (bundle) => {
       const up = await uploadVersion(kv, bodyOf(bundle));
-      return up.ok ? { ok: true, version: up.bundle.version, created: up.created } : up;
+      return up.ok
+        ? { ok: true, version: up.bundle.version, created: up.created }
+        : { ok: false, issues: up.issues.map(toApiIssue) };
     },
     move: (to, expected, action) => movePointer(store, { to, expected, by, action }, now()),
     history: (limit) => listHistory(db, limit),
@@ -128,21 +131,15 @@ const Answer = {
     summary: z.string(),
   }),
   preview: z.object({ url: z.string(), expiresAt: z.string() }),
+  /** The one error body (shared/schema/api-error.ts), with the details the CLI uses; lenient. */
   error: z.catch(
     z.object({
       error: z._default(
         z.object({
           code: z.optional(z.string()),
           message: z.optional(z.string()),
-          issues: z.optional(
-            z.array(
-              z.object({
-                path: z.array(z.union([z.string(), z.number()])),
-                message: z.string(),
-                found: z.optional(z.string()),
-              }),
-            ),
-          ),
+          issues: z.optional(z.array(ApiIssue)),
+          id: z.optional(z.string()),
           current: z.optional(z.nullable(z.string())),
           retryAfterMs: z.optional(z.number()),
         }),
@@ -188,10 +185,15 @@ function remoteTarget(base: URL): Target {
         `${base.origin} refused the admin token (${res.status} ${e.code ?? ''}): ${e.message ?? res.statusText}`,
       );
     }
-    if (res.status >= 500)
+    if (res.status >= 500) {
+      const e = fail(json);
       throw new CliError(
-        `${base.origin} answered ${res.status}; nothing was changed by this command`,
+        `${base.origin} answered ${res.status}${e.code ? ` ${e.code}` : ''}${e.message ? `: ${e.message}` : ''}` +
+          (res.status === 503
+            ? `; nothing was changed — retry in ${res.headers.get('retry-after') ?? 'a few'} s`
+            : '; this command stopped there'),
       );
+    }
     return { status: res.status, json };
   };
 
