@@ -104,5 +104,5 @@ describe('the demo store (content-variants/)', () => {
       }
     expect(visitors.length).toBeGreaterThan(1);
     expect(broken).toEqual([]);
-  });
+  }, 60_000); // ~110 full page renders: seconds on a busy two-core machine
 });
