@@ -9,6 +9,10 @@ import type * as z from '../schema/zod.ts';
 /** `['slots', 2, 'variants', 0]` → `slots.2.variants.0`; the body itself is `""`. */
 export const pathText = (path: readonly PropertyKey[]): string => path.map(String).join('.');
 
+/** `slots.2.variants.0` → `['slots', 2, 'variants', 0]` (for naming elements by id again). */
+export const pathKeys = (path: string): (string | number)[] =>
+  path === '' ? [] : path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+
 export const toApiIssue = (issue: Issue): ApiIssue => ({
   path: pathText(issue.path),
   message: issue.message,
