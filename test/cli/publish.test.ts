@@ -67,7 +67,7 @@ describe('tessera publish / diff / history / rollback / preview --target local',
     const d = capture();
     await diff(dir, 'live', 'local', o, d.log);
     expect(d.text()).toContain(`live on local ${first} → working copy`);
-    expect(d.text()).toContain('~ site settings changed (name)');
+    expect(d.text()).toMatch(/~ site settings changed \(name: ".+" → "Renamed for the test"\)/);
   });
 
   it('publishes the change, naming the version it replaced', async () => {
@@ -76,7 +76,7 @@ describe('tessera publish / diff / history / rollback / preview --target local',
     second = version(out.text());
     expect(second).not.toBe(first);
     expect(out.text()).toContain(`(was ${first})`);
-    expect(out.text()).toContain('~ site settings changed (name)');
+    expect(out.text()).toMatch(/~ site settings changed \(name: ".+" → "Renamed for the test"\)/);
   });
 
   it('treats publishing the live version again as a no-op', async () => {
@@ -115,7 +115,7 @@ describe('tessera publish / diff / history / rollback / preview --target local',
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(new RegExp(`rollback\\s+${second} → ${first}\\s+by local:`));
     expect(lines[1]).toMatch(new RegExp(`publish\\s+${first} → ${second}`));
-    expect(h.text()).toContain('site settings changed (name)');
+    expect(h.text()).toMatch(/site settings changed \(name: ".+" → "Renamed for the test"\)/);
   });
 
   it('rolls back to a named version, and refuses one that was never uploaded', async () => {
