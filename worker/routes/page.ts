@@ -89,6 +89,7 @@ export async function handlePage(
     ...(timing ? { timing } : {}),
     identity: read.identity,
     clearCookie: read.clearCookie,
+    ...(read.clearArms ? { clearArms: true } : {}),
     ...(armsToken ? { armsToken } : {}),
   });
 

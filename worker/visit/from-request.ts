@@ -26,6 +26,7 @@ export function requestWho(c: Ctx): Who {
       const token = getCookie(c, ARMS_COOKIE);
       return (token && (await verifyArmsToken(ring, token, nowSeconds))) || {};
     },
+    holdsArms: () => getCookie(c, ARMS_COOKIE) !== undefined,
   };
 }
 

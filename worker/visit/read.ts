@@ -55,6 +55,8 @@ export interface Who {
    * the caller has no cookie to remember them in: bandit draws are then sticky per epoch only.
    */
   arms?(ring: Keyring, nowSeconds: number): Promise<ArmClaims>;
+  /** Whether the visitor holds an arms cookie (to expire it at consent `none`). */
+  holdsArms?(): boolean;
 }
 
 export interface VisitRead {
@@ -73,6 +75,8 @@ export interface VisitRead {
   snapshot?: BanditSnapshot;
   /** The bandit arms the visitor keeps (read only when the bundle runs a bandit). */
   armClaims?: ArmClaims;
+  /** The response must expire the arms cookie (consent `none`). */
+  clearArms?: true;
   /** Request-level reasons so far (cookie, consent, bundle, profile, bandit). */
   reasons: Reason[];
 }
@@ -150,6 +154,7 @@ export async function readVisit(
     ...(fault ? { profileFault: fault } : {}),
     ...(bandit.snapshot ? { snapshot: bandit.snapshot } : {}),
     ...(armClaims ? { armClaims } : {}),
+    ...(consent.level === 'none' && who.holdsArms?.() ? { clearArms: true as const } : {}),
     reasons,
   };
 }

@@ -37,6 +37,8 @@ export interface VisitHeaders {
   clearCookie: boolean;
   /** A new sticky-bandit arms token to set (worker/visit/arms.ts). */
   armsToken?: string;
+  /** Expire the arms cookie (consent `none`). */
+  clearArms?: boolean;
 }
 
 /** The `X-Tessera-*` headers, the cookie and the mode's overrides, set on `headers`. */
@@ -47,10 +49,8 @@ export function applyVisitHeaders(headers: Headers, v: VisitHeaders): Headers {
   if (v.timing) headers.set('server-timing', v.timing);
   if (v.identity.issueToken) headers.append('set-cookie', visitorCookie(v.identity.issueToken));
   if (v.armsToken) headers.append('set-cookie', armsCookie(v.armsToken));
-  if (v.clearCookie) {
-    headers.append('set-cookie', clearVisitorCookie());
-    headers.append('set-cookie', clearArmsCookie());
-  }
+  if (v.clearCookie) headers.append('set-cookie', clearVisitorCookie());
+  if (v.clearArms) headers.append('set-cookie', clearArmsCookie());
   for (const [k, val] of Object.entries(v.mode.headers)) headers.set(k, val);
   return headers;
 }
