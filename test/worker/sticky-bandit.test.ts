@@ -10,7 +10,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { contentKeys } from '../../shared/kv-keys.ts';
 import type { BanditSnapshot } from '../../shared/schema/bandit.ts';
 import { BanditStore } from '../../worker/data/bandit-store.ts';
-import { BundleStore } from '../../worker/data/bundle-store.ts';
+import { BundleStore } from '../../shared/data/bundle-store.ts';
 import { createApp } from '../../worker/index.ts';
 import { bearerHeader, mintAdminToken } from '../support/admin-token.ts';
 import { publishTestBundle, testBundleBody } from '../support/bundle.ts';
