@@ -46,6 +46,11 @@ function armTable(report: Report): string {
   const notes = report.arms
     .filter((a) => !a.relativeLift && a.relativeLiftNote)
     .map((a) => `* ${a.arm}: no relative interval: ${a.relativeLiftNote}`);
+  const detectable = report.arms.find((a) => a.detectableLift !== undefined)?.detectableLift;
+  if (detectable !== undefined)
+    notes.push(
+      `at this size the test finds a lift of ±${(detectable * 100).toFixed(2)} pp 80 % of the time; a smaller lift it calls is probably overstated`,
+    );
   return [table(rows), ...notes].join('\n');
 }
 

@@ -19,6 +19,7 @@ import type { Reason } from '../../shared/reasons.ts';
 import { renderNotFound, renderPage, renderSetupPage } from '../render/page.tsx';
 import { nonceFrom } from '../security/headers.ts';
 import { contextOf, requestWho } from '../visit/from-request.ts';
+import { newArmsToken } from '../visit/arms.ts';
 import { logVisit } from '../visit/log.ts';
 import { visitMode, type VisitMode } from '../visit/mode.ts';
 import { personalize } from '../visit/personalize.ts';
@@ -79,7 +80,7 @@ export async function handlePage(
   const mode = await pageMode(c, now, options);
   const read = await readVisit(io, mode, requestWho(c), timings);
   const reasons: Reason[] = [...read.reasons];
-  const headers = (version: string, timing?: string): VisitHeaders => ({
+  const headers = (version: string, timing?: string, armsToken?: string): VisitHeaders => ({
     mode,
     nonce,
     decisionId,
@@ -88,6 +89,8 @@ export async function handlePage(
     ...(timing ? { timing } : {}),
     identity: read.identity,
     clearCookie: read.clearCookie,
+    ...(read.clearArms ? { clearArms: true } : {}),
+    ...(armsToken ? { armsToken } : {}),
   });
 
   const { bundle } = read;
@@ -123,7 +126,9 @@ export async function handlePage(
       rendered: done.slots,
     },
   );
+  // A first exposure to a bandit: the visitor's cookie remembers the arm (sticky bandits).
+  const armsToken = await newArmsToken(mode, read, done.choice, bundle, io.config.visitorKeys, now);
   const timing = timings.header();
   if (done.trace && mode.debug === 'json') return traceResponse(done.trace, timing);
-  return htmlResponse(html, 200, headers(bundle.version, timing));
+  return htmlResponse(html, 200, headers(bundle.version, timing, armsToken));
 }

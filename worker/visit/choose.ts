@@ -11,6 +11,7 @@
  * Whether the exposures *count* is not decided here: the log phase records them only in a mode
  * that counts (mode.ts), so a debug render shows the arm without joining it.
  */
+import type { ArmClaims } from '../../shared/experiments/arm-claims.ts';
 import type { BanditSnapshot } from '../../shared/schema/bandit.ts';
 import type { Bundle } from '../../shared/schema/bundle.ts';
 import type { ConsentLevel } from '../../shared/schema/consent.ts';
@@ -33,6 +34,8 @@ export interface ChooseInput {
   /** The hashing unit of the holdout and experiments (consent allows identifiers here). */
   visitorId: string;
   snapshot?: BanditSnapshot;
+  /** The bandit arms the visitor keeps (their cookie); absent: bandits are sticky per epoch. */
+  claims?: ArmClaims;
   /** From the mode: apply the holdout and experiments; collect every candidate for a trace. */
   experiments: boolean;
   trace: boolean;
@@ -48,6 +51,8 @@ export interface Choice {
   sticky: boolean;
   /** The render is part of the holdout's measured population. */
   measuresHoldout: boolean;
+  /** Bandit arms drawn for the first time on this view, for the visitor's cookie to remember. */
+  claims?: (readonly [key: string, index: number])[];
 }
 
 export function choose(input: ChooseInput): Choice {
@@ -84,6 +89,7 @@ export function choose(input: ChooseInput): Choice {
     unitId: input.visitorId,
     sticky: true,
     snapshot: input.snapshot,
+    ...(input.claims ? { claims: input.claims } : {}),
   });
   return {
     ...outcome,

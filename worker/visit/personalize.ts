@@ -51,6 +51,7 @@ export function personalize(v: PersonalizeInput): Personalized {
     consent: read.consent.level,
     visitorId: read.identity.visitorId,
     snapshot: read.snapshot,
+    ...(read.armClaims ? { claims: read.armClaims } : {}),
     experiments: mode.experiments,
     trace: mode.debug !== undefined,
   });

@@ -10,6 +10,7 @@
 import type { Keyring } from '../../shared/auth/keyring.ts';
 import { keyringFor } from '../../shared/auth/keyring.ts';
 import type { Config } from '../../shared/config.ts';
+import type { ArmClaims } from '../../shared/experiments/arm-claims.ts';
 import type { BanditSnapshot } from '../../shared/schema/bandit.ts';
 import type { Bundle } from '../../shared/schema/bundle.ts';
 import type { SiteConsent } from '../../shared/schema/consent.ts';
@@ -49,6 +50,13 @@ export interface Who {
     nowSeconds: number,
     newId: () => string,
   ): Promise<ConsentedIdentity>;
+  /**
+   * The bandit arms the visitor's cookie remembers (sticky bandits; `{}` for none). Absent when
+   * the caller has no cookie to remember them in: bandit draws are then sticky per epoch only.
+   */
+  arms?(ring: Keyring, nowSeconds: number): Promise<ArmClaims>;
+  /** Whether the visitor holds an arms cookie (to expire it at consent `none`). */
+  holdsArms?(): boolean;
 }
 
 export interface VisitRead {
@@ -65,6 +73,10 @@ export interface VisitRead {
   /** Why there is no profile, for the ladder's fallback causes. */
   profileFault?: ProfileFault;
   snapshot?: BanditSnapshot;
+  /** The bandit arms the visitor keeps (read only when the bundle runs a bandit). */
+  armClaims?: ArmClaims;
+  /** The response must expire the arms cookie (consent `none`). */
+  clearArms?: true;
   /** Request-level reasons so far (cookie, consent, bundle, profile, bandit). */
   reasons: Reason[];
 }
@@ -104,11 +116,18 @@ export async function readVisit(
     io.newId,
   );
   timings.mark('identity');
-  const [read, bandit] = await Promise.all([
+  // Sticky bandit arms: only a counted visitor with identifiers allowed, on a bundle with a bandit.
+  const remembersArms =
+    who.arms &&
+    consent.level !== 'none' &&
+    !mode.preview &&
+    live.bundle?.experiments?.some((e) => e.type === 'bandit');
+  const [read, bandit, armClaims] = await Promise.all([
     consent.level === 'personal'
       ? readProfile(io.profiles, identity, config.kvDeadlineMs)
       : Promise.resolve<ProfileRead>({ reasons: [] }),
     banditRead,
+    remembersArms ? who.arms!(ring, Math.floor(t0 / 1000)) : undefined,
   ]);
   timings.mark('kv');
   const reasons: Reason[] = [
@@ -134,6 +153,8 @@ export async function readVisit(
     profileSource: read.source ?? 'none',
     ...(fault ? { profileFault: fault } : {}),
     ...(bandit.snapshot ? { snapshot: bandit.snapshot } : {}),
+    ...(armClaims ? { armClaims } : {}),
+    ...(consent.level === 'none' && who.holdsArms?.() ? { clearArms: true as const } : {}),
     reasons,
   };
 }
