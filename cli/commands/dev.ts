@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { devConfig } from '../lib/dev-keys.ts';
 import { ensureDevVars } from '../lib/dev-vars.ts';
 import { CliError } from '../lib/errors.ts';
 import { ROOT } from '../lib/paths.ts';
@@ -12,6 +13,8 @@ import { seed } from './seed.ts';
 
 export async function dev(port: string, log: (l: string) => void): Promise<number> {
   if (ensureDevVars()) log('wrote .dev.vars from .dev.vars.example (dev-only keys)');
+  // The worker refuses weak or shared keys at start-up; say so here, before wrangler starts.
+  devConfig();
   const wrangler = path.join(ROOT, 'node_modules', '.bin', 'wrangler');
   const migrate = spawnSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local'], {
     cwd: ROOT,
