@@ -8,6 +8,7 @@
 import { SignJWT, jwtVerify } from 'jose';
 import * as z from '../schema/zod.ts';
 import { Id } from '../schema/bundle.ts';
+import { SitePath } from '../schema/site-path.ts';
 import { resolveKid, type Keyring } from './keyring.ts';
 import { VisitorIdPattern } from './visitor-token.ts';
 import { ADMIN_ALG, ADMIN_ISSUER } from './admin-token.ts';
@@ -24,10 +25,7 @@ export const MAX_PREVIEW_TTL_SECONDS = 4 * 3600;
 
 export const PreviewTarget = z.strictObject({
   /** Page path to open first. */
-  path: z._default(
-    z.string().check(z.regex(/^\/[A-Za-z0-9/_-]*$/, 'a page path such as "/"')),
-    '/',
-  ),
+  path: z._default(SitePath, '/'),
   version: z.optional(z.string().check(z.regex(/^[0-9a-f]{16}$/, 'a bundle version'))),
   segment: z.optional(Id),
   /** Render as this visitor (their profile), without touching anyone's cookie. */
