@@ -1,7 +1,8 @@
 /**
  * Tessera's worker: personalized server-rendered pages at the edge.
  *
- * Serves: GET /healthz; GET /__tessera/bare (the benchmark's static baseline); GET/DELETE /privacy/me (visitor rights); /admin/privacy/* (the same by
+ * Serves: GET /healthz; GET /__tessera/bare (the benchmark's static baseline, only with
+ * BENCH_ROUTES=on); GET/DELETE /privacy/me (visitor rights); /admin/privacy/* (the same by
  * id); /admin/experiments/:id/report; /admin/* (publishing API, bearer tokens; admin/routes.ts);
  * POST /events; GET /__tessera/t.js (tracker); /__tessera/preview (preview links → session
  * cookie; preview/session.ts); and every other GET as a personalized page of the live bundle (or
@@ -25,7 +26,7 @@ import { TRACKER_PATH, trackerResponse } from './events/tracker.ts';
 import { DECISIONS_QUEUE, consumeDecisions } from './log/consumer.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { PREVIEW_PATH, exitPreview, resolvePreview, startPreview } from './preview/session.ts';
-import { handleBare } from './routes/bare.ts';
+import { BARE_PATH, benchRoutesOn, handleBare } from './routes/bare.ts';
 import { adminPrivacyRoutes } from './routes/admin-privacy.ts';
 import { publishBanditSnapshot } from './experiments/cron.ts';
 import { experimentRoutes } from './routes/experiments.ts';
@@ -40,8 +41,10 @@ loadConfig(startupEnv);
 export function createApp(deps: PageDeps) {
   const app = new Hono<{ Bindings: Env }>();
   app.get('/healthz', (c) => c.json({ ok: true }));
-  // The benchmark's baseline: static HTML through the same worker (docs/performance.md).
-  app.get('/__tessera/bare', (c) => handleBare(c, deps.newId));
+  // The benchmark's baseline: static HTML through the same worker (docs/performance.md). Only
+  // where BENCH_ROUTES is "on" (the bench sets it; no wrangler environment does), else it is an
+  // ordinary unknown page.
+  app.get(BARE_PATH, (c, next) => (benchRoutesOn(c.env) ? handleBare(c, deps.newId) : next()));
   app.route('/privacy', privacyRoutes());
   // Before /admin: its catch-all answers every other /admin path.
   app.route('/admin/privacy', adminPrivacyRoutes());
