@@ -4,6 +4,7 @@
  */
 import * as z from './schema/zod.ts';
 import { keyWeakness } from './auth/key-strength.ts';
+import { dict } from './schema/dict.ts';
 
 export const MIN_KEY_BYTES = 32;
 
@@ -26,7 +27,7 @@ export interface Config {
   pointerTtlMs: number;
 }
 
-const KeyMap = z.record(z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/)), z.string());
+const KeyMap = dict(z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/)), z.string());
 const Millis = (fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(60_000)), fallback);
 

@@ -49,8 +49,8 @@ function changedKeys(a: object, b: object, ignore: string[] = [], prefix = ''): 
     .filter((k) => !ignore.includes(k))
     .sort();
   return keys.flatMap((k) => {
-    const va = ra[k];
-    const vb = rb[k];
+    const va = Object.hasOwn(ra, k) ? ra[k] : undefined;
+    const vb = Object.hasOwn(rb, k) ? rb[k] : undefined;
     if (canonicalJson(va) === canonicalJson(vb)) return [];
     const isObj = (v: unknown): v is object => !!v && typeof v === 'object' && !Array.isArray(v);
     if (!prefix && k === 'props' && isObj(va) && isObj(vb))
