@@ -49,12 +49,15 @@ export default defineConfig({
         },
       },
       {
-        // Debian's Chromium (playwright-core, never a downloaded browser) against wrangler's dev server.
+        // Chromium from npm (test/support/browser.ts) against one wrangler dev server for all
+        // browser test files (test/support/browser-site.ts; tests read its URL with inject('siteOrigin')).
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           environment: 'node',
+          globalSetup: ['./test/support/browser-site.ts'],
           testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
     ],

@@ -1,0 +1,84 @@
+/**
+ * The browser project's globalSetup: one demo site for every browser test file, started once per
+ * run (wrangler's dev server takes ~15 s to start on two cores; a file that started its own would
+ * add that each time).
+ *
+ * It seeds a temporary local state from `content-variants/` (`tessera seed`, the same code as
+ * `npm run dev`), serves it with wrangler's dev server in workerd on a free port of 127.0.0.1 with
+ * the test keys (`test/support/keys.ts`, so tests mint cookies and admin tokens with
+ * `test/support/tokens.ts`), unpacks the browser once (`test/support/browser.ts`) and hands the
+ * site's origin to the tests:
+ *
+ * ```ts
+ * import { inject } from 'vitest';
+ * const origin = inject('siteOrigin'); // e.g. http://127.0.0.1:41234
+ * ```
+ *
+ * Tests may read and write visitors' state (cookies, events) but must not publish to this site:
+ * other files share it. A test that needs its own content starts its own site.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { chromiumPath } from './browser.ts';
+import { TEST_ADMIN_KEYS, TEST_VISITOR_KEYS } from './keys.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The shared demo site, e.g. `http://127.0.0.1:41234` (no trailing slash). */
+    siteOrigin: string;
+  }
+}
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+/** A port nothing listens on right now (the OS picks it; we release it for wrangler). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+export default async function startSite({ provide }: TestProject): Promise<() => Promise<void>> {
+  const state = mkdtempSync(path.join(tmpdir(), 'tessera-browser-state-'));
+  const seeded = spawnSync(process.execPath, [path.join(ROOT, 'cli', 'tessera.mjs'), 'seed'], {
+    cwd: ROOT,
+    env: { ...process.env, TESSERA_LOCAL_STATE: path.join(state, 'v3') },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (seeded.status !== 0)
+    throw new Error(`browser tests: seeding the demo site failed:\n${seeded.stderr}`);
+
+  const [browser, port] = await Promise.all([chromiumPath(), freePort()]);
+  const { unstable_dev } = await import('wrangler');
+  const worker = await unstable_dev(path.join(ROOT, 'worker', 'index.ts'), {
+    config: path.join(ROOT, 'wrangler.toml'),
+    ip: '127.0.0.1',
+    port,
+    persistTo: state,
+    vars: { VISITOR_KEYS: TEST_VISITOR_KEYS, ADMIN_KEYS: TEST_ADMIN_KEYS },
+    logLevel: 'none',
+    experimental: { disableExperimentalWarning: true },
+  });
+  const origin = `http://127.0.0.1:${worker.port}`;
+  console.log(`browser tests: demo site at ${origin}, Chromium ${browser}`);
+  provide('siteOrigin', origin);
+
+  return async () => {
+    await worker.stop();
+    rmSync(state, { recursive: true, force: true });
+  };
+}
