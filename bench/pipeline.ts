@@ -1,6 +1,7 @@
 /**
  * The pure middle of the page route (worker/routes/page.ts) as the micro-benchmarks call it: the
- * same functions in the same order, no I/O. Keep in step with page.ts when the route changes.
+ * visit pipeline's own phases (worker/visit/: choose, render slots, extras) in the same order, no
+ * I/O. Keep in step with page.ts when the route changes.
  *
  *   consent (cookie, GPC, country, site policy)
  *   → decide + holdout/experiments (bandit snapshot as data)
@@ -13,15 +14,14 @@ import type { BanditSnapshot } from '../shared/schema/bandit.ts';
 import type { Bundle, Page } from '../shared/schema/bundle.ts';
 import type { Profile } from '../shared/schema/profile.ts';
 import { requestContext } from '../worker/context/request-context.ts';
-import { compile } from '../worker/decide/compile.ts';
 import type { RequestContext } from '../worker/decide/types.ts';
-import { trackerTag } from '../worker/events/tracker.ts';
-import { decideWithExperiments, type Outcome } from '../worker/experiments/assign.ts';
+import { choose, type Choice } from '../worker/visit/choose.ts';
+import { pageExtras } from '../worker/visit/extras.ts';
+import { VISIT } from '../worker/visit/mode.ts';
+import { renderSlots } from '../worker/visit/render.ts';
 import { decisionRecord } from '../worker/log/record.ts';
 import { resolveConsent, type Consent } from '../worker/privacy/consent.ts';
 import { renderPage } from '../worker/render/page.tsx';
-import { renderSlot } from '../worker/render/slot.tsx';
-import { fillFor } from '../worker/render/text.ts';
 import { securityHeaders } from '../worker/security/headers.ts';
 
 export interface Visit {
@@ -68,28 +68,36 @@ export function consentOf(v: Visit, cookie?: string): Consent {
   return resolveConsent({ cookie, gpc: null, country: v.country, policy: v.bundle.site.consent });
 }
 
-/** decide, then the holdout and experiments override it (the route's decideWithExperiments). */
-export function decideOnly(v: Visit): Outcome {
-  return decideWithExperiments(
-    { bundle: v.bundle, pageId: v.page.id, profile: v.profile, context: v.context, now: v.now },
-    { unitId: v.visitorId, sticky: true, snapshot: v.snapshot },
-  );
+/** decide, then the holdout and experiments override it (the route's choose phase). */
+export function decideOnly(v: Visit): Choice {
+  return choose({
+    bundle: v.bundle,
+    pageId: v.page.id,
+    profile: v.profile,
+    context: v.context,
+    now: v.now,
+    consent: 'personal',
+    visitorId: v.visitorId,
+    snapshot: v.snapshot,
+    experiments: true,
+    trace: false,
+  });
 }
 
 /** Every slot, the page around them with the nonce and the tracker tag, and the CSP header. */
-export function renderOnly(v: Visit, outcome: Outcome): string {
-  const slots = compile(v.bundle).slots;
-  const fill = fillFor(v.profile);
-  const html = outcome.decisions.map((d) => {
-    const slot = slots.get(d.slot);
-    return slot ? renderSlot(slot, d, fill).html : '';
-  });
+export function renderOnly(v: Visit, outcome: Choice): string {
+  const rendered = renderSlots(v.bundle, outcome.decisions, v.profile);
   const page = renderPage({
     bundle: v.bundle,
     page: v.page,
     nonce: NONCE,
-    slots: html,
-    bodyEnd: trackerTag({ decisionId: DECISION_ID, nonce: NONCE }),
+    slots: rendered.slots.map((s) => s.html),
+    ...pageExtras(VISIT, {
+      nonce: NONCE,
+      decisionId: DECISION_ID,
+      version: v.bundle.version,
+      consent: 'personal',
+    }),
   });
   securityHeaders(NONCE);
   return page;
@@ -100,7 +108,7 @@ export function decideAndRender(v: Visit): string {
 }
 
 /** The decision record with its exposures, serialised once as the log line does. */
-export function recordOnly(v: Visit, outcome: Outcome, consent: Consent): string {
+export function recordOnly(v: Visit, outcome: Choice, consent: Consent): string {
   const record = decisionRecord({
     id: DECISION_ID,
     now: v.now,
@@ -113,7 +121,7 @@ export function recordOnly(v: Visit, outcome: Outcome, consent: Consent): string
     reasons: consent.reasons,
     debug: false,
     slots: outcome.decisions.map((decision) => ({ decision, shown: decision.variant })),
-    experiments: { outcome, measuresHoldout: (v.bundle.holdout?.share ?? 0) > 0, sticky: true },
+    experiments: { outcome, measuresHoldout: outcome.measuresHoldout, sticky: outcome.sticky },
   });
   return JSON.stringify({ event: 'tessera.decision', ...record });
 }

@@ -35,3 +35,27 @@ export function slotTrace(d: Decision, shown: string): SlotTrace {
   const { candidates = [], variant, ...rest } = d;
   return { ...rest, variant: shown, decided: variant, candidates };
 }
+
+export interface TraceInput {
+  decisionId: string;
+  version: string;
+  page: { id: string; path: string };
+  profile: Trace['profile'];
+  reasons: readonly string[];
+  context: RequestContext;
+  decisions: readonly Decision[];
+  /** The variant each slot actually showed, in decision order. */
+  shown: readonly string[];
+}
+
+export function traceOf(t: TraceInput): Trace {
+  return {
+    decisionId: t.decisionId,
+    version: t.version,
+    page: t.page,
+    profile: t.profile,
+    reasons: [...new Set(t.reasons)],
+    context: t.context,
+    slots: t.decisions.map((d, i) => slotTrace(d, t.shown[i] ?? '')),
+  };
+}

@@ -51,8 +51,19 @@ export function insertStatements(db: D1Database, r: DecisionRecord): D1PreparedS
   return [decision, ...slots, ...exposureStatements(db, exposureFields(r))];
 }
 
-/** The record's experiment assignment as `exposures` rows (issue 5). */
+/**
+ * The record's experiment assignment as `exposures` rows (issue 5). A debug render never counts
+ * (issue 12): the worker sends its record without arms, and this drops any it still carries.
+ */
 export function exposureFields(r: DecisionRecord) {
+  if (r.debug)
+    return {
+      decisionId: r.id,
+      unitId: r.visitor,
+      sticky: r.sticky,
+      at: Date.parse(r.at),
+      exposures: [],
+    };
   return {
     decisionId: r.id,
     // Sticky units are the visitor's pseudonym, which events (worker/events/consumer.ts) store too.

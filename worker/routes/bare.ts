@@ -11,7 +11,7 @@
 import type { Context } from 'hono';
 import { STYLES } from '../render/styles.ts';
 import { nonceFrom } from '../security/headers.ts';
-import { htmlHeaders } from './page.ts';
+import { htmlHeaders } from '../visit/respond.ts';
 
 export const BARE_PATH = '/__tessera/bare';
 

@@ -1,0 +1,93 @@
+/**
+ * Phase 2 — choose: what every slot of the page shows, and which experiment arms and holdout
+ * side that puts the visitor in. Pure: data in, data out; no env, no clock, no randomness (the
+ * hashing unit and the bandit snapshot arrive as data).
+ *
+ *   consent none        → every slot's default; no holdout, no arm, no exposure
+ *   mode without        → the ladder itself (a QA preview), never a holdout or an arm
+ *   experiments
+ *   otherwise           → the ladder, then the holdout and experiments (experiments/assign.ts)
+ *
+ * Whether the exposures *count* is not decided here: the log phase records them only in a mode
+ * that counts (mode.ts), so a debug render shows the arm without joining it.
+ */
+import type { BanditSnapshot } from '../../shared/schema/bandit.ts';
+import type { Bundle } from '../../shared/schema/bundle.ts';
+import type { ConsentLevel } from '../../shared/schema/consent.ts';
+import type { Profile } from '../../shared/schema/profile.ts';
+import { decide } from '../decide/decide.ts';
+import { defaultDecisions } from '../decide/defaults.ts';
+import type { Decision, ProfileFault, RequestContext } from '../decide/types.ts';
+import { decideWithExperiments, type Exposure } from '../experiments/assign.ts';
+
+export interface ChooseInput {
+  bundle: Bundle;
+  /** The bundle page whose slots are decided, in order. */
+  pageId: string;
+  profile?: Profile;
+  profileFault?: ProfileFault;
+  context: RequestContext;
+  /** ms since the epoch (the request's start). */
+  now: number;
+  consent: ConsentLevel;
+  /** The hashing unit of the holdout and experiments (consent allows identifiers here). */
+  visitorId: string;
+  snapshot?: BanditSnapshot;
+  /** From the mode: apply the holdout and experiments; collect every candidate for a trace. */
+  experiments: boolean;
+  trace: boolean;
+}
+
+export interface Choice {
+  decisions: Decision[];
+  /** This visitor is on the holdout's held side. */
+  holdout: boolean;
+  /** The experiment arms this render assigned. */
+  exposures: Exposure[];
+  /** Assignment hashed the visitor (sticky across visits), not the render. */
+  sticky: boolean;
+  /** The render is part of the holdout's measured population. */
+  measuresHoldout: boolean;
+}
+
+export function choose(input: ChooseInput): Choice {
+  // At `none` the visitor is in no experiment population at all; `contextual` and up allow the
+  // pseudonymous cookie, so assignment hashes the visitor id and is sticky.
+  if (input.consent === 'none') {
+    return {
+      decisions: defaultDecisions(input.bundle, input.pageId, 'consent'),
+      holdout: false,
+      exposures: [],
+      sticky: false,
+      measuresHoldout: false,
+    };
+  }
+  const decideInput = {
+    bundle: input.bundle,
+    pageId: input.pageId,
+    profile: input.profile,
+    profileFault: input.profileFault,
+    context: input.context,
+    now: input.now,
+    trace: input.trace,
+  };
+  if (!input.experiments) {
+    return {
+      decisions: decide(decideInput),
+      holdout: false,
+      exposures: [],
+      sticky: true,
+      measuresHoldout: false,
+    };
+  }
+  const outcome = decideWithExperiments(decideInput, {
+    unitId: input.visitorId,
+    sticky: true,
+    snapshot: input.snapshot,
+  });
+  return {
+    ...outcome,
+    sticky: true,
+    measuresHoldout: (input.bundle.holdout?.share ?? 0) > 0,
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * Phase 3 — render the chosen slots. Pure: a variant that is missing or throws falls back to the
+ * slot's default, then to an empty slot (render/slot.tsx), and says why. The page shell around
+ * the slots is not this phase's business: own pages and origin pages differ only there.
+ */
+import type { Bundle } from '../../shared/schema/bundle.ts';
+import type { Profile } from '../../shared/schema/profile.ts';
+import { compile } from '../decide/compile.ts';
+import type { Decision } from '../decide/types.ts';
+import type { Reason } from '../reasons.ts';
+import { renderSlot, type RenderedSlot } from '../render/slot.tsx';
+import { fillFor } from '../render/text.ts';
+
+export interface RenderedSlots {
+  /** In decision order; `variant` is what the visitor actually sees. */
+  slots: RenderedSlot[];
+  /** Render-level reasons (`slot.variant_missing`, `slot.render_error`), one per slot affected. */
+  reasons: Reason[];
+}
+
+export function renderSlots(
+  bundle: Bundle,
+  decisions: readonly Decision[],
+  profile: Profile | undefined,
+): RenderedSlots {
+  const compiled = compile(bundle).slots;
+  const fill = fillFor(profile);
+  const reasons: Reason[] = [];
+  const slots = decisions.map((d) => {
+    const slot = compiled.get(d.slot);
+    const out: RenderedSlot = slot
+      ? renderSlot(slot, d, fill)
+      : { html: '', variant: '', reason: 'slot.variant_missing' };
+    if (out.reason) reasons.push(out.reason);
+    return out;
+  });
+  return { slots, reasons };
+}
