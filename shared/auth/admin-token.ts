@@ -7,6 +7,7 @@
  */
 import { SignJWT, jwtVerify, errors } from 'jose';
 import * as z from '../schema/zod.ts';
+import { isCanonicalJws } from './canonical.ts';
 import { UnknownKid, resolveKid, type Keyring } from './keyring.ts';
 import { lifetimeProblem } from './lifetime.ts';
 
@@ -72,6 +73,8 @@ export async function verifyAdminToken(
       message: 'send Authorization: Bearer <admin token>',
     };
   if (token.length > 4096) return { ok: false, code: 'invalid_token', message: 'token too long' };
+  if (!isCanonicalJws(token))
+    return { ok: false, code: 'invalid_token', message: 'token is not a valid admin token' };
   try {
     const { payload } = await jwtVerify(token, resolveKid(ring), {
       algorithms: [ADMIN_ALG],

@@ -9,6 +9,7 @@ import { SignJWT, jwtVerify } from 'jose';
 import * as z from '../schema/zod.ts';
 import { Id } from '../schema/bundle.ts';
 import { SitePath } from '../schema/site-path.ts';
+import { isCanonicalJws } from './canonical.ts';
 import { resolveKid, type Keyring } from './keyring.ts';
 import { VisitorIdPattern } from './visitor-token.ts';
 import { ADMIN_ALG, ADMIN_ISSUER } from './admin-token.ts';
@@ -79,7 +80,7 @@ export async function verifyPreviewToken(
   audience: Audience,
   nowSeconds: number,
 ): Promise<PreviewSession | undefined> {
-  if (!token || token.length > 2048) return undefined;
+  if (!token || token.length > 2048 || !isCanonicalJws(token)) return undefined;
   try {
     const { payload } = await jwtVerify(token, resolveKid(ring), {
       algorithms: [ADMIN_ALG],
