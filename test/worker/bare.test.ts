@@ -6,7 +6,7 @@
 import { SELF, createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { BanditStore } from '../../worker/data/bandit-store.ts';
-import { BundleStore } from '../../worker/data/bundle-store.ts';
+import { BundleStore } from '../../shared/data/bundle-store.ts';
 import { createApp } from '../../worker/index.ts';
 import { publishTestBundle } from '../support/bundle.ts';
 

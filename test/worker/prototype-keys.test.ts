@@ -13,7 +13,7 @@ import { RESERVED_KEY, toDict } from '../../shared/schema/dict.ts';
 import { EventBatch, type TrackedEvent } from '../../shared/schema/events.ts';
 import { Profile } from '../../shared/schema/profile.ts';
 import { lookupFor } from '../../worker/decide/facts.ts';
-import { applyEvents, emptyProfile, mergeBehaviour } from '../../worker/events/profile-update.ts';
+import { applyEvents, emptyProfile, mergeBehaviour } from '../../shared/profile/update.ts';
 import { publishTestBundle, testBundleBody } from '../support/bundle.ts';
 import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
 

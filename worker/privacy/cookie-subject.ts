@@ -9,7 +9,7 @@
 import { decodeJwt } from 'jose';
 import type { Keyring } from '../../shared/auth/keyring.ts';
 import { VISITOR_TTL_SECONDS, verifyVisitorToken } from '../../shared/auth/visitor-token.ts';
-import type { Subject } from './held-data.ts';
+import type { Subject } from '../../shared/privacy/held-data.ts';
 
 /** The longest a browser keeps a cookie (RFC 6265bis caps Max-Age and Expires at 400 days). */
 export const MAX_COOKIE_AGE_SECONDS = VISITOR_TTL_SECONDS;
