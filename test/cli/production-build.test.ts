@@ -9,11 +9,12 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from './run.ts';
 
 describe('the production build', () => {
-  it('sets no BENCH_ROUTES in any wrangler environment', () => {
-    expect(readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8')).not.toMatch(/BENCH_ROUTES/);
+  it('sets no BENCH_ROUTES in any wrangler environment of either worker', () => {
+    for (const config of ['wrangler.toml', 'control/wrangler.toml'])
+      expect(readFileSync(path.join(ROOT, config), 'utf8')).not.toMatch(/BENCH_ROUTES/);
   });
 
-  it('ships with only the documented vars, so the bare benchmark route is off', () => {
+  it('ships the visitor worker with only the documented vars, so the bare benchmark route is off', () => {
     const run = spawnSync(
       path.join(ROOT, 'node_modules', '.bin', 'wrangler'),
       ['deploy', '--dry-run', '--env', 'production', '--outdir', tempDir('dry-run')],
