@@ -58,6 +58,8 @@ export async function startWorker(script: string): Promise<{ mf: Miniflare; runn
             ...workerOptions.bindings,
             VISITOR_KEYS: BENCH_VISITOR_KEYS,
             ADMIN_KEYS: BENCH_ADMIN_KEYS,
+            // The bare baseline route exists only with this (worker/routes/bare.ts).
+            BENCH_ROUTES: 'on',
           },
         },
         {

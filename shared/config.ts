@@ -3,6 +3,8 @@
  * throws at start-up with a message that says how to fix it; it never degrades silently.
  */
 import * as z from './schema/zod.ts';
+import { keyWeakness } from './auth/key-strength.ts';
+import { dict } from './schema/dict.ts';
 
 export const MIN_KEY_BYTES = 32;
 
@@ -25,14 +27,16 @@ export interface Config {
   pointerTtlMs: number;
 }
 
-const KeyMap = z.record(z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/)), z.string());
+const KeyMap = dict(z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/)), z.string());
 const Millis = (fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(60_000)), fallback);
 
+export const GENERATE_KEY = 'openssl rand -base64 48';
+
 const fixKeys = (name: string) =>
-  `Set the ${name} secret to JSON like {"2026-11":"<random string of at least 32 bytes>"}: ` +
-  'locally `npm run dev` writes .dev.vars from .dev.vars.example; in production run ' +
-  `\`openssl rand -base64 48\` and \`npx wrangler secret put ${name} --env production\`.`;
+  `Generate each key with \`${GENERATE_KEY}\` and set ${name} to JSON like ` +
+  `{"2026-11":"<that key>"}: locally in .dev.vars (\`npm run dev\` writes it from .dev.vars.example), ` +
+  `in production with \`npx wrangler secret put ${name} --env production\`.`;
 
 function parseKeys(name: string, raw: string | undefined): HmacKey[] {
   const FIX_KEYS = fixKeys(name);
@@ -60,8 +64,35 @@ function parseKeys(name: string, raw: string | undefined): HmacKey[] {
         `${name} key "${key.kid}" is ${key.secret.byteLength} bytes; HS256 needs at least ${MIN_KEY_BYTES}. ${FIX_KEYS}`,
       );
     }
+    const weakness = keyWeakness(key.secret);
+    if (weakness) {
+      throw new ConfigError(
+        `${name} key "${key.kid}" is too easy to guess (${weakness}). ${FIX_KEYS}`,
+      );
+    }
   }
   return keys;
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) =>
+  a.byteLength === b.byteLength && a.every((x, i) => x === b[i]);
+
+/**
+ * Whoever holds the visitor keys (the site's login system mints cookies with them) must not be
+ * able to mint admin tokens: no secret may sign in both sets.
+ */
+function refuseShared(visitorKeys: HmacKey[], adminKeys: HmacKey[]): void {
+  for (const v of visitorKeys) {
+    const shared = adminKeys.find((a) => sameBytes(a.secret, v.secret));
+    if (shared) {
+      throw new ConfigError(
+        `VISITOR_KEYS key "${v.kid}" and ADMIN_KEYS key "${shared.kid}" are the same secret: ` +
+          'whoever holds the visitor keys (the site login mints cookies with them) could mint admin tokens. ' +
+          `Give each set its own keys: generate each with \`${GENERATE_KEY}\` and put them with ` +
+          '`npx wrangler secret put VISITOR_KEYS --env production` (and ADMIN_KEYS).',
+      );
+    }
+  }
 }
 
 /** The vars and secrets the configuration is read from (strings, as wrangler passes them). */
@@ -83,9 +114,12 @@ export function loadConfig(env: ConfigVars): Config {
     throw new ConfigError(
       `POINTER_TTL_MS must be a whole number of milliseconds (0–60000), got "${env.POINTER_TTL_MS}".`,
     );
+  const visitorKeys = parseKeys('VISITOR_KEYS', env.VISITOR_KEYS);
+  const adminKeys = parseKeys('ADMIN_KEYS', env.ADMIN_KEYS);
+  refuseShared(visitorKeys, adminKeys);
   return {
-    visitorKeys: parseKeys('VISITOR_KEYS', env.VISITOR_KEYS),
-    adminKeys: parseKeys('ADMIN_KEYS', env.ADMIN_KEYS),
+    visitorKeys,
+    adminKeys,
     kvDeadlineMs: deadline.data,
     pointerTtlMs: ttl.data,
   };

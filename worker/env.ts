@@ -21,6 +21,8 @@ export interface Env {
   KV_DEADLINE_MS?: string;
   /** Milliseconds an isolate trusts its cached copy of the live pointer. */
   POINTER_TTL_MS?: string;
+  /** "on" only in the bench (bench/server.ts): enables GET /__tessera/bare. Never set in wrangler.toml. */
+  BENCH_ROUTES?: string;
 }
 
 declare global {

@@ -1,10 +1,10 @@
 /**
  * Tessera's visitor-facing worker: personalized server-rendered pages at the edge.
  *
- * Serves: GET /healthz; GET /__tessera/bare (the benchmark's static baseline); GET/DELETE
- * /privacy/me (visitor rights); POST /events; GET /__tessera/t.js (tracker); /__tessera/preview
- * (preview links → session cookie; preview/session.ts); and every other GET as a personalized
- * page of the live bundle (or of a preview session's version).
+ * Serves: GET /healthz; GET /__tessera/bare (the benchmark's static baseline, only with
+ * BENCH_ROUTES=on); GET/DELETE /privacy/me (visitor rights); POST /events; GET /__tessera/t.js
+ * (tracker); /__tessera/preview (preview links → session cookie; preview/session.ts); and every
+ * other GET as a personalized page of the live bundle (or of a preview session's version).
  * It only reads what the control plane (control/) writes: the admin API, the queue consumers
  * and the cron live there, and it consumes what this worker queues (decision log, events).
  * Configuration is checked once at start-up (see config.ts): a bad VISITOR_KEYS stops the
@@ -18,7 +18,7 @@ import { BundleStore } from '../shared/data/bundle-store.ts';
 import type { Env } from './env.ts';
 import { TRACKER_PATH, trackerResponse } from './events/tracker.ts';
 import { PREVIEW_PATH, exitPreview, resolvePreview, startPreview } from './preview/session.ts';
-import { handleBare } from './routes/bare.ts';
+import { BARE_PATH, benchRoutesOn, handleBare } from './routes/bare.ts';
 import { eventRoutes } from './routes/events.ts';
 import { handlePage, type PageDeps } from './routes/page.ts';
 import { privacyRoutes } from './routes/privacy.ts';
@@ -29,8 +29,10 @@ loadConfig(startupEnv);
 export function createApp(deps: PageDeps) {
   const app = new Hono<{ Bindings: Env }>();
   app.get('/healthz', (c) => c.json({ ok: true }));
-  // The benchmark's baseline: static HTML through the same worker (docs/performance.md).
-  app.get('/__tessera/bare', (c) => handleBare(c, deps.newId));
+  // The benchmark's baseline: static HTML through the same worker (docs/performance.md). Only
+  // where BENCH_ROUTES is "on" (the bench sets it; no wrangler environment does), else it is an
+  // ordinary unknown page.
+  app.get(BARE_PATH, (c, next) => (benchRoutesOn(c.env) ? handleBare(c, deps.newId) : next()));
   app.route('/privacy', privacyRoutes(deps.now));
   app.route('/events', eventRoutes(deps));
   app.get(TRACKER_PATH, (c) => trackerResponse(c.req.header('if-none-match')));

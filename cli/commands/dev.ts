@@ -7,6 +7,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { devConfig } from '../lib/dev-keys.ts';
 import { devSessionArgs } from '../lib/dev-session.ts';
 import { ensureDevVars, syncControlDevVars } from '../lib/dev-vars.ts';
 import { CliError } from '../lib/errors.ts';
@@ -15,6 +16,8 @@ import { seed } from './seed.ts';
 
 export async function dev(port: string, log: (l: string) => void): Promise<number> {
   if (ensureDevVars()) log('wrote .dev.vars from .dev.vars.example (dev-only keys)');
+  // The workers refuse weak or shared keys at start-up; say so here, before wrangler starts.
+  devConfig();
   syncControlDevVars();
   const wrangler = path.join(ROOT, 'node_modules', '.bin', 'wrangler');
   const migrate = spawnSync(

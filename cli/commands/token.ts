@@ -4,7 +4,7 @@
  * `tessera token admin --scope …`: the same for admin bearer tokens.
  */
 import { userInfo } from 'node:os';
-import { Scope, signAdminToken } from '../../shared/auth/admin-token.ts';
+import { MAX_ADMIN_TTL_SECONDS, Scope, signAdminToken } from '../../shared/auth/admin-token.ts';
 import { adminKeyring } from '../lib/dev-keys.ts';
 import { loadConfig, ConfigError } from '../../shared/config.ts';
 import { keyringFor } from '../../shared/auth/keyring.ts';
@@ -60,8 +60,10 @@ export async function adminToken(
       `--scope "${scope}": expected publish, read, preview or privacy (comma-separated), found "${bad.join(', ')}"`,
     );
   const ttlSeconds = ttl === undefined ? 3600 : Number(ttl);
-  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 60 || ttlSeconds > 24 * 3600) {
-    throw new CliError(`--ttl "${ttl}": expected whole seconds between 60 and 86400`);
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 60 || ttlSeconds > MAX_ADMIN_TTL_SECONDS) {
+    throw new CliError(
+      `--ttl "${ttl}": expected whole seconds between 60 and ${MAX_ADMIN_TTL_SECONDS} (admin tokens live at most a day)`,
+    );
   }
   return signAdminToken(await adminKeyring(), {
     sub: sub ?? `dev:${userInfo().username}`,

@@ -48,7 +48,7 @@ function flatten(issue: Raw, prefix: Path): { path: Path; message: string }[] {
 function valueAt(input: unknown, path: Path): unknown {
   let at: unknown = input;
   for (const key of path) {
-    if (at === null || typeof at !== 'object') return undefined;
+    if (at === null || typeof at !== 'object' || !Object.hasOwn(at, key)) return undefined;
     at = (at as Record<string | number, unknown>)[key];
   }
   return at;

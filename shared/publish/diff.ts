@@ -85,8 +85,8 @@ export function changedValues(
     .filter((k) => !ignore.includes(k))
     .sort();
   return keys.flatMap((k) => {
-    const va = a[k];
-    const vb = b[k];
+    const va = Object.hasOwn(a, k) ? a[k] : undefined;
+    const vb = Object.hasOwn(b, k) ? b[k] : undefined;
     if (canonicalJson(va) === canonicalJson(vb)) return [];
     if (isObj(va) && isObj(vb)) return changedValues(va, vb, [], `${prefix}${k}.`);
     return [`${prefix}${k}: ${showValue(va)} → ${showValue(vb)}`];

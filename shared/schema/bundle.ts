@@ -5,6 +5,7 @@
 import * as z from './zod.ts';
 import { Condition } from './condition.ts';
 import { SiteConsent } from './consent.ts';
+import { SitePath } from './site-path.ts';
 import { Experiment, Holdout } from './experiment.ts';
 import {
   AnnouncementBarProps,
@@ -89,9 +90,7 @@ export type SegmentDef = z.infer<typeof SegmentDef>;
 
 export const Page = z.strictObject({
   id: Id,
-  path: z
-    .string()
-    .check(z.regex(/^\/[A-Za-z0-9/_-]*$/, 'a path such as "/" or "/collections/shoes"')),
+  path: SitePath,
   title: z.string().check(z.minLength(1), z.maxLength(120)),
   description: z.optional(z.string().check(z.maxLength(300))),
   /** Slot ids in page order. */

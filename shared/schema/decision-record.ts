@@ -6,6 +6,7 @@
  * newer worker, and should store what it knows rather than drop the record.
  */
 import * as z from './zod.ts';
+import { dict } from './dict.ts';
 
 const Short = z.string().check(z.minLength(1), z.maxLength(128));
 
@@ -46,7 +47,7 @@ export const DecisionRecord = z.object({
   consent: z._default(z.string().check(z.minLength(1), z.maxLength(32)), 'personal'),
   profile: z.enum(['customer', 'visitor', 'none']),
   /** A deliberate subset of the context signals (see worker/log/record.ts). */
-  context: z.record(
+  context: dict(
     z.string().check(z.maxLength(64)),
     z.union([z.string().check(z.maxLength(512)), z.number(), z.boolean()]),
   ),

@@ -3,6 +3,7 @@
  * code) and what travels on the EVENTS queue to the consumer.
  */
 import * as z from './zod.ts';
+import { dict } from './dict.ts';
 import { CONSENT_LEVELS, type ConsentLevel } from './consent.ts';
 
 /** Client-generated, so a retried beacon carries the same id and is counted once. */
@@ -55,7 +56,7 @@ export const TrackedEvent = z.discriminatedUnion('type', [
       .string()
       .check(z.regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : - (at most 64)')),
     props: z.optional(
-      z.record(
+      dict(
         z.string().check(z.maxLength(64)),
         z.union([z.string().check(z.maxLength(200)), z.number(), z.boolean()]),
       ),

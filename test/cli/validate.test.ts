@@ -73,6 +73,17 @@ describe('tessera validate', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('reports a condition nested too deep with the file and the rule, without a stack overflow', async () => {
+    let when: unknown = { field: 'context.device', op: 'eq', value: 'mobile' };
+    for (let i = 0; i < 2_100; i++) when = { not: when };
+    const dir = withSlot((s) => void ((s.rules[0] as { when: unknown }).when = when));
+    const text = await problems(dir);
+    expect(text).toMatch(
+      /slots\/zz-test-hero\.json at rules\[0\]\.when(\.not){16}: conditions nest at most 16 levels deep/,
+    );
+    expect(text).toContain('split it into segments');
+  });
+
   it('reports a JSON syntax error with file, line and column', async () => {
     const dir = fixtureContent();
     writeFileSync(

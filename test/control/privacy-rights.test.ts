@@ -66,6 +66,37 @@ describe('GET and DELETE /privacy/me', () => {
     expect(body.subject).toEqual({ visitorId: 'v-ada' });
   });
 
+  it('honours an expired cookie only while a browser could still hold it: 400 days after it was issued', async () => {
+    const day = 24 * 3600;
+    const read = async (iat: number, exp: number) =>
+      (
+        await (
+          await SITE.fetch(ME, {
+            headers: cookieHeader(await mintVisitorToken({ sub: 'v-ada', iat, exp })),
+          })
+        ).json<{ subject: unknown; held?: unknown }>()
+      ).subject;
+    // A site login's 90-day token, expired ten days ago: the browser may well still send it.
+    expect(await read(nowSeconds() - 100 * day, nowSeconds() - 10 * day)).toEqual({
+      visitorId: 'v-ada',
+    });
+    // A 2017 cookie (issued, expired a year later): no browser keeps a cookie that long.
+    expect(await read(Date.UTC(2017, 2, 1) / 1000, Date.UTC(2018, 2, 1) / 1000)).toBeNull();
+    // Issued 401 days ago, expired yesterday.
+    expect(await read(nowSeconds() - 401 * day, nowSeconds() - day)).toBeNull();
+  });
+
+  it('erases nothing for a cookie issued more than 400 days ago', async () => {
+    const token = await mintVisitorToken({
+      sub: 'v-ada',
+      iat: Date.UTC(2017, 2, 1) / 1000,
+      exp: Date.UTC(2018, 2, 1) / 1000,
+    });
+    const res = await SITE.fetch(ME, { method: 'DELETE', headers: cookieHeader(token) });
+    expect(await res.json()).toEqual({ subject: null, erased: null });
+    expect(await stored(profileKeys.visitor('v-ada'))).not.toBeNull();
+  });
+
   it('erases the visitor’s and customer’s profiles, clears the cookie, and leaves others alone', async () => {
     const res = await SITE.fetch(ME, {
       method: 'DELETE',
