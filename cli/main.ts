@@ -25,7 +25,7 @@ const HELP = `tessera — edge personalization, from the command line
   tessera token visitor <id> [--cid <customerId>]  a visitor cookie value for the local dev keys
   tessera profile put <id> <file.json> --local     write one profile to local KV
   tessera profile import <file.ndjson> --local     write many profiles (all valid, or none)
-  tessera token admin --scope <publish|read|preview|privacy>  an admin bearer token for the local dev keys
+  tessera token admin --scope <publish|read|preview|privacy|decide>  an admin bearer token for the local dev keys
 
 Experiments:
   tessera report <experiment|holdout> [--target local|<url>] [--json]

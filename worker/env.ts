@@ -13,6 +13,8 @@ export interface Env {
   EVENTS: Queue;
   /** Workers rate limiting binding for POST /events, keyed by visitor (or IP). Optional: absent means no limit. */
   EVENTS_RATE?: RateLimit;
+  /** Workers rate limiting binding for the decision API (/v1/*), keyed by token. Optional: absent means no limit. */
+  DECIDE_RATE?: RateLimit;
   /** Poison messages go here at once (consumed into D1 `dead_letters`). */
   DEAD_LETTERS: Queue;
   /** Secret: JSON `{ "<kid>": "<secret of ≥ 32 bytes>" }`; the first entry signs, all verify. */

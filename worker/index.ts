@@ -3,7 +3,7 @@
  *
  * Serves: GET /healthz; GET /__tessera/bare (the benchmark's static baseline); GET/DELETE /privacy/me (visitor rights); /admin/privacy/* (the same by
  * id); /admin/experiments/:id/report; /admin/* (publishing API, bearer tokens; admin/routes.ts);
- * POST /events; GET /__tessera/t.js (tracker); /__tessera/preview (preview links → session
+ * POST /events; /v1/* (the decision API for servers; routes/decisions.ts); GET /__tessera/t.js (tracker); /__tessera/preview (preview links → session
  * cookie; preview/session.ts); and every other GET as a personalized page of the live bundle (or
  * of a preview session's version).
  * Consumes: `tessera-decisions` (decision log + exposures → D1), `tessera-events` (events → D1 +
@@ -29,6 +29,7 @@ import { handleBare } from './routes/bare.ts';
 import { adminPrivacyRoutes } from './routes/admin-privacy.ts';
 import { publishBanditSnapshot } from './experiments/cron.ts';
 import { experimentRoutes } from './routes/experiments.ts';
+import { decisionRoutes } from './routes/decisions.ts';
 import { handleEvents } from './routes/events.ts';
 import { handlePage, type PageDeps } from './routes/page.ts';
 import { pruneTombstones } from './privacy/tombstones.ts';
@@ -46,6 +47,8 @@ export function createApp(deps: PageDeps) {
   // Before /admin: its catch-all answers every other /admin path.
   app.route('/admin/privacy', adminPrivacyRoutes());
   app.post('/events', (c) => handleEvents(c, deps));
+  // The decision API for servers (bearer token, scope `decide`); JSON under /v1, never a page.
+  app.route('/v1', decisionRoutes(deps));
   app.get(TRACKER_PATH, (c) => trackerResponse(c.req.header('if-none-match')));
   // Before the publishing API's /admin routes, which answer everything else under /admin.
   app.route('/admin/experiments', experimentRoutes(deps.now));

@@ -159,9 +159,13 @@ export async function handleEvents(c: Ctx, deps: EventsDeps): Promise<Response> 
       { ...NO_STORE, ...reasons },
     );
   }
-  const messages = eventMessages(consent.level, sender, parsed.data.events, deps.now()).map(
-    (body) => ({ body, contentType: 'json' as const }),
-  );
+  const messages = eventMessages(
+    consent.level,
+    sender,
+    parsed.data.events,
+    deps.now(),
+    parsed.data.channel,
+  ).map((body) => ({ body, contentType: 'json' as const }));
   try {
     await c.env.EVENTS.sendBatch(messages);
   } catch {
