@@ -8,3 +8,5 @@ export const PROFILES_DIR = path.join(CONTENT_DIR, 'profiles');
 export const DEV_VARS = path.join(ROOT, '.dev.vars');
 export const DEV_VARS_EXAMPLE = path.join(ROOT, '.dev.vars.example');
 export const WRANGLER_TOML = path.join(ROOT, 'wrangler.toml');
+/** The decision and admin APIs' OpenAPI document (`tessera openapi`). */
+export const OPENAPI_FILE = path.join(ROOT, 'docs', 'openapi.json');

@@ -27,6 +27,7 @@ import {
   PreviewTarget,
   signPreviewToken,
 } from '../../shared/auth/preview-token.ts';
+import { LiveMove } from '../../shared/schema/admin-api.ts';
 import { requireScope, type AdminVars } from './middleware.ts';
 
 /** Far above any real bundle (the demo is ~20 KB), far below KV's 25 MiB value limit. */
@@ -35,12 +36,6 @@ const MAX_SMALL_BODY = 16 * 1024;
 
 type Env_ = { Bindings: Env; Variables: AdminVars };
 type Ctx = Context<Env_>;
-
-const MoveBody = z.strictObject({
-  to: Version,
-  expected: z.nullable(Version),
-  action: z._default(z.enum(['publish', 'rollback']), 'publish'),
-});
 
 const noStore = { 'cache-control': 'no-store' };
 
@@ -100,7 +95,7 @@ export function adminRoutes(now: () => number) {
   admin.put('/live', requireScope('publish'), async (c) => {
     const body = await jsonBody(c, MAX_SMALL_BODY);
     if (!body.ok) return body.response;
-    const move = MoveBody.safeParse(body.json);
+    const move = LiveMove.safeParse(body.json);
     if (!move.success)
       return fail(c, 422, 'invalid_request', 'expected { to, expected, action }', {
         issues: zodIssues(move.error),
