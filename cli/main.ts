@@ -37,7 +37,7 @@ Decisions for other channels (the decision API; README "Decisions for other chan
   tessera openapi [--out docs/openapi.json]        regenerate the API's OpenAPI 3.1 document
 
 Experiments:
-  tessera report <experiment|holdout> [--target local|<url>] [--json]
+  tessera report <experiment|holdout> [--channel <channel>] [--target local|<url>] [--json]
                                                    exposures, conversions, lift with 95% CI, SRM
 
 Publishing (content-variants/, or --dir <folder>):
@@ -128,7 +128,13 @@ async function run(argv: string[]): Promise<number> {
       );
       return 0;
     case 'report':
-      await report(sub, target ?? 'local', values.json, log);
+      await report(
+        sub,
+        target ?? 'local',
+        values.json,
+        log,
+        values.channel ? { channel: values.channel } : {},
+      );
       return 0;
     case 'openapi':
       writeOpenApi(values.out, log);
