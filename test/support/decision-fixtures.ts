@@ -8,7 +8,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import type { BundleInput } from '../../shared/schema/bundle.ts';
 import { BanditStore } from '../../worker/data/bandit-store.ts';
-import { BundleStore } from '../../worker/data/bundle-store.ts';
+import { BundleStore } from '../../shared/data/bundle-store.ts';
 import { createApp } from '../../worker/index.ts';
 import { mintAdminToken } from './admin.ts';
 import { recordingQueue } from './faults.ts';

@@ -18,7 +18,7 @@ import type { DecisionAnswer, SlotAnswer } from '../../shared/schema/decision-ap
 import type { DecisionContext, Subject } from '../../shared/schema/decision-api.ts';
 import { compile } from '../decide/compile.ts';
 import type { RequestContext } from '../decide/types.ts';
-import type { Reason } from '../reasons.ts';
+import type { Reason } from '../../shared/reasons.ts';
 import { fillFor } from '../render/text.ts';
 import type { Choice } from '../visit/choose.ts';
 import { logVisit, type LogSink } from '../visit/log.ts';

@@ -12,7 +12,7 @@ import type { HmacKey } from '../../shared/config.ts';
 import type { EventsAnswer } from '../../shared/schema/decision-api-answers.ts';
 import type { ServerEventsRequest, Subject } from '../../shared/schema/decision-api.ts';
 import { eventMessages, type Sender } from '../events/messages.ts';
-import { customerPseudonymInput } from '../log/pseudonym.ts';
+import { customerPseudonymInput } from '../../shared/privacy/pseudonym.ts';
 import { ApiProblem } from './errors.ts';
 
 export const EVENTS_RETRY_AFTER_SECONDS = 5;

@@ -14,8 +14,8 @@ import { verifyVisitorToken } from '../../shared/auth/visitor-token.ts';
 import type { ConsentLevel } from '../../shared/schema/consent.ts';
 import type { Subject } from '../../shared/schema/decision-api.ts';
 import type { Identity } from '../identity/visitor.ts';
-import { customerPseudonymInput } from '../log/pseudonym.ts';
-import type { Reason } from '../reasons.ts';
+import { customerPseudonymInput } from '../../shared/privacy/pseudonym.ts';
+import type { Reason } from '../../shared/reasons.ts';
 import type { Who } from '../visit/read.ts';
 import { ApiProblem } from './errors.ts';
 
