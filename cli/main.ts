@@ -116,7 +116,7 @@ async function run(argv: string[]): Promise<number> {
       await history(target ?? '', Number(values.limit) || 20, targetOptions, log);
       return 0;
     case 'rollback':
-      await rollback(sub, target ?? '', targetOptions, log);
+      await rollback(sub, target ?? '', targetOptions, log, dir);
       return 0;
     case 'preview':
       await preview(

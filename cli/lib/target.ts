@@ -8,6 +8,7 @@
 import { userInfo } from 'node:os';
 import * as z from '../../shared/schema/zod.ts';
 import type { Issue } from '../../shared/bundle/issues.ts';
+import { profileKeys } from '../../shared/kv-keys.ts';
 import { AuditRecord, listHistory } from '../../shared/publish/history.ts';
 import { movePointer, type Action, type MoveResult } from '../../shared/publish/move.ts';
 import { readLive, readVersion, type LiveState } from '../../shared/publish/store.ts';
@@ -45,6 +46,8 @@ export interface Target {
   move(to: string, expected: string | null, action: Action): Promise<MoveResult>;
   history(limit: number): Promise<AuditRecord[]>;
   previewUrl(target: PreviewTarget): Promise<{ url: string; expiresAt: string }>;
+  /** Whether a visitor profile exists there; undefined when this target cannot tell. */
+  hasVisitorProfile(visitorId: string): Promise<boolean | undefined>;
 }
 
 function bodyOf(bundle: Bundle): BundleBody {
@@ -56,7 +59,7 @@ export interface TargetOptions {
   /** Local dev server port, for preview URLs. */
   port: string;
   /** Bindings for `--target local` that are already open (tests share one proxy per file). */
-  local?: { CONTENT: KVNamespace; DB: D1Database };
+  local?: { CONTENT: KVNamespace; DB: D1Database; PROFILES?: KVNamespace };
   /** The clock for local moves and preview expiry (tests pass their own). */
   now?: () => number;
 }
@@ -71,8 +74,10 @@ export async function withTarget<T>(
       'missing --target: use --target local (the dev server’s state) or --target https://<your worker>',
     );
   if (spec === 'local') {
-    if (o.local) return work(await localTarget(o.local.CONTENT, o.local.DB, o));
-    return withLocalEnv(async (env) => work(await localTarget(env.CONTENT, env.DB, o)));
+    if (o.local) return work(await localTarget(o.local.CONTENT, o.local.DB, o, o.local.PROFILES));
+    return withLocalEnv(async (env) =>
+      work(await localTarget(env.CONTENT, env.DB, o, env.PROFILES)),
+    );
   }
   let url: URL;
   try {
@@ -90,7 +95,12 @@ export async function withTarget<T>(
   return work(remoteTarget(url));
 }
 
-async function localTarget(kv: KVNamespace, db: D1Database, o: TargetOptions): Promise<Target> {
+async function localTarget(
+  kv: KVNamespace,
+  db: D1Database,
+  o: TargetOptions,
+  profiles?: KVNamespace,
+): Promise<Target> {
   await applyLocalMigrations(db);
   const store = { kv, db };
   const by = `local:${userInfo().username}`;
@@ -105,6 +115,8 @@ async function localTarget(kv: KVNamespace, db: D1Database, o: TargetOptions): P
     },
     move: (to, expected, action) => movePointer(store, { to, expected, by, action }, now()),
     history: (limit) => listHistory(db, limit),
+    hasVisitorProfile: async (id) =>
+      profiles ? (await profiles.get(profileKeys.visitor(id))) !== null : undefined,
     previewUrl: async (target) => {
       const nowSeconds = Math.floor(now() / 1000);
       const expSeconds = nowSeconds + PREVIEW_TTL_SECONDS;
@@ -247,5 +259,7 @@ function remoteTarget(base: URL): Target {
         );
       return Answer.preview.parse(r.json);
     },
+    // The worker checks `as` itself when it signs the link (POST /admin/previews).
+    hasVisitorProfile: async () => undefined,
   };
 }

@@ -13,6 +13,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono/tiny';
 import * as z from '../../shared/schema/zod.ts';
+import { profileKeys } from '../../shared/kv-keys.ts';
 import { listHistory } from '../../shared/publish/history.ts';
 import { movePointer } from '../../shared/publish/move.ts';
 import { Version, readLive, readVersion } from '../../shared/publish/store.ts';
@@ -154,6 +155,15 @@ export function adminRoutes(now: () => number) {
       return fail(c, 422, 'invalid_request', 'expected { path, version?, segment?, as? }', {
         issues: zodIssues(target.error),
       });
+    // A preview "as" a visitor nobody has a profile for would just show a stranger's page.
+    const as = target.data.as;
+    if (as !== undefined && (await c.env.PROFILES.get(profileKeys.visitor(as))) === null)
+      return fail(
+        c,
+        422,
+        'unknown_visitor',
+        `no visitor profile "${as}" on this worker; without "as" the preview shows a visitor with no profile`,
+      );
     const nowSeconds = Math.floor(now() / 1000);
     const expSeconds = nowSeconds + PREVIEW_TTL_SECONDS;
     const ring = await keyringFor(configFor(c.env).adminKeys);

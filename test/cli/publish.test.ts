@@ -33,12 +33,20 @@ describe('tessera publish / diff / history / rollback / preview --target local',
 
   beforeAll(async () => {
     const { getPlatformProxy } = await import('wrangler');
-    const proxy = await getPlatformProxy<{ CONTENT: KVNamespace; DB: D1Database }>({
+    const proxy = await getPlatformProxy<{
+      CONTENT: KVNamespace;
+      DB: D1Database;
+      PROFILES: KVNamespace;
+    }>({
       configPath: WRANGLER_TOML,
       persist: { path: tempDir('publish-state') },
     });
     dispose = proxy.dispose;
-    o = { port: '8787', local: { CONTENT: proxy.env.CONTENT, DB: proxy.env.DB }, now: () => clock };
+    o = {
+      port: '8787',
+      local: { CONTENT: proxy.env.CONTENT, DB: proxy.env.DB, PROFILES: proxy.env.PROFILES },
+      now: () => clock,
+    };
   }, 60_000);
   afterAll(() => dispose?.());
 
@@ -104,8 +112,10 @@ describe('tessera publish / diff / history / rollback / preview --target local',
   it('rolls back to the previous version without uploading; history shows who, when and what', async () => {
     later();
     const out = capture();
-    await rollback(undefined, 'local', o, out.log);
+    await rollback(undefined, 'local', o, out.log, dir);
     expect(out.text()).toContain(`rolled back local to version ${first} (was ${second})`);
+    // The working copy still holds what was just rolled back: the next publish would restore it.
+    expect(out.text()).toContain(`still holds version ${second}, the one you just rolled back`);
     const h = capture();
     await history('local', 20, o, h.log);
     const lines = h
@@ -121,8 +131,9 @@ describe('tessera publish / diff / history / rollback / preview --target local',
   it('rolls back to a named version, and refuses one that was never uploaded', async () => {
     later();
     const out = capture();
-    await rollback(second, 'local', o, out.log);
+    await rollback(second, 'local', o, out.log, dir);
     expect(out.text()).toContain(`rolled back local to version ${second}`);
+    expect(out.text()).not.toContain('still holds'); // live now matches the working copy
     await expect(rollback('ffffffffffffffff', 'local', o, () => {})).rejects.toThrow(
       'version ffffffffffffffff is not stored',
     );
@@ -142,6 +153,23 @@ describe('tessera publish / diff / history / rollback / preview --target local',
     const d = capture();
     await diff(dir, 'live', 'local', o, d.log);
     expect(d.text()).toContain(`live on local ${second}`);
+  });
+
+  it('refuses a preview of a page the bundle does not have, listing the pages it has', async () => {
+    await expect(
+      preview(dir, 'local', { page: '/no-such-page', live: false }, o, () => {}),
+    ).rejects.toThrow(
+      /--page "\/no-such-page" is not a page of your working copy \(its pages: \/,/,
+    );
+    await expect(
+      preview(dir, 'local', { page: '/no-such-page', live: true }, o, () => {}),
+    ).rejects.toThrow('--page "/no-such-page" is not a page of the live version on local');
+  });
+
+  it('refuses a preview as a visitor with no profile', async () => {
+    await expect(
+      preview(dir, 'local', { page: '/', as: 'v-nobody-zz', live: false }, o, () => {}),
+    ).rejects.toThrow('--as "v-nobody-zz": local has no visitor profile with that id');
   });
 
   it('explains a preview of an undeclared segment', async () => {
@@ -169,8 +197,10 @@ describe('the tessera binary', () => {
       TESSERA_LOCAL_STATE: tempDir('bad-state'),
     });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(
-      `content-variants/slots/${slot} at default: default variant "zz-no-such-variant"`,
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `content-variants/slots/${slot.replace('.', '\\.')}:\\d+:\\d+ › default: default variant "zz-no-such-variant"`,
+      ),
     );
     expect(r.stderr).toContain('nothing was built or published');
   });
