@@ -314,10 +314,15 @@ export function headline(r: Results): string {
   const a = by('anonymous');
   const k = by('known');
   const e = by('experiment');
+  const d = r.load.routes.find((x) => x.name === 'decision');
   const dr = r.micro.ops.find((o) => o.name.startsWith('decide + render (standard page, known'));
   return (
     `Last run (${r.machine.date.slice(0, 10)}, ${r.machine.nproc} cores, shared machine): anonymous page p50 **${a.p50x}×** / p99 **${a.p99x}×** the bare route, ` +
-    `known visitor p50 **${k.p50x}×**, experiment page p50 **${e.p50x}×**; ` +
+    `known visitor p50 **${k.p50x}×**, experiment page p50 **${e.p50x}×**` +
+    (d
+      ? `, decision API call p50 **${d.p50x}×** (${d.p50} ms vs the known page's ${k.p50} ms)`
+      : '') +
+    '; ' +
     `${r.load.routes.reduce((n, x) => n + x.non2xx + x.errors + x.timeouts, 0)} errors; decide + render ${dr?.p50Us ?? '?'} µs median; ` +
     `visitor script ${r.size.wranglerGzipKiB ?? r2(r.size.gzipBytes / 1024)} KiB gzip` +
     (r.controlSize

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: build both workers as a deploy would, micro-benchmark the pure core, run the
- * visitor worker's built script in workerd with the realistic workload, load four routes side by
- * side, and write bench/results.json, docs/performance.md (tables) and the README headline.
+ * visitor worker's built script in workerd with the realistic workload, load five routes side by
+ * side (the fifth: one decision API call for the known page's visitors), and write bench/results.json, docs/performance.md (tables) and the README headline.
  *
  * Bounded: about three minutes on 2 cores. `BENCH_QUICK=1` shortens every phase (for a smoke run).
  * `npm run bench -- --size` only builds both scripts and prints their sizes by part (seconds).
@@ -24,6 +24,7 @@ import {
 import {
   applyMigrations,
   mintCookies,
+  mintDecideTokens,
   publish,
   publishBanditSnapshot,
   seedProfiles,
@@ -57,8 +58,13 @@ async function sampleAll(url: string, specs: RouteSpec[], n: number): Promise<Sa
     for (const [k, spec] of specs.entries()) {
       const a = acc[k]!;
       const cookie = spec.cookies?.();
+      const init: RequestInit = spec.post
+        ? { method: 'POST', headers: spec.post.headers(), body: spec.post.body() }
+        : cookie
+          ? { headers: { cookie } }
+          : {};
       const t = performance.now();
-      const res = await fetch(url + spec.path, cookie ? { headers: { cookie } } : {});
+      const res = await fetch(url + spec.path, init);
       const html = await res.text();
       a.latencies.push(performance.now() - t);
       a.status[res.status] = (a.status[res.status] ?? 0) + 1;
@@ -130,7 +136,7 @@ async function main() {
     const bareBytes = (await first.arrayBuffer()).byteLength;
     if (first.status !== 200)
       throw new Error(`the anonymous page answered ${first.status}; the bench needs a live bundle`);
-    const specs = routes(cookies, bareBytes);
+    const specs = routes(cookies, bareBytes, await mintDecideTokens(Math.floor(Date.now() / 1000)));
 
     log(
       'sampling every route, one request at a time (headers, reasons, server-timing, unloaded latency)',
@@ -185,6 +191,12 @@ async function main() {
         limit: '≤ 1.5×',
         measured: `${route('known').p50x}×`,
         ok: route('known').p50x <= 1.5,
+      },
+      {
+        name: 'decision API call p50 vs the known visitor’s page (same visitors, same page)',
+        limit: '≤ 1.2×',
+        measured: `${x(route('decision').p50, route('known').p50)}× (${route('decision').p50} vs ${route('known').p50} ms)`,
+        ok: route('decision').p50 <= 1.2 * route('known').p50,
       },
       { name: 'errors under load', limit: '0', measured: String(errors), ok: errors === 0 },
       {

@@ -12,7 +12,10 @@ import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from 'wran
 import { contentKeys, profileKeys } from '../shared/kv-keys.ts';
 import type { BanditSnapshot } from '../shared/schema/bandit.ts';
 import type { Bundle } from '../shared/schema/bundle.ts';
+import { signAdminToken } from '../shared/auth/admin-token.ts';
+import { keyringFor } from '../shared/auth/keyring.ts';
 import { signVisitorToken } from '../shared/auth/visitor-token.ts';
+import { loadConfig } from '../shared/config.ts';
 import { ROOT } from './build.ts';
 import { BENCH_ADMIN_KEYS, BENCH_VISITOR_KEYS, benchKeyring } from './keys.ts';
 import { isCustomer, profile, PROFILE_COUNT, profileId, slotIdsOf } from './workload.ts';
@@ -153,6 +156,23 @@ export interface Cookies {
   known: string[];
   /** Returning visitors: a valid cookie, no profile yet. */
   returning: string[];
+  /** The `known` visitors as the decision API names them, in the same order. */
+  subjects: { visitorId: string; customerId?: string }[];
+}
+
+/**
+ * Bearer tokens for the decision API (scope `decide`), signed with the bench's admin keys: a pool
+ * of callers, so the per-token rate limit (DECIDE_RATE, 600/min) never answers 429 under load.
+ */
+export async function mintDecideTokens(nowSeconds: number, count = 400): Promise<string[]> {
+  const ring = await keyringFor(
+    loadConfig({ VISITOR_KEYS: BENCH_VISITOR_KEYS, ADMIN_KEYS: BENCH_ADMIN_KEYS }).adminKeys,
+  );
+  return Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      signAdminToken(ring, { sub: `bench-${i}`, scopes: ['decide'], nowSeconds, ttlSeconds: 3600 }),
+    ),
+  );
 }
 
 /** Cookie header values minted with the worker's own signer and the bench keys. */
@@ -162,12 +182,13 @@ export async function mintCookies(nowSeconds: number, count = 2000): Promise<Coo
     `__Host-tsr_vid=${await signVisitorToken(ring, claims, nowSeconds)}`;
   const known: string[] = [];
   const returning: string[] = [];
+  const subjects: Cookies['subjects'] = [];
   for (let n = 0; n < count; n++) {
     const i = Math.floor((n * PROFILE_COUNT) / count);
-    known.push(
-      await cookie(isCustomer(i) ? { sub: `bs-${i}`, cid: profileId(i) } : { sub: profileId(i) }),
-    );
+    const claims = isCustomer(i) ? { sub: `bs-${i}`, cid: profileId(i) } : { sub: profileId(i) };
+    known.push(await cookie(claims));
+    subjects.push({ visitorId: claims.sub, ...(claims.cid ? { customerId: claims.cid } : {}) });
     returning.push(await cookie({ sub: `br-${n}` }));
   }
-  return { known, returning };
+  return { known, returning, subjects };
 }

@@ -3,8 +3,9 @@
  *
  * Serves: /admin/* — the publishing API (versions, live pointer, history, preview links;
  * routes/admin.ts), experiment reports (routes/experiments.ts) and data-subject requests by id
- * (routes/privacy.ts). In production it is routed `/admin/*` of the site's host (README,
- * docs/deploy.md); locally the dev router forwards it there.
+ * (routes/privacy.ts); GET /v1/openapi.json — the decision and admin APIs' OpenAPI document
+ * (routes/openapi.ts). In production it is routed `/admin/*` and that one path of the site's host
+ * (README, docs/deploy.md); locally the dev router forwards them there.
  * Consumes: `tessera-decisions` (decision log + exposures → D1), `tessera-events` (events → D1 +
  * profiles), `tessera-dead-letter` (→ D1 dead_letters), dispatched on `batch.queue`.
  * Scheduled: the bandit cron (D1 → CONTENT bandit:snapshot) and pruning of old erasure
@@ -23,6 +24,7 @@ import { EVENTS_QUEUE, consumeEvents } from './consumers/events.ts';
 import { publishBanditSnapshot } from './cron/bandit-snapshot.ts';
 import type { ControlEnv } from './env.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { OPENAPI_PATH, openApiResponse } from './routes/openapi.ts';
 import { experimentRoutes } from './routes/experiments.ts';
 import { adminPrivacyRoutes } from './routes/privacy.ts';
 
@@ -40,6 +42,7 @@ export function createControlApp(deps: ControlDeps) {
   app.route('/admin/privacy', adminPrivacyRoutes(deps.now));
   app.route('/admin/experiments', experimentRoutes(deps.now));
   app.route('/admin', adminRoutes(deps.now));
+  app.get(OPENAPI_PATH, () => openApiResponse());
   return app;
 }
 

@@ -2,9 +2,11 @@
  * Tessera's visitor-facing worker: personalized server-rendered pages at the edge.
  *
  * Serves: GET /healthz; GET /__tessera/bare (the benchmark's static baseline, only with
- * BENCH_ROUTES=on); GET/DELETE /privacy/me (visitor rights); POST /events; GET /__tessera/t.js
- * (tracker); /__tessera/preview (preview links → session cookie; preview/session.ts); and every
- * other GET as a personalized page of the live bundle (or of a preview session's version).
+ * BENCH_ROUTES=on); GET/DELETE /privacy/me (visitor rights); POST /events; /v1/* (the decision
+ * API for servers, bearer tokens with the `decide` scope; routes/decisions.ts); GET
+ * /__tessera/t.js (tracker); /__tessera/preview (preview links → session cookie;
+ * preview/session.ts); and every other GET as a personalized page of the live bundle (or of a
+ * preview session's version).
  * It only reads what the control plane (control/) writes: the admin API, the queue consumers
  * and the cron live there, and it consumes what this worker queues (decision log, events).
  * Configuration is checked once at start-up (see config.ts): a bad VISITOR_KEYS stops the
@@ -20,6 +22,7 @@ import { TRACKER_PATH, trackerResponse } from './events/tracker.ts';
 import { PREVIEW_PATH, exitPreview, resolvePreview, startPreview } from './preview/session.ts';
 import { BARE_PATH, benchRoutesOn, handleBare } from './routes/bare.ts';
 import { eventRoutes } from './routes/events.ts';
+import { decisionRoutes } from './routes/decisions.ts';
 import { handlePage, type PageDeps } from './routes/page.ts';
 import { privacyRoutes } from './routes/privacy.ts';
 
@@ -35,6 +38,8 @@ export function createApp(deps: PageDeps) {
   app.get(BARE_PATH, (c, next) => (benchRoutesOn(c.env) ? handleBare(c, deps.newId) : next()));
   app.route('/privacy', privacyRoutes(deps.now));
   app.route('/events', eventRoutes(deps));
+  // The decision API for servers (bearer token, scope `decide`); JSON under /v1, never a page.
+  app.route('/v1', decisionRoutes(deps));
   app.get(TRACKER_PATH, (c) => trackerResponse(c.req.header('if-none-match')));
   app.get(PREVIEW_PATH, (c) => startPreview(c, deps.now()));
   app.get(`${PREVIEW_PATH}/exit`, () => exitPreview());

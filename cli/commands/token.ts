@@ -40,7 +40,7 @@ export async function visitorToken(
 }
 
 export const ADMIN_USAGE =
-  'tessera token admin --scope <publish|read|preview|privacy>[,…] [--sub <who>] [--ttl <seconds>]';
+  'tessera token admin --scope <publish|read|preview|privacy|decide>[,…] [--sub <who>] [--ttl <seconds>]';
 
 /**
  * `tessera token admin --scope publish`: an admin bearer token for the local dev keys, for curl
@@ -57,7 +57,7 @@ export async function adminToken(
   const bad = scopes.filter((s) => !Scope.safeParse(s).success);
   if (bad.length || scopes.length === 0)
     throw new CliError(
-      `--scope "${scope}": expected publish, read, preview or privacy (comma-separated), found "${bad.join(', ')}"`,
+      `--scope "${scope}": expected publish, read, preview, privacy or decide (comma-separated), found "${bad.join(', ')}"`,
     );
   const ttlSeconds = ttl === undefined ? 3600 : Number(ttl);
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 60 || ttlSeconds > MAX_ADMIN_TTL_SECONDS) {

@@ -17,3 +17,5 @@ export const CONTROL_DEV_VARS = path.join(ROOT, 'control', '.dev.vars');
 export const DEV_ROUTER_TOML = path.join(ROOT, 'dev', 'wrangler.toml');
 /** Local state of `npm run dev` and `--target local` (wrangler's `--persist-to`). */
 export const LOCAL_STATE = path.join(ROOT, '.wrangler', 'state');
+/** The decision and admin APIs' OpenAPI document (`tessera openapi`). */
+export const OPENAPI_FILE = path.join(ROOT, 'docs', 'openapi.json');

@@ -16,6 +16,13 @@ import { readLive, readVersion, type LiveState } from '../../shared/publish/stor
 import { uploadVersion } from '../../shared/publish/upload.ts';
 import { Bundle, type BundleBody } from '../../shared/schema/bundle.ts';
 import {
+  HistoryAnswer,
+  LiveAnswer,
+  MoveAnswer,
+  PreviewAnswer,
+  UploadAnswer,
+} from '../../shared/schema/admin-api.ts';
+import {
   PREVIEW_LINK_AUDIENCE,
   PREVIEW_TTL_SECONDS,
   signPreviewToken,
@@ -133,16 +140,10 @@ async function localTarget(
 
 /** The admin API's answers, parsed rather than trusted. */
 const Answer = {
-  live: z.object({ version: z.nullable(z.string()), movedAt: z.number() }),
-  upload: z.object({ version: z.string(), created: z.boolean() }),
-  moved: z.object({
-    ok: z.literal(true),
-    outcome: z.enum(['moved', 'unchanged']),
-    from: z.nullable(z.string()),
-    to: z.string(),
-    summary: z.string(),
-  }),
-  preview: z.object({ url: z.string(), expiresAt: z.string() }),
+  live: LiveAnswer,
+  upload: UploadAnswer,
+  moved: MoveAnswer,
+  preview: PreviewAnswer,
   /** The one error body (shared/schema/api-error.ts), with the details the CLI uses; lenient. */
   error: z.catch(
     z.object({
@@ -250,7 +251,7 @@ function remoteTarget(base: URL): Target {
     },
     history: async (limit) => {
       const r = await call('GET', `/admin/history?limit=${limit}`);
-      return z.object({ records: z.array(AuditRecord) }).parse(r.json).records;
+      return HistoryAnswer.parse(r.json).records;
     },
     previewUrl: async (target) => {
       const r = await call('POST', '/admin/previews', target);

@@ -12,7 +12,6 @@
  * one JSON error body (shared/http/errors.ts; codes in docs/errors.md).
  */
 import { Hono } from 'hono/tiny';
-import * as z from '../../shared/schema/zod.ts';
 import { profileKeys } from '../../shared/kv-keys.ts';
 import { listHistory } from '../../shared/publish/history.ts';
 import { movePointer } from '../../shared/publish/move.ts';
@@ -32,6 +31,7 @@ import {
   PreviewTarget,
   signPreviewToken,
 } from '../../shared/auth/preview-token.ts';
+import { LiveMove } from '../../shared/schema/admin-api.ts';
 import { requireScope, type AdminVars } from '../auth/require-scope.ts';
 
 /** Far above any real bundle (the demo is ~20 KB), far below KV's 25 MiB value limit. */
@@ -39,12 +39,6 @@ export const MAX_BUNDLE_BYTES = 2 * 1024 * 1024;
 const MAX_SMALL_BODY = 16 * 1024;
 
 type AdminApp = { Bindings: ControlEnv; Variables: AdminVars };
-
-const MoveBody = z.strictObject({
-  to: Version,
-  expected: z.nullable(Version),
-  action: z._default(z.enum(['publish', 'rollback']), 'publish'),
-});
 
 const noStore = { 'cache-control': NO_STORE };
 
@@ -59,7 +53,7 @@ export function adminRoutes(now: () => number) {
   );
 
   admin.put('/live', scope('publish'), small, async (c) => {
-    const move = await readJson(c, MoveBody, { expected: 'expected { to, expected, action }' });
+    const move = await readJson(c, LiveMove, { expected: 'expected { to, expected, action }' });
     const result = await movePointer(store(c.env), { ...move, by: c.get('admin').sub }, now());
     if (result.ok) return c.json(result, 200, noStore);
     if (result.code === 'conflict')

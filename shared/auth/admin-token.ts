@@ -1,8 +1,9 @@
 /**
  * Admin bearer tokens: HS256 JWTs signed with ADMIN_KEYS, with issuer, audience, expiry and a
- * `scope` claim (space-separated: `publish`, `read`, `preview`, `privacy`) all checked. `privacy`
- * (read and erase one person's data by id) is apart from `read`/`publish` on purpose: content
- * editors need not see profiles, and the privacy officer need not publish. Pure apart from
+ * `scope` claim (space-separated: `publish`, `read`, `preview`, `privacy`, `decide`) all checked.
+ * `privacy` (read and erase one person's data by id) is apart from `read`/`publish` on purpose:
+ * content editors need not see profiles, and the privacy officer need not publish. `decide` is
+ * for servers calling the decision API (`/v1/*` on the visitor-facing worker) and nothing else. Pure apart from
  * crypto; the HTTP mapping (401/403) lives in middleware.ts.
  */
 import { SignJWT, jwtVerify, errors } from 'jose';
@@ -14,7 +15,7 @@ import { lifetimeProblem } from './lifetime.ts';
 export const ADMIN_ISSUER = 'tessera';
 export const ADMIN_AUDIENCE = 'tessera-admin';
 export const ADMIN_ALG = 'HS256';
-export const SCOPES = ['publish', 'read', 'preview', 'privacy'] as const;
+export const SCOPES = ['publish', 'read', 'preview', 'privacy', 'decide'] as const;
 export const Scope = z.enum(SCOPES);
 /** The longest an admin token may live (exp − iat): a day's work, then mint another. */
 export const MAX_ADMIN_TTL_SECONDS = 24 * 3600;

@@ -4,19 +4,27 @@
  * A condition is JSON: boolean combinators (`all`, `any`, `not`), segment membership
  * (`{ "segment": "vip" }`) and comparisons of one field against a literal. Fields are dotted
  * paths into the profile (`traits.plan`, `scores.churnRisk`, `affinities.shoes`,
- * `behavior.visits`) or the request context (`context.device`). No regular expressions: every
+ * `behavior.visits`), the request context (`context.device`) or the custom attributes a
+ * decision API caller sends (`attributes.appVersion`; pages have none). No regular expressions: every
  * operator runs in time linear in its input.
  */
 import * as z from './zod.ts';
 
-export const FIELD_ROOTS = ['traits', 'scores', 'affinities', 'behavior', 'context'] as const;
+export const FIELD_ROOTS = [
+  'traits',
+  'scores',
+  'affinities',
+  'behavior',
+  'context',
+  'attributes',
+] as const;
 
 export const FieldPath = z
   .string()
   .check(
     z.regex(
-      /^(traits|scores|affinities|behavior|context)\.[A-Za-z][A-Za-z0-9_-]{0,63}$/,
-      'a field such as "traits.plan", "scores.churnRisk", "affinities.shoes", "behavior.visits" or "context.device"',
+      /^(traits|scores|affinities|behavior|context|attributes)\.[A-Za-z][A-Za-z0-9_-]{0,63}$/,
+      'a field such as "traits.plan", "scores.churnRisk", "affinities.shoes", "behavior.visits", "context.device" or "attributes.appVersion"',
     ),
   );
 

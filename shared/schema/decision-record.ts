@@ -5,6 +5,7 @@
  * Objects are not strict on purpose: during a deploy an older consumer may read records from a
  * newer worker, and should store what it knows rather than drop the record.
  */
+import { Channel } from './channel.ts';
 import * as z from './zod.ts';
 import { dict } from './dict.ts';
 
@@ -41,6 +42,8 @@ export const DecisionRecord = z.object({
   at: z.isoDateTime(),
   version: z.string().check(z.maxLength(64)),
   page: Short,
+  /** Where the decision was shown (shared/schema/channel.ts); records from before it are `web`. */
+  channel: z._default(Channel, 'web'),
   /** HMAC-SHA256 of the visitor id under a key derived from VISITOR_KEYS, 128 bits in hex. */
   visitor: z.string().check(z.regex(/^[0-9a-f]{32}$/)),
   /** Consent level the render ran under. */

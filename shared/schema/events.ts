@@ -4,6 +4,7 @@
  */
 import * as z from './zod.ts';
 import { dict } from './dict.ts';
+import { Channel } from './channel.ts';
 import { CONSENT_LEVELS, type ConsentLevel } from './consent.ts';
 
 /** Client-generated, so a retried beacon carries the same id and is counted once. */
@@ -70,6 +71,8 @@ export const MAX_EVENTS_PER_BATCH = 50;
 export const MAX_EVENTS_BODY_BYTES = 64 * 1024;
 
 export const EventBatch = z.strictObject({
+  /** Where the events happened (default `web`: the tracker and the site's own pages). */
+  channel: z.optional(Channel),
   events: z
     .array(TrackedEvent)
     .check(
@@ -99,6 +102,8 @@ export const EventMessage = z.object({
   visitorId: z.string().check(z.minLength(1), z.maxLength(128)),
   customerId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   receivedAt: z.number().check(z.int(), z.gte(0)),
+  /** Where it happened (shared/schema/channel.ts); messages from before the field are `web`. */
+  channel: z._default(Channel, 'web'),
   event: TrackedEvent,
 });
 export type EventMessage = z.infer<typeof EventMessage>;

@@ -282,6 +282,6 @@ describe('the tessera binary', () => {
   it('explains an unknown admin scope', () => {
     const r = tessera(['token', 'admin', '--scope', 'root']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('expected publish, read, preview or privacy');
+    expect(r.stderr).toContain('expected publish, read, preview, privacy or decide');
   });
 });

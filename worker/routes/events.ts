@@ -115,10 +115,13 @@ export async function handleEvents(c: Ctx, deps: EventsDeps): Promise<Response> 
       { ...noStore, ...reasons },
     );
   }
-  const messages = eventMessages(consent.level, sender, batch.events, deps.now()).map((body) => ({
-    body,
-    contentType: 'json' as const,
-  }));
+  const messages = eventMessages(
+    consent.level,
+    sender,
+    batch.events,
+    deps.now(),
+    batch.channel,
+  ).map((body) => ({ body, contentType: 'json' as const }));
   try {
     await c.env.EVENTS.sendBatch(messages);
   } catch (cause) {

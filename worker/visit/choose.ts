@@ -18,13 +18,15 @@ import type { ConsentLevel } from '../../shared/schema/consent.ts';
 import type { Profile } from '../../shared/schema/profile.ts';
 import { decide } from '../decide/decide.ts';
 import { defaultDecisions } from '../decide/defaults.ts';
-import type { Decision, ProfileFault, RequestContext } from '../decide/types.ts';
+import type { Decision, ProfileFault, RequestContext, SlotList } from '../decide/types.ts';
 import { decideWithExperiments, type Exposure } from '../experiments/assign.ts';
 
 export interface ChooseInput {
   bundle: Bundle;
   /** The bundle page whose slots are decided, in order. */
   pageId: string;
+  /** The decision API's own slot list instead of the page's (`pageId` then only names it). */
+  page?: SlotList;
   profile?: Profile;
   profileFault?: ProfileFault;
   context: RequestContext;
@@ -60,7 +62,7 @@ export function choose(input: ChooseInput): Choice {
   // pseudonymous cookie, so assignment hashes the visitor id and is sticky.
   if (input.consent === 'none') {
     return {
-      decisions: defaultDecisions(input.bundle, input.pageId, 'consent'),
+      decisions: defaultDecisions(input.bundle, input.pageId, 'consent', input.page),
       holdout: false,
       exposures: [],
       sticky: false,
@@ -70,6 +72,7 @@ export function choose(input: ChooseInput): Choice {
   const decideInput = {
     bundle: input.bundle,
     pageId: input.pageId,
+    ...(input.page ? { page: input.page } : {}),
     profile: input.profile,
     profileFault: input.profileFault,
     context: input.context,
