@@ -6,6 +6,7 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 import { TEST_ADMIN_KEYS, TEST_VISITOR_KEYS } from './test/support/keys.ts';
+import { TEST_ORIGIN, testOriginWorker } from './test/support/origin/config.ts';
 
 export default defineConfig({
   test: {
@@ -27,6 +28,9 @@ export default defineConfig({
                 KV_DEADLINE_MS: '2000',
                 POINTER_TTL_MS: '0',
               },
+              // Origin mode: the worker's outbound fetches reach a real origin worker, as in production.
+              outboundService: TEST_ORIGIN,
+              workers: [testOriginWorker],
             },
           })),
         ],

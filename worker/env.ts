@@ -23,6 +23,8 @@ export interface Env {
   KV_DEADLINE_MS?: string;
   /** Milliseconds an isolate trusts its cached copy of the live pointer. */
   POINTER_TTL_MS?: string;
+  /** Origin mode: overrides the bundle's site.origin.url in this environment (e.g. staging). */
+  ORIGIN_URL?: string;
 }
 
 declare global {

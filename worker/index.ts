@@ -30,7 +30,8 @@ import { adminPrivacyRoutes } from './routes/admin-privacy.ts';
 import { publishBanditSnapshot } from './experiments/cron.ts';
 import { experimentRoutes } from './routes/experiments.ts';
 import { handleEvents } from './routes/events.ts';
-import { handlePage, type PageDeps } from './routes/page.ts';
+import { handleOriginMethod, handlePage, type PageDeps } from './routes/page.ts';
+import { STYLESHEET_PATH, stylesheetResponse } from './origin/assets.ts';
 import { pruneTombstones } from './privacy/tombstones.ts';
 import { privacyRoutes } from './routes/privacy.ts';
 
@@ -52,7 +53,10 @@ export function createApp(deps: PageDeps) {
   app.route('/admin', adminRoutes(deps.now));
   app.get(PREVIEW_PATH, (c) => startPreview(c, deps.now()));
   app.get(`${PREVIEW_PATH}/exit`, () => exitPreview());
+  app.get(STYLESHEET_PATH, (c) => stylesheetResponse(c.req.header('if-none-match')));
   app.get('*', async (c) => handlePage(c, deps, { preview: await resolvePreview(c, deps.now()) }));
+  // Origin pages take every method (forms, APIs) straight to the origin; elsewhere 404.
+  app.all('*', (c) => handleOriginMethod(c, deps));
   return app;
 }
 
