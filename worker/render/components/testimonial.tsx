@@ -5,7 +5,8 @@ export function Testimonial({ props, fill }: { props: TestimonialProps; fill: Fi
   return (
     <figure class="testimonial">
       {props.rating !== undefined && (
-        <p class="rating" aria-label={`${props.rating} out of 5`}>
+        // role="img": a paragraph's role may not be named, and the stars alone read as symbols.
+        <p class="rating" role="img" aria-label={`${props.rating} out of 5`}>
           {'★'.repeat(props.rating) + '☆'.repeat(5 - props.rating)}
         </p>
       )}
