@@ -1,7 +1,7 @@
 /**
- * Two projects: `worker` runs inside workerd (real miniflare KV, through SELF.fetch and direct
- * handler calls); `cli` runs the marketer/developer CLI in Node; `browser` loads the demo site in
- * Chromium.
+ * Projects: `worker` runs inside workerd (real miniflare KV, through SELF.fetch and direct
+ * handler calls); `cli` runs the marketer/developer CLI in Node; `sim` runs the fast subset of
+ * the seeded simulations in Node; `browser` loads the demo site in Chromium.
  */
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
@@ -50,6 +50,15 @@ export default defineConfig({
           include: ['test/cli/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
+        },
+      },
+      {
+        // The fast subset of the seeded simulations (sim/): pure code, so Node runs it quickly.
+        test: {
+          name: 'sim',
+          include: ['test/sim/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
         },
       },
       {

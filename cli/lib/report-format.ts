@@ -1,6 +1,7 @@
 /**
- * Prints an experiment report for the terminal: one row per arm, lifts against control with
- * their 95 % intervals, and the SRM and holdout lines. Pure: report in, text out.
+ * Prints an experiment report for the terminal: the verdict, one row per arm with lifts against
+ * control (95 % intervals) and p-values, the SRM line, the phases and the holdout. Pure: report
+ * in, text out.
  */
 import type { Report } from '../../shared/experiments/report.ts';
 
@@ -19,9 +20,11 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
+const pValue = (p: number) => (p < 0.0001 ? '< 0.0001' : p.toFixed(4));
+
 function armTable(report: Report): string {
   const rows = [
-    ['arm', 'exposures', 'conversions', 'rate', 'abs. lift [95% CI]', 'rel. lift [95% CI]'],
+    ['arm', 'visitors', 'conversions', 'rate', 'abs. lift [95% CI]', 'rel. lift [95% CI]', 'p'],
   ];
   for (const a of report.arms) {
     rows.push([
@@ -34,10 +37,30 @@ function armTable(report: Report): string {
         : '—',
       a.relativeLift
         ? `${signed(a.relativeLift.estimate)} [${signed(a.relativeLift.low)}, ${signed(a.relativeLift.high)}]`
-        : '—',
+        : a.relativeLiftNote
+          ? 'n/a*'
+          : '—',
+      a.pValue === undefined ? '—' : pValue(a.pValue),
     ]);
   }
-  return table(rows);
+  const notes = report.arms
+    .filter((a) => !a.relativeLift && a.relativeLiftNote)
+    .map((a) => `* ${a.arm}: no relative interval: ${a.relativeLiftNote}`);
+  return [table(rows), ...notes].join('\n');
+}
+
+const day = (iso?: string) => iso?.slice(0, 16).replace('T', ' ') ?? '—';
+
+function phaseLines(report: Report): string[] {
+  if (!report.phase) return [];
+  const lines = [
+    `phase ${report.phase.id ?? '—'}: ${report.phase.visitors} visitors since ${day(report.phase.from)} (this report counts only this phase)`,
+  ];
+  for (const p of report.earlierPhases ?? [])
+    lines.push(
+      `  earlier phase ${p.id ?? '(before phases were recorded)'}: ${p.visitors} visitors, ${day(p.from)} → ${day(p.to)}`,
+    );
+  return lines;
 }
 
 function srmLine(report: Report): string {
@@ -48,22 +71,29 @@ function srmLine(report: Report): string {
 
 export function formatReport(report: Report): string {
   const goal =
-    report.goal.event === 'custom' ? `custom event "${report.goal.name}"` : report.goal.event;
+    report.conversion ??
+    (report.goal.event === 'custom' ? `custom event "${report.goal.name}"` : report.goal.event);
   const lines = [
-    `${report.type === 'holdout' ? 'holdout' : `experiment ${report.experiment}`} (${report.type}) · goal: ${goal} within ${report.windowHours} h of exposure`,
+    `${report.type === 'holdout' ? 'holdout' : `experiment ${report.experiment}`} (${report.type}) · goal: ${goal} within ${report.windowHours} h of first exposure`,
+    '',
+    `${report.verdict.status === 'difference' ? 'RESULT' : report.verdict.status === 'not_enough_data' ? 'NOT ENOUGH DATA' : 'NO CLEAR DIFFERENCE'}: ${report.verdict.message}`,
     '',
     armTable(report),
     '',
     srmLine(report),
+    ...phaseLines(report),
+    ...(report.excluded
+      ? [`${report.excluded} per-request units not counted (no visitor to join conversions to)`]
+      : []),
   ];
   if (report.holdout) {
     const p = report.holdout.arms.find((a) => !a.control);
     lines.push(
       '',
-      `holdout (${report.holdout.goal.event} within ${report.holdout.windowHours} h): personalized vs. held out`,
+      `holdout (${report.holdout.conversion ?? report.holdout.goal.event} within ${report.holdout.windowHours} h): personalized vs. held out`,
       p?.absoluteLift
         ? `incremental lift of personalization: ${pp(p.absoluteLift.estimate)} [${pp(p.absoluteLift.low)}, ${pp(p.absoluteLift.high)}]`
-        : 'incremental lift: not enough data yet',
+        : `incremental lift: ${report.holdout.verdict.message}`,
       '',
       armTable(report.holdout),
     );

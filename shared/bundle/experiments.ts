@@ -3,7 +3,7 @@
  * every problem carries its path inside the bundle (`experiments[2].arms[1].variant`).
  */
 import type { BundleBody } from '../schema/bundle.ts';
-import { laneShares, type Experiment } from '../schema/experiment.ts';
+import { laneShares, type Experiment, type Goal } from '../schema/experiment.ts';
 import type { Issue } from './issues.ts';
 
 /** Slack for floating-point sums of shares. */
@@ -149,9 +149,35 @@ function checkArmOffers(body: BundleBody, e: Experiment, at: (string | number)[]
   });
 }
 
+/** Goal fields the schema cannot check alone: named slots exist, a minimum value has a currency. */
+export function checkGoal(
+  body: BundleBody,
+  goal: Goal,
+  at: (string | number)[],
+  issues: Issue[],
+): void {
+  if (goal.event === 'click' && goal.slots) {
+    const known = body.slots.map((s) => s.id);
+    goal.slots.forEach((slot, i) => {
+      if (!known.includes(slot))
+        issues.push({
+          path: [...at, 'slots', i],
+          message: `unknown slot "${slot}" (slots: ${known.join(', ')})`,
+        });
+    });
+  }
+  if (goal.event === 'purchase' && goal.minValue !== undefined && !goal.currency) {
+    issues.push({
+      path: [...at, 'currency'],
+      message: `a purchase goal with "minValue" needs the "currency" it is in (e.g. "EUR"): amounts in different currencies are never compared`,
+    });
+  }
+}
+
 export function checkExperiments(body: BundleBody): Issue[] {
   const issues: Issue[] = [];
   const experiments = body.experiments ?? [];
+  if (body.holdout) checkGoal(body, body.holdout.goal, ['holdout', 'goal'], issues);
   const ids = experiments.map((e) => e.id);
   experiments.forEach((e, i) => {
     const at = ['experiments', i];
@@ -168,12 +194,7 @@ export function checkExperiments(body: BundleBody): Issue[] {
         message: `layer range [${e.layer.from}, ${e.layer.to}) is empty`,
       });
     }
-    if (e.goal.event === 'custom' && !e.goal.name) {
-      issues.push({
-        path: [...at, 'goal', 'name'],
-        message: 'a custom goal needs the event "name" that counts as a conversion',
-      });
-    }
+    checkGoal(body, e.goal, [...at, 'goal'], issues);
   });
 
   // Same layer: ranges must not overlap (that is what makes them mutually exclusive).

@@ -1,55 +1,119 @@
 /**
- * Per-arm exposures and attributed conversions, from D1. Used by reports and the bandit cron,
- * never on the page path.
+ * Per-arm counts from D1, for reports and the bandit cron (never on the page path).
  *
- * An exposed unit is a distinct (unit, arm) pair. It converted when a goal event from that unit
- * (same visitor id, or for per-request units the same decision id) happened at or after one of
- * its exposures to the arm and at most `windowMs` later.
+ * This module only reads rows; the counting rules live in counting.ts, which the seeded
+ * simulations drive directly. Visitors are read in pages ordered by pseudonym, so memory stays
+ * bounded however large the experiment: per page, each visitor's earliest exposure to each arm
+ * (GROUP BY — the counting keeps the earliest of those), then the candidate goal events of
+ * exactly those visitors inside the page's time span.
+ *
+ * Only sticky units (visitor pseudonyms) are counted. Per-request units (`sticky = 0`, the
+ * decision id as unit) cannot be joined to conversions without trusting a decision id the
+ * client sends, so they are reported as excluded.
  */
-import type { Goal } from '../schema/experiment.ts';
+import {
+  emptyCounts,
+  Ledger,
+  tally,
+  type ArmCounts,
+  type EventRow,
+  type ExposureRow,
+  type GoalMatch,
+} from './counting.ts';
 
-export interface ArmCounts {
-  arm: string;
-  exposures: number;
-  conversions: number;
+export type { ArmCounts } from './counting.ts';
+
+export interface CountQuery {
+  experiment: string;
+  /** The phase to count (phase.ts): exposures of other phases are not read. */
+  phase: string;
+  /** The experiment's arms, in order; the result has one entry per arm. */
+  arms: readonly string[];
+  goal: GoalMatch;
+  windowMs: number;
 }
 
-export async function armCounts(
+export interface CountResult {
+  arms: ArmCounts[];
+  /** Units that cannot be counted (per-request units). */
+  excluded: number;
+}
+
+/** Visitors per page. D1 returns at most a few MB per query; 2,000 rows are ~100 KB. */
+export const PAGE_UNITS = 2000;
+
+const FIRST_EXPOSURES = `SELECT unit_id AS unit, arm, MIN(at) AS at, phase FROM exposures
+  WHERE experiment = ?1 AND phase = ?2 AND sticky = 1 AND unit_id > ?3
+  GROUP BY unit_id, arm ORDER BY unit_id LIMIT ?4`;
+
+const CANDIDATE_EVENTS = `SELECT visitor_id AS unit, type, name, slot, value, currency, at FROM events
+  WHERE type = ?1 AND visitor_id BETWEEN ?2 AND ?3 AND at BETWEEN ?4 AND ?5
+    AND visitor_id IN (SELECT unit_id FROM exposures
+      WHERE experiment = ?6 AND phase = ?7 AND sticky = 1 AND unit_id BETWEEN ?2 AND ?3)`;
+
+const EXCLUDED = `SELECT COUNT(DISTINCT unit_id) AS n FROM exposures
+  WHERE experiment = ?1 AND phase = ?2 AND sticky = 0`;
+
+const PHASES = `SELECT phase, MIN(at) AS first, MAX(at) AS last, COUNT(DISTINCT unit_id) AS units
+  FROM exposures WHERE experiment = ?1 GROUP BY phase ORDER BY first`;
+
+/** One phase of an experiment as D1 holds it. */
+export interface PhaseSummary {
+  /** null: exposures written before phases were recorded. */
+  phase: string | null;
+  /** ms since the epoch: the phase's first and last exposure. */
+  first: number;
+  last: number;
+  /** Distinct units exposed in it. */
+  units: number;
+}
+
+/** Every phase the experiment has exposures in, oldest first. */
+export async function readPhases(db: D1Database, experiment: string): Promise<PhaseSummary[]> {
+  return (await db.prepare(PHASES).bind(experiment).all<PhaseSummary>()).results;
+}
+
+export async function readArmCounts(
   db: D1Database,
-  experiment: string,
-  goal: Goal,
-  windowMs: number,
-): Promise<ArmCounts[]> {
-  const rows = await db
-    .prepare(
-      `SELECT arm, COUNT(*) AS exposures, SUM(converted) AS conversions FROM (
-         SELECT x.unit_id, x.arm, MAX(EXISTS (
-           SELECT 1 FROM events e
-           WHERE (e.visitor_id = x.unit_id OR e.decision_id = x.decision_id)
-             AND e.type = ?2 AND (?3 IS NULL OR e.name = ?3)
-             AND e.at >= x.at AND e.at <= x.at + ?4
-         )) AS converted
-         FROM exposures x WHERE x.experiment = ?1
-         GROUP BY x.unit_id, x.arm
-       ) GROUP BY arm`,
-    )
-    .bind(
-      experiment,
-      goal.event,
-      goal.event === 'custom' ? (goal.name ?? null) : null,
-      Math.round(windowMs),
-    )
-    .all<{ arm: string; exposures: number; conversions: number | null }>();
-  return rows.results.map((r) => ({
-    arm: r.arm,
-    exposures: r.exposures,
-    conversions: r.conversions ?? 0,
-  }));
-}
-
-/** Counts for the given arms in order, zero for arms nobody has seen yet. */
-export function inOrder(arms: readonly string[], counts: readonly ArmCounts[]): ArmCounts[] {
-  return arms.map(
-    (arm) => counts.find((c) => c.arm === arm) ?? { arm, exposures: 0, conversions: 0 },
-  );
+  q: CountQuery,
+  pageUnits = PAGE_UNITS,
+): Promise<CountResult> {
+  // A page must hold more rows than one unit can have (one per arm, at most 20 per phase).
+  pageUnits = Math.max(64, Math.floor(pageUnits));
+  const counts = emptyCounts(q.arms);
+  const firsts = db.prepare(FIRST_EXPOSURES);
+  const events = db.prepare(CANDIDATE_EVENTS);
+  let after = '';
+  for (;;) {
+    // One row per (unit, arm): a page of `pageUnits` rows may end inside a unit's rows, so a
+    // full page leaves its last unit for the next one.
+    const page = (await firsts.bind(q.experiment, q.phase, after, pageUnits).all<ExposureRow>())
+      .results;
+    if (page.length === 0) break;
+    const full = page.length === pageUnits;
+    const last = page[page.length - 1]!.unit;
+    const rows = full ? page.filter((r) => r.unit !== last) : page;
+    const lo = rows[0]!.unit;
+    const hi = rows[rows.length - 1]!.unit;
+    let from = Infinity;
+    let to = -Infinity;
+    for (const r of rows) {
+      from = Math.min(from, r.at);
+      to = Math.max(to, r.at);
+    }
+    const candidates = (
+      await events
+        .bind(q.goal.event, lo, hi, from, to + q.windowMs, q.experiment, q.phase)
+        .all<EventRow>()
+    ).results;
+    tally(
+      counts,
+      new Ledger(q.goal, q.windowMs, q.phase).expose(rows).record(candidates).outcomes(),
+    );
+    if (!full) break;
+    after = hi;
+  }
+  const excluded =
+    (await db.prepare(EXCLUDED).bind(q.experiment, q.phase).first<{ n: number }>())?.n ?? 0;
+  return { arms: counts, excluded };
 }

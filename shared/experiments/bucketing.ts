@@ -55,16 +55,32 @@ export function armShares(arms: readonly Pick<Arm, 'weight'>[], traffic: number)
   return arms.map((a) => (total > 0 ? (traffic * a.weight) / total : 0));
 }
 
+/** Slack for floating-point shares (0.1 + 0.2 ≠ 0.3). */
+const EPS = 1e-9;
+
+/**
+ * Each arm's bucket range. A lane holds ⌊lane × 10,000⌋ buckets; when the lanes cover the whole
+ * space, the last lane also takes the buckets that rounding down left over (three equal lanes
+ * are 3,333 + 3,333 + 3,334), so an arm that fills its lane leaves no bucket unassigned. Lane
+ * starts never depend on that remainder, so it changes no one's arm — it only assigns buckets
+ * that belonged to nobody.
+ */
 export function armRanges(
   arms: readonly Pick<Arm, 'id' | 'weight' | 'lane'>[],
   traffic: number,
 ): ArmRange[] {
   const lanes = laneShares(arms);
   const shares = armShares(arms, traffic);
+  const whole = lanes.reduce((s, x) => s + x, 0) >= 1 - EPS;
   let start = 0;
   return arms.map((arm, i) => {
-    const laneBuckets = Math.floor(lanes[i]! * BUCKETS + 1e-9);
-    const size = Math.min(laneBuckets, Math.round(shares[i]! * BUCKETS));
+    const last = i === arms.length - 1;
+    const laneBuckets = last && whole ? BUCKETS - start : Math.floor(lanes[i]! * BUCKETS + EPS);
+    // An arm as large as its lane fills it (rounding must not leave its last bucket empty).
+    const size =
+      shares[i]! >= lanes[i]! - EPS
+        ? laneBuckets
+        : Math.min(laneBuckets, Math.round(shares[i]! * BUCKETS));
     const range = { arm: arm.id, from: start, to: start + size, laneEnd: start + laneBuckets };
     start += laneBuckets;
     return range;

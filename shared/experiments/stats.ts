@@ -6,6 +6,7 @@
  *   Newcombe 1998), built from the two Wilson intervals. Unlike the Wald interval it stays
  *   inside [−1, 1] and keeps its coverage for small counts and rates near 0 or 1.
  * - Relative lift (treatment / control − 1): the Katz log interval for a ratio of proportions.
+ * - p-value of a difference: the pooled two-proportion z test.
  * - Sample-ratio mismatch: Pearson's χ² goodness of fit of observed exposures against the
  *   configured split; we warn below p = 0.001 (a split that implausible means assignment or
  *   logging is broken, so the lift is not to be trusted).
@@ -59,7 +60,29 @@ export function waldLift(x1: number, n1: number, x0: number, n0: number, z = Z95
   return { estimate: p1 - p0, low: p1 - p0 - z * se, high: p1 - p0 + z * se };
 }
 
-/** Relative lift p1 / p0 − 1 with the Katz log interval; undefined without conversions on both sides. */
+/**
+ * Why a relative lift has no interval, or undefined when it has one. The Katz interval needs a
+ * conversion in both arms (log of 0 otherwise), and collapses to [0, 0] when both arms convert
+ * every visitor (its standard error is 0) — a width of zero would claim certainty it does not
+ * have, so neither case gets a relative interval; the absolute one covers them.
+ */
+export function relativeLiftGap(
+  x1: number,
+  n1: number,
+  x0: number,
+  n0: number,
+): string | undefined {
+  if (n1 <= 0 || n0 <= 0) return 'no visitors in one of the arms';
+  if (x0 <= 0) return 'the control has no conversions, so a ratio to it is undefined';
+  if (x1 <= 0) return 'this arm has no conversions (−100 %); see the absolute lift';
+  if (x1 >= n1 && x0 >= n0) return 'both arms converted every visitor; see the absolute lift';
+  return undefined;
+}
+
+/**
+ * Relative lift p1 / p0 − 1 with the Katz log interval; undefined in the cases relativeLiftGap
+ * names (a zero count, or both arms at 100 %).
+ */
 export function relativeLift(
   x1: number,
   n1: number,
@@ -67,7 +90,7 @@ export function relativeLift(
   n0: number,
   z = Z95,
 ): Lift | undefined {
-  if (x1 <= 0 || x0 <= 0 || n1 <= 0 || n0 <= 0) return undefined;
+  if (relativeLiftGap(x1, n1, x0, n0)) return undefined;
   const ratio = x1 / n1 / (x0 / n0);
   const se = Math.sqrt(1 / x1 - 1 / n1 + 1 / x0 - 1 / n0);
   return {
@@ -75,6 +98,40 @@ export function relativeLift(
     low: ratio * Math.exp(-z * se) - 1,
     high: ratio * Math.exp(z * se) - 1,
   };
+}
+
+/** Standard normal upper tail P(Z ≥ z), via the regularized incomplete gamma (erfc). */
+export function normalUpperTail(z: number): number {
+  if (z < 0) return 1 - normalUpperTail(-z);
+  // erfc(x) = Q(1/2, x²) for x ≥ 0, and P(Z ≥ z) = erfc(z / √2) / 2.
+  return gammaQ(0.5, (z * z) / 2) / 2;
+}
+
+/**
+ * Two-sided p-value of "both arms convert at the same rate": the pooled two-proportion z test
+ * (the score test, equal to Pearson's χ² on the 2 × 2 table). 1 when there is nothing to test
+ * (no visitors, or no conversions / only conversions on both sides).
+ */
+export function twoProportionPValue(x1: number, n1: number, x0: number, n0: number): number {
+  if (n1 <= 0 || n0 <= 0) return 1;
+  const pooled = (x1 + x0) / (n1 + n0);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n0));
+  if (!(se > 0)) return 1;
+  const z = Math.abs(x1 / n1 - x0 / n0) / se;
+  return Math.min(1, 2 * normalUpperTail(z));
+}
+
+/** One-sided 80 % normal quantile (power 0.8). */
+export const Z80 = 0.8416212335729143;
+
+/**
+ * The minimum detectable absolute difference at 80 % power and two-sided α = 0.05 for these
+ * arm sizes, at the pooled rate: (z₀.₉₇₅ + z₀.₈) · √(p̄(1 − p̄)(1/n₁ + 1/n₀)).
+ */
+export function detectableLift(x1: number, n1: number, x0: number, n0: number): number {
+  if (n1 <= 0 || n0 <= 0) return 1;
+  const pooled = (x1 + x0) / (n1 + n0);
+  return Math.min(1, (Z95 + Z80) * Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n0)));
 }
 
 /** ln Γ(x), Lanczos approximation (g = 7, n = 9); accurate to ~15 digits for x > 0. */

@@ -17,6 +17,8 @@ export const ExposureRecord = z.object({
   arm: Short,
   /** Bandits: the allocation epoch. */
   epoch: z.optional(z.string().check(z.maxLength(64))),
+  /** The experiment phase (shared/experiments/phase.ts); absent in records from before phases. */
+  phase: z.optional(z.string().check(z.maxLength(32))),
 });
 
 export const SlotRecord = z.object({
@@ -57,6 +59,8 @@ export const DecisionRecord = z.object({
   experiments: z.optional(z.array(ExposureRecord).check(z.maxLength(100))),
   /** Present when the bundle has a holdout: which side of it this render was on. */
   holdout: z.optional(z.enum(['holdout', 'personalized'])),
+  /** The holdout's phase (its share, salt and goal), when `holdout` is present. */
+  holdoutPhase: z.optional(z.string().check(z.maxLength(32))),
   /**
    * True when assignment hashed the visitor (identifiers allowed); false when it hashed the
    * decision id (assigned per request, no stickiness claim).

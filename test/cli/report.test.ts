@@ -1,24 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withLocalEnv } from '../../cli/lib/local-env.ts';
+import { applyLocalMigrations } from '../../cli/lib/local-migrations.ts';
+import { phaseOf } from '../../shared/experiments/phase.ts';
+import { readPointer, readVersion } from '../../shared/publish/store.ts';
 import { exposureStatements } from '../../worker/experiments/exposure-log.ts';
-import { ROOT, tempDir, tessera } from './run.ts';
-
-/** Applies migrations/ to a local D1 the way `wrangler d1 migrations apply --local` would. */
-async function migrate(db: D1Database) {
-  const dir = path.join(ROOT, 'migrations');
-  for (const file of readdirSync(dir)
-    .filter((f) => f.endsWith('.sql'))
-    .sort()) {
-    const sql = readFileSync(path.join(dir, file), 'utf8').replace(/--.*$/gm, '');
-    const statements = sql
-      .split(';')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    await db.batch(statements.map((s) => db.prepare(s)));
-  }
-}
+import { tempDir, tessera } from './run.ts';
 
 describe('tessera report', () => {
   it('prints exposures, conversions, lift with its interval and the SRM line from local state', async () => {
@@ -28,10 +14,13 @@ describe('tessera report', () => {
     process.env.TESSERA_LOCAL_STATE = state;
     try {
       await withLocalEnv(async (env) => {
-        await migrate(env.DB);
+        await applyLocalMigrations(env.DB); // what `tessera seed` applied, plus nothing
+        // Exposures record the phase of the experiment as published (shared/experiments/phase.ts).
+        const live = await readVersion(env.CONTENT, (await readPointer(env.CONTENT))!.version);
+        const phase = phaseOf(live!.experiments!.find((e) => e.id === 'first-visit-cta')!);
         const rows: D1PreparedStatement[] = [];
         const click = env.DB.prepare(
-          "INSERT INTO events (id, visitor_id, type, at, received_at, processed, body) VALUES (?, ?, 'click', ?, ?, 1, '{}')",
+          "INSERT INTO events (id, visitor_id, type, slot, at, received_at, processed, body) VALUES (?, ?, 'click', 'cta', ?, ?, 1, '{}')",
         );
         const at = Date.parse('2026-11-20T10:00:00Z');
         for (const [arm, n, converted] of [
@@ -46,7 +35,7 @@ describe('tessera report', () => {
                 unitId,
                 sticky: true,
                 at,
-                exposures: [{ experiment: 'first-visit-cta', arm, slots: ['cta'] }],
+                exposures: [{ experiment: 'first-visit-cta', arm, slots: ['cta'], phase }],
               }),
             );
             if (i < converted)
@@ -66,6 +55,8 @@ describe('tessera report', () => {
       /trail-club\s+200\s+40\s+20\.00%\s+\+10\.00 pp \[\+3\.00 pp, \+16\.99 pp\]/,
     );
     expect(r.stdout).toContain('sample ratio: consistent with the configured split');
+    expect(r.stdout).toContain('RESULT: trail-club converts better than welcome-code');
+    expect(r.stdout).toMatch(/phase [0-9a-f]{16}: 400 visitors since 2026-11-20 10:00/);
 
     const unknown = tessera(['report', 'nope'], { TESSERA_LOCAL_STATE: state });
     expect(unknown.code).toBe(1);

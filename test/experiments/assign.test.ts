@@ -282,6 +282,18 @@ describe('experiment integrity', () => {
     );
   });
 
+  it('rejects a click goal naming an unknown slot, and a minimum value without its currency', () => {
+    expect(issues([{ ...heroTest, goal: { event: 'click', slots: ['hero', 'nope'] } }])).toEqual([
+      expect.stringContaining('experiments.0.goal.slots.1: unknown slot "nope"'),
+    ]);
+    expect(issues([{ ...heroTest, goal: { event: 'purchase', minValue: 50 } }])).toEqual([
+      expect.stringContaining('experiments.0.goal.currency: a purchase goal with "minValue" needs'),
+    ]);
+    expect(
+      issues([{ ...heroTest, goal: { event: 'purchase', minValue: 50, currency: 'EUR' } }]),
+    ).toEqual([]);
+  });
+
   it('rejects two experiments on one slot unless they share a layer with disjoint ranges', () => {
     const other = { ...heroTest, id: 'hero-other' };
     expect(issues([heroTest, other])[0]).toContain('both change slot "hero"');

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  armForBucket,
   armRanges,
   assignAb,
   bucketOf,
@@ -55,9 +56,68 @@ describe('bucketing', () => {
     );
     for (const arm of ['a', 'b', 'c'])
       expect(Math.abs(counts.get(arm)! / N - 1 / 3)).toBeLessThan(0.01);
-    // 3333 buckets per lane; the 10,000th bucket belongs to no one.
-    expect(goodness(counts, { a: 0.3333, b: 0.3333, c: 0.3333, none: 0.0001 })).toBeGreaterThan(
-      0.001,
+    // Lanes of 3,333, 3,333 and 3,334 buckets: nobody is left out.
+    expect(counts.get('none')).toBeUndefined();
+    expect(goodness(counts, { a: 0.3333, b: 0.3333, c: 0.3334 })).toBeGreaterThan(0.001);
+  });
+
+  it('leaves no bucket unassigned in a three-arm equal split (bucket 9,999 included)', () => {
+    const arms = ['a', 'b', 'c'].map((id) => ({ id, weight: 1 }));
+    const ranges = armRanges(arms, 1);
+    expect(ranges.map((r) => [r.from, r.to])).toEqual([
+      [0, 3333],
+      [3333, 6666],
+      [6666, 10_000],
+    ]);
+    expect(armForBucket(ranges, 9999)).toBe('c');
+  });
+
+  it('assigns every bucket whenever the arms fill the whole space, for any weights', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 1000 }), { minLength: 2, maxLength: 20 }),
+        (w) => {
+          const total = w.reduce((a, b) => a + b, 0);
+          // Lanes sized to the weights (the way to run an uneven split at full traffic) …
+          const sized = armRanges(
+            w.map((weight, i) => ({ id: `arm-${i}`, weight, lane: weight / total })),
+            1,
+          );
+          // … and equal weights in equal lanes.
+          const equal = armRanges(
+            w.map((_, i) => ({ id: `arm-${i}`, weight: 1 })),
+            1,
+          );
+          for (const ranges of [sized, equal]) {
+            let next = 0;
+            for (const r of ranges) {
+              expect(r.from).toBe(next); // contiguous: no gap, no overlap
+              next = r.to;
+            }
+            expect(next).toBe(BUCKETS);
+          }
+        },
+      ),
+      { numRuns: 300, seed: 12 },
+    );
+  });
+
+  it('keeps every lane start where it was, so the leftover buckets move no one', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 20 }),
+        fc.double({ min: 0.05, max: 1, noNaN: true }),
+        (n, traffic) => {
+          const arms = Array.from({ length: n }, (_, i) => ({ id: `arm-${i}`, weight: 1 }));
+          armRanges(arms, traffic).forEach((r, i) => {
+            expect(r.from).toBe(i * Math.floor(BUCKETS / n + 1e-9));
+            expect(r.to - r.from).toBeGreaterThanOrEqual(
+              Math.min(Math.round((traffic / n) * BUCKETS), Math.floor(BUCKETS / n)),
+            );
+          });
+        },
+      ),
+      { numRuns: 200, seed: 3 },
     );
   });
 

@@ -3,7 +3,11 @@ import { mulberry32 } from '../../shared/experiments/random.ts';
 import {
   absoluteLift,
   chiSquarePValue,
+  normalUpperTail,
   relativeLift,
+  relativeLiftGap,
+  twoProportionPValue,
+  Z95,
   srm,
   waldLift,
   wilson,
@@ -44,6 +48,28 @@ describe('report statistics', () => {
     expect(r.low).toBeLessThan(r.estimate);
     expect(r.high).toBeGreaterThan(r.estimate);
     expect(relativeLift(0, 10, 5, 10)).toBeUndefined();
+  });
+
+  it('gives the two-proportion p-value of a textbook 2 × 2 table (χ² = 7.024, p = 0.00804)', () => {
+    // 56/70 vs 48/80: Pearson χ² without continuity correction (R: prop.test(correct = FALSE)).
+    expect(twoProportionPValue(56, 70, 48, 80)).toBeCloseTo(0.008044, 5);
+    expect(twoProportionPValue(5, 100, 5, 100)).toBeCloseTo(1, 12);
+    expect(normalUpperTail(Z95)).toBeCloseTo(0.025, 12);
+  });
+
+  it('gives a p-value of 1 when there is nothing to compare', () => {
+    expect(twoProportionPValue(0, 100, 0, 100)).toBe(1);
+    expect(twoProportionPValue(100, 100, 100, 100)).toBe(1);
+    expect(twoProportionPValue(0, 0, 3, 10)).toBe(1);
+  });
+
+  it('says why there is no relative interval: a zero count, or both arms at 100 %', () => {
+    expect(relativeLiftGap(3, 10, 0, 10)).toContain('control has no conversions');
+    expect(relativeLiftGap(0, 10, 3, 10)).toContain('no conversions (−100 %)');
+    expect(relativeLiftGap(10, 10, 10, 10)).toContain('both arms converted every visitor');
+    expect(relativeLift(10, 10, 10, 10)).toBeUndefined(); // was [0, 0]: false certainty
+    expect(relativeLiftGap(3, 10, 4, 10)).toBeUndefined();
+    expect(relativeLiftGap(10, 10, 9, 10)).toBeUndefined(); // one arm at 100 % is fine
   });
 
   it('computes χ² p-values (critical values 3.841 at df 1 and 5.991 at df 2 give 0.05)', () => {

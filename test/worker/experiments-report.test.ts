@@ -8,12 +8,18 @@ import {
 import { beforeEach, describe, expect, it } from 'vitest';
 import { contentKeys } from '../../shared/kv-keys.ts';
 import { BanditSnapshot } from '../../shared/schema/bandit.ts';
-import type { ExperimentInput } from '../../shared/schema/experiment.ts';
+import {
+  Experiment,
+  Holdout,
+  type ExperimentInput,
+  type HoldoutInput,
+} from '../../shared/schema/experiment.ts';
+import { holdoutPhaseOf, phaseOf } from '../../shared/experiments/phase.ts';
 import { signAdminToken } from '../../shared/auth/admin-token.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { exposureStatements } from '../../worker/experiments/exposure-log.ts';
 import type { Report } from '../../shared/experiments/report.ts';
-import { absoluteLift } from '../../shared/experiments/stats.ts';
+import { absoluteLift, twoProportionPValue } from '../../shared/experiments/stats.ts';
 import { keyringFor } from '../../shared/auth/keyring.ts';
 import { createWorker } from '../../worker/index.ts';
 import { publishTestBundle, testBundleBody } from '../support/bundle.ts';
@@ -39,6 +45,10 @@ async function adminToken(scopes: ('read' | 'publish')[] = ['read']) {
   });
 }
 
+/** The phase exposures of this experiment (or the holdout) record while it is published as given. */
+const phase = (e: ExperimentInput) => phaseOf(Experiment.parse(e));
+const holdoutPhase = (h: HoldoutInput) => holdoutPhaseOf(Holdout.parse(h));
+
 let unique = 0;
 /** Writes `n` units exposed to an arm; the first `converted` click within the window. */
 async function seedArm(
@@ -46,12 +56,13 @@ async function seedArm(
   arm: string,
   n: number,
   converted: number,
-  o: { late?: number; before?: number } = {},
+  o: { late?: number; before?: number; phase?: string; tag?: string } = {},
 ) {
-  const tag = `${experiment}-${arm}-${unique++}`;
+  const tag = o.tag ?? `${experiment}-${arm}-${unique++}`;
+  const experimentPhase = o.phase ?? phase(heroTest);
   const statements: D1PreparedStatement[] = [];
   const click = env.DB.prepare(
-    "INSERT INTO events (id, visitor_id, type, at, received_at, processed, body) VALUES (?, ?, 'click', ?, ?, 1, '{}')",
+    "INSERT INTO events (id, visitor_id, type, slot, at, received_at, processed, body) VALUES (?, ?, 'click', 'hero', ?, ?, 1, '{}')",
   );
   for (let i = 0; i < n; i++) {
     const unitId = `${tag}-u${i}`;
@@ -62,7 +73,7 @@ async function seedArm(
         unitId,
         sticky: true,
         at,
-        exposures: [{ experiment, arm, slots: ['hero'] }],
+        exposures: [{ experiment, arm, slots: ['hero'], phase: experimentPhase }],
       }),
     );
     if (i < converted) statements.push(click.bind(`${tag}-c${i}`, unitId, at + HOUR, at + HOUR));
@@ -114,14 +125,20 @@ describe('GET /admin/experiments/:id/report', () => {
   });
 
   it('reports the holdout’s incremental lift of personalization as a whole', async () => {
+    const holdout: HoldoutInput = {
+      share: 0.1,
+      salt: 'h',
+      goal: { event: 'click' },
+      windowHours: 24,
+    };
     await publishTestBundle(
       testBundleBody({
-        holdout: { share: 0.1, salt: 'h', goal: { event: 'click' }, windowHours: 24 },
+        holdout,
         experiments: [heroTest],
       }),
     );
-    await seedArm('_holdout', 'holdout', 100, 5);
-    await seedArm('_holdout', 'personalized', 900, 90);
+    await seedArm('_holdout', 'holdout', 100, 5, { phase: holdoutPhase(holdout) });
+    await seedArm('_holdout', 'personalized', 900, 90, { phase: holdoutPhase(holdout) });
     const body = (await (await report('holdout', await adminToken())).json()) as Report;
     expect(body.type).toBe('holdout');
     expect(body.arms.map((a) => [a.arm, a.exposures, a.conversions])).toEqual([
@@ -133,6 +150,238 @@ describe('GET /admin/experiments/:id/report', () => {
     // Every experiment report carries the holdout too.
     const exp = (await (await report('hero-test', await adminToken())).json()) as Report;
     expect(exp.holdout!.arms[1]!.conversions).toBe(90);
+  });
+
+  it('reports each arm’s p-value and names the winner once the difference is clear', async () => {
+    await publishTestBundle(testBundleBody({ experiments: [heroTest] }));
+    await seedArm('hero-test', 'control', 1000, 100);
+    await seedArm('hero-test', 'running', 1000, 150);
+    const body = (await (await report('hero-test', await adminToken())).json()) as Report;
+    expect(body.arms[0]!.pValue).toBeUndefined();
+    expect(body.arms[1]!.pValue).toBeCloseTo(twoProportionPValue(150, 1000, 100, 1000), 12);
+    expect(body.arms[1]!.pValue).toBeLessThan(0.001);
+    expect(body.verdict).toMatchObject({ status: 'difference', winner: 'running' });
+  });
+
+  it('says "not enough data yet" below the minimum sample, with no lift, no p-value and no winner', async () => {
+    await publishTestBundle(testBundleBody({ experiments: [heroTest] }));
+    await seedArm('hero-test', 'control', 3, 0);
+    await seedArm('hero-test', 'running', 3, 3);
+    const body = (await (await report('hero-test', await adminToken())).json()) as Report;
+    expect(body.minVisitorsPerArm).toBe(100);
+    expect(body.verdict.status).toBe('not_enough_data');
+    expect(body.verdict.message).toContain('not enough data yet');
+    expect(body.verdict.winner).toBeUndefined();
+    for (const arm of body.arms) {
+      expect(arm.absoluteLift).toBeUndefined();
+      expect(arm.relativeLift).toBeUndefined();
+      expect(arm.pValue).toBeUndefined();
+    }
+    expect(body.arms.map((a) => [a.exposures, a.conversions])).toEqual([
+      [3, 0],
+      [3, 3],
+    ]);
+  });
+
+  it('takes the minimum sample from the experiment', async () => {
+    const small = { ...heroTest, minVisitorsPerArm: 3 };
+    await publishTestBundle(testBundleBody({ experiments: [small] }));
+    await seedArm('hero-test', 'control', 3, 0, { phase: phase(small) });
+    await seedArm('hero-test', 'running', 3, 3, { phase: phase(small) });
+    const body = (await (await report('hero-test', await adminToken())).json()) as Report;
+    expect(body.verdict.status).not.toBe('not_enough_data');
+    expect(body.arms[1]!.absoluteLift).toBeDefined();
+    expect(body.arms[1]!.relativeLiftNote).toContain('control has no conversions');
+  });
+
+  it('counts a visitor shown two arms once, in the arm of their first exposure', async () => {
+    await publishTestBundle(testBundleBody({ experiments: [heroTest] }));
+    const p = phase(heroTest);
+    await env.DB.batch([
+      ...exposureStatements(env.DB, {
+        decisionId: 'two-arms-1',
+        unitId: 'two-arms-visitor',
+        sticky: true,
+        at: T0,
+        exposures: [{ experiment: 'hero-test', arm: 'running', slots: ['hero'], phase: p }],
+      }),
+      ...exposureStatements(env.DB, {
+        decisionId: 'two-arms-2',
+        unitId: 'two-arms-visitor',
+        sticky: true,
+        at: T0 + HOUR,
+        exposures: [{ experiment: 'hero-test', arm: 'control', slots: ['hero'], phase: p }],
+      }),
+      env.DB.prepare(
+        "INSERT INTO events (id, visitor_id, type, slot, at, received_at, processed, body) VALUES ('two-arms-click', 'two-arms-visitor', 'click', 'hero', ?1, ?1, 1, '{}')",
+      ).bind(T0 + 2 * HOUR),
+    ]);
+    const body = (await (await report('hero-test', await adminToken())).json()) as Report;
+    expect(body.arms.map((a) => [a.arm, a.exposures, a.conversions])).toEqual([
+      ['control', 0, 0],
+      ['running', 1, 1],
+    ]);
+  });
+
+  it('credits a conversion only to the visitor who sent it, never through a decision id', async () => {
+    await publishTestBundle(testBundleBody({ experiments: [heroTest] }));
+    await seedArm('hero-test', 'running', 32, 0, { tag: 'victim' });
+    // Someone else posts clicks carrying the victims' (scraped) decision ids.
+    const click = env.DB.prepare(
+      "INSERT INTO events (id, visitor_id, type, slot, decision_id, at, received_at, processed, body) VALUES (?, 'attacker', 'click', 'hero', ?, ?, ?, 1, '{}')",
+    );
+    await env.DB.batch(
+      Array.from({ length: 30 }, (_, i) =>
+        click.bind(`scraped-${i}`, `victim-d${i}`, T0 + i * 1000 + HOUR, T0 + HOUR),
+      ),
+    );
+    const body = (await (await report('hero-test', await adminToken())).json()) as Report;
+    expect(body.arms[1]).toMatchObject({ arm: 'running', exposures: 32, conversions: 0 });
+  });
+
+  it('analyses the current phase only and lists the earlier ones (weights 1:1 → 1:3)', async () => {
+    const even = { ...heroTest, traffic: 0.5 };
+    const skewed: ExperimentInput = {
+      ...heroTest,
+      traffic: 0.5,
+      arms: [{ id: 'control' }, { id: 'running', variant: 'hero-running', weight: 3 }],
+    };
+    // Phase 1 at 1:1, then the marketer moves to 1:3: phase 2 splits 250:750.
+    await seedArm('hero-test', 'control', 1000, 100, { phase: phase(even) });
+    await seedArm('hero-test', 'running', 1000, 100, { phase: phase(even) });
+    await seedArm('hero-test', 'control', 250, 25, { phase: phase(skewed) });
+    await seedArm('hero-test', 'running', 750, 75, { phase: phase(skewed) });
+    await publishTestBundle(testBundleBody({ experiments: [skewed] }));
+    const body = (await (await report('hero-test', await adminToken())).json()) as Report;
+    expect(body.arms.map((a) => [a.arm, a.exposures, a.conversions])).toEqual([
+      ['control', 250, 25],
+      ['running', 750, 75],
+    ]);
+    expect(body.arms.map((a) => a.expectedShare)).toEqual([0.25, 0.75]);
+    expect(body.srm!.mismatch).toBe(false);
+    expect(body.phase).toMatchObject({ id: phase(skewed), visitors: 1000 });
+    expect(body.earlierPhases).toEqual([
+      expect.objectContaining({ id: phase(even), visitors: 2000 }),
+    ]);
+  });
+
+  it('does not raise SRM for an arm at weight 0, which gets no visitors in its phase', async () => {
+    const three: ExperimentInput = {
+      ...heroTest,
+      arms: [...heroTest.arms, { id: 'mobile', variant: 'hero-mobile' }],
+    };
+    const paused: ExperimentInput = {
+      ...three,
+      traffic: 2 / 3,
+      arms: [...heroTest.arms, { id: 'mobile', variant: 'hero-mobile', weight: 0 }],
+    };
+    await seedArm('hero-test', 'mobile', 700, 70, { phase: phase(three) });
+    await seedArm('hero-test', 'control', 500, 50, { phase: phase(paused) });
+    await seedArm('hero-test', 'running', 500, 50, { phase: phase(paused) });
+    await publishTestBundle(testBundleBody({ experiments: [paused] }));
+    const body = (await (await report('hero-test', await adminToken())).json()) as Report;
+    expect(body.arms.map((a) => [a.arm, a.exposures, a.expectedShare])).toEqual([
+      ['control', 500, 0.5],
+      ['running', 500, 0.5],
+      ['mobile', 0, 0],
+    ]);
+    expect(body.srm).toMatchObject({ df: 1, mismatch: false });
+  });
+
+  describe('goals', () => {
+    const event = env.DB.prepare(
+      "INSERT INTO events (id, visitor_id, type, slot, name, value, currency, at, received_at, processed, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, '{}')",
+    );
+    /** 4 visitors in `arm`, each with one event of the given shape an hour after exposure. */
+    async function seedWith(
+      e: ExperimentInput,
+      shapes: { type: string; slot?: string; name?: string; value?: number; currency?: string }[],
+    ) {
+      await publishTestBundle(testBundleBody({ experiments: [e] }));
+      const tag = `goal-${unique++}`;
+      await seedArm(e.id, 'running', shapes.length, 0, { tag, phase: phase(e) });
+      await env.DB.batch(
+        shapes.map((x, i) =>
+          event.bind(
+            `${tag}-event-${i}`,
+            `${tag}-u${i}`,
+            x.type,
+            x.slot ?? null,
+            x.name ?? null,
+            x.value ?? null,
+            x.currency ?? null,
+            T0 + i * 1000 + HOUR,
+            T0 + HOUR,
+          ),
+        ),
+      );
+      const body = (await (await report(e.id, await adminToken())).json()) as Report;
+      return { conversions: body.arms.find((a) => a.arm === 'running')!.conversions, body };
+    }
+
+    it('counts clicks on the experiment’s own slot only, not clicks anywhere on the site', async () => {
+      const { conversions, body } = await seedWith(heroTest, [
+        { type: 'click', slot: 'hero' },
+        { type: 'click', slot: 'cta' },
+        { type: 'click', slot: 'banner' },
+        { type: 'page_view' },
+      ]);
+      expect(conversions).toBe(1);
+      expect(body.conversion).toBe('clicks on slot hero');
+    });
+
+    it('counts clicks on any slot of the page for a page experiment', async () => {
+      const pageTest: ExperimentInput = {
+        id: 'home-test',
+        scope: { page: 'deals' },
+        arms: [{ id: 'control' }, { id: 'running', variants: { cta: 'cta-de' } }],
+      };
+      const { conversions } = await seedWith(pageTest, [
+        { type: 'click', slot: 'cta' },
+        { type: 'click', slot: 'banner' },
+        { type: 'click', slot: 'hero' }, // not on /deals
+      ]);
+      expect(conversions).toBe(2);
+    });
+
+    it('counts clicks on the slots a goal names instead', async () => {
+      const { conversions, body } = await seedWith(
+        { ...heroTest, goal: { event: 'click', slots: ['cta', 'grid'] } },
+        [
+          { type: 'click', slot: 'hero' },
+          { type: 'click', slot: 'cta' },
+          { type: 'click', slot: 'grid' },
+        ],
+      );
+      expect(conversions).toBe(2);
+      expect(body.conversion).toBe('clicks on slots cta, grid');
+    });
+
+    it('counts a custom event by its name', async () => {
+      const { conversions } = await seedWith(
+        { ...heroTest, goal: { event: 'custom', name: 'newsletter_signup' } },
+        [
+          { type: 'custom', name: 'newsletter_signup' },
+          { type: 'custom', name: 'video_play' },
+          { type: 'click', slot: 'hero' },
+        ],
+      );
+      expect(conversions).toBe(1);
+    });
+
+    it('counts purchases of at least the minimum value, in the goal’s currency only', async () => {
+      const { conversions, body } = await seedWith(
+        { ...heroTest, goal: { event: 'purchase', minValue: 50, currency: 'EUR' } },
+        [
+          { type: 'purchase', value: 80, currency: 'EUR' },
+          { type: 'purchase', value: 50, currency: 'EUR' },
+          { type: 'purchase', value: 49.99, currency: 'EUR' },
+          { type: 'purchase', value: 500, currency: 'USD' },
+        ],
+      );
+      expect(conversions).toBe(2);
+      expect(body.conversion).toBe('purchases of at least 50 EUR');
+    });
   });
 
   it('needs a read token and names the experiments it knows', async () => {
@@ -156,8 +405,8 @@ describe('the bandit cron', () => {
       bandit: { minExposures: 100, floor: 0.05 },
     };
     await publishTestBundle(testBundleBody({ experiments: [bandit] }));
-    await seedArm('hero-bandit', 'control', 400, 8);
-    await seedArm('hero-bandit', 'running', 400, 60);
+    await seedArm('hero-bandit', 'control', 400, 8, { phase: phase(bandit) });
+    await seedArm('hero-bandit', 'running', 400, 60, { phase: phase(bandit) });
 
     const worker = createWorker();
     const ctx = createExecutionContext();

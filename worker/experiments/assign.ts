@@ -13,7 +13,7 @@
  */
 import type { BanditSnapshot } from '../../shared/schema/bandit.ts';
 import type { Bundle } from '../../shared/schema/bundle.ts';
-import type { Arm, Experiment } from '../../shared/schema/experiment.ts';
+import type { Arm, Experiment, Holdout } from '../../shared/schema/experiment.ts';
 import { saltOf } from '../../shared/schema/experiment.ts';
 import { compile } from '../decide/compile.ts';
 import { evaluate, type Evaluator } from '../decide/conditions.ts';
@@ -31,6 +31,8 @@ import {
   type ArmRange,
 } from '../../shared/experiments/bucketing.ts';
 import { unitHash } from '../../shared/experiments/hash.ts';
+import { claimedArm, claimKey, type ArmClaims } from '../../shared/experiments/arm-claims.ts';
+import { holdoutPhaseOf, phaseOf } from '../../shared/experiments/phase.ts';
 
 export interface AssignmentInput {
   /** The visitor id when identifiers are allowed, else a per-request id. */
@@ -39,11 +41,19 @@ export interface AssignmentInput {
   sticky: boolean;
   /** Latest bandit snapshot; without one, bandits split equally. */
   snapshot?: BanditSnapshot;
+  /**
+   * The bandit arms the visitor's cookie remembers (arm-claims.ts). Given (even empty), a
+   * visitor keeps their first bandit arm and new draws come back in `Outcome.claims`; absent,
+   * bandit draws are sticky within an epoch only.
+   */
+  claims?: ArmClaims;
 }
 
 export interface Exposure {
   experiment: string;
   arm: string;
+  /** The experiment's current phase (shared/experiments/phase.ts), recorded with the exposure. */
+  phase?: string;
   /** Slots the experiment covers on this page. */
   slots: string[];
   /** Bandits: the allocation epoch the arm was drawn in. */
@@ -54,6 +64,10 @@ export interface Outcome {
   decisions: Decision[];
   holdout: boolean;
   exposures: Exposure[];
+  /** Arms first drawn on this view for bandits (to remember in the visitor's claim). */
+  claims?: (readonly [key: string, index: number])[];
+  /** The holdout's phase, when the bundle has a holdout (recorded with the holdout exposure). */
+  holdoutPhase?: string;
 }
 
 export function isActive(e: Pick<Experiment, 'start' | 'end'>, now: number): boolean {
@@ -71,6 +85,7 @@ interface Plan {
   from: number;
   until: number;
   salt: string;
+  phase: string;
   /** A/B experiments: the arms' bucket ranges. */
   ranges?: ArmRange[];
   arms: Map<string, { arm: Arm; reason: string; tag: Readonly<{ id: string; arm: string }> }>;
@@ -82,6 +97,15 @@ interface Plan {
 
 const plans = new WeakMap<Experiment, Plan>();
 
+const holdoutPhaseCache = new WeakMap<Holdout, string>();
+/** The holdout's phase, once per bundle version; undefined when the holdout is off. */
+function holdoutPhases(h: Holdout): string | undefined {
+  if (!(h.share > 0)) return undefined;
+  let phase = holdoutPhaseCache.get(h);
+  if (phase === undefined) holdoutPhaseCache.set(h, (phase = holdoutPhaseOf(h)));
+  return phase;
+}
+
 function planOf(e: Experiment): Plan {
   let plan = plans.get(e);
   if (!plan) {
@@ -89,6 +113,7 @@ function planOf(e: Experiment): Plan {
       from: e.start ? Date.parse(e.start) : -Infinity,
       until: e.end ? Date.parse(e.end) : Infinity,
       salt: saltOf(e),
+      phase: phaseOf(e),
       ...(e.type === 'bandit'
         ? { equal: equalSplit(e.arms.map((a) => a.id)) }
         : { ranges: armRanges(e.arms, e.traffic) }),
@@ -142,17 +167,27 @@ function banditSplit(
   return found;
 }
 
-/** The arm a unit gets in a bandit experiment this epoch (sticky within the epoch). */
+/**
+ * The arm a unit gets in a bandit experiment. With `claims` (the visitor's remembered arms,
+ * arm-claims.ts) a visitor keeps the arm of their first exposure for the phase's life; a visitor
+ * without a claim is drawn from this epoch's split, and `claim` says what to remember.
+ * Without claims at all (no cookie can be written) the draw is sticky within an epoch only.
+ */
 export function assignBandit(
   e: Experiment,
   unitId: string,
   snapshot: BanditSnapshot | undefined,
-): { arm?: string; epoch: string } {
+  claims?: ArmClaims,
+): { arm?: string; epoch: string; claim?: readonly [key: string, index: number] } {
   const salt = planOf(e).salt;
   // The traffic gate does not depend on the epoch: who is in the experiment stays put.
   if (unitHash(`${salt}:traffic`, unitId) >= e.traffic) return { epoch: snapshot?.epoch ?? '0' };
   const { split, epoch } = banditSplit(e, snapshot);
-  return { arm: pickByShare(split, unitHash(`${salt}:epoch:${epoch}`, unitId)), epoch };
+  const kept = claimedArm(e, claims);
+  if (kept !== undefined) return { arm: kept, epoch };
+  const arm = pickByShare(split, unitHash(`${salt}:epoch:${epoch}`, unitId));
+  const index = e.arms.findIndex((a) => a.id === arm);
+  return { arm, epoch, ...(index >= 0 ? { claim: [claimKey(e), index] as const } : {}) };
 }
 
 function slotsCovered(bundle: Bundle, e: Experiment, pageSlots: readonly string[]): string[] {
@@ -185,11 +220,14 @@ function override(
 export function decideWithExperiments(input: DecideInput, assignment: AssignmentInput): Outcome {
   const ladder = decide(input);
   const { bundle } = input;
+  const holdoutPhase = bundle.holdout && holdoutPhases(bundle.holdout);
+  const phase = holdoutPhase ? { holdoutPhase } : {};
   if (inHoldout(bundle.holdout, assignment.unitId)) {
     const slots = compile(bundle).slots;
     return {
       holdout: true,
       exposures: [],
+      ...phase,
       // A fresh decision: the ladder's rule, segments and fallback did not decide this slot.
       decisions: ladder.map((d) => ({
         slot: d.slot,
@@ -202,7 +240,8 @@ export function decideWithExperiments(input: DecideInput, assignment: Assignment
     };
   }
   const experiments = bundle.experiments ?? [];
-  if (experiments.length === 0) return { decisions: ladder, holdout: false, exposures: [] };
+  if (experiments.length === 0)
+    return { decisions: ladder, holdout: false, exposures: [], ...phase };
 
   const page = compile(bundle).pagesById.get(input.pageId);
   const pageSlots = page?.slots ?? [];
@@ -214,6 +253,7 @@ export function decideWithExperiments(input: DecideInput, assignment: Assignment
 
   let decisions = ladder;
   const exposures: Exposure[] = [];
+  const claims: (readonly [string, number])[] = [];
   for (const e of experiments) {
     const plan = planOf(e);
     const slots = slotsCovered(bundle, e, pageSlots);
@@ -222,17 +262,25 @@ export function decideWithExperiments(input: DecideInput, assignment: Assignment
     if (e.when && !evaluate(e.when, evaluator())) continue;
     const drawn =
       e.type === 'bandit'
-        ? assignBandit(e, assignment.unitId, assignment.snapshot)
+        ? assignBandit(e, assignment.unitId, assignment.snapshot, assignment.claims)
         : { arm: armForBucket(plan.ranges ?? [], bucketOf(plan.salt, assignment.unitId)) };
+    if ('claim' in drawn && drawn.claim && assignment.claims) claims.push(drawn.claim);
     const arm = drawn.arm === undefined ? undefined : plan.arms.get(drawn.arm);
     if (!arm) continue;
     decisions = decisions.map((d) => (slots.includes(d.slot) ? override(d, e, arm) : d));
     exposures.push({
       experiment: e.id,
       arm: arm.arm.id,
+      phase: plan.phase,
       slots,
       ...('epoch' in drawn ? { epoch: drawn.epoch } : {}),
     });
   }
-  return { decisions, holdout: false, exposures };
+  return {
+    decisions,
+    holdout: false,
+    exposures,
+    ...phase,
+    ...(claims.length ? { claims } : {}),
+  };
 }

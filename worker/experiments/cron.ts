@@ -9,7 +9,9 @@ import type { BanditSnapshot } from '../../shared/schema/bandit.ts';
 import type { Bundle } from '../../shared/schema/bundle.ts';
 import type { BundleStore } from '../data/bundle-store.ts';
 import type { Env } from '../env.ts';
-import { armCounts, inOrder } from '../../shared/experiments/arm-stats.ts';
+import { readArmCounts } from '../../shared/experiments/arm-stats.ts';
+import { experimentGoal } from '../../shared/experiments/goals.ts';
+import { phaseOf } from '../../shared/experiments/phase.ts';
 import { isActive } from './assign.ts';
 import { allocate } from './bandit.ts';
 import { hash32 } from '../../shared/experiments/hash.ts';
@@ -25,10 +27,17 @@ export async function computeSnapshot(
   const experiments: BanditSnapshot['experiments'] = {};
   for (const e of bundle.experiments ?? []) {
     if (e.type !== 'bandit' || !isActive(e, nowMs)) continue;
-    const stats = inOrder(
-      e.arms.map((a) => a.id),
-      await armCounts(db, e.id, e.goal, e.windowHours * 3600_000),
-    );
+    // Learns from the report's own counts: the current phase, one arm per visitor (first
+    // exposure), conversions of that same visitor.
+    const stats = (
+      await readArmCounts(db, {
+        experiment: e.id,
+        phase: phaseOf(e),
+        arms: e.arms.map((a) => a.id),
+        goal: experimentGoal(bundle, e),
+        windowMs: e.windowHours * 3600_000,
+      })
+    ).arms.map(({ arm, exposures, conversions }) => ({ arm, exposures, conversions }));
     const split = allocate(stats, e.bandit, hash32(`${e.id}:${epoch}`));
     experiments[e.id] = { arms: stats.map((s, i) => ({ ...s, share: split[i]!.share })) };
   }

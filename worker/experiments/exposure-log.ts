@@ -19,13 +19,13 @@ export interface ExposureFields {
   /** ms since the epoch */
   at: number;
   /** Whether the bundle had a holdout (share > 0) and whether this visitor was in it. */
-  holdout?: { measured: boolean; held: boolean };
+  holdout?: { measured: boolean; held: boolean; phase?: string };
   exposures: Exposure[];
 }
 
 export function exposureStatements(db: D1Database, f: ExposureFields): D1PreparedStatement[] {
   const insert = db.prepare(
-    'INSERT OR IGNORE INTO exposures (decision_id, experiment, arm, unit_id, sticky, epoch, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT OR IGNORE INTO exposures (decision_id, experiment, arm, unit_id, sticky, epoch, at, phase) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const rows = f.exposures.map((e) =>
     insert.bind(
@@ -36,6 +36,7 @@ export function exposureStatements(db: D1Database, f: ExposureFields): D1Prepare
       f.sticky ? 1 : 0,
       e.epoch ?? null,
       f.at,
+      e.phase ?? null,
     ),
   );
   if (f.holdout?.measured) {
@@ -48,6 +49,7 @@ export function exposureStatements(db: D1Database, f: ExposureFields): D1Prepare
         f.sticky ? 1 : 0,
         null,
         f.at,
+        f.holdout.phase ?? null,
       ),
     );
   }

@@ -70,12 +70,21 @@ export function exposureFields(r: DecisionRecord) {
     unitId: r.sticky ? r.visitor : r.id,
     sticky: r.sticky,
     at: Date.parse(r.at),
-    ...(r.holdout ? { holdout: { measured: true, held: r.holdout === 'holdout' } } : {}),
+    ...(r.holdout
+      ? {
+          holdout: {
+            measured: true,
+            held: r.holdout === 'holdout',
+            ...(r.holdoutPhase ? { phase: r.holdoutPhase } : {}),
+          },
+        }
+      : {}),
     exposures: (r.experiments ?? []).map((e) => ({
       experiment: e.id,
       arm: e.arm,
       slots: [],
       ...(e.epoch ? { epoch: e.epoch } : {}),
+      ...(e.phase ? { phase: e.phase } : {}),
     })),
   };
 }

@@ -66,7 +66,7 @@ export interface RecordParts {
   slots: { decision: Decision; shown: string }[];
   /** Holdout and experiment assignment of this render (issue 5). */
   experiments?: {
-    outcome: Pick<Outcome, 'holdout' | 'exposures'>;
+    outcome: Pick<Outcome, 'holdout' | 'exposures' | 'holdoutPhase'>;
     measuresHoldout: boolean;
     sticky: boolean;
   };
@@ -91,12 +91,16 @@ export function decisionRecord(p: RecordParts): DecisionRecord {
             id: e.experiment,
             arm: e.arm,
             ...(e.epoch ? { epoch: e.epoch } : {}),
+            ...(e.phase ? { phase: e.phase } : {}),
           })),
         }
       : {}),
     ...(p.experiments?.measuresHoldout
       ? {
           holdout: p.experiments.outcome.holdout ? ('holdout' as const) : ('personalized' as const),
+          ...(p.experiments.outcome.holdoutPhase
+            ? { holdoutPhase: p.experiments.outcome.holdoutPhase }
+            : {}),
         }
       : {}),
     sticky: p.experiments?.sticky ?? true,
