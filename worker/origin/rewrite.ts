@@ -20,26 +20,39 @@ export interface RewritePlan {
   headEnd(): string;
   /** The adjusted content of a meta CSP (called while the head streams). */
   metaCsp(content: string): string;
-  /** A slot's fill, or why the origin's markup stays. */
-  fill(slot: string): Promise<SlotFill | Exclude<SlotOutcome, 'filled'>>;
-  /** Trusted HTML for the end of <body>. */
-  bodyEnd(): Promise<string>;
+  /**
+   * A slot's fill, or why the origin's markup stays; a promise only while the decisions are not
+   * made yet (the stream pauses there).
+   */
+  fill(
+    slot: string,
+  ): SlotFill | Exclude<SlotOutcome, 'filled'> | Promise<SlotFill | Exclude<SlotOutcome, 'filled'>>;
+  /** Trusted HTML for the end of <body> (a promise only when it must wait, e.g. for a trace). */
+  bodyEnd(): string | Promise<string>;
   /** What happened to each slot marker met, in document order. */
   note(slot: string, outcome: SlotOutcome): void;
   /** The document ended: every handler has run. */
   done(): void;
 }
 
-/** Runs `f`; a throw becomes `onError` (never escapes into the stream). */
-async function guarded(f: () => void | Promise<void>, onError: () => void): Promise<void> {
-  try {
-    await f();
-  } catch {
+/**
+ * Runs `f`; a throw (or a rejection) becomes `onError` and never escapes into the stream. Stays
+ * synchronous when `f` is: a handler that returns a promise pauses lol-html, so only handlers
+ * that really wait (the first slot, for the decisions) should.
+ */
+function guarded(f: () => unknown, onError: () => void): void | Promise<void> {
+  const fail = () => {
     try {
       onError();
     } catch {
       // nothing left to do: the markup stays as the origin sent it
     }
+  };
+  try {
+    const out = f();
+    if (out instanceof Promise) return out.then(() => undefined, fail);
+  } catch {
+    fail();
   }
 }
 
@@ -88,8 +101,15 @@ export function rewriteOrigin(origin: Response, headers: Headers, plan: RewriteP
     .on(`[${SLOT_ATTR}]`, {
       element: (el) => {
         const slot = el.getAttribute(SLOT_ATTR) ?? '';
+        const apply = (fill: SlotFill | Exclude<SlotOutcome, 'filled'>) => {
+          if (typeof fill === 'string') return plan.note(slot, fill);
+          el.setInnerContent(fill.html, { html: true });
+          el.setAttribute('data-tessera-variant', fill.variant);
+          el.setAttribute('data-tessera-level', fill.level);
+          plan.note(slot, 'filled');
+        };
         return guarded(
-          async () => {
+          () => {
             if (inert > 0) return plan.note(slot, 'slot.inert');
             if (slotDepth > 0 || el.removed) return plan.note(slot, 'slot.nested');
             try {
@@ -100,12 +120,8 @@ export function rewriteOrigin(origin: Response, headers: Headers, plan: RewriteP
               return plan.note(slot, 'slot.void'); // no end tag: <img>, <input>, …
             }
             slotDepth++;
-            const fill = await plan.fill(slot);
-            if (typeof fill === 'string') return plan.note(slot, fill);
-            el.setInnerContent(fill.html, { html: true });
-            el.setAttribute('data-tessera-variant', fill.variant);
-            el.setAttribute('data-tessera-level', fill.level);
-            plan.note(slot, 'filled');
+            const fill = plan.fill(slot);
+            return fill instanceof Promise ? fill.then(apply) : apply(fill);
           },
           () => plan.note(slot, 'slot.render_error'),
         );
@@ -115,9 +131,11 @@ export function rewriteOrigin(origin: Response, headers: Headers, plan: RewriteP
       element: (el) =>
         guarded(() => {
           el.onEndTag((end) =>
-            guarded(async () => {
+            guarded(() => {
               bodyEnded = true;
-              end.before(await plan.bodyEnd(), { html: true });
+              const html = plan.bodyEnd();
+              if (!(html instanceof Promise)) return void end.before(html, { html: true });
+              return html.then((h) => void end.before(h, { html: true }));
             }, ignore),
           );
         }, ignore),
@@ -125,10 +143,14 @@ export function rewriteOrigin(origin: Response, headers: Headers, plan: RewriteP
     .onDocument({
       end: (end) =>
         guarded(
-          async () => {
-            if (!bodyEnded)
-              end.append((headSeen ? '' : plan.headEnd()) + (await plan.bodyEnd()), { html: true });
-            plan.done();
+          () => {
+            const finish = (html: string) => {
+              if (!bodyEnded) end.append((headSeen ? '' : plan.headEnd()) + html, { html: true });
+              plan.done();
+            };
+            if (bodyEnded) return finish('');
+            const html = plan.bodyEnd();
+            return html instanceof Promise ? html.then(finish) : finish(html);
           },
           () => plan.done(),
         ),

@@ -29,6 +29,7 @@ import { asciiHtml, sectionInner, type SlotFill, type SlotOutcome } from '../ori
 import { TRACKER_PATH } from '../events/tracker.ts';
 import type { Reason } from '../reasons.ts';
 import { previewHead } from '../preview/apply.ts';
+import type { Trace } from '../debug/trace.ts';
 import { pageExtras } from '../visit/extras.ts';
 import { contextOf, requestWho } from '../visit/from-request.ts';
 import { logVisit, type LogSink } from '../visit/log.ts';
@@ -169,10 +170,13 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
     });
   }
 
-  // Personalization, started at most once, when the first slot (or the trace) needs it.
-  let personalized: Promise<Personalized & { read: VisitRead; reasons: Reason[] }> | undefined;
+  // Personalization, started at most once, when the first slot (or the trace) needs it; once
+  // made, later slots are filled without pausing the stream.
+  type Made = Personalized & { read: VisitRead; reasons: Reason[] };
+  let made: Made | undefined;
+  let personalized: Promise<Made> | undefined;
   const personalizeOnce = () =>
-    (personalized ??= data.then((read) => {
+    (personalized ??= data.then((read): Made => {
       const reasons = [...read.reasons];
       const context = contextOf(request, url, read, t0);
       const p = personalize({
@@ -186,7 +190,7 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
         now: t0,
         reasons,
       });
-      return { ...p, read, reasons, context };
+      return (made = { ...p, read, reasons });
     }));
 
   if (mode.debug === 'json') {
@@ -250,32 +254,34 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
         csp = { ...csp, ...meta, header: csp.header };
         return meta.header ?? content;
       },
-      fill: async (slot): Promise<SlotFill | Exclude<SlotOutcome, 'filled'>> => {
+      fill: (slot) => {
         if (!slotIds.has(slot)) return 'slot.unknown';
-        const p = await personalizeOnce();
-        const i = p.choice.decisions.findIndex((d) => d.slot === slot);
-        const out = p.slots[i];
-        const decision = p.choice.decisions[i];
-        if (!out || !decision) return 'kept';
-        // Origin mode keeps the origin's own markup rather than Tessera's fallback variant.
-        if (out.reason === 'slot.variant_missing' || out.reason === 'slot.render_error')
-          return out.reason;
-        return {
-          html: encode(sectionInner(out.html)),
-          variant: out.variant,
-          level: decision.level,
+        const fillFrom = (p: Made): SlotFill | Exclude<SlotOutcome, 'filled'> => {
+          const i = p.choice.decisions.findIndex((d) => d.slot === slot);
+          const out = p.slots[i];
+          const decision = p.choice.decisions[i];
+          if (!out || !decision) return 'kept';
+          // Origin mode keeps the origin's own markup rather than Tessera's fallback variant.
+          if (out.reason === 'slot.variant_missing' || out.reason === 'slot.render_error')
+            return out.reason;
+          const html = encode(sectionInner(out.html));
+          return { html, variant: out.variant, level: decision.level };
         };
+        return made ? fillFrom(made) : personalizeOnce().then(fillFrom);
       },
-      bodyEnd: async () => {
-        const trace = mode.debug === 'html' ? (await personalizeOnce()).trace : undefined;
-        const extras = pageExtras(mode, {
-          nonce: csp.scriptNonce ?? '',
-          decisionId,
-          version: bundle.version,
-          consent: who.consent.level,
-          ...(trace ? { trace } : {}),
-        });
-        return encode(extras.bodyEnd);
+      bodyEnd: () => {
+        const extras = (trace?: Trace) =>
+          encode(
+            pageExtras(mode, {
+              nonce: csp.scriptNonce ?? '',
+              decisionId,
+              version: bundle.version,
+              consent: who.consent.level,
+              ...(trace ? { trace } : {}),
+            }).bodyEnd,
+          );
+        if (mode.debug !== 'html') return extras();
+        return made ? extras(made.trace) : personalizeOnce().then((p) => extras(p.trace));
       },
       note: (slot, outcome) => notes.push({ slot, outcome }),
       done: () => ended(),
@@ -299,7 +305,7 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
  */
 function logDecision(
   v: OriginVisit,
-  p: Personalized & { read: VisitRead; reasons: Reason[]; context?: unknown },
+  p: Personalized & { read: VisitRead; reasons: Reason[] },
   notes: { slot: string; outcome: SlotOutcome }[] | undefined,
 ): void {
   const { read } = p;
