@@ -1,12 +1,26 @@
 /**
- * Projects: `worker` runs inside workerd (real miniflare KV, through SELF.fetch and direct
- * handler calls); `cli` runs the marketer/developer CLI in Node; `sim` runs the fast subset of
- * the seeded simulations in Node; `browser` loads the demo site in Chromium.
+ * Projects: `worker` runs the visitor-facing worker's tests inside workerd (its own
+ * wrangler.toml: real miniflare KV, D1, queue producers; SELF is the visitor worker);
+ * `control` runs the control plane's inside workerd (control/wrangler.toml: SELF is the control
+ * plane, which consumes the queues — plus the visitor worker's producers, so a test can run the
+ * visitor worker's handler and watch its decision records and events reach the consumers through
+ * real queues); `cli` runs the marketer/developer CLI in Node; `sim` runs the fast subset of the
+ * seeded simulations in Node; `browser` loads the demo site in Chromium. Both workerd projects
+ * share test/support/.
  */
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 import { TEST_ADMIN_KEYS, TEST_VISITOR_KEYS } from './test/support/keys.ts';
 import { TEST_ORIGIN, testOriginWorker } from './test/support/origin/config.ts';
+
+const testBindings = async () => ({
+  TEST_MIGRATIONS: await readD1Migrations('./migrations'),
+  VISITOR_KEYS: TEST_VISITOR_KEYS,
+  ADMIN_KEYS: TEST_ADMIN_KEYS,
+  // Generous deadline so a busy CI machine never trips it; the deadline tests set their own.
+  KV_DEADLINE_MS: '2000',
+  POINTER_TTL_MS: '0',
+});
 
 export default defineConfig({
   test: {
@@ -20,14 +34,7 @@ export default defineConfig({
           cloudflareTest(async () => ({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
-              bindings: {
-                TEST_MIGRATIONS: await readD1Migrations('./migrations'),
-                VISITOR_KEYS: TEST_VISITOR_KEYS,
-                ADMIN_KEYS: TEST_ADMIN_KEYS,
-                // Generous deadline so a busy CI machine never trips it; the deadline tests set their own.
-                KV_DEADLINE_MS: '2000',
-                POINTER_TTL_MS: '0',
-              },
+              bindings: await testBindings(),
               // Origin mode: the worker's outbound fetches reach a real origin worker, as in production.
               outboundService: TEST_ORIGIN,
               workers: [testOriginWorker],
@@ -41,6 +48,26 @@ export default defineConfig({
             'test/decide/**/*.test.ts',
             'test/experiments/**/*.test.ts',
           ],
+          setupFiles: ['./test/support/d1-setup.ts'],
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: './control/wrangler.toml' },
+            miniflare: {
+              bindings: await testBindings(),
+              // The visitor worker's producers (wrangler.toml), for tests that run its handler here.
+              queueProducers: {
+                DECISIONS: { queueName: 'tessera-decisions' },
+                EVENTS: { queueName: 'tessera-events' },
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'control',
+          include: ['test/control/**/*.test.ts'],
           setupFiles: ['./test/support/d1-setup.ts'],
         },
       },

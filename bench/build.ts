@@ -1,6 +1,7 @@
 /**
- * Builds the worker exactly as a deploy would (`wrangler deploy --dry-run --outdir`) and reports
- * its size: raw and gzip as wrangler prints them, and our own gzip of the emitted script.
+ * Builds a worker exactly as a deploy would (`wrangler deploy --dry-run --outdir`) and reports
+ * its size: raw and gzip as wrangler prints them, and our own gzip of the emitted script. The
+ * visitor-facing worker (wrangler.toml) by default; the control plane with `control/wrangler.toml`.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -29,16 +30,19 @@ export interface Build {
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 
-export function buildWorker(): Build {
+export const VISITOR_CONFIG = 'wrangler.toml';
+export const CONTROL_CONFIG = 'control/wrangler.toml';
+
+export function buildWorker(config: string = VISITOR_CONFIG): Build {
   const dir = mkdtempSync(path.join(tmpdir(), 'tessera-bench-'));
   const wrangler = path.join(ROOT, 'node_modules', '.bin', 'wrangler');
-  const run = spawnSync(wrangler, ['deploy', '--dry-run', '--outdir', dir], {
+  const run = spawnSync(wrangler, ['deploy', '--dry-run', '-c', config, '--outdir', dir], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
   });
   if (run.status !== 0)
-    throw new Error(`wrangler deploy --dry-run failed:\n${run.stdout}\n${run.stderr}`);
+    throw new Error(`wrangler deploy --dry-run -c ${config} failed:\n${run.stdout}\n${run.stderr}`);
   const script = path.join(dir, 'index.js');
   const bytes = readFileSync(script);
   const printed = /Total Upload:\s*([\d.]+)\s*KiB\s*\/\s*gzip:\s*([\d.]+)\s*KiB/.exec(

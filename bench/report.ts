@@ -53,7 +53,10 @@ export interface Results {
   };
   micro: MicroResults;
   workerdMicro?: { name: string; us: number }[];
+  /** The visitor-facing worker's script (the one under the 60 KB budget). */
   size: ScriptSize;
+  /** The control plane's script (admin API, consumers, cron); no budget, reported for the record. */
+  controlSize?: ScriptSize;
   budgets: Budget[];
 }
 
@@ -186,7 +189,6 @@ export function markdown(r: Results): string {
     ['budget', 'limit', 'measured', ''],
     r.budgets.map((b) => [b.name, b.limit, b.measured, b.ok ? 'met' : '**missed**']),
   );
-  const size = r.size;
   return `Run ${m.date} on ${m.nproc} × ${m.cpu}, Node ${m.node}, workerd ${m.workerd}; load average ${m.loadAverageBefore.map(r2).join(' / ')} before, ${m.loadAverageAfter.map(r2).join(' / ')} after.
 
 ### Budgets
@@ -219,14 +221,32 @@ ${scale(r.micro.rules, 'rules')}
 
 ${scale(r.micro.slots, 'slots')}
 
-### Script size (\`wrangler deploy --dry-run --outdir\`)
+${sizeSection(r)}`;
+}
 
-| | raw | gzip |
+function sizeTable(size: ScriptSize): string {
+  return `| | raw | gzip |
 |---|---|---|
 | as wrangler reports it | ${size.wranglerKiB ?? '?'} KiB | ${size.wranglerGzipKiB ?? '?'} KiB |
-| emitted index.js (gzip -9) | ${r2(size.rawBytes / 1024)} KiB | ${r2(size.gzipBytes / 1024)} KiB |
+| emitted index.js (gzip -9) | ${r2(size.rawBytes / 1024)} KiB | ${r2(size.gzipBytes / 1024)} KiB |`;
+}
 
-${parts(size)}`;
+/** Both scripts' sizes, by part (\`npm run bench -- --size\` prints just this). */
+export function sizeSection(r: Pick<Results, 'size' | 'controlSize'>): string {
+  const control = r.controlSize
+    ? `
+
+### Control plane script size (\`wrangler deploy --dry-run -c control/wrangler.toml --outdir\`)
+
+${sizeTable(r.controlSize)}
+
+${parts(r.controlSize)}`
+    : '';
+  return `### Visitor worker script size (\`wrangler deploy --dry-run --outdir\`)
+
+${sizeTable(r.size)}
+
+${parts(r.size)}${control}`;
 }
 
 function parts(size: ScriptSize): string {
@@ -299,7 +319,10 @@ export function headline(r: Results): string {
     `Last run (${r.machine.date.slice(0, 10)}, ${r.machine.nproc} cores, shared machine): anonymous page p50 **${a.p50x}×** / p99 **${a.p99x}×** the bare route, ` +
     `known visitor p50 **${k.p50x}×**, experiment page p50 **${e.p50x}×**; ` +
     `${r.load.routes.reduce((n, x) => n + x.non2xx + x.errors + x.timeouts, 0)} errors; decide + render ${dr?.p50Us ?? '?'} µs median; ` +
-    `script ${r.size.wranglerGzipKiB ?? r2(r.size.gzipBytes / 1024)} KiB gzip.`
+    `visitor script ${r.size.wranglerGzipKiB ?? r2(r.size.gzipBytes / 1024)} KiB gzip` +
+    (r.controlSize
+      ? ` (control plane ${r.controlSize.wranglerGzipKiB ?? r2(r.controlSize.gzipBytes / 1024)} KiB).`
+      : '.')
   );
 }
 

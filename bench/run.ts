@@ -1,19 +1,21 @@
 /**
- * `npm run bench`: build the worker as a deploy would, micro-benchmark the pure core, run the
- * built script in workerd with the realistic workload, load four routes side by side, and write
- * bench/results.json, docs/performance.md (tables) and the README headline.
+ * `npm run bench`: build both workers as a deploy would, micro-benchmark the pure core, run the
+ * visitor worker's built script in workerd with the realistic workload, load four routes side by
+ * side, and write bench/results.json, docs/performance.md (tables) and the README headline.
  *
  * Bounded: about three minutes on 2 cores. `BENCH_QUICK=1` shortens every phase (for a smoke run).
+ * `npm run bench -- --size` only builds both scripts and prints their sizes by part (seconds).
  */
 import { cpus, loadavg } from 'node:os';
 import { createRequire } from 'node:module';
-import { buildWorker } from './build.ts';
+import { buildWorker, CONTROL_CONFIG } from './build.ts';
 import { routes, runLoad, type RouteSpec } from './load.ts';
 import type { runMicro } from './micro.ts';
 import { importBuilt } from './node-build.ts';
 import {
   isLinear,
   markdown,
+  sizeSection,
   writeResults,
   type Budget,
   type Results,
@@ -31,6 +33,7 @@ import { banditSnapshot, buildBundle, PROFILE_COUNT, STANDARD } from './workload
 import { runWorkerdMicro } from './workerd-micro.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
+const sizeOnly = process.argv.includes('--size');
 const log = (line: string) =>
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const LOAD = quick
@@ -93,9 +96,16 @@ async function main() {
   const require = createRequire(import.meta.url);
   const workerdVersion = (require('miniflare/package.json') as { version: string }).version;
 
-  log('building the worker (wrangler deploy --dry-run --outdir)');
+  log('building both workers (wrangler deploy --dry-run --outdir)');
   const build = buildWorker();
-  log(`script: ${build.size.wranglerKiB} KiB, gzip ${build.size.wranglerGzipKiB} KiB (wrangler)`);
+  const control = buildWorker(CONTROL_CONFIG);
+  log(
+    `visitor script: ${build.size.wranglerKiB} KiB, gzip ${build.size.wranglerGzipKiB} KiB; control plane: ${control.size.wranglerKiB} KiB, gzip ${control.size.wranglerGzipKiB} KiB (wrangler)`,
+  );
+  if (sizeOnly) {
+    console.log(sizeSection({ size: build.size, controlSize: control.size }));
+    return;
+  }
 
   // Built like the deployed script (no keepNames), not as tsx runs it: see node-build.ts.
   const built = await importBuilt<{ runMicro: typeof runMicro }>('bench/micro.ts');
@@ -178,7 +188,7 @@ async function main() {
       },
       { name: 'errors under load', limit: '0', measured: String(errors), ok: errors === 0 },
       {
-        name: 'script size, gzip',
+        name: 'visitor worker script size, gzip',
         limit: '≤ 60 KiB',
         measured: `${Math.round(gzipKiB * 100) / 100} KiB`,
         ok: gzipKiB <= 60,
@@ -224,6 +234,7 @@ async function main() {
       micro,
       workerdMicro,
       size: build.size,
+      controlSize: control.size,
       budgets,
     };
     // A quick run writes nothing; it prints what the full run would write into the doc.

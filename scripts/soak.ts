@@ -1,9 +1,10 @@
 /**
  * `npm run soak`: a bounded loopback load test with faults injected.
  *
- * Starts the `soak` wrangler environment (worker/soak/entry.ts: the real worker with KV, queue
- * and D1 faults at SOAK_FAULT_RATE) with `wrangler dev` on 127.0.0.1 and a random port, with
- * throw-away local state; applies the D1 migrations; seeds the demo bundle and sample profiles;
+ * Starts the `soak` wrangler environments of both workers behind the dev router in one
+ * `wrangler dev` session (cli/lib/dev-session.ts) on 127.0.0.1 and a random port, with
+ * throw-away local state: worker/soak/entry.ts (the visitor worker with KV and queue faults at
+ * SOAK_FAULT_RATE) and control/soak/entry.ts (the consumers with D1 faults); applies the D1 migrations; seeds the demo bundle and sample profiles;
  * then sends SOAK_REQUESTS mixed requests (pages with good, bad and no cookies; event batches;
  * malformed event bodies; privacy reads; admin reads) at SOAK_CONCURRENCY. Afterwards it waits for
  * the queue consumers to drain and checks every accepted event is in D1.
@@ -18,7 +19,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { putBundleLocal, putProfiles } from '../cli/commands/seed.ts';
 import { buildBundle, formatIssues } from '../cli/lib/content.ts';
-import { devVars, ensureDevVars } from '../cli/lib/dev-vars.ts';
+import { devSessionArgs } from '../cli/lib/dev-session.ts';
+import { devVars, ensureDevVars, syncControlDevVars } from '../cli/lib/dev-vars.ts';
 import { PROFILES_DIR, ROOT, WRANGLER_TOML } from '../cli/lib/paths.ts';
 import { sampleProfiles } from '../cli/lib/profiles.ts';
 import type { Env } from '../worker/env.ts';
@@ -26,6 +28,7 @@ import { loadConfig } from '../shared/config.ts';
 import { keyringFor } from '../shared/auth/keyring.ts';
 import { signVisitorToken } from '../shared/auth/visitor-token.ts';
 import { signAdminToken } from '../shared/auth/admin-token.ts';
+import { SOAK_STATS_PATH } from '../shared/soak/faults.ts';
 
 const TOTAL = Number(process.env.SOAK_REQUESTS ?? 3000);
 const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 24);
@@ -105,6 +108,7 @@ const note = (kind: Kind, status: number) =>
 
 async function main() {
   ensureDevVars();
+  syncControlDevVars();
   const config = loadConfig(devVars());
   const ring = await keyringFor(config.visitorKeys);
   const adminRing = await keyringFor(config.adminKeys);
@@ -130,16 +134,7 @@ async function main() {
   const child = spawn(
     wrangler,
     [
-      'dev',
-      '--env',
-      'soak',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--persist-to',
-      stateDir,
-      '--show-interactive-dev-session=false',
+      ...devSessionArgs({ port: String(port), persistTo: stateDir, env: 'soak' }),
       '--log-level',
       'error',
     ],
@@ -220,14 +215,22 @@ async function main() {
   }
 }
 
+/** What D1 holds, and the faults both workers injected (each counts its own). */
 async function soakStats(): Promise<{
   injected: Record<string, number>;
   d1: Record<string, number | null>;
 }> {
-  return (await (await fetch(`${base}/__soak/stats`)).json()) as {
+  const visitor = (await (await fetch(`${base}${SOAK_STATS_PATH.visitor}`)).json()) as {
     injected: Record<string, number>;
     d1: Record<string, number | null>;
   };
+  const control = (await (await fetch(`${base}${SOAK_STATS_PATH.control}`)).json()) as {
+    injected: Record<string, number>;
+  };
+  const injected = { ...visitor.injected };
+  for (const [kind, n] of Object.entries(control.injected))
+    injected[kind] = (injected[kind] ?? 0) + n;
+  return { injected, d1: visitor.d1 };
 }
 
 const BAD_COOKIES = [

@@ -1,7 +1,7 @@
 /**
  * A bandit experiment run end to end with the worker's own code: visitors arrive over 30 epochs
  * (500 new ones each), come back 1–3 times; every epoch the "cron" counts what D1 would hold so
- * far (counting.ts), allocates (worker/experiments/bandit.ts) and publishes a snapshot; every
+ * far (counting.ts), allocates (shared/experiments/bandit.ts) and publishes a snapshot; every
  * page view is assigned by worker/experiments/assign.ts — sticky through the arm claim the
  * visitor's cookie carries (arm-claims.ts), or, to show the old behaviour, re-drawn each epoch.
  */
@@ -17,7 +17,7 @@ import {
   DEFAULT_DRAWS,
   type ArmStats,
   type Split,
-} from '../worker/experiments/bandit.ts';
+} from '../shared/experiments/bandit.ts';
 import { legacyCounts } from './legacy.ts';
 import {
   HOUR,

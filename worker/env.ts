@@ -1,5 +1,5 @@
 /**
- * The bindings, vars and secrets the worker runs with (see wrangler.toml and the README's
+ * The bindings, vars and secrets the visitor-facing worker runs with (see wrangler.toml and the README's
  * bindings table). Vars arrive as strings and are parsed in config.ts.
  */
 export interface Env {
@@ -7,17 +7,15 @@ export interface Env {
   PROFILES: KVNamespace;
   /** Decision log and event store (migrations/). Never queried on the page path. */
   DB: D1Database;
-  /** Decision records leave the request here (consumed by this worker into D1). */
+  /** Decision records leave the request here (consumed by the control plane into D1). */
   DECISIONS: Queue;
-  /** Behavioural events from POST /events (consumed by this worker). */
+  /** Behavioural events from POST /events (consumed by the control plane). */
   EVENTS: Queue;
   /** Workers rate limiting binding for POST /events, keyed by visitor (or IP). Optional: absent means no limit. */
   EVENTS_RATE?: RateLimit;
-  /** Poison messages go here at once (consumed into D1 `dead_letters`). */
-  DEAD_LETTERS: Queue;
   /** Secret: JSON `{ "<kid>": "<secret of ≥ 32 bytes>" }`; the first entry signs, all verify. */
   VISITOR_KEYS: string;
-  /** Secret: JSON `{ "<kid>": "<secret of ≥ 32 bytes>" }` for admin bearer tokens. */
+  /** Secret: JSON `{ "<kid>": "<secret of ≥ 32 bytes>" }`; verifies preview links and sessions. */
   ADMIN_KEYS: string;
   /** Milliseconds each KV read on the page path may take before we fall back. */
   KV_DEADLINE_MS?: string;

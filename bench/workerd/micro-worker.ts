@@ -6,7 +6,7 @@
  */
 import { Profile } from '../../shared/schema/profile.ts';
 import { signVisitorToken, verifyVisitorToken } from '../../shared/auth/visitor-token.ts';
-import { pseudonym, pseudonymKey } from '../../worker/log/pseudonym.ts';
+import { pseudonym, pseudonymKey } from '../../shared/privacy/pseudonym.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { BENCH_ADMIN_KEYS, BENCH_VISITOR_KEYS, benchKeyring } from '../keys.ts';
 import {

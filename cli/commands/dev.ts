@@ -1,36 +1,40 @@
 /**
- * `tessera dev` (what `npm run dev` runs): writes .dev.vars from the example when missing,
- * applies D1 migrations to local state, seeds local KV from content-variants/, then serves the demo site with `wrangler dev` on
- * http://127.0.0.1:8787 (override with --port).
+ * `tessera dev` (what `npm run dev` runs): writes .dev.vars from the example when missing (and
+ * its copy for the control plane), applies D1 migrations to local state, seeds local KV from
+ * content-variants/, then runs both workers behind the dev router in one `wrangler dev` session
+ * (lib/dev-session.ts) on http://127.0.0.1:8787 (override with --port): the site, and the
+ * admin API under /admin/.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { ensureDevVars } from '../lib/dev-vars.ts';
+import { devSessionArgs } from '../lib/dev-session.ts';
+import { ensureDevVars, syncControlDevVars } from '../lib/dev-vars.ts';
 import { CliError } from '../lib/errors.ts';
-import { ROOT } from '../lib/paths.ts';
+import { LOCAL_STATE, ROOT } from '../lib/paths.ts';
 import { seed } from './seed.ts';
 
 export async function dev(port: string, log: (l: string) => void): Promise<number> {
   if (ensureDevVars()) log('wrote .dev.vars from .dev.vars.example (dev-only keys)');
+  syncControlDevVars();
   const wrangler = path.join(ROOT, 'node_modules', '.bin', 'wrangler');
-  const migrate = spawnSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, CI: 'true' },
-    encoding: 'utf8',
-  });
+  const migrate = spawnSync(
+    wrangler,
+    ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', LOCAL_STATE],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, CI: 'true' },
+      encoding: 'utf8',
+    },
+  );
   if (migrate.status !== 0)
     throw new CliError(`applying D1 migrations to local state failed:\n${migrate.stdout}`);
   log('applied D1 migrations to local state');
   await seed(log);
-  const child = spawn(
-    wrangler,
-    ['dev', '--ip', '127.0.0.1', '--port', port, '--show-interactive-dev-session=false'],
-    {
-      cwd: ROOT,
-      stdio: 'inherit',
-    },
-  );
+  const child = spawn(wrangler, devSessionArgs({ port, persistTo: LOCAL_STATE }), {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   const stop = (signal: NodeJS.Signals) => child.kill(signal);
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const FOLDERS = ['worker', 'shared', 'cli', 'test', 'bench', 'scripts'];
+const FOLDERS = ['worker', 'control', 'shared', 'dev', 'cli', 'test', 'bench', 'scripts', 'sim'];
 // (A regular expression, not a type: the one line here that spells the pattern.)
 const EXPLICIT_ANY = /(:\s*any\b(?!\s*\w)|\bas\s+any\b|<any>|\bany\[\])/;
 

@@ -1,23 +1,24 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { history, rollback } from '../../cli/commands/history.ts';
 import { publish } from '../../cli/commands/publish.ts';
 import { adminToken } from '../../cli/commands/token.ts';
-import { parseDevVars } from '../../cli/lib/dev-vars.ts';
+import { devVars } from '../../cli/lib/dev-vars.ts';
 import { applyLocalMigrations } from '../../cli/lib/local-migrations.ts';
 import { WRANGLER_TOML } from '../../cli/lib/paths.ts';
 import { copyContent, editJson } from './content-copy.ts';
-import { ROOT, tempDir } from './run.ts';
+import { startDevSession } from '../support/dev-session.ts';
+import { tempDir } from './run.ts';
 
 /**
- * `--target http://127.0.0.1:<port>`: the CLI against the real worker (wrangler's dev server in
- * workerd, on a random port and a temporary state folder), through the admin API.
+ * `--target http://127.0.0.1:<port>`: the CLI against the real workers (both, behind the dev
+ * router in one wrangler dev session, on a free port and a temporary state folder), through the
+ * admin API; the page comes from the visitor worker.
  */
 describe('tessera publish / history / rollback --target <url> (admin API)', () => {
   const state = tempDir('remote-state');
-  const port = 20000 + Math.floor(Math.random() * 40000);
-  const url = `http://127.0.0.1:${port}`;
+  let port = 0;
+  let url = '';
   const dir = copyContent();
   let stop: () => Promise<void>;
   const saved = process.env.TESSERA_ADMIN_TOKEN;
@@ -27,24 +28,21 @@ describe('tessera publish / history / rollback --target <url> (admin API)', () =
   const quiet = () => {};
 
   beforeAll(async () => {
-    const { getPlatformProxy, unstable_dev } = await import('wrangler');
+    const { getPlatformProxy } = await import('wrangler');
     const proxy = await getPlatformProxy<{ DB: D1Database }>({
       configPath: WRANGLER_TOML,
       persist: { path: path.join(state, 'v3') },
     });
     await applyLocalMigrations(proxy.env.DB);
     await proxy.dispose();
-    const vars = parseDevVars(readFileSync(path.join(ROOT, '.dev.vars.example'), 'utf8'));
-    const worker = await unstable_dev(path.join(ROOT, 'worker', 'index.ts'), {
-      config: WRANGLER_TOML,
-      ip: '127.0.0.1',
-      port,
-      persistTo: state,
-      vars: { VISITOR_KEYS: vars.VISITOR_KEYS!, ADMIN_KEYS: vars.ADMIN_KEYS!, POINTER_TTL_MS: '0' },
-      logLevel: 'none',
-      experimental: { disableExperimentalWarning: true },
+    // The keys the CLI mints its admin tokens with.
+    const keys = devVars();
+    const site = await startDevSession({
+      state,
+      secrets: { VISITOR_KEYS: keys.VISITOR_KEYS!, ADMIN_KEYS: keys.ADMIN_KEYS! },
+      vars: { POINTER_TTL_MS: '0' },
     });
-    stop = () => worker.stop();
+    ({ port, url, stop } = site);
   }, 90_000);
   afterAll(async () => {
     process.env.TESSERA_ADMIN_TOKEN = saved;

@@ -3,7 +3,7 @@ import { withLocalEnv } from '../../cli/lib/local-env.ts';
 import { applyLocalMigrations } from '../../cli/lib/local-migrations.ts';
 import { phaseOf } from '../../shared/experiments/phase.ts';
 import { readPointer, readVersion } from '../../shared/publish/store.ts';
-import { exposureStatements } from '../../worker/experiments/exposure-log.ts';
+import { exposureStatements } from '../../control/consumers/exposures.ts';
 import { tempDir, tessera } from './run.ts';
 
 describe('tessera report', () => {

@@ -16,12 +16,29 @@ function sources(dir: string): string[] {
   });
 }
 
-/** Files under worker/ and shared/ whose source matches `pattern`. */
+/** Files under worker/, control/ and shared/ whose source matches `pattern`. */
 function offenders(pattern: RegExp): string[] {
-  return [...sources(path.join(ROOT, 'worker')), ...sources(path.join(ROOT, 'shared'))]
+  return ['worker', 'control', 'shared']
+    .flatMap((dir) => sources(path.join(ROOT, dir)))
     .filter((file) => pattern.test(readFileSync(file, 'utf8')))
     .map((file) => path.relative(ROOT, file));
 }
+
+const importsOf = (dir: string, target: string) =>
+  sources(path.join(ROOT, dir))
+    .filter((file) => new RegExp(`from ['"](\\.\\.?/)+${target}/`).test(readFileSync(file, 'utf8')))
+    .map((file) => path.relative(ROOT, file));
+
+describe('the module graph', () => {
+  it('keeps the two workers apart: control/ imports nothing from worker/, nor the reverse', () => {
+    expect(importsOf('control', 'worker')).toEqual([]);
+    expect(importsOf('worker', 'control')).toEqual([]);
+  });
+
+  it('keeps shared/ below both workers: it imports neither', () => {
+    expect([...importsOf('shared', 'worker'), ...importsOf('shared', 'control')]).toEqual([]);
+  });
+});
 
 describe('imports the worker script may not have', () => {
   it('takes zod only through shared/schema/zod.ts (zod/mini): classic zod is ~19 KiB gzip more', () => {

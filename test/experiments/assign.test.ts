@@ -3,7 +3,7 @@ import { parseBundleBody } from '../../shared/bundle/parse.ts';
 import type { BundleInput } from '../../shared/schema/bundle.ts';
 import type { ExperimentInput } from '../../shared/schema/experiment.ts';
 import { decideWithExperiments } from '../../worker/experiments/assign.ts';
-import { exposureFields } from '../../worker/log/consumer.ts';
+import { exposureFields } from '../../control/consumers/decisions.ts';
 import type { RequestContext } from '../../worker/decide/types.ts';
 import { buildTestBundle, testBundleBody } from '../support/bundle.ts';
 
@@ -329,7 +329,7 @@ describe('exposures from a decision record', () => {
       sticky: true,
       holdout: { measured: true, held: false },
     });
-    expect(f.exposures).toEqual([{ experiment: 'hero-test', arm: 'running', slots: [] }]);
+    expect(f.exposures).toEqual([{ experiment: 'hero-test', arm: 'running' }]);
   });
 
   it('uses the decision id when the visitor was assigned per request (no identifier consent)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocate, type ArmStats, type Split } from '../../worker/experiments/bandit.ts';
+import { allocate, type ArmStats, type Split } from '../../shared/experiments/bandit.ts';
 import { pickByShare } from '../../shared/experiments/bucketing.ts';
 import { unitHash } from '../../shared/experiments/hash.ts';
 import { beta, gamma, mulberry32 } from '../../shared/experiments/random.ts';

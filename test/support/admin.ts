@@ -1,12 +1,14 @@
 /**
  * Admin-side helpers: admin tokens minted with jose directly (including deliberately wrong
- * ones), and a worker app with a clock the test controls, for publish flows that must respect
- * the one-move-per-second rule without sleeping.
+ * ones), and both workers' apps with a clock the test controls, for publish flows that must
+ * respect the one-move-per-second rule without sleeping.
  */
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { SignJWT } from 'jose';
 import { BanditStore } from '../../worker/data/bandit-store.ts';
-import { BundleStore } from '../../worker/data/bundle-store.ts';
+import { BundleStore } from '../../shared/data/bundle-store.ts';
+import { createControlApp } from '../../control/index.ts';
+import { isControlPath } from '../../dev/router.ts';
 import { createApp } from '../../worker/index.ts';
 import { ADMIN_KID, ADMIN_SECRET } from './keys.ts';
 import { nowSeconds } from './tokens.ts';
@@ -33,22 +35,28 @@ export async function mintAdminToken(o: AdminMint = {}): Promise<string> {
     .sign(new TextEncoder().encode(o.secret ?? ADMIN_SECRET));
 }
 
-/** A worker whose clock only moves when the test says so. */
+/**
+ * The site — the visitor worker's app and the control plane's, routed as production routes
+ * them — with one clock that only moves when the test says so.
+ */
 export function testWorker(startMs = Date.UTC(2026, 10, 23, 10, 0, 0)) {
   const clock = { now: startMs };
   let ids = 0;
-  const app = createApp({
+  const now = () => clock.now;
+  const visitor = createApp({
     store: new BundleStore(),
     bandits: new BanditStore(),
-    now: () => clock.now,
+    now,
     newId: () => `id-${++ids}`,
   });
+  const control = createControlApp({ now });
   const fetch = async (
     path: string,
     init: RequestInit = {},
     bindings: Partial<Cloudflare.Env> = {},
   ) => {
     const ctx = createExecutionContext();
+    const app = isControlPath(new URL(path, 'https://shop.test').pathname) ? control : visitor;
     const res = await app.fetch(
       new Request(`https://shop.test${path}`, init),
       { ...env, ...bindings },

@@ -1,11 +1,11 @@
 /**
- * The pseudonyms D1 stores instead of ids, computed as the consumers do (worker/log/pseudonym.ts,
- * worker/events/consumer.ts): under the first visitor key by default, or under the key at
+ * The pseudonyms D1 stores instead of ids, computed as the consumers do (shared/privacy/pseudonym.ts,
+ * control/consumers/events.ts): under the first visitor key by default, or under the key at
  * `keyIndex` to stand for rows written before a key rotation.
  */
 import { env } from 'cloudflare:test';
 import { loadConfig } from '../../shared/config.ts';
-import { customerPseudonymInput, pseudonym, pseudonymKey } from '../../worker/log/pseudonym.ts';
+import { customerPseudonymInput, pseudonym, pseudonymKey } from '../../shared/privacy/pseudonym.ts';
 
 async function keyAt(keyIndex: number) {
   const keys = loadConfig(env).visitorKeys;

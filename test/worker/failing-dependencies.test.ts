@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { contentKeys } from '../../shared/kv-keys.ts';
 import type { BundleInput } from '../../shared/schema/bundle.ts';
 import { createWorker } from '../../worker/index.ts';
-import { salvageBundle } from '../../worker/data/salvage.ts';
+import { salvageBundle } from '../../shared/bundle/salvage.ts';
 import { publishTestBundle, putVisitorProfile, testBundleBody } from '../support/bundle.ts';
 import {
   faultyKv,

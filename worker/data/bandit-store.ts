@@ -7,8 +7,8 @@
  */
 import { contentKeys } from '../../shared/kv-keys.ts';
 import { BanditSnapshot } from '../../shared/schema/bandit.ts';
-import type { Reason } from '../reasons.ts';
-import { withDeadline } from './deadline.ts';
+import type { Reason } from '../../shared/reasons.ts';
+import { withDeadline } from '../../shared/data/deadline.ts';
 
 export const SNAPSHOT_TTL_MS = 60_000;
 export const RETRY_MS = 5_000;

@@ -5,9 +5,9 @@
  */
 import { Profile } from '../../shared/schema/profile.ts';
 import { profileKeys } from '../../shared/kv-keys.ts';
-import type { Reason } from '../reasons.ts';
+import type { Reason } from '../../shared/reasons.ts';
 import type { ProfileFault } from '../decide/types.ts';
-import { withDeadline } from './deadline.ts';
+import { withDeadline } from '../../shared/data/deadline.ts';
 
 export interface ProfileRead {
   profile?: Profile;

@@ -20,7 +20,7 @@ import { evaluate, type Evaluator } from '../decide/conditions.ts';
 import { decide, segmentMembership } from '../decide/decide.ts';
 import { lookupFor } from '../decide/facts.ts';
 import type { DecideInput, Decision } from '../decide/types.ts';
-import { equalSplit, type Split } from './bandit.ts';
+import { equalSplit, type Split } from '../../shared/experiments/bandit.ts';
 import {
   armForBucket,
   armRanges,
@@ -70,10 +70,6 @@ export interface Outcome {
   holdoutPhase?: string;
 }
 
-export function isActive(e: Pick<Experiment, 'start' | 'end'>, now: number): boolean {
-  return (!e.start || now >= Date.parse(e.start)) && (!e.end || now < Date.parse(e.end));
-}
-
 /**
  * Everything about an experiment that does not depend on the visitor, computed once per bundle
  * version (memoized on the experiment object, which the bundle store keeps with its version)
@@ -81,7 +77,7 @@ export function isActive(e: Pick<Experiment, 'start' | 'end'>, now: number): boo
  * each arm's reason and exposure tag, the slots it covers on each page.
  */
 interface Plan {
-  /** `start` / `end` in ms (±Infinity when open; NaN never matches, like isActive). */
+  /** `start` / `end` in ms (±Infinity when open; NaN never matches, like shared/experiments/active.ts). */
   from: number;
   until: number;
   salt: string;

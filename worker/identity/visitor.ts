@@ -2,7 +2,7 @@
  * Who is this visitor? Reads the `__Host-tsr_vid` cookie, verifies it, and when it is missing
  * or bad in any way treats the visitor as new and mints a fresh cookie. Never throws.
  */
-import type { Reason } from '../reasons.ts';
+import type { Reason } from '../../shared/reasons.ts';
 import {
   VISITOR_TTL_SECONDS,
   signVisitorToken,

@@ -8,8 +8,8 @@
  */
 import type { Bundle } from '../../shared/schema/bundle.ts';
 import type { Profile } from '../../shared/schema/profile.ts';
-import type { BundleStore, LiveBundle } from '../data/bundle-store.ts';
-import { emptyProfile } from '../events/profile-update.ts';
+import type { BundleStore, LiveBundle } from '../../shared/data/bundle-store.ts';
+import { emptyProfile } from '../../shared/profile/update.ts';
 import type { Identity } from '../identity/visitor.ts';
 import type { PreviewSession } from '../../shared/auth/preview-token.ts';
 

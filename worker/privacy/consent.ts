@@ -12,7 +12,7 @@ import {
   DEFAULT_SITE_CONSENT,
   type SiteConsent,
 } from '../../shared/schema/consent.ts';
-import type { Reason } from '../reasons.ts';
+import type { Reason } from '../../shared/reasons.ts';
 
 export { type ConsentLevel } from '../../shared/schema/consent.ts';
 

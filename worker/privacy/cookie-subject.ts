@@ -6,7 +6,7 @@
 import { decodeJwt } from 'jose';
 import type { Keyring } from '../../shared/auth/keyring.ts';
 import { verifyVisitorToken } from '../../shared/auth/visitor-token.ts';
-import type { Subject } from './held-data.ts';
+import type { Subject } from '../../shared/privacy/held-data.ts';
 
 export async function cookieSubject(
   ring: Keyring,

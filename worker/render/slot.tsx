@@ -12,7 +12,7 @@ import type { JSX } from 'hono/jsx/jsx-runtime';
 import type { Slot, Variant } from '../../shared/schema/bundle.ts';
 import type { CompiledSlot } from '../decide/compile.ts';
 import type { Decision, Level } from '../decide/types.ts';
-import type { Reason } from '../reasons.ts';
+import type { Reason } from '../../shared/reasons.ts';
 import { AnnouncementBar } from './components/announcement-bar.tsx';
 import { CtaBanner } from './components/cta-banner.tsx';
 import { Hero } from './components/hero.tsx';

@@ -21,7 +21,7 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { configFor } from '../../shared/config.ts';
-import type { BundleStore } from '../data/bundle-store.ts';
+import type { BundleStore } from '../../shared/data/bundle-store.ts';
 import type { Env } from '../env.ts';
 import { eventMessages } from '../events/messages.ts';
 import { readLimited } from '../events/read-limited.ts';

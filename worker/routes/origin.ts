@@ -14,7 +14,7 @@
 import type { Context } from 'hono';
 import type { Page } from '../../shared/schema/bundle.ts';
 import { DEFAULT_ORIGIN_TIMEOUT_MS } from '../../shared/schema/origin.ts';
-import type { LiveBundle } from '../data/bundle-store.ts';
+import type { LiveBundle } from '../../shared/data/bundle-store.ts';
 import type { Env } from '../env.ts';
 import { stylesheetTag, STYLESHEET_PATH } from '../origin/assets.ts';
 import { shellCacheable, shellKey } from '../origin/cache.ts';
@@ -27,7 +27,7 @@ import { HOP_HEADER, originRequest, originUrl } from '../origin/request.ts';
 import { rewriteOrigin } from '../origin/rewrite.ts';
 import { asciiHtml, sectionInner, type SlotFill, type SlotOutcome } from '../origin/slots.ts';
 import { TRACKER_PATH } from '../events/tracker.ts';
-import type { Reason } from '../reasons.ts';
+import type { Reason } from '../../shared/reasons.ts';
 import { previewHead } from '../preview/apply.ts';
 import type { Trace } from '../debug/trace.ts';
 import { pageExtras } from '../visit/extras.ts';

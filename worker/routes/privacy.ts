@@ -14,20 +14,15 @@ import type { Env } from '../env.ts';
 import { keyringFor } from '../../shared/auth/keyring.ts';
 import { VISITOR_COOKIE, clearVisitorCookie } from '../identity/visitor.ts';
 import { cookieSubject } from '../privacy/cookie-subject.ts';
-import { eraseHeld, readHeld, type PrivacyStores } from '../privacy/held-data.ts';
+import { eraseHeld, readHeld } from '../../shared/privacy/held-data.ts';
+import { privacyStores } from '../../shared/privacy/stores.ts';
 
 type Ctx = Context<{ Bindings: Env }>;
 
 const NO_STORE = { 'cache-control': 'private, no-store' };
 
-export const storesOf = (env: Env): PrivacyStores => ({
-  profiles: env.PROFILES,
-  db: env.DB,
-  visitorKeys: configFor(env).visitorKeys,
-});
-
 /** A store failed: the answer would be incomplete, so say so and ask for a retry. */
-export const unavailable = (what: string) =>
+const unavailable = (what: string) =>
   Response.json(
     { error: { code: 'store_unavailable', message: `could not ${what}; it is safe to retry` } },
     { status: 503, headers: { ...NO_STORE, 'retry-after': '5' } },
@@ -64,7 +59,11 @@ export function privacyRoutes() {
         NO_STORE,
       );
     try {
-      return c.json({ subject, held: await readHeld(storesOf(c.env), subject) }, 200, NO_STORE);
+      return c.json(
+        { subject, held: await readHeld(privacyStores(c.env), subject) },
+        200,
+        NO_STORE,
+      );
     } catch {
       return unavailable('read your data');
     }
@@ -81,7 +80,7 @@ export function privacyRoutes() {
     const headers = { ...NO_STORE, 'set-cookie': clearVisitorCookie() };
     if (!subject) return c.json({ subject: null, erased: null }, 200, headers);
     try {
-      const erased = await eraseHeld(storesOf(c.env), subject, Date.now());
+      const erased = await eraseHeld(privacyStores(c.env), subject, Date.now());
       console.log(JSON.stringify({ event: 'tessera.privacy.erase', by: 'visitor', erased }));
       return c.json({ subject, erased }, 200, headers);
     } catch {

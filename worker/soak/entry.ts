@@ -1,12 +1,13 @@
 /**
- * The worker under soak (`npm run soak`; the `soak` wrangler environment's main): the real
- * worker with faults injected into its bindings at SOAK_FAULT_RATE (KV and queues on requests,
- * D1 in the queue consumers), plus GET /__soak/stats — the faults injected and what D1 holds —
- * so the load script can account for every accepted event. Never deployed to production.
+ * The visitor worker under soak (`npm run soak`; the `soak` wrangler environment's main): the
+ * real worker with KV and queue faults injected into its bindings at SOAK_FAULT_RATE, plus
+ * GET /__soak/stats — the faults injected here and what D1 holds — so the load script can
+ * account for every accepted event. The control plane has its own (control/soak/entry.ts).
+ * Never deployed to production.
  */
 import type { Env } from '../env.ts';
 import { createWorker } from '../index.ts';
-import { faultyEnv, injected, seeded } from './faults.ts';
+import { SOAK_STATS_PATH, faultsAt, injected, seeded } from '../../shared/soak/faults.ts';
 
 interface SoakEnv extends Env {
   SOAK_FAULT_RATE?: string;
@@ -28,23 +29,25 @@ async function count(db: D1Database, table: string): Promise<number | null> {
 
 export default {
   async fetch(request, env, ctx) {
-    if (new URL(request.url).pathname === '/__soak/stats') {
+    if (new URL(request.url).pathname === SOAK_STATS_PATH.visitor) {
       const tables = ['events', 'dead_letters', 'decisions'] as const;
       const counts = Object.fromEntries(
         await Promise.all(tables.map(async (t) => [t, await count(env.DB, t)] as const)),
       );
       return Response.json({ injected, d1: counts });
     }
-    // Requests: KV and queue faults; D1 stays healthy here (admin reads are not under test).
-    const faulty = faultyEnv(env, rateOf(env), rng(env));
-    return inner.fetch!(request, { ...faulty, DB: env.DB }, ctx);
-  },
-  async queue(batch, env, ctx) {
-    // Consumers: D1 down at the same rate; they must retry, never drop.
-    const faulty = faultyEnv(env, rateOf(env), rng(env));
-    await inner.queue?.(batch, { ...env, DB: faulty.DB }, ctx);
-  },
-  async scheduled(controller, env, ctx) {
-    await inner.scheduled?.(controller, env, ctx);
+    // KV and queue faults; D1 stays healthy here (privacy reads are not under test).
+    const faults = faultsAt(rateOf(env), rng(env));
+    return inner.fetch!(
+      request,
+      {
+        ...env,
+        CONTENT: faults.kv(env.CONTENT),
+        PROFILES: faults.kv(env.PROFILES),
+        DECISIONS: faults.queue(env.DECISIONS),
+        EVENTS: faults.queue(env.EVENTS),
+      },
+      ctx,
+    );
   },
 } satisfies ExportedHandler<SoakEnv>;

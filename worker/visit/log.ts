@@ -6,10 +6,10 @@
  */
 import type { HmacKey } from '../../shared/config.ts';
 import type { RequestContext } from '../decide/types.ts';
-import { pseudonym, pseudonymKey } from '../log/pseudonym.ts';
+import { pseudonym, pseudonymKey } from '../../shared/privacy/pseudonym.ts';
 import { decisionRecord } from '../log/record.ts';
 import { shipDecision } from '../log/ship.ts';
-import type { Reason } from '../reasons.ts';
+import type { Reason } from '../../shared/reasons.ts';
 import type { RenderedSlot } from '../render/slot.tsx';
 import type { Choice } from './choose.ts';
 import type { VisitMode } from './mode.ts';

@@ -7,7 +7,7 @@
 import type { Bundle, Page } from '../../shared/schema/bundle.ts';
 import { traceOf, type Trace } from '../debug/trace.ts';
 import type { RequestContext } from '../decide/types.ts';
-import type { Reason } from '../reasons.ts';
+import type { Reason } from '../../shared/reasons.ts';
 import type { RenderedSlot } from '../render/slot.tsx';
 import { choose, type Choice } from './choose.ts';
 import { pageExtras, type PageExtras } from './extras.ts';

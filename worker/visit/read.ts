@@ -15,14 +15,14 @@ import type { Bundle } from '../../shared/schema/bundle.ts';
 import type { SiteConsent } from '../../shared/schema/consent.ts';
 import type { Profile } from '../../shared/schema/profile.ts';
 import type { BanditStore } from '../data/bandit-store.ts';
-import type { BundleStore, LiveBundle } from '../data/bundle-store.ts';
+import type { BundleStore, LiveBundle } from '../../shared/data/bundle-store.ts';
 import { profileFault, readProfile, type ProfileRead } from '../data/profile-store.ts';
 import type { ProfileFault } from '../decide/types.ts';
 import type { Identity } from '../identity/visitor.ts';
 import { forceSegment, previewBundle, previewIdentity } from '../preview/apply.ts';
 import type { Consent } from '../privacy/consent.ts';
 import type { ConsentedIdentity } from '../privacy/identity.ts';
-import type { Reason } from '../reasons.ts';
+import type { Reason } from '../../shared/reasons.ts';
 import type { VisitMode } from './mode.ts';
 import type { Timings } from './timings.ts';
 

@@ -7,7 +7,7 @@ import type { Bundle } from '../../shared/schema/bundle.ts';
 import type { Profile } from '../../shared/schema/profile.ts';
 import { compile } from '../decide/compile.ts';
 import type { Decision } from '../decide/types.ts';
-import type { Reason } from '../reasons.ts';
+import type { Reason } from '../../shared/reasons.ts';
 import { renderSlot, type RenderedSlot } from '../render/slot.tsx';
 import { fillFor } from '../render/text.ts';
 

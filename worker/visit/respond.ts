@@ -8,7 +8,7 @@
  */
 import type { Identity } from '../identity/visitor.ts';
 import { clearVisitorCookie, visitorCookie } from '../identity/visitor.ts';
-import type { Reason } from '../reasons.ts';
+import type { Reason } from '../../shared/reasons.ts';
 import { securityHeaders } from '../security/headers.ts';
 import type { Trace } from '../debug/trace.ts';
 import type { VisitMode } from './mode.ts';

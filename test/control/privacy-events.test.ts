@@ -1,0 +1,252 @@
+/**
+ * Access and erasure cover what issue 5 stores in D1: events, exposures, stitches and dead
+ * letters, found through the same pseudonyms the consumers compute, under every visitor key.
+ */
+import { env } from 'cloudflare:test';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { SITE } from '../support/site.ts';
+import { profileKeys } from '../../shared/kv-keys.ts';
+import { DecisionRecord } from '../../shared/schema/decision-record.ts';
+import { insertStatements } from '../../control/consumers/decisions.ts';
+import { bearerHeader, mintAdminToken } from '../support/admin-token.ts';
+import { publishTestBundle } from '../support/bundle.ts';
+import { eventually } from '../support/eventually.ts';
+import { customerPseudonym, visitorPseudonym } from '../support/pseudonyms.ts';
+import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
+
+const ME = 'https://shop.test/privacy/me';
+const asVisitor = async (sub: string, cid?: string) =>
+  cookieHeader(await mintVisitorToken({ sub, cid }));
+const admin = async (method: string, path: string) =>
+  SITE.fetch(`https://shop.test/admin/privacy/${path}`, {
+    method,
+    headers: bearerHeader(await mintAdminToken({ scope: 'privacy' })),
+  });
+
+interface HeldBody {
+  held: {
+    events: { id: string }[];
+    exposures: { decision_id: string; experiment: string }[];
+    stitches: unknown[];
+    deadLetters: { body: string }[];
+    decisions: { id: string }[];
+  };
+}
+
+const now = Date.now();
+let seq = 0;
+const uid = (prefix: string) => `${prefix}-${now.toString(36)}-${(seq++).toString(36)}`;
+
+async function seedEvent(id: string, visitor: string, customer: string | null = null) {
+  await env.DB.prepare(
+    "INSERT INTO events (id, visitor_id, customer_id, type, at, received_at, processed, body) VALUES (?, ?, ?, 'page_view', ?, ?, 1, '{}')",
+  )
+    .bind(id, visitor, customer, now, now)
+    .run();
+}
+
+async function seedExposure(decisionId: string, unit: string, sticky: boolean) {
+  await env.DB.prepare(
+    "INSERT INTO exposures (decision_id, experiment, arm, unit_id, sticky, at) VALUES (?, 'hero-ab', 'b', ?, ?, ?)",
+  )
+    .bind(decisionId, unit, sticky ? 1 : 0, now)
+    .run();
+}
+
+async function seedStitch(visitor: string, customer: string) {
+  await env.DB.prepare('INSERT INTO stitches (visitor_id, customer_id, at) VALUES (?, ?, ?)')
+    .bind(visitor, customer, now)
+    .run();
+}
+
+async function seedDecision(id: string, visitor: string) {
+  const record = DecisionRecord.parse({
+    id,
+    at: new Date(now).toISOString(),
+    version: '0123456789abcdef',
+    page: 'home',
+    visitor,
+    consent: 'personal',
+    profile: 'visitor',
+    context: {},
+    reasons: [],
+    slots: [
+      { slot: 'hero', variant: 'hero-default', level: 'default', reason: 'default:no_match' },
+    ],
+  });
+  await env.DB.batch(insertStatements(env.DB, record));
+}
+
+async function seedDeadLetter(body: unknown) {
+  await env.DB.prepare(
+    "INSERT INTO dead_letters (queue, reason, body, at) VALUES ('tessera-events', 'test', ?, ?)",
+  )
+    .bind(JSON.stringify(body), now)
+    .run();
+}
+
+const ids = async (sql: string, ...params: unknown[]) =>
+  (
+    await env.DB.prepare(sql)
+      .bind(...params)
+      .all<{ id: string }>()
+  ).results
+    .map((r) => r.id)
+    .sort();
+
+describe('a visitor’s events, end to end', () => {
+  beforeEach(async () => {
+    await publishTestBundle();
+  });
+
+  const post = async (sub: string, cid: string | undefined, events: unknown[]) =>
+    SITE.fetch('https://shop.test/events', {
+      method: 'POST',
+      headers: { ...(await asVisitor(sub, cid)), 'content-type': 'text/plain' },
+      body: JSON.stringify({ events }),
+    });
+
+  it('are shown by GET /privacy/me and erased by DELETE, with the stitch and both profiles', async () => {
+    const [anonymous, loggedIn] = [uid('e-anon'), uid('e-in')];
+    expect((await post('v-pe-1', undefined, [{ id: anonymous, type: 'page_view' }])).status).toBe(
+      202,
+    );
+    await eventually(() => env.PROFILES.get(profileKeys.visitor('v-pe-1')));
+    expect((await post('v-pe-1', 'c-pe-1', [{ id: loggedIn, type: 'page_view' }])).status).toBe(
+      202,
+    );
+    await eventually(() => env.PROFILES.get(profileKeys.customer('c-pe-1')));
+
+    const shown = await (
+      await SITE.fetch(ME, { headers: await asVisitor('v-pe-1', 'c-pe-1') })
+    ).json<HeldBody>();
+    expect(shown.held.events.map((e) => e.id).sort()).toEqual([anonymous, loggedIn].sort());
+    expect(shown.held.stitches).toHaveLength(1);
+
+    const res = await SITE.fetch(ME, {
+      method: 'DELETE',
+      headers: await asVisitor('v-pe-1', 'c-pe-1'),
+    });
+    expect(await res.json()).toMatchObject({
+      erased: { profiles: 2, events: 2, stitches: 1 },
+    });
+    expect(await ids('SELECT id FROM events WHERE id IN (?, ?)', anonymous, loggedIn)).toEqual([]);
+    const stitches = await env.DB.prepare(
+      'SELECT count(*) AS n FROM stitches WHERE customer_id = ?',
+    )
+      .bind(await customerPseudonym('c-pe-1'))
+      .first<number>('n');
+    expect(stitches).toBe(0);
+    expect(await env.PROFILES.get(profileKeys.visitor('v-pe-1'))).toBeNull();
+    expect(await env.PROFILES.get(profileKeys.customer('c-pe-1'))).toBeNull();
+  }, 30_000);
+});
+
+describe('events and exposures under the visitor’s pseudonyms', () => {
+  it('are found under an older visitor key too, and nobody else’s are touched', async () => {
+    const [mine, old, theirs] = [uid('e-mine'), uid('e-old'), uid('e-theirs')];
+    await seedEvent(mine, await visitorPseudonym('v-pe-rot'));
+    await seedEvent(old, await visitorPseudonym('v-pe-rot', 1));
+    await seedEvent(theirs, await visitorPseudonym('v-pe-other'));
+    const shown = await (
+      await SITE.fetch(ME, { headers: await asVisitor('v-pe-rot') })
+    ).json<HeldBody>();
+    expect(shown.held.events.map((e) => e.id).sort()).toEqual([mine, old].sort());
+
+    const res = await SITE.fetch(ME, { method: 'DELETE', headers: await asVisitor('v-pe-rot') });
+    expect(await res.json()).toMatchObject({ erased: { events: 2 } });
+    expect(await ids('SELECT id FROM events WHERE id IN (?, ?, ?)', mine, old, theirs)).toEqual([
+      theirs,
+    ]);
+  });
+
+  it('erases sticky exposures by the visitor’s pseudonym and per-request ones through their decisions', async () => {
+    const me = await visitorPseudonym('v-pe-exp');
+    const [sticky, perRequest, theirs] = [uid('d-sticky'), uid('d-per-request'), uid('d-theirs')];
+    await seedExposure(sticky, me, true);
+    await seedDecision(perRequest, me);
+    await seedExposure(perRequest, perRequest, false); // unit = the decision id
+    await seedExposure(theirs, await visitorPseudonym('v-pe-exp-other'), true);
+
+    const shown = await (await admin('GET', 'visitors/v-pe-exp')).json<HeldBody>();
+    expect(shown.held.exposures.map((e) => e.decision_id).sort()).toEqual(
+      [sticky, perRequest].sort(),
+    );
+    const res = await admin('DELETE', 'visitors/v-pe-exp');
+    expect(await res.json()).toMatchObject({ erased: { exposures: 2, decisions: 1 } });
+    const left = await ids(
+      'SELECT decision_id AS id FROM exposures WHERE decision_id IN (?, ?, ?)',
+      sticky,
+      perRequest,
+      theirs,
+    );
+    expect(left).toEqual([theirs]);
+  });
+});
+
+describe('a customer’s erasure', () => {
+  it('takes their events and stitches, and what their stitched visitors did anonymously — not what such a visitor did as someone else', async () => {
+    const v = await visitorPseudonym('v-pe-shared');
+    const [c, other] = [await customerPseudonym('c-pe-9'), await customerPseudonym('c-pe-other')];
+    await seedStitch(v, c);
+    await seedStitch(v, other);
+    const [anonymous, asCustomer, elsewhere, asOther] = [
+      uid('e-anon'),
+      uid('e-cust'),
+      uid('e-elsewhere'),
+      uid('e-other'),
+    ];
+    await seedEvent(anonymous, v);
+    await seedEvent(asCustomer, v, c);
+    await seedEvent(elsewhere, await visitorPseudonym('v-pe-phone'), c);
+    await seedEvent(asOther, v, other);
+    const decision = uid('d-shared');
+    await seedDecision(decision, v);
+    await seedExposure(decision, v, true);
+
+    const shown = await (await admin('GET', 'customers/c-pe-9')).json<HeldBody>();
+    expect(shown.held.events.map((e) => e.id).sort()).toEqual(
+      [anonymous, asCustomer, elsewhere].sort(),
+    );
+    expect(shown.held.decisions.map((d) => d.id)).toEqual([decision]);
+
+    const res = await admin('DELETE', 'customers/c-pe-9');
+    expect(await res.json()).toMatchObject({
+      erased: { events: 3, stitches: 1, decisions: 1, exposures: 1 },
+    });
+    expect(
+      await ids(
+        'SELECT id FROM events WHERE id IN (?, ?, ?, ?)',
+        anonymous,
+        asCustomer,
+        elsewhere,
+        asOther,
+      ),
+    ).toEqual([asOther]);
+    const stitches = await env.DB.prepare('SELECT customer_id FROM stitches WHERE visitor_id = ?')
+      .bind(v)
+      .all<{ customer_id: string }>();
+    expect(stitches.results).toEqual([{ customer_id: other }]);
+  });
+});
+
+describe('dead letters', () => {
+  it('naming the visitor (an event message) or their pseudonym (a decision record) are shown and erased', async () => {
+    const event = { id: uid('e-dead'), type: 'page_view' };
+    await seedDeadLetter({ v: 1, visitorId: 'v-pe-dl', receivedAt: now, event });
+    await seedDeadLetter({ id: uid('d-dead'), visitor: await visitorPseudonym('v-pe-dl', 1) });
+    // A longer id that starts with theirs is someone else.
+    await seedDeadLetter({ v: 1, visitorId: 'v-pe-dl2', receivedAt: now, event });
+
+    const shown = await (
+      await SITE.fetch(ME, { headers: await asVisitor('v-pe-dl') })
+    ).json<HeldBody>();
+    expect(shown.held.deadLetters).toHaveLength(2);
+    const res = await SITE.fetch(ME, { method: 'DELETE', headers: await asVisitor('v-pe-dl') });
+    expect(await res.json()).toMatchObject({ erased: { deadLetters: 2 } });
+    const left = await env.DB.prepare(
+      "SELECT body FROM dead_letters WHERE instr(body, 'v-pe-dl') > 0",
+    ).all<{ body: string }>();
+    expect(left.results.map((r) => JSON.parse(r.body).visitorId)).toEqual(['v-pe-dl2']);
+  });
+});
