@@ -20,6 +20,8 @@ const testBindings = async () => ({
   // Generous deadline so a busy CI machine never trips it; the deadline tests set their own.
   KV_DEADLINE_MS: '2000',
   POINTER_TTL_MS: '0',
+  // Tests name their origin in the bundle (site.origin.url), not through wrangler.toml's dev value.
+  ORIGIN_URL: '',
 });
 
 export default defineConfig({

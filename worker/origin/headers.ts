@@ -2,8 +2,10 @@
  * The headers of a personalized origin page: the origin's own, minus what no longer describes
  * the body Tessera sends, plus Tessera's.
  *
- *   removed     Content-Length (the body changes), ETag / Last-Modified / Expires / Age /
- *               Accept-Ranges (validators and ranges of the origin's bytes, not of this page)
+ *   removed     Content-Length (the body changes), Content-Encoding (the runtime decoded what it
+ *               rewrites; Cloudflare's edge compresses the result for each client's
+ *               Accept-Encoding), ETag / Last-Modified / Expires / Age / Accept-Ranges
+ *               (validators and ranges of the origin's bytes, not of this page)
  *   replaced    Cache-Control: private, no-store (never cached for anyone else); Vary gains Cookie;
  *               Content-Security-Policy as adjusted for Tessera's tags (origin/csp.ts)
  *   kept        everything else, Set-Cookie included (Tessera's visitor cookie is appended)
@@ -12,7 +14,15 @@
  */
 import { applyVisitHeaders, type VisitHeaders } from '../visit/respond.ts';
 
-const STALE = ['content-length', 'etag', 'last-modified', 'expires', 'age', 'accept-ranges'];
+const STALE = [
+  'content-length',
+  'content-encoding',
+  'etag',
+  'last-modified',
+  'expires',
+  'age',
+  'accept-ranges',
+];
 
 export function personalizedHeaders(
   origin: Headers,
