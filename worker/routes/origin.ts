@@ -290,8 +290,11 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
     // lol-html refuses the document's encoding (UTF-16, unknown): the page as the origin sent it.
     return response;
   }
+  let giveUp: ReturnType<typeof setTimeout> | null = null;
+  const patience = new Promise<void>((resolve) => (giveUp = setTimeout(resolve, LOG_WAIT_MS)));
   c.executionCtx.waitUntil(
-    Promise.race([documentEnded, new Promise((r) => setTimeout(r, LOG_WAIT_MS))]).then(async () => {
+    Promise.race([documentEnded, patience]).then(async () => {
+      if (giveUp !== null) clearTimeout(giveUp);
       if (personalized) logDecision(v, await personalized, notes);
     }),
   );
