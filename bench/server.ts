@@ -18,11 +18,16 @@ import { signVisitorToken } from '../shared/auth/visitor-token.ts';
 import { loadConfig } from '../shared/config.ts';
 import { ROOT } from './build.ts';
 import { BENCH_ADMIN_KEYS, BENCH_VISITOR_KEYS, benchKeyring } from './keys.ts';
+import { ORIGIN_URL, ORIGIN_WORKER, originWorkers } from './origin.ts';
 import { isCustomer, profile, PROFILE_COUNT, profileId, slotIdsOf } from './workload.ts';
 
 export interface Running {
   url: string;
   port: number;
+  /** The pass-through proxy of the origin (when started with an origin). */
+  proxyUrl?: string;
+  /** The worker on a socket of its own, like the proxy (when started with an origin). */
+  directUrl?: string;
   /** Lines the worker wrote to stdout/stderr (decision logs among them), counted, not kept. */
   logLines: () => number;
   dispose: () => Promise<void>;
@@ -31,7 +36,15 @@ export interface Running {
 /** A port in 20000–60000 (never 8787); miniflare fails loudly if it is taken. */
 const randomPort = () => 20000 + Math.floor(Math.random() * 40000);
 
-export async function startWorker(script: string): Promise<{ mf: Miniflare; running: Running }> {
+/** Origin mode's extra workers (bench/origin.ts): the origin, and a bare proxy on its own port. */
+export interface OriginSetup {
+  html: string;
+}
+
+export async function startWorker(
+  script: string,
+  origin?: OriginSetup,
+): Promise<{ mf: Miniflare; running: Running }> {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(ROOT, 'wrangler.toml'));
   let lines = 0;
   const drain = () =>
@@ -43,6 +56,8 @@ export async function startWorker(script: string): Promise<{ mf: Miniflare; runn
     });
   for (let attempt = 0; ; attempt++) {
     const port = randomPort();
+    const proxyPort = randomPort();
+    const directPort = randomPort();
     const mf = new Miniflare({
       host: '127.0.0.1',
       port,
@@ -63,8 +78,19 @@ export async function startWorker(script: string): Promise<{ mf: Miniflare; runn
             ADMIN_KEYS: BENCH_ADMIN_KEYS,
             // The bare baseline route exists only with this (worker/routes/bare.ts).
             BENCH_ROUTES: 'on',
+            // The bench bundle's site.origin.url, not wrangler.toml's local demo origin.
+            ORIGIN_URL: ORIGIN_URL,
           },
+          // Origin pages reach the bench's origin worker through the worker's outbound fetch; the
+          // worker also listens on a socket of its own, as the proxy does (no miniflare entry hop).
+          ...(origin
+            ? {
+                outboundService: ORIGIN_WORKER,
+                unsafeDirectSockets: [{ host: '127.0.0.1', port: directPort }],
+              }
+            : {}),
         },
+        ...(origin ? originWorkers(origin.html, proxyPort, workerOptions.compatibilityDate) : []),
         {
           name: 'bench-seeder',
           modules: true,
@@ -81,7 +107,21 @@ export async function startWorker(script: string): Promise<{ mf: Miniflare; runn
     });
     try {
       const url = (await mf.ready).toString().replace(/\/$/, '');
-      return { mf, running: { url, port, logLines: () => lines, dispose: () => mf.dispose() } };
+      return {
+        mf,
+        running: {
+          url,
+          port,
+          ...(origin
+            ? {
+                proxyUrl: `http://127.0.0.1:${proxyPort}`,
+                directUrl: `http://127.0.0.1:${directPort}`,
+              }
+            : {}),
+          logLines: () => lines,
+          dispose: () => mf.dispose(),
+        },
+      };
     } catch (error) {
       await mf.dispose().catch(() => {});
       if (attempt >= 3) throw error;

@@ -5,6 +5,7 @@
 import * as z from './schema/zod.ts';
 import { keyWeakness } from './auth/key-strength.ts';
 import { dict } from './schema/dict.ts';
+import { isOriginUrl, ORIGIN_URL_HINT } from './schema/origin.ts';
 
 export const MIN_KEY_BYTES = 32;
 
@@ -25,6 +26,8 @@ export interface Config {
   adminKeys: HmacKey[];
   kvDeadlineMs: number;
   pointerTtlMs: number;
+  /** Overrides the bundle's site.origin.url for this environment (origin mode). */
+  originUrl?: string;
 }
 
 const KeyMap = dict(z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/)), z.string());
@@ -101,6 +104,7 @@ export interface ConfigVars {
   ADMIN_KEYS?: string;
   KV_DEADLINE_MS?: string;
   POINTER_TTL_MS?: string;
+  ORIGIN_URL?: string;
 }
 
 export function loadConfig(env: ConfigVars): Config {
@@ -117,7 +121,13 @@ export function loadConfig(env: ConfigVars): Config {
   const visitorKeys = parseKeys('VISITOR_KEYS', env.VISITOR_KEYS);
   const adminKeys = parseKeys('ADMIN_KEYS', env.ADMIN_KEYS);
   refuseShared(visitorKeys, adminKeys);
+  const originUrl = env.ORIGIN_URL?.trim();
+  if (originUrl && !isOriginUrl(originUrl))
+    throw new ConfigError(
+      `ORIGIN_URL must be ${ORIGIN_URL_HINT}, got "${env.ORIGIN_URL}". Set it under [vars] (or [env.<name>.vars]) in wrangler.toml, or leave it out to use site.origin.url from the bundle.`,
+    );
   return {
+    ...(originUrl ? { originUrl } : {}),
     visitorKeys,
     adminKeys,
     kvDeadlineMs: deadline.data,
@@ -129,9 +139,13 @@ const cache = new Map<string, Config>();
 
 /** Per-isolate memo: the env's strings are the key, so parsing happens once, not per request. */
 export function configFor(env: ConfigVars): Config {
-  const key = [env.VISITOR_KEYS, env.ADMIN_KEYS, env.KV_DEADLINE_MS, env.POINTER_TTL_MS].join(
-    '\u0000',
-  );
+  const key = [
+    env.VISITOR_KEYS,
+    env.ADMIN_KEYS,
+    env.KV_DEADLINE_MS,
+    env.POINTER_TTL_MS,
+    env.ORIGIN_URL,
+  ].join('\u0000');
   let config = cache.get(key);
   if (!config) {
     config = loadConfig(env);

@@ -25,6 +25,8 @@ export interface Env {
   POINTER_TTL_MS?: string;
   /** "on" only in the bench (bench/server.ts): enables GET /__tessera/bare. Never set in wrangler.toml. */
   BENCH_ROUTES?: string;
+  /** Origin mode: overrides the bundle's site.origin.url in this environment (e.g. staging). */
+  ORIGIN_URL?: string;
 }
 
 declare global {

@@ -23,7 +23,8 @@ import { PREVIEW_PATH, exitPreview, resolvePreview, startPreview } from './previ
 import { BARE_PATH, benchRoutesOn, handleBare } from './routes/bare.ts';
 import { eventRoutes } from './routes/events.ts';
 import { decisionRoutes } from './routes/decisions.ts';
-import { handlePage, type PageDeps } from './routes/page.ts';
+import { handleOriginMethod, handlePage, type PageDeps } from './routes/page.ts';
+import { STYLESHEET_PATH, stylesheetResponse } from './origin/assets.ts';
 import { privacyRoutes } from './routes/privacy.ts';
 
 // Fail loudly at start-up, not on the first visitor.
@@ -43,7 +44,10 @@ export function createApp(deps: PageDeps) {
   app.get(TRACKER_PATH, (c) => trackerResponse(c.req.header('if-none-match')));
   app.get(PREVIEW_PATH, (c) => startPreview(c, deps.now()));
   app.get(`${PREVIEW_PATH}/exit`, () => exitPreview());
+  app.get(STYLESHEET_PATH, (c) => stylesheetResponse(c.req.header('if-none-match')));
   app.get('*', async (c) => handlePage(c, deps, { preview: await resolvePreview(c, deps.now()) }));
+  // Origin pages take every method (forms, APIs) straight to the origin; elsewhere 404.
+  app.all('*', (c) => handleOriginMethod(c, deps));
   return app;
 }
 

@@ -17,3 +17,16 @@ export const SitePath = z
       'a path such as "/" or "/collections/shoes": one "/" at the start, no "//", letters, digits, "_" and "-"',
     ),
   );
+
+/** A page's path: a site path, or on origin pages a prefix (`/journal/*`: it and all below). */
+export const PAGE_PATH_PATTERN = /^\/(?:[A-Za-z0-9_-]+\/)*(?:[A-Za-z0-9_-]*|\*)$/;
+
+export const PagePath = z
+  .string()
+  .check(
+    z.maxLength(512),
+    z.regex(
+      PAGE_PATH_PATTERN,
+      'a path such as "/" or "/collections/shoes" (origin pages also "/journal/*"): one "/" at the start, no "//", letters, digits, "_" and "-"',
+    ),
+  );

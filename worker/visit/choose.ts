@@ -18,8 +18,8 @@ import type { ConsentLevel } from '../../shared/schema/consent.ts';
 import type { Profile } from '../../shared/schema/profile.ts';
 import { decide } from '../decide/decide.ts';
 import { defaultDecisions } from '../decide/defaults.ts';
-import type { Decision, ProfileFault, RequestContext, SlotList } from '../decide/types.ts';
-import { decideWithExperiments, type Exposure } from '../experiments/assign.ts';
+import type { ProfileFault, RequestContext, SlotList } from '../decide/types.ts';
+import { decideWithExperiments, type Outcome } from '../experiments/assign.ts';
 
 export interface ChooseInput {
   bundle: Bundle;
@@ -43,18 +43,12 @@ export interface ChooseInput {
   trace: boolean;
 }
 
-export interface Choice {
-  decisions: Decision[];
-  /** This visitor is on the holdout's held side. */
-  holdout: boolean;
-  /** The experiment arms this render assigned. */
-  exposures: Exposure[];
+/** The experiments' outcome (decisions, holdout side, arms, …) and how it is to be recorded. */
+export interface Choice extends Outcome {
   /** Assignment hashed the visitor (sticky across visits), not the render. */
   sticky: boolean;
   /** The render is part of the holdout's measured population. */
   measuresHoldout: boolean;
-  /** Bandit arms drawn for the first time on this view, for the visitor's cookie to remember. */
-  claims?: (readonly [key: string, index: number])[];
 }
 
 export function choose(input: ChooseInput): Choice {
