@@ -19,7 +19,7 @@ import {
   UploadAnswer,
 } from '../schema/admin-api.ts';
 import { Bundle, BundleBody, Page, SegmentDef, Site, Slot } from '../schema/bundle.ts';
-import { Condition } from '../schema/condition.ts';
+import { ConditionNode } from '../schema/condition.ts';
 import {
   ApiError,
   BatchAnswer,
@@ -64,7 +64,8 @@ export const COMPONENTS = {
   SegmentDef,
   Page,
   Slot,
-  Condition,
+  // The shape (the bounded parser in front of it is invisible to a JSON Schema).
+  Condition: ConditionNode,
   Experiment,
   Holdout,
   UploadAnswer,

@@ -72,8 +72,11 @@ export type Condition =
   | { segment: string }
   | Comparison;
 
-/** The recursive shape, unbounded; only ever reached through `Condition`, which bounds it first. */
-const ConditionNode: z.ZodMiniType<Condition> = z.lazy(() =>
+/**
+ * The recursive shape, unbounded; only ever parsed through `Condition`, which bounds it first.
+ * Exported for documents that describe it (the OpenAPI components), never to parse with.
+ */
+export const ConditionNode: z.ZodMiniType<Condition> = z.lazy(() =>
   z.union([
     z.strictObject({ all: z.array(ConditionNode).check(z.minLength(1), z.maxLength(50)) }),
     z.strictObject({ any: z.array(ConditionNode).check(z.minLength(1), z.maxLength(50)) }),

@@ -79,7 +79,7 @@ describe('tessera validate', () => {
     const dir = withSlot((s) => void ((s.rules[0] as { when: unknown }).when = when));
     const text = await problems(dir);
     expect(text).toMatch(
-      /slots\/zz-test-hero\.json at rules\[0\]\.when(\.not){16}: conditions nest at most 16 levels deep/,
+      /slots\/zz-test-hero\.json(:\d+:\d+)? › rule "zz-rule" › when(\.not){16}: conditions nest at most 16 levels deep/,
     );
     expect(text).toContain('split it into segments');
   });

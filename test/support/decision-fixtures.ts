@@ -8,6 +8,7 @@ import { BundleStore } from '../../shared/data/bundle-store.ts';
 import { createApp } from '../../worker/index.ts';
 import { mintAdminToken } from './admin.ts';
 import { recordingQueue } from './faults.ts';
+import { useTokenClock } from './tokens.ts';
 
 export { decisionBundleBody } from './decision-bundle.ts';
 
@@ -28,6 +29,7 @@ export interface ApiWorker {
 export function apiWorker(startMs = Date.UTC(2026, 10, 23, 10, 0, 0)): ApiWorker {
   const clock = { now: startMs };
   let ids = 0;
+  useTokenClock(() => clock.now);
   const app = createApp({
     store: new BundleStore(),
     bandits: new BanditStore(),
