@@ -11,7 +11,8 @@
  * TESSERA_DECIDE_TOKEN (or TESSERA_ADMIN_TOKEN), which needs the `decide` scope.
  */
 import { signAdminToken } from '../../shared/auth/admin-token.ts';
-import { ApiError, DecisionAnswer } from '../../shared/schema/decision-api-answers.ts';
+import { ErrorBody } from '../../shared/schema/api-error.ts';
+import { DecisionAnswer } from '../../shared/schema/decision-api-answers.ts';
 import type { DecisionRequestInput } from '../../shared/schema/decision-api.ts';
 import * as z from '../../shared/schema/zod.ts';
 import { adminKeyring } from '../lib/dev-keys.ts';
@@ -150,7 +151,7 @@ export async function decide(o: DecideOptions, log: (line: string) => void): Pro
   }
   const json: unknown = await res.json().catch(() => undefined);
   if (!res.ok) {
-    const e = ApiError.safeParse(json);
+    const e = ErrorBody.safeParse(json);
     throw new CliError(
       e.success
         ? `${url.origin} refused (${res.status} ${e.data.error.code}): ${e.data.error.message}`

@@ -82,7 +82,11 @@ export async function readJson<T>(
   schema: z.ZodMiniType<T>,
   o: ReadJsonOptions = {},
 ): Promise<T> {
-  const json = await readJsonValue(c);
+  return checkJson(await readJsonValue(c), schema, o);
+}
+
+/** `json` (already read) checked by `schema`: the parsed value, or 400 with every issue. */
+export function checkJson<T>(json: unknown, schema: z.ZodMiniType<T>, o: ReadJsonOptions = {}): T {
   const parsed = schema.safeParse(json);
   if (parsed.success) return parsed.data;
   const issues = apiIssues(parsed.error, json).slice(0, o.maxIssues);

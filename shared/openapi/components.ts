@@ -6,8 +6,8 @@
  */
 import { PreviewTarget } from '../auth/preview-token.ts';
 import { AuditRecord } from '../publish/history.ts';
+import { ErrorBody } from '../schema/api-error.ts';
 import {
-  AdminError,
   ErasedAnswer,
   HeldAnswer,
   HistoryAnswer,
@@ -21,7 +21,6 @@ import {
 import { Bundle, BundleBody, Page, SegmentDef, Site, Slot } from '../schema/bundle.ts';
 import { ConditionNode } from '../schema/condition.ts';
 import {
-  ApiError,
   BatchAnswer,
   DecisionAnswer,
   EventsAnswer,
@@ -53,7 +52,8 @@ export const COMPONENTS = {
   SlotAnswer,
   BatchAnswer,
   EventsAnswer,
-  ApiError,
+  // Every error of every route
+  ApiError: ErrorBody,
   // The admin API
   LiveAnswer,
   LiveMove,
@@ -76,7 +76,6 @@ export const COMPONENTS = {
   ReportAnswer,
   HeldAnswer,
   ErasedAnswer,
-  AdminError,
 } satisfies Record<string, z.ZodMiniType>;
 
 export type ComponentName = keyof typeof COMPONENTS;
@@ -154,7 +153,7 @@ export const DESCRIPTIONS: Partial<
   BatchAnswer: { self: 'One answer per item, in item order.' },
   EventsAnswer: { self: 'What was accepted.' },
   ApiError: {
-    self: 'Every decision API error. `code` is stable: 400 invalid_json | invalid_request; 401 missing_token | invalid_token | expired_token; 403 insufficient_scope; 404 not_found; 405 method_not_allowed; 413 body_too_large | batch_too_large; 415 unsupported_media_type; 422 unknown_page | unknown_slot | invalid_subject; 429 rate_limited; 503 no_live_bundle | queue_unavailable.',
+    self: 'Every error of every route (admin, decision API, events, privacy): `{ error: { code, message, issues?, … } }`, `Cache-Control: no-store`. `code` is stable — switch on it; docs/errors.md lists every code with its status and what to do. `issues` (validation errors only): each problem as `{ path, message, found? }`, `path` dotted inside the body (`items.3.subject`; `""` = the body itself).',
   },
   LiveMove: { self: 'Move the live pointer to a stored version.' },
   BundleBody: { self: 'A bundle as `tessera build` writes it (content-variants/ assembled).' },
@@ -162,5 +161,4 @@ export const DESCRIPTIONS: Partial<
   ReportAnswer: {
     self: 'An experiment report; the full shape is described in docs/experiments.md (only the main fields are listed here).',
   },
-  AdminError: { self: 'Every admin API error.' },
 };

@@ -57,8 +57,7 @@ function componentSchemas(): Record<string, Json> {
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 function operation(r: RouteDoc): Json {
-  const decisionApi = r.path.startsWith('/v1/');
-  const errorSchema = ref(decisionApi ? 'ApiError' : 'AdminError');
+  const errorSchema = ref('ApiError');
   const responses: Json = {};
   for (const status of r.ok.statuses) {
     responses[String(status)] = {

@@ -84,24 +84,3 @@ export const ErasedAnswer = z.object({
   subject: PrivacySubject,
   erased: z.record(z.string(), z.unknown()),
 });
-
-/** Every admin 4xx/5xx: `{ error: { code, message, … } }` (bundle issues carry `found`). */
-export const AdminError = z.object({
-  error: z.looseObject({
-    code: z.string(),
-    message: z.string(),
-    issues: z.optional(
-      z.array(
-        z.object({
-          path: z.array(z.union([z.string(), z.number()])),
-          message: z.string(),
-          found: z.optional(z.string()),
-        }),
-      ),
-    ),
-    /** 409: the version that is live now. */
-    current: z.optional(z.nullable(z.string())),
-    /** 429: when the pointer may move again. */
-    retryAfterMs: z.optional(z.number()),
-  }),
-});

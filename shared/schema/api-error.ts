@@ -1,6 +1,7 @@
 /**
- * The one error body of both workers' JSON routes (shared/http/errors.ts builds it), as the CLI
- * and other clients read it: `{ "error": { "code", "message", "issues"?, "id"?, … } }`.
+ * The one error body of both workers' JSON routes — admin, decision API, events, privacy —
+ * (shared/http/errors.ts builds it; the OpenAPI document names it `ApiError`), as the CLI and
+ * other clients read it: `{ "error": { "code", "message", "issues"?, "id"?, … } }`.
  * docs/errors.md lists every code.
  */
 import * as z from './zod.ts';
@@ -25,6 +26,12 @@ export const ErrorBody = z.object({
     issues: z.optional(z.array(ApiIssue)),
     /** Only on `internal_error`: the id the worker logged the error under. */
     id: z.optional(z.string()),
+    /** Only on `body_too_large`: the route's limit in bytes. */
+    limit: z.optional(z.number()),
+    /** Only on an admin `conflict`: the version that is live now. */
+    current: z.optional(z.nullable(z.string())),
+    /** Only on `too_soon`: when the live pointer may move again. */
+    retryAfterMs: z.optional(z.number()),
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;

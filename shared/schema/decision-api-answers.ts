@@ -1,5 +1,5 @@
 /**
- * What the decision API answers, and its one error shape. The worker builds these objects and
+ * What the decision API answers (its errors are the one error body, api-error.ts). The worker builds these objects and
  * imports only their types; the OpenAPI document (shared/openapi/) and the `tessera decide`
  * command use the schemas.
  */
@@ -79,21 +79,3 @@ export const EventsAnswer = z.object({
   message: z.optional(z.string()),
 });
 export type EventsAnswer = z.infer<typeof EventsAnswer>;
-
-export const ApiIssue = z.object({
-  /** Where in the body, as keys and indexes (`["items", 3, "subject"]`). */
-  path: z.array(z.union([z.string(), z.number()])),
-  message: z.string(),
-});
-
-/** Every 4xx/5xx of the decision API. */
-export const ApiError = z.object({
-  error: z.object({
-    /** Stable: switch on it. */
-    code: z.string(),
-    /** For people: what was wrong and how to fix it. */
-    message: z.string(),
-    issues: z.optional(z.array(ApiIssue)),
-  }),
-});
-export type ApiError = z.infer<typeof ApiError>;

@@ -5,11 +5,8 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Bundle } from '../../shared/schema/bundle.ts';
-import {
-  ApiError,
-  DecisionAnswer,
-  type SlotAnswer,
-} from '../../shared/schema/decision-api-answers.ts';
+import { DecisionAnswer, type SlotAnswer } from '../../shared/schema/decision-api-answers.ts';
+import { ErrorBody } from '../../shared/schema/api-error.ts';
 import { DecisionRecord } from '../../shared/schema/decision-record.ts';
 import type { DecisionRequestInput } from '../../shared/schema/decision-api.ts';
 import { publishTestBundle, putCustomerProfile, putVisitorProfile } from '../support/bundle.ts';
@@ -63,7 +60,7 @@ async function answer(body: unknown): Promise<DecisionAnswer> {
 async function refused(body: unknown, status: number, code: string, token?: string | null) {
   const { res, json } = await decide(body, token);
   expect(res.status, JSON.stringify(json)).toBe(status);
-  const error = ApiError.parse(json).error;
+  const error = ErrorBody.parse(json).error;
   expect(error.code).toBe(code);
   expect(res.headers.get('cache-control')).toBe('no-store');
   expect(api.decisions).toEqual([]);
@@ -291,7 +288,7 @@ describe('POST /v1/decisions refuses', () => {
     });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toContain('Bearer');
-    expect(ApiError.parse(await res.json()).error.code).toBe('missing_token');
+    expect(ErrorBody.parse(await res.json()).error.code).toBe('missing_token');
     await refused(ask(), 401, 'missing_token', null);
   });
 
@@ -353,7 +350,7 @@ describe('POST /v1/decisions refuses', () => {
     ];
     for (const [body, path] of cases) {
       const e = await refused(body, 400, 'invalid_request');
-      expect(e.issues?.[0]?.path.join('.'), JSON.stringify(body)).toBe(path);
+      expect(e.issues?.[0]?.path, JSON.stringify(body)).toBe(path);
       expect(e.message).toContain(': ');
     }
   });
@@ -388,7 +385,7 @@ describe('POST /v1/decisions refuses', () => {
     expect(get.headers.get('allow')).toBe('POST');
     const nope = await api.fetch('/v1/nope', { method: 'POST' });
     expect(nope.status).toBe(404);
-    expect(ApiError.parse(await nope.json()).error.code).toBe('not_found');
+    expect(ErrorBody.parse(await nope.json()).error.code).toBe('not_found');
   });
 });
 
@@ -407,7 +404,7 @@ describe('without a published bundle', () => {
       { CONTENT: emptyKv() },
     );
     expect(res.status).toBe(503);
-    expect(ApiError.parse(await res.json()).error.code).toBe('no_live_bundle');
+    expect(ErrorBody.parse(await res.json()).error.code).toBe('no_live_bundle');
     expect(api.decisions).toEqual([]);
   });
 });

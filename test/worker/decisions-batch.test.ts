@@ -5,11 +5,11 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  ApiError,
   BatchAnswer,
   DecisionAnswer,
   EventsAnswer,
 } from '../../shared/schema/decision-api-answers.ts';
+import { ErrorBody } from '../../shared/schema/api-error.ts';
 import { MAX_BATCH_ITEMS } from '../../shared/schema/decision-api.ts';
 import { DecisionRecord } from '../../shared/schema/decision-record.ts';
 import { EventMessage } from '../../shared/schema/events.ts';
@@ -52,7 +52,7 @@ async function batch(body: unknown) {
 async function refused(body: unknown, status: number, code: string) {
   const { res, json } = await batch(body);
   expect(res.status, JSON.stringify(json)).toBe(status);
-  const error = ApiError.parse(json).error;
+  const error = ErrorBody.parse(json).error;
   expect(error.code).toBe(code);
   expect(api.decisions).toEqual([]);
   return error;
@@ -144,14 +144,14 @@ describe('POST /v1/decisions/batch', () => {
     );
     expect(e.message).toMatch(/^items\.2\.subject\.cookie:/);
     e = await refused(send([good, { subject: {} }]), 400, 'invalid_request');
-    expect(e.issues?.[0]?.path).toEqual(['items', 1, 'subject']);
+    expect(e.issues?.[0]?.path).toBe('items.1.subject');
     e = await refused(send([good], { slots: ['nope'] }), 422, 'unknown_slot');
     e = await refused(
       send([good, { subject: { visitorId: 'v-2' } }], { consent: undefined }),
       400,
       'invalid_request',
     );
-    expect(e.issues?.[0]?.path).toEqual(['consent']);
+    expect(e.issues?.[0]?.path).toBe('consent');
     await refused(send([]), 400, 'invalid_request');
   });
 
@@ -165,7 +165,7 @@ describe('POST /v1/decisions/batch', () => {
       400,
       'invalid_request',
     );
-    expect(e.issues?.[0]?.path).toEqual(['items', 0, 'context', 'attributes']);
+    expect(e.issues?.[0]?.path).toBe('items.0.context.attributes');
   });
 });
 
@@ -207,7 +207,7 @@ describe('the per-token rate limit', () => {
     const limited = await call(a);
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('60');
-    expect(ApiError.parse(await limited.json()).error.code).toBe('rate_limited');
+    expect(ErrorBody.parse(await limited.json()).error.code).toBe('rate_limited');
     expect(api.decisions).toHaveLength(2);
     expect((await call(b)).status).toBe(200);
     expect(l.keys.size).toBe(2);
@@ -287,7 +287,7 @@ describe('POST /v1/events', () => {
     expect((await post(body, await decideToken('read'))).res.status).toBe(403);
     const bad = await post({ ...body, events: [{ id: 'short', type: 'click' }] });
     expect(bad.res.status).toBe(400);
-    expect(ApiError.parse(bad.json).error.issues?.[0]?.path[0]).toBe('events');
+    expect(ErrorBody.parse(bad.json).error.issues?.[0]?.path.split('.')[0]).toBe('events');
     const cookie = await post({ ...body, subject: { cookie: 'nope' } });
     expect(cookie.res.status).toBe(422);
     expect(api.events).toEqual([]);

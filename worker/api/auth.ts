@@ -6,7 +6,7 @@
 import { bearer, verifyAdminToken } from '../../shared/auth/admin-token.ts';
 import { keyringFor } from '../../shared/auth/keyring.ts';
 import type { HmacKey } from '../../shared/config.ts';
-import { ApiProblem } from './errors.ts';
+import { ApiError } from '../../shared/http/errors.ts';
 
 export interface Caller {
   /** The token's subject, for logs. */
@@ -23,13 +23,12 @@ export async function decideCaller(
   const token = bearer(authorization);
   const verified = await verifyAdminToken(await keyringFor(adminKeys), token, nowSeconds);
   if (!verified.ok) {
-    throw new ApiProblem(401, verified.code, verified.message, {
+    throw new ApiError(verified.code, verified.message, {
       headers: { 'www-authenticate': 'Bearer realm="tessera-decide"' },
     });
   }
   if (!verified.admin.scopes.has('decide')) {
-    throw new ApiProblem(
-      403,
+    throw new ApiError(
       'insufficient_scope',
       'the decision API needs a token with the "decide" scope (tessera token admin --scope decide)',
     );

@@ -27,7 +27,7 @@ import { personalize } from '../visit/personalize.ts';
 import { readVisit, type VisitIO, type VisitRead } from '../visit/read.ts';
 import { Timings } from '../visit/timings.ts';
 import { apiContext } from './context.ts';
-import { ApiProblem } from './errors.ts';
+import { ApiError } from '../../shared/http/errors.ts';
 import { filledProps } from './props.ts';
 import { resolveTarget, type Target } from './target.ts';
 import { apiWho } from './who.ts';
@@ -59,7 +59,7 @@ export interface Prepared {
   reasons: Reason[];
 }
 
-/** Reads and checks; throws an ApiProblem (nothing logged yet) when the ask cannot be decided. */
+/** Reads and checks; throws an ApiError (nothing logged yet) when the ask cannot be decided. */
 export async function prepare(io: VisitIO, ask: DecisionAsk, origin: string): Promise<Prepared> {
   const timings = new Timings(io.now);
   const now = timings.start;
@@ -72,14 +72,9 @@ export async function prepare(io: VisitIO, ask: DecisionAsk, origin: string): Pr
   );
   const { bundle } = read;
   if (!bundle) {
-    throw new ApiProblem(
-      503,
-      'no_live_bundle',
-      'nothing is published yet: publish a bundle first',
-      {
-        headers: { 'retry-after': '30' },
-      },
-    );
+    throw new ApiError('no_live_bundle', 'nothing is published yet: publish a bundle first', {
+      headers: { 'retry-after': '30' },
+    });
   }
   const target = resolveTarget(
     bundle,

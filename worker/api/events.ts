@@ -13,7 +13,7 @@ import type { EventsAnswer } from '../../shared/schema/decision-api-answers.ts';
 import type { ServerEventsRequest, Subject } from '../../shared/schema/decision-api.ts';
 import { eventMessages, type Sender } from '../events/messages.ts';
 import { customerPseudonymInput } from '../../shared/privacy/pseudonym.ts';
-import { ApiProblem } from './errors.ts';
+import { ApiError } from '../../shared/http/errors.ts';
 
 export const EVENTS_RETRY_AFTER_SECONDS = 5;
 
@@ -30,8 +30,7 @@ async function senderOf(
       nowSeconds,
     );
     if (!verified.ok) {
-      throw new ApiProblem(
-        422,
+      throw new ApiError(
         'invalid_subject',
         `subject.cookie: not a valid visitor cookie (${verified.failure}); send the visitorId instead if you know it`,
       );
@@ -66,12 +65,11 @@ export async function queueServerEvents(
   const messages = eventMessages(body.consent, sender, body.events, now, body.channel);
   try {
     await queue.sendBatch(messages.map((m) => ({ body: m, contentType: 'json' as const })));
-  } catch {
-    throw new ApiProblem(
-      503,
+  } catch (cause) {
+    throw new ApiError(
       'queue_unavailable',
       `events could not be queued; retry in ${EVENTS_RETRY_AFTER_SECONDS} s with the same event ids`,
-      { headers: { 'retry-after': String(EVENTS_RETRY_AFTER_SECONDS) } },
+      { headers: { 'retry-after': String(EVENTS_RETRY_AFTER_SECONDS) }, cause },
     );
   }
   return { accepted: messages.length };

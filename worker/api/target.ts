@@ -12,7 +12,7 @@
 import type { Bundle, Page } from '../../shared/schema/bundle.ts';
 import { compile, pageForPath } from '../decide/compile.ts';
 import type { SlotList } from '../decide/types.ts';
-import { ApiProblem } from './errors.ts';
+import { ApiError } from '../../shared/http/errors.ts';
 
 /** The page id a list of slots is logged under: never a bundle page id (those have no brackets). */
 export const SLOT_LIST_PAGE = '(slots)';
@@ -41,8 +41,7 @@ export function resolveTarget(
     const page =
       r.page !== undefined ? c.pagesById.get(r.page) : pageForPath(bundle, r.path ?? '/');
     if (!page) {
-      throw new ApiProblem(
-        422,
+      throw new ApiError(
         'unknown_page',
         r.page !== undefined
           ? `${at('page')}: no page "${r.page}" in bundle ${bundle.version} (pages: ${known(c.pagesById.keys())})`
@@ -52,8 +51,7 @@ export function resolveTarget(
     if (r.slots === undefined) return { page };
     const missing = r.slots.find((s) => !page.slots.includes(s));
     if (missing !== undefined) {
-      throw new ApiProblem(
-        422,
+      throw new ApiError(
         'unknown_slot',
         `${at('slots')}: slot "${missing}" is not on page "${page.id}" (its slots: ${known(page.slots)})`,
       );
@@ -63,8 +61,7 @@ export function resolveTarget(
   const slots = r.slots ?? [];
   const missing = slots.find((s) => !c.slots.has(s));
   if (missing !== undefined) {
-    throw new ApiProblem(
-      422,
+    throw new ApiError(
       'unknown_slot',
       `${at('slots')}: no slot "${missing}" in bundle ${bundle.version} (slots: ${known(c.slots.keys())})`,
     );

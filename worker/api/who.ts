@@ -17,7 +17,7 @@ import type { Identity } from '../identity/visitor.ts';
 import { customerPseudonymInput } from '../../shared/privacy/pseudonym.ts';
 import type { Reason } from '../../shared/reasons.ts';
 import type { Who } from '../visit/read.ts';
-import { ApiProblem } from './errors.ts';
+import { ApiError } from '../../shared/http/errors.ts';
 
 const CONSENT_REASONS: Record<ConsentLevel, Reason[]> = {
   none: ['consent.none'],
@@ -40,8 +40,7 @@ export function apiWho(subject: Subject, consent: ConsentLevel, where: string): 
       if (subject.cookie !== undefined) {
         const verified = await verifyVisitorToken(ring, subject.cookie, nowSeconds);
         if (!verified.ok) {
-          throw new ApiProblem(
-            422,
+          throw new ApiError(
             'invalid_subject',
             `${where}.cookie: not a valid visitor cookie (${verified.failure}); a page would treat this person as new — send their visitorId instead if you know it`,
           );

@@ -11,11 +11,16 @@
  *   POST /v1/events           events for a subject, by channel  → 202 { accepted }
  *
  * A rejected call logs nothing; a batch is decided only once every item passed its checks.
- * Answers are `Cache-Control: no-store`: they are about one person.
+ * Answers are `Cache-Control: no-store`: they are about one person. Errors are the one JSON
+ * error body (shared/http/; codes in docs/errors.md), bodies are read by the one reader.
  */
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono/tiny';
 import { configFor } from '../../shared/config.ts';
+import { NO_STORE } from '../../shared/http/cache.ts';
+import { ApiError } from '../../shared/http/errors.ts';
+import { checkJson, jsonBody, readJson, readJsonValue } from '../../shared/http/json-body.ts';
+import { asJsonApi } from '../../shared/http/on-error.ts';
 import type { BatchAnswer } from '../../shared/schema/decision-api-answers.ts';
 import {
   DecisionBatchRequest,
@@ -29,9 +34,7 @@ import {
 } from '../../shared/schema/decision-api.ts';
 import { MAX_EVENTS_BODY_BYTES } from '../../shared/schema/events.ts';
 import { decideCaller } from '../api/auth.ts';
-import { readJsonBody } from '../api/body.ts';
 import { finish, prepare, type DecisionAsk, type Prepared } from '../api/decide.ts';
-import { ApiProblem, answering, invalidRequest } from '../api/errors.ts';
 import { queueServerEvents } from '../api/events.ts';
 import type { Env } from '../env.ts';
 import { RATE_WINDOW_SECONDS, withinLimit } from '../security/rate-limit.ts';
@@ -44,23 +47,25 @@ type Ctx = Context<{ Bindings: Env }>;
 /** Prepared in parallel, this many at a time (each reads at most two profiles). */
 const BATCH_CONCURRENCY = 20;
 
-const NO_STORE = { 'cache-control': 'no-store' } as const;
+const noStore = { 'cache-control': NO_STORE } as const;
 
-/** The token, then its rate limit: before the body is even read. */
-async function admit(c: Ctx, now: number): Promise<void> {
-  const caller = await decideCaller(
-    configFor(c.env).adminKeys,
-    c.req.header('authorization'),
-    Math.floor(now / 1000),
-  );
-  if (!(await withinLimit(c.env.DECIDE_RATE, caller.rateKey))) {
-    throw new ApiProblem(
-      429,
-      'rate_limited',
-      `too many calls with this token; retry in ${RATE_WINDOW_SECONDS} s (nothing in this call was decided or logged)`,
-      { headers: { 'retry-after': String(RATE_WINDOW_SECONDS) } },
+/** The token, then its rate limit: before the body is even looked at. */
+function admit(deps: PageDeps): MiddlewareHandler<{ Bindings: Env }> {
+  return async (c, next) => {
+    const caller = await decideCaller(
+      configFor(c.env).adminKeys,
+      c.req.header('authorization'),
+      Math.floor(deps.now() / 1000),
     );
-  }
+    if (!(await withinLimit(c.env.DECIDE_RATE, caller.rateKey))) {
+      throw new ApiError(
+        'rate_limited',
+        `too many calls with this token; retry in ${RATE_WINDOW_SECONDS} s (nothing in this call was decided or logged)`,
+        { headers: { 'retry-after': String(RATE_WINDOW_SECONDS) } },
+      );
+    }
+    await next();
+  };
 }
 
 function sinkFor(c: Ctx, io: VisitIO): LogSink {
@@ -72,15 +77,13 @@ function sinkFor(c: Ctx, io: VisitIO): LogSink {
 }
 
 async function single(c: Ctx, deps: PageDeps): Promise<Response> {
-  await admit(c, deps.now());
-  const parsed = DecisionRequest.safeParse(await readJsonBody(c.req.raw, MAX_DECISION_BODY_BYTES));
-  if (!parsed.success) throw invalidRequest(parsed.error.issues);
+  const ask = await readJson(c, DecisionRequest, { maxIssues: MAX_ISSUES });
   const io = visitIO(c.env, deps);
-  const prepared = await prepare(io, { ...parsed.data, where: '' }, new URL(c.req.url).origin);
+  const prepared = await prepare(io, { ...ask, where: '' }, new URL(c.req.url).origin);
   const answer = finish(prepared, sinkFor(c, io));
   return Response.json(answer, {
     headers: {
-      ...NO_STORE,
+      ...noStore,
       'x-tessera-decision': answer.decisionId,
       'x-tessera-version': answer.version,
       'server-timing': prepared.timings.header(),
@@ -100,37 +103,35 @@ export function mergeContext(
   if (base.attributes && item.attributes) {
     merged.attributes = { ...base.attributes, ...item.attributes };
     if (Object.keys(merged.attributes).length > MAX_ATTRIBUTES) {
-      throw invalidRequest(
-        [
-          {
-            path: ['context', 'attributes'],
-            message: `at most ${MAX_ATTRIBUTES} attributes with the batch's (found ${Object.keys(merged.attributes).length})`,
-          },
-        ],
-        where
-          .split('.')
-          .filter(Boolean)
-          .map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
-      );
+      const issue = {
+        path: `${where}context.attributes`,
+        message: `at most ${MAX_ATTRIBUTES} attributes with the batch's (found ${Object.keys(merged.attributes).length})`,
+      };
+      throw new ApiError('invalid_request', `${issue.path}: ${issue.message}`, {
+        issues: [issue],
+      });
     }
   }
   return merged;
 }
 
 async function batch(c: Ctx, deps: PageDeps): Promise<Response> {
-  await admit(c, deps.now());
-  const json = await readJsonBody(c.req.raw, MAX_BATCH_BODY_BYTES);
+  const json = await readJsonValue(c);
   const items = (json as { items?: unknown } | null)?.items;
   if (Array.isArray(items) && items.length > MAX_BATCH_ITEMS) {
-    throw new ApiProblem(
-      413,
+    throw new ApiError(
       'batch_too_large',
       `items: at most ${MAX_BATCH_ITEMS} subjects per call (found ${items.length}); split the send into calls of ${MAX_BATCH_ITEMS}`,
     );
   }
-  const parsed = DecisionBatchRequest.safeParse(json);
-  if (!parsed.success) throw invalidRequest(parsed.error.issues);
-  const { items: list, consent, context, ...shared } = parsed.data;
+  const {
+    items: list,
+    consent,
+    context,
+    ...shared
+  } = checkJson(json, DecisionBatchRequest, {
+    maxIssues: MAX_ISSUES,
+  });
   const asks: DecisionAsk[] = list.map((item, i) => {
     const where = `items.${i}.`;
     return {
@@ -155,52 +156,46 @@ async function batch(c: Ctx, deps: PageDeps): Promise<Response> {
   }
   const sink = sinkFor(c, io);
   const answer: BatchAnswer = { results: prepared.map((p) => finish(p, sink)) };
-  return Response.json(answer, { headers: NO_STORE });
+  return Response.json(answer, { headers: noStore });
 }
 
 async function serverEvents(c: Ctx, deps: PageDeps): Promise<Response> {
-  const now = deps.now();
-  await admit(c, now);
-  const parsed = ServerEventsRequest.safeParse(
-    await readJsonBody(c.req.raw, MAX_EVENTS_BODY_BYTES),
-  );
-  if (!parsed.success) throw invalidRequest(parsed.error.issues);
+  const ask = await readJson(c, ServerEventsRequest, { maxIssues: MAX_ISSUES });
   const answer = await queueServerEvents(
     c.env.EVENTS,
-    parsed.data,
+    ask,
     configFor(c.env).visitorKeys,
-    now,
+    deps.now(),
   );
-  return Response.json(answer, { status: 202, headers: NO_STORE });
+  return Response.json(answer, { status: 202, headers: noStore });
 }
 
-/** The API's routes and methods; anything else under /v1 is a JSON 404 or 405, never a page. */
+/** At most this many issues in a 400 (the first names what to fix). */
+const MAX_ISSUES = 20;
+
+/** The API's routes, each with its body limit; anything else under /v1 is a JSON 404 or 405. */
 export const DECISION_ROUTES = {
-  '/decisions': single,
-  '/decisions/batch': batch,
-  '/events': serverEvents,
+  '/decisions': { handler: single, maxBytes: MAX_DECISION_BODY_BYTES },
+  '/decisions/batch': { handler: batch, maxBytes: MAX_BATCH_BODY_BYTES },
+  '/events': { handler: serverEvents, maxBytes: MAX_EVENTS_BODY_BYTES },
 } as const;
 
 export function decisionRoutes(deps: PageDeps) {
-  const app = new Hono<{ Bindings: Env }>();
-  for (const [path, handler] of Object.entries(DECISION_ROUTES)) {
-    app.post(path, (c) => answering(() => handler(c, deps)));
-    app.all(path, () =>
-      answering(async () => {
-        throw new ApiProblem(405, 'method_not_allowed', `${path}: use POST`, {
-          headers: { allow: 'POST' },
-        });
-      }),
-    );
+  const app = asJsonApi(new Hono<{ Bindings: Env }>());
+  for (const [path, { handler, maxBytes }] of Object.entries(DECISION_ROUTES)) {
+    // Token and rate limit first, then media type and size, then the handler reads the JSON.
+    app.post(path, admit(deps), jsonBody({ maxBytes }), (c) => handler(c, deps));
+    app.all(path, () => {
+      throw new ApiError('method_not_allowed', `${path}: use POST`, {
+        headers: { allow: 'POST' },
+      });
+    });
   }
-  app.all('*', (c) =>
-    answering(async () => {
-      throw new ApiProblem(
-        404,
-        'not_found',
-        `no route ${c.req.method} ${new URL(c.req.url).pathname}; the decision API serves POST /v1/decisions, /v1/decisions/batch and /v1/events`,
-      );
-    }),
-  );
+  app.all('*', (c) => {
+    throw new ApiError(
+      'not_found',
+      `no route ${c.req.method} ${new URL(c.req.url).pathname}; the decision API serves POST /v1/decisions, /v1/decisions/batch and /v1/events`,
+    );
+  });
   return app;
 }
