@@ -8,7 +8,6 @@ import { readLive } from '../../shared/publish/store.ts';
 import { uploadVersion } from '../../shared/publish/upload.ts';
 import type { Bundle } from '../../shared/schema/bundle.ts';
 import type { Profile } from '../../shared/schema/profile.ts';
-import type { Env } from '../../worker/env.ts';
 import { buildBundle, formatIssues } from '../lib/content.ts';
 import { CliError } from '../lib/errors.ts';
 import { withLocalEnv } from '../lib/local-env.ts';
@@ -17,7 +16,11 @@ import { PROFILES_DIR } from '../lib/paths.ts';
 import { profileKey, sampleProfiles } from '../lib/profiles.ts';
 
 /** Uploads the bundle, then moves the live pointer to it from whatever is live now. */
-export async function putBundleLocal(env: Env, bundle: Bundle, by: string): Promise<void> {
+export async function putBundleLocal(
+  env: VisitorBindings,
+  bundle: Bundle,
+  by: string,
+): Promise<void> {
   await applyLocalMigrations(env.DB);
   const { version: _version, ...body } = bundle;
   const up = await uploadVersion(env.CONTENT, body);
@@ -32,7 +35,7 @@ export async function putBundleLocal(env: Env, bundle: Bundle, by: string): Prom
   if (!moved.ok) throw new CliError(`could not make ${up.bundle.version} live: ${moved.message}`);
 }
 
-export async function putProfiles(env: Env, profiles: Profile[]): Promise<void> {
+export async function putProfiles(env: VisitorBindings, profiles: Profile[]): Promise<void> {
   for (const profile of profiles)
     await env.PROFILES.put(profileKey(profile), JSON.stringify(profile));
 }

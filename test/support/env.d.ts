@@ -2,7 +2,6 @@
 import type { D1Migration } from 'cloudflare:test';
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Cloudflare {
     interface Env {
       TEST_MIGRATIONS: D1Migration[];

@@ -37,7 +37,6 @@ export function countryOf(cf: CfProps | undefined): string | undefined {
 /** A printable place name of bounded length, or undefined. */
 function place(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
-  // eslint-disable-next-line no-control-regex
   const clean = value
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .trim()
