@@ -17,12 +17,13 @@ import { profileImport, profilePut } from './commands/profile.ts';
 import { report } from './commands/report.ts';
 import { seed } from './commands/seed.ts';
 import { adminToken, visitorToken } from './commands/token.ts';
+import { devPort, localPort } from './lib/dev-port.ts';
 import { CliError } from './lib/errors.ts';
 import { CONTENT_DIR } from './lib/paths.ts';
 
 const HELP = `tessera — edge personalization, from the command line
 
-  tessera dev [--port 8787]                        seed local KV and serve the demo site
+  tessera dev [--port 8787]                        seed local KV and serve the demo site (prints "ready: <url>")
   tessera seed                                     publish content-variants/ + sample profiles to local KV
   tessera token visitor <id> [--cid <customerId>]  a visitor cookie value for the local dev keys
   tessera profile put <id> <file.json> --local     write one profile to local KV
@@ -53,6 +54,8 @@ Publishing (content-variants/, or --dir <folder>):
 
 --target local acts on the dev server's local state; --target https://… uses the admin API
 with the token in TESSERA_ADMIN_TOKEN.
+--port (or TESSERA_PORT) is where the local site answers: \`dev\` serves there, and \`preview\` and
+\`decide\` link to it; without it they follow the running \`tessera dev\` (default 8787).
 `;
 
 const log = (line: string) => console.log(line);
@@ -65,7 +68,7 @@ async function run(argv: string[]): Promise<number> {
     options: {
       cid: { type: 'string' },
       local: { type: 'boolean', default: false },
-      port: { type: 'string', default: '8787' },
+      port: { type: 'string' },
       dir: { type: 'string' },
       target: { type: 'string' },
       against: { type: 'string', default: 'live' },
@@ -94,7 +97,7 @@ async function run(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 1;
   }
   const dir = values.dir ? path.resolve(values.dir) : CONTENT_DIR;
-  const targetOptions = { port: values.port };
+  const targetOptions = { port: localPort(values.port) };
   const target = values.target;
   switch (command) {
     case 'validate':
@@ -154,7 +157,7 @@ async function run(argv: string[]): Promise<number> {
           html: values.html,
           json: values.json,
           target: target ?? 'local',
-          port: values.port,
+          port: targetOptions.port,
         },
         log,
       );
@@ -162,7 +165,7 @@ async function run(argv: string[]): Promise<number> {
   }
   switch (`${command} ${sub ?? ''}`.trim()) {
     case 'dev':
-      return dev(values.port, log);
+      return dev(devPort(values.port), log);
     case 'seed':
       await seed(log);
       return 0;

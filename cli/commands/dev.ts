@@ -2,14 +2,19 @@
  * `tessera dev` (what `npm run dev` runs): writes .dev.vars from the example when missing (and
  * its copy for the control plane), applies D1 migrations to local state, seeds local KV from
  * content-variants/, then runs both workers behind the dev router in one `wrangler dev` session
- * (lib/dev-session.ts) on http://127.0.0.1:8787 (override with --port): the site, and the
- * admin API under /admin/. Next to it, the demo origin (demo-origin/, a plain static site) on
+ * (lib/dev-session.ts) on http://127.0.0.1:8787 (`--port`, or TESSERA_PORT): the site, and the
+ * admin API under /admin/. Once the site answers it prints one "ready" line with the URL and
+ * what to run next; the port is noted so `preview` and `decide` follow it (lib/dev-port.ts).
+ * Without internet it says so in one line instead of wrangler's stack trace (lib/dev-output.ts). Next to it, the demo origin (demo-origin/, a plain static site) on
  * http://127.0.0.1:8788, which wrangler.toml's ORIGIN_URL points the visitor worker at: /journal
  * and /help come from it through Tessera (origin mode, docs/origin-mode.md).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { offlineFilter, readyLine } from '../lib/dev-output.ts';
+import { rememberDevPort } from '../lib/dev-port.ts';
 import { devConfig } from '../lib/dev-keys.ts';
 import { devSessionArgs } from '../lib/dev-session.ts';
 import { ensureDevVars, syncControlDevVars } from '../lib/dev-vars.ts';
@@ -39,20 +44,24 @@ export async function dev(port: string, log: (l: string) => void): Promise<numbe
   await seed(log);
   const child = spawn(wrangler, devSessionArgs({ port, persistTo: LOCAL_STATE }), {
     cwd: ROOT,
-    stdio: 'inherit',
+    stdio: ['inherit', 'pipe', 'pipe'],
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
   });
+  const filter = offlineFilter();
+  relay(child, filter);
+  const forgetPort = rememberDevPort(port);
   // The demo origin in a session of its own: a worker in the main session has no port, and the
   // visitor worker reaches its origin over HTTP, as in production.
   const origin = spawn(wrangler, demoOriginArgs(DEMO_ORIGIN_PORT, await freePort()), {
     cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
   });
+  relay(origin, filter);
   origin.on('exit', (code) => {
     if (code) log(`the demo origin stopped (exit ${code}): is port ${DEMO_ORIGIN_PORT} in use?`);
   });
-  log(
-    `demo origin (demo-origin/) on http://127.0.0.1:${DEMO_ORIGIN_PORT}: /journal and /help come from it`,
-  );
+  void whenReady(port, child).then((ready) => ready && log(readyLine(port, DEMO_ORIGIN_PORT)));
   const stop = (signal: NodeJS.Signals) => {
     origin.kill(signal);
     child.kill(signal);
@@ -68,10 +77,45 @@ export async function dev(port: string, log: (l: string) => void): Promise<numbe
   return new Promise((resolve) =>
     child.on('exit', (code) => {
       clearInterval(orphaned);
+      forgetPort();
       origin.kill('SIGTERM');
       resolve(code ?? 0);
     }),
   );
+}
+
+/** Copies a child's output to ours, line by line, through the offline filter. */
+function relay(child: ChildProcess, filter: ReturnType<typeof offlineFilter>): void {
+  for (const [from, to] of [
+    [child.stdout, process.stdout],
+    [child.stderr, process.stderr],
+  ] as const) {
+    if (!from) continue;
+    createInterface({ input: from, crlfDelay: Infinity }).on('line', (line) => {
+      const out = filter.next(line);
+      if (out !== undefined) to.write(`${out}\n`);
+    });
+  }
+}
+
+/** Polls /healthz until the site answers (true), wrangler exits, or two minutes pass (false). */
+async function whenReady(port: string, child: ChildProcess): Promise<boolean> {
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const deadline = Date.now() + 120_000;
+  while (!exited && Date.now() < deadline) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return true;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  if (!exited)
+    console.error(
+      `tessera dev: the site did not answer on http://127.0.0.1:${port} within 2 minutes`,
+    );
+  return false;
 }
 
 /** A port nothing listens on right now (the OS picks it). */
