@@ -18,7 +18,7 @@ import { loadConfig } from '../shared/config.ts';
 import { BanditStore } from './data/bandit-store.ts';
 import { BundleStore } from '../shared/data/bundle-store.ts';
 import type { Env } from './env.ts';
-import { TRACKER_PATH, trackerResponse } from './events/tracker.ts';
+import { TRACKER_PATH, trackerResponse } from './routes/tracker.ts';
 import { PREVIEW_PATH, exitPreview, resolvePreview, startPreview } from './preview/session.ts';
 import { BARE_PATH, benchRoutesOn, handleBare } from './routes/bare.ts';
 import { eventRoutes } from './routes/events.ts';

@@ -6,7 +6,7 @@ import { MAX_EVENTS_BODY_BYTES } from '../../shared/schema/events.ts';
 import type { ErrorBody } from '../../shared/schema/api-error.ts';
 import type { Env } from '../../worker/env.ts';
 import { loadConfig } from '../../shared/config.ts';
-import { trackerTag } from '../../worker/events/tracker.ts';
+import { trackerTag } from '../../worker/tracker/tag.ts';
 import { createWorker } from '../../worker/index.ts';
 import { createControlWorker } from '../../control/index.ts';
 import { pseudonym, pseudonymKey } from '../../shared/privacy/pseudonym.ts';

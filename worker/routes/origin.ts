@@ -26,7 +26,7 @@ import { charsetOf, rewritable } from '../origin/pass-through.ts';
 import { HOP_HEADER, originRequest, originUrl } from '../origin/request.ts';
 import { rewriteOrigin } from '../origin/rewrite.ts';
 import { asciiHtml, sectionInner, type SlotFill, type SlotOutcome } from '../origin/slots.ts';
-import { TRACKER_PATH } from '../events/tracker.ts';
+import { TRACKER_PATH } from '../tracker/tag.ts';
 import type { Reason } from '../../shared/reasons.ts';
 import { previewHead } from '../preview/apply.ts';
 import type { Trace } from '../debug/trace.ts';

@@ -7,7 +7,7 @@
 import type { ConsentLevel } from '../../shared/schema/consent.ts';
 import { renderTracePanel } from '../debug/panel.tsx';
 import type { Trace } from '../debug/trace.ts';
-import { trackerTag } from '../events/tracker.ts';
+import { trackerTag } from '../tracker/tag.ts';
 import { previewHead, previewRibbon } from '../preview/apply.ts';
 import type { VisitMode } from './mode.ts';
 
