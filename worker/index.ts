@@ -19,12 +19,13 @@ import { BanditStore } from './data/bandit-store.ts';
 import { BundleStore } from '../shared/data/bundle-store.ts';
 import type { Env } from './env.ts';
 import { TRACKER_PATH, trackerResponse } from './routes/tracker.ts';
-import { PREVIEW_PATH, exitPreview, resolvePreview, startPreview } from './preview/session.ts';
+import { resolvePreview } from './preview/session.ts';
+import { PREVIEW_PATH, exitPreview, startPreview } from './routes/preview.ts';
 import { BARE_PATH, benchRoutesOn, handleBare } from './routes/bare.ts';
 import { eventRoutes } from './routes/events.ts';
 import { decisionRoutes } from './routes/decisions.ts';
 import { handleOriginMethod, handlePage, type PageDeps } from './routes/page.ts';
-import { STYLESHEET_PATH, stylesheetResponse } from './origin/assets.ts';
+import { STYLESHEET_PATH, stylesheetResponse } from './routes/stylesheet.ts';
 import { privacyRoutes } from './routes/privacy.ts';
 
 // Fail loudly at start-up, not on the first visitor.
