@@ -230,6 +230,79 @@ describe('a customer’s erasure', () => {
   });
 });
 
+describe('a customer’s browsers in KV (the stitch index)', () => {
+  beforeEach(async () => {
+    await publishTestBundle();
+  });
+
+  const post = async (sub: string, cid: string | undefined, category: string) =>
+    SITE.fetch('https://shop.test/events', {
+      method: 'POST',
+      headers: { ...(await asVisitor(sub, cid)), 'content-type': 'text/plain' },
+      body: JSON.stringify({ events: [{ id: uid('e-ix'), type: 'page_view', category }] }),
+    });
+  const indexed = (key: string) => env.PROFILES.get(key);
+
+  it('lets an admin erasure by customer id reach the anonymous profile of every browser they logged in from', async () => {
+    // Two browsers browse anonymously, then log in as the same customer; a third never does.
+    const browsers = ['v-ix-laptop', 'v-ix-phone', 'v-ix-stranger'];
+    for (const browser of browsers)
+      expect((await post(browser, undefined, 'tents')).status).toBe(202);
+    await eventually(async () =>
+      (await Promise.all(browsers.map((b) => env.PROFILES.get(profileKeys.visitor(b))))).every(
+        (p) => p !== null,
+      )
+        ? true
+        : undefined,
+    );
+    for (const browser of ['v-ix-laptop', 'v-ix-phone'])
+      expect((await post(browser, 'c-ix', 'boots')).status).toBe(202);
+    await eventually(async () =>
+      (await indexed('stitch:c:c-ix:v:v-ix-laptop')) &&
+      (await indexed('stitch:c:c-ix:v:v-ix-phone'))
+        ? true
+        : undefined,
+    );
+
+    const shown = await (
+      await admin('GET', 'customers/c-ix')
+    ).json<{
+      held: { profiles: { stitched: Record<string, { id: string } | null> } };
+    }>();
+    expect(Object.keys(shown.held.profiles.stitched).sort()).toEqual(['v-ix-laptop', 'v-ix-phone']);
+    expect(shown.held.profiles.stitched['v-ix-phone']?.id).toBe('v-ix-phone');
+
+    const res = await admin('DELETE', 'customers/c-ix');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ erased: { profiles: 3, stitches: 2 } });
+    for (const browser of ['v-ix-laptop', 'v-ix-phone']) {
+      expect(await env.PROFILES.get(profileKeys.visitor(browser))).toBeNull();
+      expect(await indexed(`stitch:c:c-ix:v:${browser}`)).toBeNull();
+      expect(await indexed(`stitch:v:${browser}:c:c-ix`)).toBeNull();
+    }
+    expect(await env.PROFILES.get(profileKeys.customer('c-ix'))).toBeNull();
+    expect(await env.PROFILES.get(profileKeys.visitor('v-ix-stranger'))).not.toBeNull();
+  }, 30_000);
+
+  it('indexes a link made before the index existed the next time the pair is seen', async () => {
+    // The D1 stitch exists (an older consumer wrote it), the KV index entry does not.
+    await seedStitch(await visitorPseudonym('v-ix-old'), await customerPseudonym('c-ix-old'));
+    expect((await post('v-ix-old', 'c-ix-old', 'maps')).status).toBe(202);
+    await eventually(() => indexed('stitch:c:c-ix-old:v:v-ix-old'));
+    expect(await indexed('stitch:v:v-ix-old:c:c-ix-old')).not.toBeNull();
+  });
+
+  it('is erased with a visitor erased on their own, leaving the customer’s profile', async () => {
+    expect((await post('v-ix-solo', 'c-ix-solo', 'maps')).status).toBe(202);
+    await eventually(() => indexed('stitch:v:v-ix-solo:c:c-ix-solo'));
+    const res = await admin('DELETE', 'visitors/v-ix-solo');
+    expect(res.status).toBe(200);
+    expect(await indexed('stitch:v:v-ix-solo:c:c-ix-solo')).toBeNull();
+    expect(await indexed('stitch:c:c-ix-solo:v:v-ix-solo')).toBeNull();
+    expect(await env.PROFILES.get(profileKeys.customer('c-ix-solo'))).not.toBeNull();
+  });
+});
+
 describe('dead letters', () => {
   it('naming the visitor (an event message) or their pseudonym (a decision record) are shown and erased', async () => {
     const event = { id: uid('e-dead'), type: 'page_view' };
