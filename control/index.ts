@@ -22,6 +22,7 @@ import { DEAD_LETTER_QUEUE, consumeDeadLetters } from './consumers/dead-letters.
 import { DECISIONS_QUEUE, consumeDecisions } from './consumers/decisions.ts';
 import { EVENTS_QUEUE, consumeEvents } from './consumers/events.ts';
 import { publishBanditSnapshot } from './cron/bandit-snapshot.ts';
+import { requireAdmin, type AdminVars } from './auth/require-scope.ts';
 import type { ControlEnv } from './env.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { OPENAPI_PATH, openApiResponse } from './routes/openapi.ts';
@@ -38,7 +39,9 @@ export interface ControlDeps {
 
 export function createControlApp(deps: ControlDeps) {
   // Every answer is JSON: errors and unknown routes as the one error body (shared/http/).
-  const app = asJsonApi(new Hono<{ Bindings: ControlEnv }>());
+  const app = asJsonApi(new Hono<{ Bindings: ControlEnv; Variables: AdminVars }>());
+  // Before routing: without a verified token every /admin/* path, known or not, is the same 401.
+  app.use('/admin/*', requireAdmin(deps.now));
   app.route('/admin/privacy', adminPrivacyRoutes(deps.now));
   app.route('/admin/experiments', experimentRoutes(deps.now));
   app.route('/admin', adminRoutes(deps.now));
