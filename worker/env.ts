@@ -11,8 +11,10 @@ export interface Env {
   DECISIONS: Queue;
   /** Behavioural events from POST /events (consumed by the control plane). */
   EVENTS: Queue;
-  /** Workers rate limiting binding for POST /events, keyed by visitor (or IP). Optional: absent means no limit. */
+  /** Workers rate limiting binding for POST /events, keyed by the verified visitor. Optional: absent means no limit. */
   EVENTS_RATE?: RateLimit;
+  /** Workers rate limiting binding for POST /events, keyed by client address (CF-Connecting-IP). Optional: absent means no limit. */
+  EVENTS_IP_RATE?: RateLimit;
   /** Workers rate limiting binding for the decision API (/v1/*), keyed by token. Optional: absent means no limit. */
   DECIDE_RATE?: RateLimit;
   /** Secret: JSON `{ "<kid>": "<secret of ≥ 32 bytes>" }`; the first entry signs, all verify. */
