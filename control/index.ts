@@ -14,7 +14,8 @@
  */
 import { env as startupEnv } from 'cloudflare:workers';
 import { Hono } from 'hono/tiny';
-import { loadConfig } from '../shared/config.ts';
+import { configFor, loadConfig } from '../shared/config.ts';
+import { pseudonymKey } from '../shared/privacy/pseudonym.ts';
 import { BundleStore } from '../shared/data/bundle-store.ts';
 import { asJsonApi } from '../shared/http/on-error.ts';
 import { pruneTombstones } from '../shared/privacy/tombstones.ts';
@@ -67,7 +68,12 @@ export function createControlWorker(deps: ControlDeps = { now: () => Date.now() 
         case EVENTS_QUEUE:
           return consumeEvents(batch, env, deps.now());
         case DEAD_LETTER_QUEUE:
-          return consumeDeadLetters(batch, env.DB, deps.now());
+          return consumeDeadLetters(
+            batch,
+            env.DB,
+            deps.now(),
+            await pseudonymKey(configFor(env).visitorKeys),
+          );
         default:
           // Not ours: retry, so after max_retries the messages wait in the dead-letter queue.
           console.error(

@@ -2,12 +2,13 @@
  * Access and erasure cover what issue 5 stores in D1: events, exposures, stitches and dead
  * letters, found through the same pseudonyms the consumers compute, under every visitor key.
  */
-import { env } from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SITE } from '../support/site.ts';
 import { profileKeys } from '../../shared/kv-keys.ts';
 import { DecisionRecord } from '../../shared/schema/decision-record.ts';
 import { insertStatements } from '../../control/consumers/decisions.ts';
+import { createControlWorker } from '../../control/index.ts';
 import { bearerHeader, mintAdminToken } from '../support/admin-token.ts';
 import { publishTestBundle } from '../support/bundle.ts';
 import { eventually } from '../support/eventually.ts';
@@ -321,5 +322,95 @@ describe('dead letters', () => {
       "SELECT body FROM dead_letters WHERE instr(body, 'v-pe-dl') > 0",
     ).all<{ body: string }>();
     expect(left.results.map((r) => JSON.parse(r.body).visitorId)).toEqual(['v-pe-dl2']);
+  });
+
+  /** Through the real dead-letter consumer: an envelope from our consumers, and a bare message. */
+  async function deadLetter(...bodies: unknown[]) {
+    const batch = createMessageBatch(
+      'tessera-dead-letter',
+      bodies.map((body, i) => ({ id: uid(`m-dl${i}`), timestamp: new Date(), attempts: 1, body })),
+    );
+    await createControlWorker().queue(batch, env, createExecutionContext());
+  }
+
+  /** An event whose free-form props name someone else, as a visitor can send (issue 13 #4). */
+  const planted = (sender: string, victim: string) => ({
+    v: 1,
+    visitorId: sender,
+    receivedAt: now,
+    event: {
+      id: uid('e-plant'),
+      type: 'warp',
+      props: { visitorId: victim, note: `"visitorId":"${victim}"`, visitor: victim },
+    },
+  });
+
+  it('are matched by the sender the consumer stored, never by text planted in the body', async () => {
+    await deadLetter(
+      {
+        tesseraDeadLetter: 1,
+        queue: 'tessera-events',
+        reason: 'schema: event.type',
+        body: planted('v-dl-attacker', 'v-dl-victim'),
+      },
+      planted('v-dl-attacker', 'v-dl-victim'),
+    );
+    const stored = await env.DB.prepare(
+      "SELECT visitor, customer FROM dead_letters WHERE instr(body, 'v-dl-attacker') > 0",
+    ).all<{ visitor: string | null; customer: string | null }>();
+    const attacker = await visitorPseudonym('v-dl-attacker');
+    expect(stored.results).toEqual([
+      { visitor: attacker, customer: null },
+      { visitor: attacker, customer: null },
+    ]);
+
+    const victim = await (
+      await SITE.fetch(ME, { headers: await asVisitor('v-dl-victim') })
+    ).json<HeldBody>();
+    expect(victim.held.deadLetters).toEqual([]);
+    const erased = await SITE.fetch(ME, {
+      method: 'DELETE',
+      headers: await asVisitor('v-dl-victim'),
+    });
+    expect(await erased.json()).toMatchObject({ erased: { deadLetters: 0 } });
+
+    const sender = await (
+      await SITE.fetch(ME, { headers: await asVisitor('v-dl-attacker') })
+    ).json<HeldBody>();
+    expect(sender.held.deadLetters).toHaveLength(2);
+  });
+
+  it('store the customer a logged-in sender named, and an admin request by customer id finds them', async () => {
+    await deadLetter({ ...planted('v-dl-member', 'v-dl-other'), customerId: 'c-dl-member' });
+    const row = await env.DB.prepare(
+      "SELECT visitor, customer FROM dead_letters WHERE instr(body, 'c-dl-member') > 0",
+    ).first<{ visitor: string; customer: string }>();
+    expect(row).toEqual({
+      visitor: await visitorPseudonym('v-dl-member'),
+      customer: await customerPseudonym('c-dl-member'),
+    });
+    const held = await (await admin('GET', 'customers/c-dl-member')).json<HeldBody>();
+    expect(held.held.deadLetters).toHaveLength(1);
+  });
+
+  it('written before the subject columns are matched on top-level fields only', async () => {
+    // Rows from before migrations/0007 carry no subject columns.
+    await seedDeadLetter(planted('v-dl-old-sender', 'v-dl-old-victim'));
+    const victim = await (
+      await SITE.fetch(ME, { headers: await asVisitor('v-dl-old-victim') })
+    ).json<HeldBody>();
+    expect(victim.held.deadLetters).toEqual([]);
+    const sender = await (
+      await SITE.fetch(ME, { headers: await asVisitor('v-dl-old-sender') })
+    ).json<HeldBody>();
+    expect(sender.held.deadLetters).toHaveLength(1);
+  });
+
+  it('that name nobody at their top level are shown to nobody', async () => {
+    await deadLetter('not json at all', [1, 2, 3], { props: { visitorId: 'v-dl-nobody' } });
+    const held = await (
+      await SITE.fetch(ME, { headers: await asVisitor('v-dl-nobody') })
+    ).json<HeldBody>();
+    expect(held.held.deadLetters).toEqual([]);
   });
 });
