@@ -30,7 +30,7 @@ export const ERROR_STATUS = {
   body_too_large: 413,
   unsupported_media_type: 415,
   invalid_bundle: 422,
-  unknown_visitor: 422,
+  unknown_persona: 422,
   too_soon: 429,
   rate_limited: 429,
   internal_error: 500,
