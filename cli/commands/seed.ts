@@ -40,8 +40,9 @@ export async function putProfiles(env: Env, profiles: Profile[]): Promise<void> 
 
 /** The same sample profiles as preview personas (`persona:<id>`): what `tessera preview --as` renders. */
 export async function putPersonas(env: Env, profiles: Profile[]): Promise<void> {
-  for (const profile of profiles)
-    await env.PROFILES.put(profileKeys.persona(profile.id), JSON.stringify(profile));
+  await Promise.all(
+    profiles.map((p) => env.PROFILES.put(profileKeys.persona(p.id), JSON.stringify(p))),
+  );
 }
 
 export async function seed(log: (line: string) => void): Promise<void> {
