@@ -8,8 +8,9 @@
  * (README, docs/deploy.md); locally the dev router forwards them there.
  * Consumes: `tessera-decisions` (decision log + exposures → D1), `tessera-events` (events → D1 +
  * profiles), `tessera-dead-letter` (→ D1 dead_letters), dispatched on `batch.queue`.
- * Scheduled: the bandit cron (D1 → CONTENT bandit:snapshot) and pruning of old erasure
- * tombstones (shared/privacy/tombstones.ts).
+ * Scheduled: the bandit cron (D1 → CONTENT bandit:snapshot), pruning of old erasure
+ * tombstones (shared/privacy/tombstones.ts) and draining decision records the visitor worker
+ * spilled to D1 when the queue failed (cron/drain-decisions.ts).
  * Configuration is checked once at start-up (shared/config.ts).
  */
 import { env as startupEnv } from 'cloudflare:workers';
@@ -23,6 +24,7 @@ import { DEAD_LETTER_QUEUE, consumeDeadLetters } from './consumers/dead-letters.
 import { DECISIONS_QUEUE, consumeDecisions } from './consumers/decisions.ts';
 import { EVENTS_QUEUE, consumeEvents } from './consumers/events.ts';
 import { publishBanditSnapshot } from './cron/bandit-snapshot.ts';
+import { drainSpilledDecisions } from './cron/drain-decisions.ts';
 import { requireAdmin, type AdminVars } from './auth/require-scope.ts';
 import type { ControlEnv } from './env.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -91,6 +93,7 @@ export function createControlWorker(deps: ControlDeps = { now: () => Date.now() 
       const chores = await Promise.allSettled([
         publishBanditSnapshot(env, store, controller.scheduledTime),
         pruneTombstones(env.DB, controller.scheduledTime),
+        drainSpilledDecisions(env.DB),
       ]);
       const failed = chores.find((c): c is PromiseRejectedResult => c.status === 'rejected');
       if (failed) throw failed.reason;

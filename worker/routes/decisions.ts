@@ -66,6 +66,7 @@ async function admit(c: Ctx, now: number): Promise<void> {
 function sinkFor(c: Ctx, io: VisitIO): LogSink {
   return {
     queue: c.env.DECISIONS,
+    db: c.env.DB,
     visitorKeys: io.config.visitorKeys,
     waitUntil: (p) => c.executionCtx.waitUntil(p),
   };
