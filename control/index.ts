@@ -35,6 +35,16 @@ import { adminPrivacyRoutes } from './routes/privacy.ts';
 // Fail loudly at start-up, not on the first admin request or queue batch.
 loadConfig(startupEnv);
 
+/**
+ * The only /admin/* paths answered without an admin token, because they are how one is obtained:
+ * the console's sign-in exchange and whether Cloudflare Access is configured for it
+ * (control/console/). Everything else under /admin/ gets the same 401 first (issue 13 #7).
+ */
+export const OPEN_ADMIN_PATHS: ReadonlySet<string> = new Set([
+  '/admin/console/session',
+  '/admin/console/config',
+]);
+
 export interface ControlDeps {
   /** The clock: tests pass their own (publishing allows one pointer move per second). */
   now: () => number;
@@ -44,7 +54,7 @@ export function createControlApp(deps: ControlDeps) {
   // Every answer is JSON: errors and unknown routes as the one error body (shared/http/).
   const app = asJsonApi(new Hono<{ Bindings: ControlEnv; Variables: AdminVars }>());
   // Before routing: without a verified token every /admin/* path, known or not, is the same 401.
-  app.use('/admin/*', requireAdmin(deps.now));
+  app.use('/admin/*', requireAdmin(deps.now, OPEN_ADMIN_PATHS));
   app.route('/admin/privacy', adminPrivacyRoutes(deps.now));
   app.route('/admin/experiments', experimentRoutes(deps.now));
   app.route('/admin', adminRoutes(deps.now));
