@@ -49,7 +49,7 @@ Publishing (content-variants/, or --dir <folder>):
   tessera publish --target local|<url> [--dry-run] validate, upload, then make it live
   tessera history --target local|<url> [--limit 20]              who published what, when
   tessera rollback [version] --target local|<url>  put the previous (or named) version back live
-  tessera preview --page / [--segment <id>] [--as <visitorId>] [--live] --target local|<url>
+  tessera preview --page / [--segment <id>] [--as <persona>] [--live] --target local|<url>
                                                    a signed, short-lived link to see it in a browser
 
 --target local acts on the dev server's local state; --target https://… uses the admin API

@@ -8,13 +8,15 @@
  * (README, docs/deploy.md); locally the dev router forwards them there.
  * Consumes: `tessera-decisions` (decision log + exposures → D1), `tessera-events` (events → D1 +
  * profiles), `tessera-dead-letter` (→ D1 dead_letters), dispatched on `batch.queue`.
- * Scheduled: the bandit cron (D1 → CONTENT bandit:snapshot) and pruning of old erasure
- * tombstones (shared/privacy/tombstones.ts).
+ * Scheduled: the bandit cron (D1 → CONTENT bandit:snapshot), pruning of old erasure
+ * tombstones (shared/privacy/tombstones.ts) and draining decision records the visitor worker
+ * spilled to D1 when the queue failed (cron/drain-decisions.ts).
  * Configuration is checked once at start-up (shared/config.ts).
  */
 import { env as startupEnv } from 'cloudflare:workers';
 import { Hono } from 'hono/tiny';
-import { loadConfig } from '../shared/config.ts';
+import { configFor, loadConfig } from '../shared/config.ts';
+import { pseudonymKey } from '../shared/privacy/pseudonym.ts';
 import { BundleStore } from '../shared/data/bundle-store.ts';
 import { asJsonApi } from '../shared/http/on-error.ts';
 import { pruneTombstones } from '../shared/privacy/tombstones.ts';
@@ -22,6 +24,8 @@ import { DEAD_LETTER_QUEUE, consumeDeadLetters } from './consumers/dead-letters.
 import { DECISIONS_QUEUE, consumeDecisions } from './consumers/decisions.ts';
 import { EVENTS_QUEUE, consumeEvents } from './consumers/events.ts';
 import { publishBanditSnapshot } from './cron/bandit-snapshot.ts';
+import { drainSpilledDecisions } from './cron/drain-decisions.ts';
+import { requireAdmin, type AdminVars } from './auth/require-scope.ts';
 import type { ControlEnv } from './env.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { OPENAPI_PATH, openApiResponse } from './routes/openapi.ts';
@@ -31,6 +35,16 @@ import { adminPrivacyRoutes } from './routes/privacy.ts';
 // Fail loudly at start-up, not on the first admin request or queue batch.
 loadConfig(startupEnv);
 
+/**
+ * The only /admin/* paths answered without an admin token, because they are how one is obtained:
+ * the console's sign-in exchange and whether Cloudflare Access is configured for it
+ * (control/console/). Everything else under /admin/ gets the same 401 first (issue 13 #7).
+ */
+export const OPEN_ADMIN_PATHS: ReadonlySet<string> = new Set([
+  '/admin/console/session',
+  '/admin/console/config',
+]);
+
 export interface ControlDeps {
   /** The clock: tests pass their own (publishing allows one pointer move per second). */
   now: () => number;
@@ -38,7 +52,9 @@ export interface ControlDeps {
 
 export function createControlApp(deps: ControlDeps) {
   // Every answer is JSON: errors and unknown routes as the one error body (shared/http/).
-  const app = asJsonApi(new Hono<{ Bindings: ControlEnv }>());
+  const app = asJsonApi(new Hono<{ Bindings: ControlEnv; Variables: AdminVars }>());
+  // Before routing: without a verified token every /admin/* path, known or not, is the same 401.
+  app.use('/admin/*', requireAdmin(deps.now, OPEN_ADMIN_PATHS));
   app.route('/admin/privacy', adminPrivacyRoutes(deps.now));
   app.route('/admin/experiments', experimentRoutes(deps.now));
   app.route('/admin', adminRoutes(deps.now));
@@ -64,7 +80,12 @@ export function createControlWorker(deps: ControlDeps = { now: () => Date.now() 
         case EVENTS_QUEUE:
           return consumeEvents(batch, env, deps.now());
         case DEAD_LETTER_QUEUE:
-          return consumeDeadLetters(batch, env.DB, deps.now());
+          return consumeDeadLetters(
+            batch,
+            env.DB,
+            deps.now(),
+            await pseudonymKey(configFor(env).visitorKeys),
+          );
         default:
           // Not ours: retry, so after max_retries the messages wait in the dead-letter queue.
           console.error(
@@ -82,6 +103,7 @@ export function createControlWorker(deps: ControlDeps = { now: () => Date.now() 
       const chores = await Promise.allSettled([
         publishBanditSnapshot(env, store, controller.scheduledTime),
         pruneTombstones(env.DB, controller.scheduledTime),
+        drainSpilledDecisions(env.DB),
       ]);
       const failed = chores.find((c): c is PromiseRejectedResult => c.status === 'rejected');
       if (failed) throw failed.reason;

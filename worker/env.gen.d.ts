@@ -12,6 +12,7 @@ declare namespace TesseraVisitor {
 		DECISIONS: Queue;
 		EVENTS: Queue;
 		EVENTS_RATE: RateLimit;
+		EVENTS_IP_RATE: RateLimit;
 		DECIDE_RATE: RateLimit;
 		KV_DEADLINE_MS: string;
 		POINTER_TTL_MS: string;
@@ -25,6 +26,7 @@ declare namespace TesseraVisitor {
 		DECISIONS: Queue;
 		EVENTS: Queue;
 		EVENTS_RATE: RateLimit;
+		EVENTS_IP_RATE: RateLimit;
 		DECIDE_RATE: RateLimit;
 		KV_DEADLINE_MS: string;
 		POINTER_TTL_MS: string;
@@ -40,6 +42,7 @@ declare namespace TesseraVisitor {
 		DECISIONS: Queue;
 		EVENTS: Queue;
 		EVENTS_RATE: RateLimit;
+		EVENTS_IP_RATE: RateLimit;
 		DECIDE_RATE: RateLimit;
 		KV_DEADLINE_MS: string;
 		POINTER_TTL_MS: string;

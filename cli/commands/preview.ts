@@ -1,7 +1,8 @@
 /**
- * `tessera preview --page / [--segment <id>] [--as <visitorId>] [--live] --target …`: uploads the
+ * `tessera preview --page / [--segment <id>] [--as <persona>] [--live] --target …`: uploads the
  * working copy (without making it live) and prints a signed, short-lived link that shows it in
- * a browser, optionally forcing a segment or acting as a visitor. `--live` previews the live
+ * a browser, optionally forcing a segment or acting as a persona (a sample profile, never a
+ * real visitor's). `--live` previews the live
  * version instead (useful with --segment).
  */
 import { PreviewTarget } from '../../shared/auth/preview-token.ts';
@@ -62,9 +63,9 @@ export async function preview(
           `--page "${parsed.data.path}" is not a page of the live version on ${t.name} (its pages: ${pages(shown)})`,
         );
     }
-    if (parsed.data.as && (await t.hasVisitorProfile(parsed.data.as)) === false)
+    if (parsed.data.as && (await t.hasPersona(parsed.data.as)) === false)
       throw new CliError(
-        `--as "${parsed.data.as}": ${t.name} has no visitor profile with that id (a typo? \`tessera profile put\` writes one locally); without --as the preview shows a visitor with no profile`,
+        `--as "${parsed.data.as}": ${t.name} has no preview persona with that id (personas are sample profiles — \`tessera seed\` writes content-variants/profiles/ as personas locally; previews never show a real visitor's profile); without --as the preview shows a visitor with no profile`,
       );
     if (bundle) {
       const up = await t.upload(bundle);

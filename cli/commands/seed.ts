@@ -14,6 +14,7 @@ import { withLocalEnv } from '../lib/local-env.ts';
 import { applyLocalMigrations } from '../lib/local-migrations.ts';
 import { PROFILES_DIR } from '../lib/paths.ts';
 import { profileKey, sampleProfiles } from '../lib/profiles.ts';
+import { profileKeys } from '../../shared/kv-keys.ts';
 
 /** Uploads the bundle, then moves the live pointer to it from whatever is live now. */
 export async function putBundleLocal(
@@ -40,6 +41,13 @@ export async function putProfiles(env: VisitorBindings, profiles: Profile[]): Pr
     await env.PROFILES.put(profileKey(profile), JSON.stringify(profile));
 }
 
+/** The same sample profiles as preview personas (`persona:<id>`): what `tessera preview --as` renders. */
+export async function putPersonas(env: Env, profiles: Profile[]): Promise<void> {
+  await Promise.all(
+    profiles.map((p) => env.PROFILES.put(profileKeys.persona(p.id), JSON.stringify(p))),
+  );
+}
+
 export async function seed(log: (line: string) => void): Promise<void> {
   const built = await buildBundle();
   if (!built.ok)
@@ -50,8 +58,9 @@ export async function seed(log: (line: string) => void): Promise<void> {
   await withLocalEnv(async (env) => {
     await putBundleLocal(env, built.bundle, 'tessera seed');
     await putProfiles(env, profiles);
+    await putPersonas(env, profiles);
   });
   log(
-    `seeded local KV: bundle ${built.bundle.version} is live, ${profiles.length} sample profiles`,
+    `seeded local KV: bundle ${built.bundle.version} is live, ${profiles.length} sample profiles (also as preview personas)`,
   );
 }

@@ -48,7 +48,8 @@ export interface Target {
   history(limit: number): Promise<AuditRecord[]>;
   previewUrl(target: PreviewTarget): Promise<{ url: string; expiresAt: string }>;
   /** Whether a visitor profile exists there; undefined when this target cannot tell. */
-  hasVisitorProfile(visitorId: string): Promise<boolean | undefined>;
+  /** Whether a preview persona (`persona:<id>`) exists; undefined when this target cannot tell. */
+  hasPersona(personaId: string): Promise<boolean | undefined>;
 }
 
 function bodyOf(bundle: Bundle): BundleBody {
@@ -118,8 +119,8 @@ async function localTarget(
     },
     move: (to, expected, action) => movePointer(store, { to, expected, by, action }, now()),
     history: (limit) => listHistory(db, limit),
-    hasVisitorProfile: async (id) =>
-      profiles ? (await profiles.get(profileKeys.visitor(id))) !== null : undefined,
+    hasPersona: async (id) =>
+      profiles ? (await profiles.get(profileKeys.persona(id))) !== null : undefined,
     previewUrl: async (target) => {
       const nowSeconds = Math.floor(now() / 1000);
       const expSeconds = nowSeconds + PREVIEW_TTL_SECONDS;
@@ -262,6 +263,6 @@ function remoteTarget(base: URL): Target {
       return Answer.preview.parse(r.json);
     },
     // The worker checks `as` itself when it signs the link (POST /admin/previews).
-    hasVisitorProfile: async () => undefined,
+    hasPersona: async () => undefined,
   };
 }

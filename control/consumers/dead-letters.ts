@@ -4,6 +4,7 @@
  * messages that exhaust their retries get there from the platform, unwrapped. The dead-letter
  * consumer stores both kinds in D1 `dead_letters`, so nothing is ever dropped silently.
  */
+import { deadLetterSubject } from '../../shared/privacy/dead-letter-subject.ts';
 import * as z from '../../shared/schema/zod.ts';
 import type { ControlEnv } from '../env.ts';
 
@@ -50,28 +51,48 @@ function stringify(body: unknown): string {
   }
 }
 
-/** Consumer of `tessera-dead-letter`: every message becomes a `dead_letters` row. */
+/**
+ * Consumer of `tessera-dead-letter`: every message becomes a `dead_letters` row, with the
+ * pseudonyms of the message's sender in `visitor` / `customer` (shared/privacy/dead-letter-subject.ts)
+ * — what access and erasure match on. `key` is the pseudonym key (shared/privacy/pseudonym.ts).
+ */
 export async function consumeDeadLetters(
   batch: MessageBatch<unknown>,
   db: D1Database,
   now: number,
+  key: CryptoKey,
 ): Promise<void> {
   const insert = db.prepare(
-    'INSERT INTO dead_letters (queue, message_id, reason, body, attempts, at) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO dead_letters (queue, message_id, reason, body, attempts, at, visitor, customer) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  const rows = batch.messages.map((m) => {
-    const wrapped = DeadLetterEnvelope.safeParse(m.body);
-    return wrapped.success
-      ? insert.bind(
-          wrapped.data.queue,
-          wrapped.data.messageId ?? m.id,
-          wrapped.data.reason,
-          stringify(wrapped.data.body),
-          wrapped.data.attempts ?? null,
-          now,
-        )
-      : insert.bind('unknown', m.id, 'retries_exhausted', stringify(m.body), m.attempts, now);
-  });
+  const rows = await Promise.all(
+    batch.messages.map(async (m) => {
+      const wrapped = DeadLetterEnvelope.safeParse(m.body);
+      const body = wrapped.success ? wrapped.data.body : m.body;
+      const { visitor, customer } = await deadLetterSubject(body, key);
+      return wrapped.success
+        ? insert.bind(
+            wrapped.data.queue,
+            wrapped.data.messageId ?? m.id,
+            wrapped.data.reason,
+            stringify(body),
+            wrapped.data.attempts ?? null,
+            now,
+            visitor,
+            customer,
+          )
+        : insert.bind(
+            'unknown',
+            m.id,
+            'retries_exhausted',
+            stringify(body),
+            m.attempts,
+            now,
+            visitor,
+            customer,
+          );
+    }),
+  );
   if (rows.length) await db.batch(rows); // throws → the whole batch is retried
   batch.ackAll();
 }

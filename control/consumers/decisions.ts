@@ -6,18 +6,27 @@
  * is not a decision record can never succeed, so it is logged and acknowledged.
  */
 import { DecisionRecord } from '../../shared/schema/decision-record.ts';
+import { notErasedSince } from '../../shared/privacy/tombstones.ts';
 import { exposureStatements, type ExposureFields } from './exposures.ts';
 
 export const DECISIONS_QUEUE = 'tessera-decisions';
 
+/**
+ * Every insert carries the erasure guard (shared/privacy/tombstones.ts): a record rendered at or
+ * before its visitor's erasure — still in the queue, or spilled, when the erasure ran — is not
+ * stored afterwards. The last two parameters are the visitor's pseudonym and the render time in ms.
+ */
 const INSERT_DECISION =
-  'INSERT OR IGNORE INTO decisions (id, at, version, page, visitor, consent, profile, context, reasons, debug, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  'INSERT OR IGNORE INTO decisions (id, at, version, page, visitor, consent, profile, context, reasons, debug, channel) ' +
+  `SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11 WHERE ${notErasedSince(['?12'], '?13')}`;
 const INSERT_SLOT =
-  'INSERT OR IGNORE INTO decision_slots (decision_id, position, slot, variant, level, reason, rule, segments, offer, fallback) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  'INSERT OR IGNORE INTO decision_slots (decision_id, position, slot, variant, level, reason, rule, segments, offer, fallback) ' +
+  `SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 WHERE ${notErasedSince(['?11'], '?12')}`;
 
 const json = (v: unknown[] | undefined) => (v?.length ? JSON.stringify(v) : null);
 
 export function insertStatements(db: D1Database, r: DecisionRecord): D1PreparedStatement[] {
+  const subject = [r.visitor, Date.parse(r.at)] as const;
   const decision = db
     .prepare(INSERT_DECISION)
     .bind(
@@ -32,6 +41,7 @@ export function insertStatements(db: D1Database, r: DecisionRecord): D1PreparedS
       JSON.stringify(r.reasons),
       r.debug ? 1 : 0,
       r.channel,
+      ...subject,
     );
   const slots = r.slots.map((s, i) =>
     db
@@ -47,9 +57,11 @@ export function insertStatements(db: D1Database, r: DecisionRecord): D1PreparedS
         json(s.segments),
         s.offer ?? null,
         json(s.fallback),
+        ...subject,
       ),
   );
-  return [decision, ...slots, ...exposureStatements(db, exposureFields(r))];
+  const guard = { subject: r.visitor, at: Date.parse(r.at) };
+  return [decision, ...slots, ...exposureStatements(db, exposureFields(r), guard)];
 }
 
 /**

@@ -22,6 +22,7 @@ import { Profile } from '../../shared/schema/profile.ts';
 import { configFor } from '../../shared/config.ts';
 import type { ControlEnv } from '../env.ts';
 import { customerPseudonymInput, pseudonym, pseudonymKey } from '../../shared/privacy/pseudonym.ts';
+import { indexStitches, unindexed } from '../../shared/privacy/stitch-index.ts';
 import { notErasedSince } from '../../shared/privacy/tombstones.ts';
 import { forwardToDeadLetter } from './dead-letters.ts';
 import {
@@ -140,6 +141,7 @@ async function updateProfile(
 
   // Stitch: visitor ids seen with this customer for the first time bring their history along.
   const newStitches: string[] = [];
+  let toIndex: string[] = [];
   if (customerId) {
     // A server naming the customer alone (POST /v1/events) sends the customer's own unit as the
     // visitor: there is no anonymous visitor to stitch then.
@@ -162,6 +164,11 @@ async function updateProfile(
       if (anonymous.ok && anonymous.profile) profile = mergeBehaviour(profile, anonymous.profile);
       newStitches.push(visitor);
     }
+    // The raw ids, so an erasure by customer id finds these browsers' anonymous profiles: every
+    // new link, and a known one with no entry yet (linked before the index existed).
+    const raw = [...visitors].filter(([v]) => !seen.has(v)).map(([, id]) => id);
+    const old = [...visitors].filter(([v]) => seen.has(v)).map(([, id]) => id);
+    toIndex = [...raw, ...(await unindexed(env.PROFILES, customerId, old))];
   }
 
   const timed: TimedEvent[] = items.map((i) => ({ event: i.body.event, at: i.at }));
@@ -173,6 +180,7 @@ async function updateProfile(
     );
     await env.DB.batch(newStitches.map((v) => stitch.bind(v, items[0]!.customer!, now)));
   }
+  if (customerId && toIndex.length) await indexStitches(env.PROFILES, customerId, toIndex, now);
   return 'ok';
 }
 

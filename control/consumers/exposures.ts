@@ -3,6 +3,7 @@
  * visitor in an experiment arm or measured the holdout. Reports and the bandit cron read them.
  */
 
+import { notErasedSince } from '../../shared/privacy/tombstones.ts';
 import { HOLDOUT_EXPERIMENT } from '../../shared/schema/experiment.ts';
 
 export { HOLDOUT_EXPERIMENT };
@@ -36,11 +37,28 @@ export interface ExposureFields {
   exposures: ArmExposure[];
 }
 
-export function exposureStatements(db: D1Database, f: ExposureFields): D1PreparedStatement[] {
-  const insert = db.prepare(
-    'INSERT OR IGNORE INTO exposures (decision_id, experiment, arm, unit_id, sticky, epoch, at, phase, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+/** Whose exposure this is, for the erasure guard: the visitor's pseudonym and the render time. */
+export interface ErasureGuard {
+  subject: string;
+  at: number;
+}
+
+export function exposureStatements(
+  db: D1Database,
+  f: ExposureFields,
+  /** Absent (tests seeding rows): nothing to guard against. */
+  guard?: ErasureGuard,
+): D1PreparedStatement[] {
+  // Not stored when the visitor was erased at or after the render (shared/privacy/tombstones.ts).
+  const prepared = db.prepare(
+    'INSERT OR IGNORE INTO exposures (decision_id, experiment, arm, unit_id, sticky, epoch, at, phase, channel) ' +
+      `SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE ${notErasedSince(['?10'], '?11')}`,
   );
   const channel = f.channel ?? 'web';
+  const insert = {
+    bind: (...values: (string | number | null)[]) =>
+      prepared.bind(...values, guard?.subject ?? null, guard?.at ?? 0),
+  };
   const rows = f.exposures.map((e) =>
     insert.bind(
       f.decisionId,

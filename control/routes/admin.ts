@@ -101,12 +101,13 @@ export function adminRoutes(now: () => number) {
     const target = await readJson(c, PreviewTarget, {
       expected: 'expected { path, version?, segment?, as? }',
     });
-    // A preview "as" a visitor nobody has a profile for would just show a stranger's page.
+    // "as" names a persona (a sample profile), never a real visitor: the preview scope may not
+    // show anyone's data (issue 13 #6). One that does not exist would just show a stranger's page.
     const as = target.as;
-    if (as !== undefined && (await c.env.PROFILES.get(profileKeys.visitor(as))) === null)
+    if (as !== undefined && (await c.env.PROFILES.get(profileKeys.persona(as))) === null)
       throw new ApiError(
-        'unknown_visitor',
-        `no visitor profile "${as}" on this worker; without "as" the preview shows a visitor with no profile`,
+        'unknown_persona',
+        `no preview persona "${as}" on this worker (personas are sample profiles stored as persona:<id>; previews never show a real visitor's profile); without "as" the preview shows a visitor with no profile`,
       );
     const nowSeconds = Math.floor(now() / 1000);
     const expSeconds = nowSeconds + PREVIEW_TTL_SECONDS;

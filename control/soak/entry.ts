@@ -1,12 +1,14 @@
 /**
  * The control plane under soak (`npm run soak`; control/wrangler.toml's `soak` environment):
  * the real queue consumers with D1 down at SOAK_FAULT_RATE — they must retry, never drop —
- * plus GET /admin/__soak/stats, the faults injected here (the visitor worker counts its own).
+ * plus GET /admin/__soak/stats, the faults injected here (the visitor worker counts its own), and
+ * POST /admin/__soak/drain, the cron's drain of spilled decision records, run on demand.
  * Admin requests see healthy bindings. Never deployed to production.
  */
 import { SOAK_STATS_PATH, faultsAt, injected, seeded } from '../../shared/soak/faults.ts';
 import type { ControlEnv } from '../env.ts';
 import { createControlWorker } from '../index.ts';
+import { drainSpilledDecisions } from '../cron/drain-decisions.ts';
 
 interface SoakEnv extends ControlEnv {
   SOAK_FAULT_RATE?: string;
@@ -20,8 +22,10 @@ const rng = (env: SoakEnv) => (random ??= seeded(Number(env.SOAK_SEED ?? '1') ||
 
 export default {
   async fetch(request, env, ctx) {
-    if (new URL(request.url).pathname === SOAK_STATS_PATH.control)
-      return Response.json({ injected });
+    const path = new URL(request.url).pathname;
+    if (path === SOAK_STATS_PATH.control) return Response.json({ injected });
+    if (path === SOAK_STATS_PATH.drain && request.method === 'POST')
+      return Response.json(await drainSpilledDecisions(env.DB));
     return inner.fetch(request, env, ctx);
   },
   async queue(batch, env, ctx) {

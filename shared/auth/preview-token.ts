@@ -29,7 +29,10 @@ export const PreviewTarget = z.strictObject({
   path: z._default(SitePath, '/'),
   version: z.optional(z.string().check(z.regex(/^[0-9a-f]{16}$/, 'a bundle version'))),
   segment: z.optional(Id),
-  /** Render as this visitor (their profile), without touching anyone's cookie. */
+  /**
+   * Render as this persona: a sample profile stored as `persona:<id>`, never a real visitor's
+   * (issue 13 #6); no cookie is read or issued.
+   */
   as: z.optional(z.string().check(z.regex(VisitorIdPattern, 'a visitor id'))),
 });
 export type PreviewTarget = z.infer<typeof PreviewTarget>;

@@ -16,8 +16,10 @@
  *   count as the subject's for decisions and exposures, and for their events that carry no
  *   customer id (their anonymous browsing, merged into the customer's profile when stitched).
  *   Events such a visitor sent while logged in as someone else stay that person's;
- * - dead letters: undeliverable messages naming the subject — event messages carry the raw
- *   visitor and customer ids, decision records the visitor's pseudonym.
+ * - dead letters: undeliverable messages whose sender is the subject, by the pseudonyms stored
+ *   with them (`visitor`, `customer`; shared/privacy/dead-letter-subject.ts); older rows by the
+ *   message's top-level `visitorId` / `customerId` (raw ids) or `visitor` (a decision record's
+ *   pseudonym), parsed as JSON — never by searching the body, which holds visitors' free text.
  *
  * Erasure must delete `stitches` last: the other clauses look the stitched visitors up there.
  */
@@ -59,11 +61,6 @@ class Clause {
     });
     return `${column} IN (${marks.join(', ')})`;
   }
-
-  contains(column: string, needle: string): string {
-    this.params.push(needle);
-    return `instr(${column}, ?${this.params.length}) > 0`;
-  }
 }
 
 function where(build: (c: Clause) => string): Where {
@@ -87,9 +84,6 @@ const anyVisitor = (c: Clause, s: D1Subject, column: string) =>
 const decisionIds = (c: Clause, s: D1Subject) =>
   `SELECT id FROM decisions WHERE ${anyVisitor(c, s, 'visitor')}`;
 
-/** JSON.stringify writes `"name":"value"` with no blanks; ids are [A-Za-z0-9_-], never escaped. */
-const field = (name: string, value: string) => `"${name}":"${value}"`;
-
 export function subjectScope(s: D1Subject): Record<D1Table, Where> {
   return {
     exposures: where(
@@ -104,18 +98,18 @@ export function subjectScope(s: D1Subject): Record<D1Table, Where> {
         : own;
     }),
     dead_letters: where((c) => {
-      const needles = [
-        ...(s.raw.visitorId ? [field('visitorId', s.raw.visitorId)] : []),
-        ...(s.raw.customerId ? [field('customerId', s.raw.customerId)] : []),
-        ...units(s).map((p) => field('visitor', p)),
-      ].map((n) => c.contains('body', n));
-      if (s.customers.length) {
-        needles.push(
-          `EXISTS (SELECT 1 FROM stitches st WHERE ${c.in('st.customer_id', s.customers)} ` +
-            `AND instr(body, '"visitor":"' || st.visitor_id || '"') > 0)`,
-        );
-      }
-      return needles.length ? needles.join(' OR ') : '0';
+      // The sender's pseudonyms, written by whoever stored the dead letter (migrations/0007).
+      const own = `${anyVisitor(c, s, 'visitor')} OR ${c.in('customer', s.customers)}`;
+      // Rows from before those columns: the message's top-level fields, parsed — never a
+      // substring, which an event's free-form props could contain (issue 13 #4).
+      const top = (name: string) =>
+        `CASE WHEN json_valid(body) THEN json_extract(body, '$.${name}') END`;
+      const legacy = [
+        ...(s.raw.visitorId ? [c.in(top('visitorId'), [s.raw.visitorId])] : []),
+        ...(s.raw.customerId ? [c.in(top('customerId'), [s.raw.customerId])] : []),
+        anyVisitor(c, s, top('visitor')),
+      ].join(' OR ');
+      return `${own} OR (visitor IS NULL AND customer IS NULL AND (${legacy}))`;
     }),
     stitches: where(
       (c) => `${c.in('visitor_id', s.visitors)} OR ${c.in('customer_id', s.customers)}`,

@@ -2,9 +2,11 @@
  * Everything Tessera holds about one data subject, and its erasure. A subject is a visitor id,
  * a customer id, or both (a logged-in visitor's cookie carries both).
  *
- * Held: profiles in PROFILES KV (`profile:v:<id>`, `profile:c:<id>`) and, in D1 under the
- * visitor's and customer's pseudonyms, decision records, events, exposures, stitches and dead
- * letters (held-d1.ts, d1-scope.ts). See docs/privacy.md, the data map.
+ * Held: profiles in PROFILES KV (`profile:v:<id>`, `profile:c:<id>`) — for a customer also the
+ * anonymous profiles of the browsers stitched to them, found through the stitch index
+ * (stitch-index.ts) — and, in D1 under the visitor's and customer's pseudonyms, decision records,
+ * events, exposures, stitches and dead letters (held-d1.ts, d1-scope.ts). See docs/privacy.md,
+ * the data map.
  */
 import { profileKeys } from '../kv-keys.ts';
 import type { HmacKey } from '../config.ts';
@@ -18,6 +20,7 @@ import {
   type HeldInD1,
 } from './held-d1.ts';
 import { allPseudonyms } from './pseudonyms.ts';
+import { linkKeys, stitchedCustomers, stitchedVisitors } from './stitch-index.ts';
 
 /** Rights requests are rare and not on the page path: they may wait longer, and retry once. */
 export const STORE_DEADLINE_MS = 2_000;
@@ -47,7 +50,12 @@ export interface PrivacyStores {
 export type HeldValue = unknown;
 
 export interface Held extends HeldInD1 {
-  profiles: { visitor: HeldValue | null; customer: HeldValue | null };
+  profiles: {
+    visitor: HeldValue | null;
+    customer: HeldValue | null;
+    /** A customer's other browsers: visitor id → its anonymous profile (null once gone). */
+    stitched: Record<string, HeldValue | null>;
+  };
 }
 
 export interface Erased extends ErasedInD1 {
@@ -84,28 +92,72 @@ const keysOf = (s: Subject) => ({
   customer: s.customerId === undefined ? undefined : profileKeys.customer(s.customerId),
 });
 
+/** The subject's links in the stitch index: their customer's browsers, their browser's customers. */
+async function linksOf(stores: PrivacyStores, s: Subject) {
+  const [visitors, customers] = await Promise.all([
+    s.customerId === undefined
+      ? []
+      : patiently(() => stitchedVisitors(stores.profiles, s.customerId!)),
+    s.visitorId === undefined
+      ? []
+      : patiently(() => stitchedCustomers(stores.profiles, s.visitorId!)),
+  ]);
+  return [
+    ...visitors.map((visitorId) => ({ visitorId, customerId: s.customerId! })),
+    ...customers.map((customerId) => ({ visitorId: s.visitorId!, customerId })),
+  ];
+}
+
+/** Visitor ids stitched to the subject's customer, other than the subject's own. */
+const otherBrowsers = (s: Subject, links: { visitorId: string; customerId: string }[]) => [
+  ...new Set(
+    links
+      .filter((l) => l.customerId === s.customerId && l.visitorId !== s.visitorId)
+      .map((l) => l.visitorId),
+  ),
+];
+
 /** Reads everything held. Throws when a store fails: a partial answer would mislead. */
 export async function readHeld(stores: PrivacyStores, subject: Subject): Promise<Held> {
   const keys = keysOf(subject);
   const d1 = await d1Subject(stores, subject);
-  const [visitor, customer, inD1] = await Promise.all([
+  const [visitor, customer, inD1, links] = await Promise.all([
     keys.visitor ? patiently(() => stores.profiles.get(keys.visitor!, 'text')) : null,
     keys.customer ? patiently(() => stores.profiles.get(keys.customer!, 'text')) : null,
     patiently(() => readHeldInD1(stores.db, d1)),
+    linksOf(stores, subject),
   ]);
-  return { profiles: { visitor: asHeld(visitor), customer: asHeld(customer) }, ...inD1 };
+  const browsers = otherBrowsers(subject, links);
+  const anonymous = await Promise.all(
+    browsers.map((v) => patiently(() => stores.profiles.get(profileKeys.visitor(v), 'text'))),
+  );
+  const stitched: Record<string, HeldValue | null> = Object.create(null) as Record<
+    string,
+    HeldValue | null
+  >;
+  browsers.forEach((v, i) => (stitched[v] = asHeld(anonymous[i] ?? null)));
+  return {
+    profiles: { visitor: asHeld(visitor), customer: asHeld(customer), stitched },
+    ...inD1,
+  };
 }
 
 /**
  * Erases everything held; idempotent, so a failed attempt is safely retried. Throws on failure.
- * Events received up to `nowMs` and still queued will not be stored (privacy/tombstones.ts).
+ * Events and decision records from up to `nowMs` still queued will not be stored
+ * (tombstones.ts). For a customer this includes the anonymous profiles of every browser stitched
+ * to them; the stitch index entries of the subject go too (they link the two ids).
  */
 export async function eraseHeld(
   stores: PrivacyStores,
   subject: Subject,
   nowMs: number,
 ): Promise<Erased> {
-  const keys = Object.values(keysOf(subject)).filter((k): k is string => k !== undefined);
+  const links = await linksOf(stores, subject);
+  const keys = [
+    ...Object.values(keysOf(subject)).filter((k): k is string => k !== undefined),
+    ...otherBrowsers(subject, links).map((v) => profileKeys.visitor(v)),
+  ];
   const d1 = await d1Subject(stores, subject);
   const existing = await Promise.all(
     keys.map((k) => patiently(() => stores.profiles.get(k, 'text'))),
@@ -114,5 +166,7 @@ export async function eraseHeld(
     patiently(() => eraseInD1(stores.db, d1, nowMs)),
     Promise.all(keys.map((k) => patiently(() => stores.profiles.delete(k)))),
   ]);
+  // Last: if anything above failed, a retry must still find the stitched browsers.
+  await Promise.all(linkKeys(links).map((k) => patiently(() => stores.profiles.delete(k))));
   return { profiles: existing.filter((v) => v !== null).length, ...inD1 };
 }

@@ -11,6 +11,8 @@ import { mulberry32 } from '../experiments/random.ts';
 export const SOAK_STATS_PATH = {
   visitor: '/__soak/stats',
   control: '/admin/__soak/stats',
+  /** POST: runs the cron's drain of spilled decision records now (the soak cannot wait 5 min). */
+  drain: '/admin/__soak/drain',
 } as const;
 
 export type FaultKind = 'kv.throw' | 'kv.hang' | 'kv.garbage' | 'queue.send' | 'd1.down';

@@ -166,10 +166,10 @@ describe('tessera publish / diff / history / rollback / preview --target local',
     ).rejects.toThrow('--page "/no-such-page" is not a page of the live version on local');
   });
 
-  it('refuses a preview as a visitor with no profile', async () => {
+  it('refuses a preview as a persona that does not exist', async () => {
     await expect(
       preview(dir, 'local', { page: '/', as: 'v-nobody-zz', live: false }, o, () => {}),
-    ).rejects.toThrow('--as "v-nobody-zz": local has no visitor profile with that id');
+    ).rejects.toThrow('--as "v-nobody-zz": local has no preview persona with that id');
   });
 
   it('explains a preview of an undeclared segment', async () => {

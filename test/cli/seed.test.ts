@@ -27,6 +27,8 @@ describe('tessera seed', () => {
         expect(stored?.pages.length).toBeGreaterThanOrEqual(3);
         expect(await env.PROFILES.get(profileKeys.visitor('v-runner'))).not.toBeNull();
         expect(await env.PROFILES.get(profileKeys.customer('c-1001'))).not.toBeNull();
+        // The same samples as preview personas (previews never read a real visitor's profile).
+        expect(await env.PROFILES.get(profileKeys.persona('v-runner'))).not.toBeNull();
       });
     } finally {
       process.env.TESSERA_LOCAL_STATE = prev;

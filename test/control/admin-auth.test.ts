@@ -110,9 +110,57 @@ describe('admin API authentication', () => {
     expect(status).toBe(200);
   });
 
-  it('never serves an admin path as a page', async () => {
-    const { status, body } = await call({}, '/admin/nothing-here');
+  it('never serves an admin path as a page: an unknown one, with a valid token, is a JSON 404', async () => {
+    const { status, body } = await call(
+      { authorization: `Bearer ${await mintAdminToken({ scope: 'read' })}` },
+      '/admin/nothing-here',
+    );
     expect(status).toBe(404);
     expect(body.error?.code).toBe('not_found');
+  });
+});
+
+describe('admin routes without a verified token (issue 13 #7)', () => {
+  // Known routes of every admin app, unknown ones, the bare prefix, odd spellings and methods.
+  const probes: [string, string][] = [
+    ['GET', '/admin/history'],
+    ['PUT', '/admin/live'],
+    ['POST', '/admin/versions'],
+    ['GET', '/admin/privacy/visitors/v-1'],
+    ['DELETE', '/admin/privacy/customers/c-1'],
+    ['GET', '/admin/experiments/exp-1/report'],
+    ['GET', '/admin/nothing-here'],
+    ['GET', '/admin/privacy/nothing-here'],
+    ['POST', '/admin/experiments'],
+    ['GET', '/admin'],
+    ['GET', '/admin/'],
+    ['PATCH', '/admin/live'],
+    ['OPTIONS', '/admin/versions'],
+    ['GET', '/admin//history'],
+    ['GET', '/admin/HISTORY'],
+    ['GET', '/admin/history?limit=abc'],
+  ];
+
+  it('get one and the same 401, whether or not the route exists, so nothing can be listed', async () => {
+    const answers = new Set<string>();
+    for (const [method, path] of probes) {
+      const res = await SELF.fetch(`https://shop.test${path}`, { method });
+      const body = await res.text();
+      expect({ method, path, status: res.status }).toEqual({ method, path, status: 401 });
+      expect(res.headers.get('www-authenticate')).toContain('Bearer');
+      expect(res.headers.get('content-type')).toContain('application/json');
+      answers.add(body);
+    }
+    expect([...answers]).toHaveLength(1);
+    expect(JSON.parse([...answers][0]!)).toMatchObject({ error: { code: 'missing_token' } });
+  });
+
+  it('name no route in the 401 for a bad token either', async () => {
+    for (const path of ['/admin/history', '/admin/nothing-here']) {
+      const { status, body } = await call({ authorization: 'Bearer not.a.jwt' }, path);
+      expect(status).toBe(401);
+      expect(body.error?.code).toBe('invalid_token');
+      expect(body.error?.message).not.toContain('nothing-here');
+    }
   });
 });

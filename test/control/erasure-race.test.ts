@@ -1,8 +1,8 @@
 /**
- * The erasure race: an event accepted (202) just before its sender is erased can still be in the
- * queue when the erasure runs. Tombstones (worker/privacy/tombstones.ts) keep the consumer from
- * storing it afterwards or recreating the profile from it; events received after the erasure are
- * stored as usual.
+ * The erasure race: an event accepted (202) or a decision record queued just before its sender
+ * is erased can still be in the queue when the erasure runs. Tombstones
+ * (shared/privacy/tombstones.ts) keep the consumers from storing either afterwards (or
+ * recreating the profile from an event); what arrives from after the erasure is stored as usual.
  */
 import {
   createExecutionContext,
@@ -107,6 +107,91 @@ describe('events in the queue when their sender is erased', () => {
     expect(await stored(anonymous)).toBe(false);
     expect(await stored(unrelated)).toBe(true);
     expect(await env.PROFILES.get(profileKeys.customer('c-race'))).toBeNull();
+  });
+});
+
+/** A decision record as the visitor worker queues it, for `visitor` at `atMs`, with a holdout arm. */
+async function decisionRecord(id: string, visitorId: string, atMs: number) {
+  return {
+    id,
+    at: new Date(atMs).toISOString(),
+    version: '0123456789abcdef',
+    page: 'home',
+    visitor: await visitorPseudonym(visitorId),
+    consent: 'personal',
+    profile: 'visitor',
+    context: { path: '/' },
+    reasons: [],
+    slots: [{ slot: 'hero', variant: 'hero-default', level: 'default', reason: 'default' }],
+    holdout: 'personalized',
+    sticky: true,
+  };
+}
+
+/** Delivers decision records to the control plane's consumer as the queue would. */
+async function consumeDecisions(records: Awaited<ReturnType<typeof decisionRecord>>[]) {
+  const batch = createMessageBatch(
+    'tessera-decisions',
+    records.map((body) => ({ id: `m-${body.id}`, timestamp: new Date(), attempts: 1, body })),
+  );
+  const ctx = createExecutionContext();
+  await createControlWorker().queue(batch, env, ctx);
+  return ((await getQueueResult(batch, ctx)) as { explicitAcks: string[] }).explicitAcks.sort();
+}
+
+const rowsOf = async (decisionId: string) => {
+  const count = (table: string, column: string) =>
+    env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${column} = ?`)
+      .bind(decisionId)
+      .first<number>('n');
+  return {
+    decisions: await count('decisions', 'id'),
+    slots: await count('decision_slots', 'decision_id'),
+    exposures: await count('exposures', 'decision_id'),
+  };
+};
+
+describe('decision records in the queue when their visitor is erased', () => {
+  it('are not stored afterwards: no decision, no slots, no exposures', async () => {
+    const renderedBefore = Date.now() - 1000;
+    expect((await eraseMe('v-race-decided')).status).toBe(200);
+    const id = `d-race-${crypto.randomUUID()}`;
+    const acked = await consumeDecisions([
+      await decisionRecord(id, 'v-race-decided', renderedBefore),
+    ]);
+    expect(acked).toEqual([`m-${id}`]);
+    expect(await rowsOf(id)).toEqual({ decisions: 0, slots: 0, exposures: 0 });
+  });
+
+  it('are stored as usual when rendered after the erasure, or for someone else', async () => {
+    expect((await eraseMe('v-race-decided-later')).status).toBe(200);
+    const later = `d-race-${crypto.randomUUID()}`;
+    const other = `d-race-${crypto.randomUUID()}`;
+    await consumeDecisions([
+      await decisionRecord(later, 'v-race-decided-later', Date.now() + 1000),
+      await decisionRecord(other, 'v-race-bystander', Date.now() - 1000),
+    ]);
+    expect(await rowsOf(later)).toEqual({ decisions: 1, slots: 1, exposures: 1 });
+    expect(await rowsOf(other)).toEqual({ decisions: 1, slots: 1, exposures: 1 });
+  });
+
+  it('of a visitor stitched to an erased customer are not stored either', async () => {
+    await env.DB.prepare('INSERT INTO stitches (visitor_id, customer_id, at) VALUES (?, ?, ?)')
+      .bind(
+        await visitorPseudonym('v-race-tablet'),
+        await customerPseudonym('c-race-decided'),
+        Date.now(),
+      )
+      .run();
+    const renderedBefore = Date.now() - 1000;
+    const res = await SITE.fetch('https://shop.test/admin/privacy/customers/c-race-decided', {
+      method: 'DELETE',
+      headers: bearerHeader(await mintAdminToken({ scope: 'privacy' })),
+    });
+    expect(res.status).toBe(200);
+    const id = `d-race-${crypto.randomUUID()}`;
+    await consumeDecisions([await decisionRecord(id, 'v-race-tablet', renderedBefore)]);
+    expect(await rowsOf(id)).toEqual({ decisions: 0, slots: 0, exposures: 0 });
   });
 });
 

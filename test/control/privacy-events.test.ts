@@ -2,12 +2,13 @@
  * Access and erasure cover what issue 5 stores in D1: events, exposures, stitches and dead
  * letters, found through the same pseudonyms the consumers compute, under every visitor key.
  */
-import { env } from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SITE } from '../support/site.ts';
 import { profileKeys } from '../../shared/kv-keys.ts';
 import { DecisionRecord } from '../../shared/schema/decision-record.ts';
 import { insertStatements } from '../../control/consumers/decisions.ts';
+import { createControlWorker } from '../../control/index.ts';
 import { bearerHeader, mintAdminToken } from '../support/admin-token.ts';
 import { publishTestBundle } from '../support/bundle.ts';
 import { eventually } from '../support/eventually.ts';
@@ -230,6 +231,79 @@ describe('a customer’s erasure', () => {
   });
 });
 
+describe('a customer’s browsers in KV (the stitch index)', () => {
+  beforeEach(async () => {
+    await publishTestBundle();
+  });
+
+  const post = async (sub: string, cid: string | undefined, category: string) =>
+    SITE.fetch('https://shop.test/events', {
+      method: 'POST',
+      headers: { ...(await asVisitor(sub, cid)), 'content-type': 'text/plain' },
+      body: JSON.stringify({ events: [{ id: uid('e-ix'), type: 'page_view', category }] }),
+    });
+  const indexed = (key: string) => env.PROFILES.get(key);
+
+  it('lets an admin erasure by customer id reach the anonymous profile of every browser they logged in from', async () => {
+    // Two browsers browse anonymously, then log in as the same customer; a third never does.
+    const browsers = ['v-ix-laptop', 'v-ix-phone', 'v-ix-stranger'];
+    for (const browser of browsers)
+      expect((await post(browser, undefined, 'tents')).status).toBe(202);
+    await eventually(async () =>
+      (await Promise.all(browsers.map((b) => env.PROFILES.get(profileKeys.visitor(b))))).every(
+        (p) => p !== null,
+      )
+        ? true
+        : undefined,
+    );
+    for (const browser of ['v-ix-laptop', 'v-ix-phone'])
+      expect((await post(browser, 'c-ix', 'boots')).status).toBe(202);
+    await eventually(async () =>
+      (await indexed('stitch:c:c-ix:v:v-ix-laptop')) &&
+      (await indexed('stitch:c:c-ix:v:v-ix-phone'))
+        ? true
+        : undefined,
+    );
+
+    const shown = await (
+      await admin('GET', 'customers/c-ix')
+    ).json<{
+      held: { profiles: { stitched: Record<string, { id: string } | null> } };
+    }>();
+    expect(Object.keys(shown.held.profiles.stitched).sort()).toEqual(['v-ix-laptop', 'v-ix-phone']);
+    expect(shown.held.profiles.stitched['v-ix-phone']?.id).toBe('v-ix-phone');
+
+    const res = await admin('DELETE', 'customers/c-ix');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ erased: { profiles: 3, stitches: 2 } });
+    for (const browser of ['v-ix-laptop', 'v-ix-phone']) {
+      expect(await env.PROFILES.get(profileKeys.visitor(browser))).toBeNull();
+      expect(await indexed(`stitch:c:c-ix:v:${browser}`)).toBeNull();
+      expect(await indexed(`stitch:v:${browser}:c:c-ix`)).toBeNull();
+    }
+    expect(await env.PROFILES.get(profileKeys.customer('c-ix'))).toBeNull();
+    expect(await env.PROFILES.get(profileKeys.visitor('v-ix-stranger'))).not.toBeNull();
+  }, 30_000);
+
+  it('indexes a link made before the index existed the next time the pair is seen', async () => {
+    // The D1 stitch exists (an older consumer wrote it), the KV index entry does not.
+    await seedStitch(await visitorPseudonym('v-ix-old'), await customerPseudonym('c-ix-old'));
+    expect((await post('v-ix-old', 'c-ix-old', 'maps')).status).toBe(202);
+    await eventually(() => indexed('stitch:c:c-ix-old:v:v-ix-old'));
+    expect(await indexed('stitch:v:v-ix-old:c:c-ix-old')).not.toBeNull();
+  });
+
+  it('is erased with a visitor erased on their own, leaving the customer’s profile', async () => {
+    expect((await post('v-ix-solo', 'c-ix-solo', 'maps')).status).toBe(202);
+    await eventually(() => indexed('stitch:v:v-ix-solo:c:c-ix-solo'));
+    const res = await admin('DELETE', 'visitors/v-ix-solo');
+    expect(res.status).toBe(200);
+    expect(await indexed('stitch:v:v-ix-solo:c:c-ix-solo')).toBeNull();
+    expect(await indexed('stitch:c:c-ix-solo:v:v-ix-solo')).toBeNull();
+    expect(await env.PROFILES.get(profileKeys.customer('c-ix-solo'))).not.toBeNull();
+  });
+});
+
 describe('dead letters', () => {
   it('naming the visitor (an event message) or their pseudonym (a decision record) are shown and erased', async () => {
     const event = { id: uid('e-dead'), type: 'page_view' };
@@ -248,5 +322,95 @@ describe('dead letters', () => {
       "SELECT body FROM dead_letters WHERE instr(body, 'v-pe-dl') > 0",
     ).all<{ body: string }>();
     expect(left.results.map((r) => JSON.parse(r.body).visitorId)).toEqual(['v-pe-dl2']);
+  });
+
+  /** Through the real dead-letter consumer: an envelope from our consumers, and a bare message. */
+  async function deadLetter(...bodies: unknown[]) {
+    const batch = createMessageBatch(
+      'tessera-dead-letter',
+      bodies.map((body, i) => ({ id: uid(`m-dl${i}`), timestamp: new Date(), attempts: 1, body })),
+    );
+    await createControlWorker().queue(batch, env, createExecutionContext());
+  }
+
+  /** An event whose free-form props name someone else, as a visitor can send (issue 13 #4). */
+  const planted = (sender: string, victim: string) => ({
+    v: 1,
+    visitorId: sender,
+    receivedAt: now,
+    event: {
+      id: uid('e-plant'),
+      type: 'warp',
+      props: { visitorId: victim, note: `"visitorId":"${victim}"`, visitor: victim },
+    },
+  });
+
+  it('are matched by the sender the consumer stored, never by text planted in the body', async () => {
+    await deadLetter(
+      {
+        tesseraDeadLetter: 1,
+        queue: 'tessera-events',
+        reason: 'schema: event.type',
+        body: planted('v-dl-attacker', 'v-dl-victim'),
+      },
+      planted('v-dl-attacker', 'v-dl-victim'),
+    );
+    const stored = await env.DB.prepare(
+      "SELECT visitor, customer FROM dead_letters WHERE instr(body, 'v-dl-attacker') > 0",
+    ).all<{ visitor: string | null; customer: string | null }>();
+    const attacker = await visitorPseudonym('v-dl-attacker');
+    expect(stored.results).toEqual([
+      { visitor: attacker, customer: null },
+      { visitor: attacker, customer: null },
+    ]);
+
+    const victim = await (
+      await SITE.fetch(ME, { headers: await asVisitor('v-dl-victim') })
+    ).json<HeldBody>();
+    expect(victim.held.deadLetters).toEqual([]);
+    const erased = await SITE.fetch(ME, {
+      method: 'DELETE',
+      headers: await asVisitor('v-dl-victim'),
+    });
+    expect(await erased.json()).toMatchObject({ erased: { deadLetters: 0 } });
+
+    const sender = await (
+      await SITE.fetch(ME, { headers: await asVisitor('v-dl-attacker') })
+    ).json<HeldBody>();
+    expect(sender.held.deadLetters).toHaveLength(2);
+  });
+
+  it('store the customer a logged-in sender named, and an admin request by customer id finds them', async () => {
+    await deadLetter({ ...planted('v-dl-member', 'v-dl-other'), customerId: 'c-dl-member' });
+    const row = await env.DB.prepare(
+      "SELECT visitor, customer FROM dead_letters WHERE instr(body, 'c-dl-member') > 0",
+    ).first<{ visitor: string; customer: string }>();
+    expect(row).toEqual({
+      visitor: await visitorPseudonym('v-dl-member'),
+      customer: await customerPseudonym('c-dl-member'),
+    });
+    const held = await (await admin('GET', 'customers/c-dl-member')).json<HeldBody>();
+    expect(held.held.deadLetters).toHaveLength(1);
+  });
+
+  it('written before the subject columns are matched on top-level fields only', async () => {
+    // Rows from before migrations/0007 carry no subject columns.
+    await seedDeadLetter(planted('v-dl-old-sender', 'v-dl-old-victim'));
+    const victim = await (
+      await SITE.fetch(ME, { headers: await asVisitor('v-dl-old-victim') })
+    ).json<HeldBody>();
+    expect(victim.held.deadLetters).toEqual([]);
+    const sender = await (
+      await SITE.fetch(ME, { headers: await asVisitor('v-dl-old-sender') })
+    ).json<HeldBody>();
+    expect(sender.held.deadLetters).toHaveLength(1);
+  });
+
+  it('that name nobody at their top level are shown to nobody', async () => {
+    await deadLetter('not json at all', [1, 2, 3], { props: { visitorId: 'v-dl-nobody' } });
+    const held = await (
+      await SITE.fetch(ME, { headers: await asVisitor('v-dl-nobody') })
+    ).json<HeldBody>();
+    expect(held.held.deadLetters).toEqual([]);
   });
 });

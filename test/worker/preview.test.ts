@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { adminInit, mintAdminToken, resetPublishing, testWorker } from '../support/admin.ts';
 import { putVisitorProfile, withHeadline } from '../support/bundle.ts';
 import { ADMIN_KID, ADMIN_SECRET } from '../support/keys.ts';
+import { profileKeys } from '../../shared/kv-keys.ts';
 
 type Worker = ReturnType<typeof testWorker>;
 
@@ -47,6 +48,11 @@ function countingQueue() {
     },
   });
   return { queue, sent };
+}
+
+/** A preview persona: a sample profile under `persona:<id>`, apart from every real visitor's. */
+async function putPersona(id: string, profile: Record<string, unknown>) {
+  await env.PROFILES.put(profileKeys.persona(id), JSON.stringify({ id, ...profile }));
 }
 
 const headline = (html: string) => /<h1>([^<]*)<\/h1>/.exec(html)?.[1] ?? '';
@@ -133,19 +139,51 @@ describe('preview', () => {
     expect(runHtml).toContain('segment “runners”');
   });
 
-  it('renders as a given visitor without issuing or reading anyone’s visitor cookie', async () => {
-    await putVisitorProfile('v-pro', { traits: { plan: 'pro', firstName: 'Kim' } });
-    const { url } = (await (await previewLink(w, { as: 'v-pro' })).json()) as { url: string };
+  it('renders as a persona (a sample profile) without issuing or reading anyone’s visitor cookie', async () => {
+    await putPersona('p-pro', { traits: { plan: 'pro', firstName: 'Kim' } });
+    const { url } = (await (await previewLink(w, { as: 'p-pro' })).json()) as { url: string };
     const res = await w.fetch('/', { headers: { cookie: (await openPreview(w, url)).cookie } });
     expect(await res.text()).toContain('Welcome back, Kim');
     expect(res.headers.get('set-cookie')).toBeNull();
   });
 
-  it('refuses to sign a link "as" a visitor who has no profile, saying so', async () => {
+  it('refuses to sign a link "as" a real visitor, naming personas instead (issue 13 #6)', async () => {
+    await putVisitorProfile('v-real-ines', { traits: { plan: 'pro', firstName: 'Ines' } });
+    const res = await previewLink(w, { as: 'v-real-ines' });
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({
+      error: { code: 'unknown_persona', message: expect.stringContaining('"v-real-ines"') },
+    });
+  });
+
+  it('never shows a real visitor’s profile, even through a validly signed session naming them', async () => {
+    // A link signed outside the admin route (an older CLI, a hand-made token) still reads no real profile.
+    await putVisitorProfile('v-real-otto', { traits: { plan: 'pro', firstName: 'Otto' } });
+    const now = Math.floor(w.clock.now / 1000);
+    const link = await new SignJWT({ scope: 'preview', pv: { path: '/', as: 'v-real-otto' } })
+      .setProtectedHeader({ alg: 'HS256', kid: ADMIN_KID })
+      .setIssuer('tessera')
+      .setAudience('tessera-preview')
+      .setSubject('qa')
+      .setIssuedAt(now)
+      .setExpirationTime(now + 600)
+      .sign(new TextEncoder().encode(ADMIN_SECRET));
+    const { res: opened, cookie } = await openPreview(
+      w,
+      `https://shop.test/__tessera/preview?token=${link}`,
+    );
+    expect(opened.status).toBe(303);
+    const html = await (await w.fetch('/', { headers: { cookie } })).text();
+    expect(html).toContain('Live headline');
+    expect(html).not.toContain('Otto');
+    expect(html).not.toContain('Welcome back');
+  });
+
+  it('refuses to sign a link "as" a persona nobody stored, saying so', async () => {
     const res = await previewLink(w, { as: 'v-nobody-has-this' });
     expect(res.status).toBe(422);
     expect(await res.json()).toMatchObject({
-      error: { code: 'unknown_visitor', message: expect.stringContaining('"v-nobody-has-this"') },
+      error: { code: 'unknown_persona', message: expect.stringContaining('"v-nobody-has-this"') },
     });
   });
 

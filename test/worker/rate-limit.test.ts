@@ -1,6 +1,6 @@
 import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { rateKey, withinLimit } from '../../worker/security/rate-limit.ts';
+import { addressRateKey, visitorRateKey, withinLimit } from '../../worker/security/rate-limit.ts';
 import { fetchWith, recordingQueue } from '../support/faults.ts';
 import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
 
@@ -13,14 +13,25 @@ async function awayFromWindowEdge() {
 describe('the events rate limiter', () => {
   it('is a real Workers rate limiting binding locally: 120 a minute per key, then refused', async () => {
     await awayFromWindowEdge();
-    const key = rateKey(`v-flood-${crypto.randomUUID()}`, '203.0.113.9');
+    const key = visitorRateKey(`v-flood-${crypto.randomUUID()}`);
     const outcomes = [];
     for (let i = 0; i < 125; i++) outcomes.push(await withinLimit(env.EVENTS_RATE, key));
     expect(outcomes.filter(Boolean)).toHaveLength(120);
     expect(outcomes.slice(120)).toEqual([false, false, false, false, false]);
     expect(
-      await withinLimit(env.EVENTS_RATE, rateKey(`v-other-${crypto.randomUUID()}`, '203.0.113.9')),
+      await withinLimit(env.EVENTS_RATE, visitorRateKey(`v-other-${crypto.randomUUID()}`)),
     ).toBe(true);
+  });
+
+  it('has a real per-address binding beside it: 600 a minute per address, then refused', async () => {
+    await awayFromWindowEdge();
+    const key = addressRateKey(
+      `198.51.100.${Math.floor(Math.random() * 250)}-${crypto.randomUUID()}`,
+    );
+    const outcomes = [];
+    for (let i = 0; i < 603; i++) outcomes.push(await withinLimit(env.EVENTS_IP_RATE, key));
+    expect(outcomes.filter(Boolean)).toHaveLength(600);
+    expect(outcomes.slice(600)).toEqual([false, false, false]);
   });
 
   it('fails open when the limiter errors or is not bound', async () => {
@@ -29,9 +40,9 @@ describe('the events rate limiter', () => {
     expect(await withinLimit(undefined, 'v:x')).toBe(true);
   });
 
-  it('keys by visitor when known, by IP otherwise', () => {
-    expect(rateKey('v-1', '203.0.113.9')).toBe('v:v-1');
-    expect(rateKey(undefined, '203.0.113.9')).toBe('ip:203.0.113.9');
+  it('keys visitors and addresses apart', () => {
+    expect(visitorRateKey('v-1')).toBe('v:v-1');
+    expect(addressRateKey('203.0.113.9')).toBe('ip:203.0.113.9');
   });
 });
 
@@ -93,6 +104,7 @@ describe('POST /events under the rate limit', () => {
       await eventsRequest(`__Host-tsr_vid=${token}`, batch(`rl-${crypto.randomUUID()}`)),
       {
         EVENTS_RATE: limiter,
+        EVENTS_IP_RATE: undefined,
         EVENTS: events.queue,
       },
     );
@@ -101,20 +113,68 @@ describe('POST /events under the rate limit', () => {
     expect(events.sent).toEqual([]);
   });
 
-  it('keys by IP at consent none, where the identifier cookie is not read', async () => {
-    const { limiter, keys } = stubLimiter(true);
+  it('asks both limits of every request: the address, then the visitor', async () => {
+    const perAddress = stubLimiter(true);
+    const perVisitor = stubLimiter(true);
+    const token = await mintVisitorToken({ sub: 'v-both' });
+    const req = await eventsRequest(`__Host-tsr_vid=${token}`, batch(`rl-${crypto.randomUUID()}`));
+    const res = await fetchWith(req, {
+      EVENTS_IP_RATE: perAddress.limiter,
+      EVENTS_RATE: perVisitor.limiter,
+    });
+    expect(res.status).toBe(202);
+    expect(perAddress.keys).toEqual(['ip:203.0.113.7']);
+    expect(perVisitor.keys).toEqual(['v:v-both']);
+  });
+
+  it('refuses a client that takes a fresh cookie for every request once its address is over the limit', async () => {
+    // The bypass of issue 13 #2: five fresh cookies from GET / got round the per-visitor limit.
+    const perAddress = stubLimiter(false);
+    const perVisitor = stubLimiter(true);
+    const events = recordingQueue(env.EVENTS);
+    for (let i = 0; i < 5; i++) {
+      const fresh = await mintVisitorToken({ sub: `v-fresh-${crypto.randomUUID()}` });
+      const res = await fetchWith(
+        await eventsRequest(`__Host-tsr_vid=${fresh}`, batch(`rl-${crypto.randomUUID()}`)),
+        {
+          EVENTS_IP_RATE: perAddress.limiter,
+          EVENTS_RATE: perVisitor.limiter,
+          EVENTS: events.queue,
+        },
+      );
+      expect(res.status).toBe(429);
+      expect(res.headers.get('retry-after')).toBe('60');
+      const body = await res.json<{ error: { code: string; message: string } }>();
+      expect(body.error).toMatchObject({ code: 'rate_limited' });
+      expect(body.error.message).toContain('from this address');
+    }
+    // Refused at the address: no visitor's allowance was used, nothing was queued.
+    expect(perVisitor.keys).toEqual([]);
+    expect(events.sent).toEqual([]);
+  });
+
+  it('limits by address only at consent none, where the identifier cookie is not read', async () => {
+    const perAddress = stubLimiter(true);
+    const perVisitor = stubLimiter(true);
     const token = await mintVisitorToken({ sub: 'v-none-limited' });
     const req = await eventsRequest(
       `__Host-tsr_vid=${token}; tsr_consent=none`,
       batch(`rl-${crypto.randomUUID()}`),
     );
-    expect((await fetchWith(req, { EVENTS_RATE: limiter })).status).toBe(202);
-    expect(keys).toEqual(['ip:203.0.113.7']);
+    const res = await fetchWith(req, {
+      EVENTS_IP_RATE: perAddress.limiter,
+      EVENTS_RATE: perVisitor.limiter,
+    });
+    expect(res.status).toBe(202);
+    expect(perAddress.keys).toEqual(['ip:203.0.113.7']);
+    expect(perVisitor.keys).toEqual([]);
   });
 
-  it('does not limit at all when the binding is absent', async () => {
+  it('does not limit at all when neither binding is bound', async () => {
     const token = await mintVisitorToken({ sub: 'v-unbound' });
     const req = await eventsRequest(`__Host-tsr_vid=${token}`, batch(`rl-${crypto.randomUUID()}`));
-    expect((await fetchWith(req, { EVENTS_RATE: undefined })).status).toBe(202);
+    expect(
+      (await fetchWith(req, { EVENTS_RATE: undefined, EVENTS_IP_RATE: undefined })).status,
+    ).toBe(202);
   });
 });

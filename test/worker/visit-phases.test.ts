@@ -186,7 +186,10 @@ describe('the log phase', () => {
       rendered: choice.decisions.map((d) => ({ html: '', variant: d.variant })),
       reasons: [],
     };
-    logVisit({ queue, visitorKeys: config.visitorKeys, waitUntil: (p) => pending.push(p) }, log);
+    logVisit(
+      { queue, db: env.DB, visitorKeys: config.visitorKeys, waitUntil: (p) => pending.push(p) },
+      log,
+    );
     await Promise.all(pending);
     return sent.map((s) => DecisionRecord.parse(s));
   }

@@ -55,6 +55,20 @@ export async function readProfile(
   return { reasons };
 }
 
+/**
+ * A preview persona's profile (`persona:<id>`; issue 13 #6): a sample profile kept apart from
+ * every real visitor's, so previewing "as" someone can never show a real person's data.
+ */
+export async function readPersona(
+  kv: KVNamespace,
+  personaId: string,
+  deadlineMs: number,
+): Promise<ProfileRead> {
+  const one = await readOne(kv, profileKeys.persona(personaId), deadlineMs);
+  if (one.profile) return { profile: one.profile, source: one.profile.kind, reasons: [] };
+  return { reasons: one.reason ? [one.reason] : [] };
+}
+
 const FAULTS = new Set<string>([
   'profile.invalid_json',
   'profile.schema',

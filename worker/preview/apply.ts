@@ -1,7 +1,8 @@
 /**
  * What a preview session changes about one page view. Pure apart from the bundle read.
  * - the bundle: the session's version instead of the live one (live if that version is unreadable);
- * - the visitor: the session's `as` visitor (their profile), with no cookie issued to anyone;
+ * - the visitor: the session's `as` persona (a sample profile, never a real visitor's), with no
+ *   cookie issued to anyone;
  * - a forced segment: that segment counts as matched, whatever it is defined by;
  * - the response: a visible ribbon, noindex, no-store; and the caller skips all logging.
  * None of it touches the isolate's live pointer or last-good bundle.
@@ -28,9 +29,12 @@ export async function previewBundle(
   return { bundle: fallback.bundle, reasons: [...reasons, ...fallback.reasons] };
 }
 
-/** The previewer acts as `as` (or as nobody); never new, never issued a cookie. */
-export function previewIdentity(session: PreviewSession): Identity {
-  return { visitorId: session.as ?? 'preview', isNew: false };
+/**
+ * The previewer is nobody real: the profile comes from the session's persona (worker/visit/read.ts),
+ * never from a visitor id; never new, never issued a cookie.
+ */
+export function previewIdentity(): Identity {
+  return { visitorId: 'preview', isNew: false };
 }
 
 /**

@@ -71,6 +71,7 @@ function admit(deps: PageDeps): MiddlewareHandler<{ Bindings: Env }> {
 function sinkFor(c: Ctx, io: VisitIO): LogSink {
   return {
     queue: c.env.DECISIONS,
+    db: c.env.DB,
     visitorKeys: io.config.visitorKeys,
     waitUntil: (p) => c.executionCtx.waitUntil(p),
   };

@@ -4,7 +4,7 @@
  *
  *   media type (415) → size, declared or read (413; shared/http/json-body.ts)
  *     → consent (as the page resolves it) → cookie (must verify; not read at all at consent `none`)
- *     → rate limit per visitor, or per IP at `none` (429)
+ *     → rate limits: per client address, then per visitor (none at `none`) (429)
  *     → JSON + schema (400, nothing queued) → consent `none`: 202, nothing stored
  *     → one EVENTS message per event → 202 { accepted }
  *
@@ -35,7 +35,7 @@ import { keyringFor } from '../../shared/auth/keyring.ts';
 import { VISITOR_COOKIE } from '../identity/visitor.ts';
 import { verifyVisitorToken } from '../../shared/auth/visitor-token.ts';
 import { requestConsent } from '../privacy/request-consent.ts';
-import { RATE_WINDOW_SECONDS, rateKey, withinLimit } from '../security/rate-limit.ts';
+import { RATE_WINDOW_SECONDS, overEventLimit } from '../security/rate-limit.ts';
 import { EventBatch, MAX_EVENTS_BODY_BYTES } from '../../shared/schema/events.ts';
 
 type Ctx = Context<{ Bindings: Env }>;
@@ -89,11 +89,14 @@ export async function handleEvents(c: Ctx, deps: EventsDeps): Promise<Response> 
       'no_visitor',
       'events need a valid visitor cookie (__Host-tsr_vid), which any page view sets',
     );
-  const key = rateKey(sender?.sub, c.req.header('cf-connecting-ip'));
-  if (!(await withinLimit(c.env.EVENTS_RATE, key)))
+  const over = await overEventLimit(
+    { perAddress: c.env.EVENTS_IP_RATE, perVisitor: c.env.EVENTS_RATE },
+    { visitorId: sender?.sub, ip: c.req.header('cf-connecting-ip') },
+  );
+  if (over)
     throw new ApiError(
       'rate_limited',
-      `too many event requests from this ${sender ? 'visitor' : 'address'}; retry in ${RATE_WINDOW_SECONDS} s (events in this request were not accepted)`,
+      `too many event requests from this ${over}; retry in ${RATE_WINDOW_SECONDS} s (events in this request were not accepted)`,
       { headers: { 'retry-after': String(RATE_WINDOW_SECONDS) } },
     );
 

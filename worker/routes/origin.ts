@@ -60,6 +60,7 @@ const LOG_WAIT_MS = 30_000;
 function sinkOf(c: Ctx, io: VisitIO): LogSink {
   return {
     queue: c.env.DECISIONS,
+    db: c.env.DB,
     visitorKeys: io.config.visitorKeys,
     waitUntil: (p) => c.executionCtx.waitUntil(p),
   };

@@ -137,6 +137,7 @@ export async function handlePage(
   logVisit(
     {
       queue: c.env.DECISIONS,
+      db: c.env.DB,
       visitorKeys: io.config.visitorKeys,
       waitUntil: (p) => c.executionCtx.waitUntil(p),
     },

@@ -8,6 +8,8 @@
 import type { Env } from '../env.ts';
 import { createWorker } from '../index.ts';
 import { SOAK_STATS_PATH, faultsAt, injected, seeded } from '../../shared/soak/faults.ts';
+import { DECISIONS_QUEUE_NAME, SPILL_REASON } from '../../shared/data/decision-spill.ts';
+import { shipCounts } from '../log/ship.ts';
 
 interface SoakEnv extends Env {
   SOAK_FAULT_RATE?: string;
@@ -19,9 +21,18 @@ let random: (() => number) | undefined;
 const rateOf = (env: SoakEnv) => Math.min(Math.max(Number(env.SOAK_FAULT_RATE ?? '0') || 0, 0), 1);
 const rng = (env: SoakEnv) => (random ??= seeded(Number(env.SOAK_SEED ?? '1') || 1));
 
-async function count(db: D1Database, table: string): Promise<number | null> {
+/** Spilled decision records waiting for the drain are dead letters of their own kind. */
+const SPILLS = `queue = '${DECISIONS_QUEUE_NAME}' AND reason = '${SPILL_REASON}'`;
+const COUNTS = {
+  events: 'SELECT count(*) AS n FROM events',
+  dead_letters: `SELECT count(*) AS n FROM dead_letters WHERE NOT (${SPILLS})`,
+  decisions: 'SELECT count(*) AS n FROM decisions',
+  decisions_spilled_pending: `SELECT count(*) AS n FROM dead_letters WHERE ${SPILLS}`,
+} as const;
+
+async function count(db: D1Database, sql: string): Promise<number | null> {
   try {
-    return (await db.prepare(`SELECT count(*) AS n FROM ${table}`).first<number>('n')) ?? 0;
+    return (await db.prepare(sql).first<number>('n')) ?? 0;
   } catch {
     return null; // table not there (its migration has not landed)
   }
@@ -30,11 +41,13 @@ async function count(db: D1Database, table: string): Promise<number | null> {
 export default {
   async fetch(request, env, ctx) {
     if (new URL(request.url).pathname === SOAK_STATS_PATH.visitor) {
-      const tables = ['events', 'dead_letters', 'decisions'] as const;
       const counts = Object.fromEntries(
-        await Promise.all(tables.map(async (t) => [t, await count(env.DB, t)] as const)),
+        await Promise.all(
+          Object.entries(COUNTS).map(async ([name, sql]) => [name, await count(env.DB, sql)]),
+        ),
       );
-      return Response.json({ injected, d1: counts });
+      // shipCounts: what became of every decision record this isolate sent (worker/log/ship.ts).
+      return Response.json({ injected, d1: counts, decisionShipping: shipCounts });
     }
     // KV and queue faults; D1 stays healthy here (privacy reads are not under test).
     const faults = faultsAt(rateOf(env), rng(env));

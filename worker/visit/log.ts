@@ -31,6 +31,8 @@ export interface LogInput {
 
 export interface LogSink {
   queue: Queue;
+  /** The decision log's durable fallback when the queue fails (worker/log/ship.ts). */
+  db: D1Database;
   visitorKeys: HmacKey[];
   waitUntil(promise: Promise<unknown>): void;
 }
@@ -70,7 +72,7 @@ export function logVisit(sink: LogSink, v: LogInput): void {
               sticky: v.choice.sticky,
             },
       });
-      await shipDecision(sink.queue, record);
+      await shipDecision(sink, record);
     })().catch((error: unknown) =>
       console.error(
         JSON.stringify({

@@ -17,7 +17,12 @@ import type { SiteConsent } from '../../shared/schema/consent.ts';
 import type { Profile } from '../../shared/schema/profile.ts';
 import type { BanditStore } from '../data/bandit-store.ts';
 import type { BundleStore, LiveBundle } from '../../shared/data/bundle-store.ts';
-import { profileFault, readProfile, type ProfileRead } from '../data/profile-store.ts';
+import {
+  profileFault,
+  readPersona,
+  readProfile,
+  type ProfileRead,
+} from '../data/profile-store.ts';
 import type { ProfileFault } from '../decide/types.ts';
 import type { Identity } from '../identity/visitor.ts';
 import { forceSegment, previewBundle, previewIdentity } from '../preview/apply.ts';
@@ -83,11 +88,22 @@ export interface VisitRead {
   reasons: Reason[];
 }
 
-/** A preview acts as a chosen visitor with full personalization; never anyone's cookie. */
-function previewWho(session: NonNullable<VisitMode['preview']>): Who {
+/**
+ * A preview's profile: its persona's (a sample profile), or none — never a real visitor's, whose
+ * data the preview scope has no right to show (issue 13 #6).
+ */
+const previewProfile = (
+  kv: KVNamespace,
+  session: NonNullable<VisitMode['preview']>,
+  deadlineMs: number,
+): Promise<ProfileRead> =>
+  session.as ? readPersona(kv, session.as, deadlineMs) : Promise.resolve({ reasons: [] });
+
+/** A preview acts as a persona with full personalization; never anyone's cookie. */
+function previewWho(): Who {
   return {
     consent: () => ({ level: 'personal', reasons: [] }),
-    identify: async () => ({ identity: previewIdentity(session), clearCookie: false }),
+    identify: async () => ({ identity: previewIdentity(), clearCookie: false }),
   };
 }
 
@@ -118,7 +134,7 @@ export async function readWho(
   live: LiveBundle,
   t0: number,
 ): Promise<WhoRead> {
-  const who = mode.preview ? previewWho(mode.preview) : requestWho;
+  const who = mode.preview ? previewWho() : requestWho;
   // The bundle holds the per-country defaults, and the level decides whether the identifier
   // cookie may be read and the profile fetched (privacy/consent.ts).
   const consent = who.consent(live.bundle?.site.consent);
@@ -159,7 +175,9 @@ export async function readData(
   const { consent, identity, clearCookie } = who;
   const [read, bandit, armClaims] = await Promise.all([
     consent.level === 'personal'
-      ? readProfile(io.profiles, identity, io.config.kvDeadlineMs)
+      ? mode.preview
+        ? previewProfile(io.profiles, mode.preview, io.config.kvDeadlineMs)
+        : readProfile(io.profiles, identity, io.config.kvDeadlineMs)
       : Promise.resolve<ProfileRead>({ reasons: [] }),
     banditRead,
     who.arms,

@@ -1,0 +1,211 @@
+/**
+ * Issue 19: no decision record is lost when the DECISIONS queue stumbles. The visitor worker
+ * retries the send inside waitUntil, then spills the record to D1 `dead_letters`; the control
+ * plane's cron drains it into the decision log. Real queue, real D1, the real page route.
+ */
+import {
+  createExecutionContext,
+  createScheduledController,
+  env,
+  waitOnExecutionContext,
+} from 'cloudflare:test';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DecisionRecord } from '../../shared/schema/decision-record.ts';
+import { SPILL_REASON } from '../../shared/data/decision-spill.ts';
+import { createWorker } from '../../worker/index.ts';
+import { createControlWorker } from '../../control/index.ts';
+import { drainSpilledDecisions } from '../../control/cron/drain-decisions.ts';
+import { SEND_ATTEMPTS, shipCounts, type ShipCounts } from '../../worker/log/ship.ts';
+import { downD1 } from '../support/faults.ts';
+import { publishTestBundle } from '../support/bundle.ts';
+import { visitorPseudonym } from '../support/pseudonyms.ts';
+import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
+
+/** The real DECISIONS queue behind a switch: the first `failures` sends throw (Infinity: all). */
+function stumblingQueue(failures: number) {
+  let tries = 0;
+  const sent: unknown[] = [];
+  const queue = new Proxy(env.DECISIONS, {
+    get(target, prop, receiver) {
+      if (prop === 'send')
+        return async (body: unknown, o?: QueueSendOptions) => {
+          tries++;
+          if (tries <= failures) throw new Error(`injected queue failure ${tries}`);
+          sent.push(body);
+          return target.send(body, o);
+        };
+      const value: unknown = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { queue, sent, tries: () => tries };
+}
+
+/** Renders `/` through the real visitor worker with `queue` as DECISIONS; settles its waitUntil. */
+async function render(queue: Queue, visitor: string, db: D1Database = env.DB) {
+  const ctx = createExecutionContext();
+  const res = await createWorker().fetch!(
+    new Request('https://shop.test/', {
+      headers: cookieHeader(await mintVisitorToken({ sub: visitor })),
+    }) as Request<unknown, IncomingRequestCfProperties>,
+    { ...env, DECISIONS: queue, DB: db },
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  expect(res.status).toBe(200);
+  return res.headers.get('x-tessera-decision')!;
+}
+
+const spilled = (id: string) =>
+  env.DB.prepare('SELECT reason, visitor, attempts, body FROM dead_letters WHERE message_id = ?1')
+    .bind(id)
+    .all<{ reason: string; visitor: string; attempts: number; body: string }>();
+const logged = (id: string) =>
+  env.DB.prepare(
+    'SELECT (SELECT count(*) FROM decisions WHERE id = ?1) AS decisions, (SELECT count(*) FROM decision_slots WHERE decision_id = ?1) AS slots',
+  )
+    .bind(id)
+    .first<{ decisions: number; slots: number }>();
+
+const since = (before: ShipCounts) =>
+  Object.fromEntries(
+    Object.entries(shipCounts).map(([k, v]) => [k, v - before[k as keyof ShipCounts]]),
+  );
+
+/** The structured failure lines (`tessera.decision.*` on stderr) logged for one decision. */
+function failureLines() {
+  const spy = vi.spyOn(console, 'error');
+  return (id: string) =>
+    spy.mock.calls
+      .map((c) => String(c[0]))
+      .filter((line) => line.includes(`"id":"${id}"`))
+      .map((line) => JSON.parse(line) as { event: string; attempt?: number; next?: string });
+}
+
+describe('a decision record when the queue stumbles', () => {
+  beforeEach(async () => {
+    await publishTestBundle();
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it('arrives after retries when the queue fails the first sends, with a log line per failure', async () => {
+    for (const failures of [1, 2, SEND_ATTEMPTS - 1]) {
+      const lines = failureLines();
+      const before = { ...shipCounts };
+      const { queue, sent, tries } = stumblingQueue(failures);
+      const id = await render(queue, `v-stumble-${failures}`);
+      expect(tries()).toBe(failures + 1);
+      expect(sent.map((r) => DecisionRecord.parse(r).id)).toEqual([id]);
+      expect((await spilled(id)).results).toEqual([]);
+      expect(since(before)).toMatchObject({
+        rendered: 1,
+        firstTry: 0,
+        afterRetry: 1,
+        spilled: 0,
+        lost: 0,
+      });
+      expect(lines(id).map((l) => [l.event, l.attempt, l.next])).toEqual(
+        Array.from({ length: failures }, (_, i) => [
+          'tessera.decision.send_failed',
+          i + 1,
+          'retry',
+        ]),
+      );
+      vi.restoreAllMocks();
+    }
+  });
+
+  it('goes first try through a healthy queue, and counts so', async () => {
+    const before = { ...shipCounts };
+    const { queue, sent } = stumblingQueue(0);
+    const id = await render(queue, 'v-healthy');
+    expect(sent).toHaveLength(1);
+    expect(since(before)).toMatchObject({ rendered: 1, firstTry: 1, afterRetry: 0, spilled: 0 });
+    expect((await spilled(id)).results).toEqual([]);
+  });
+
+  it('is spilled to D1 when every send fails, then drained into the decision log by the cron', async () => {
+    const lines = failureLines();
+    const before = { ...shipCounts };
+    const { queue, tries } = stumblingQueue(Infinity);
+    const id = await render(queue, 'v-spill');
+    expect(tries()).toBe(SEND_ATTEMPTS);
+    expect(since(before)).toMatchObject({ rendered: 1, afterRetry: 0, spilled: 1, lost: 0 });
+    expect(lines(id).map((l) => l.event)).toEqual([
+      ...Array.from({ length: SEND_ATTEMPTS }, () => 'tessera.decision.send_failed'),
+      'tessera.decision.spilled',
+    ]);
+
+    const [row] = (await spilled(id)).results;
+    expect(row).toMatchObject({
+      reason: SPILL_REASON,
+      attempts: SEND_ATTEMPTS,
+      visitor: await visitorPseudonym('v-spill'),
+    });
+    expect(DecisionRecord.parse(JSON.parse(row!.body)).id).toBe(id);
+    expect(await logged(id)).toEqual({ decisions: 0, slots: 0 });
+
+    // The control plane's cron, as scheduled in production.
+    const ctx = createExecutionContext();
+    await createControlWorker().scheduled(
+      createScheduledController({ scheduledTime: Date.now(), cron: '*/5 * * * *' }),
+      env,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    const stored = await logged(id);
+    expect(stored?.decisions).toBe(1);
+    expect(stored?.slots).toBeGreaterThan(0);
+    expect((await spilled(id)).results).toEqual([]);
+    // Draining again changes nothing.
+    await drainSpilledDecisions(env.DB);
+    expect((await logged(id))?.decisions).toBe(1);
+  });
+
+  it('is stored once when it was both queued and spilled (a send that failed but arrived)', async () => {
+    const { queue } = stumblingQueue(Infinity);
+    const id = await render(queue, 'v-twice');
+    const record = DecisionRecord.parse(JSON.parse((await spilled(id)).results[0]!.body));
+    await env.DECISIONS.send(record); // consumed by the real consumer
+    await drainSpilledDecisions(env.DB);
+    await vi.waitFor(async () => expect((await logged(id))?.decisions).toBe(1));
+    expect((await logged(id))?.decisions).toBe(1);
+  });
+
+  it('is not drained into the log when its visitor was erased after the render', async () => {
+    const { queue } = stumblingQueue(Infinity);
+    const id = await render(queue, 'v-spill-erased');
+    // The erasure's tombstone (shared/privacy/tombstones.ts) lands after the render, before the drain.
+    await env.DB.prepare('INSERT INTO erasures (subject, at) VALUES (?1, ?2)')
+      .bind(await visitorPseudonym('v-spill-erased'), Date.now() + 1000)
+      .run();
+    await drainSpilledDecisions(env.DB);
+    expect(await logged(id)).toEqual({ decisions: 0, slots: 0 });
+    expect((await spilled(id)).results).toEqual([]);
+  });
+
+  it('is logged whole as lost when D1 fails as well — never silently dropped', async () => {
+    const lines = failureLines();
+    const before = { ...shipCounts };
+    const { queue } = stumblingQueue(Infinity);
+    const id = await render(queue, 'v-lost', downD1(env.DB));
+    expect(since(before)).toMatchObject({ rendered: 1, spilled: 0, lost: 1 });
+    const lost = lines(id).find((l) => l.event === 'tessera.decision.lost') as
+      { record: unknown } | undefined;
+    expect(DecisionRecord.parse(lost?.record).id).toBe(id);
+  });
+
+  it('leaves a spilled row that is not a decision record as an ordinary dead letter', async () => {
+    const { meta } = await env.DB.prepare(
+      "INSERT INTO dead_letters (queue, message_id, reason, body, at) VALUES ('tessera-decisions', 'junk', ?1, '{\"not\":\"a record\"}', 0)",
+    )
+      .bind(SPILL_REASON)
+      .run();
+    expect(await drainSpilledDecisions(env.DB)).toMatchObject({ invalid: 1 });
+    const row = await env.DB.prepare('SELECT reason FROM dead_letters WHERE id = ?1')
+      .bind(meta.last_row_id)
+      .first<{ reason: string }>();
+    expect(row?.reason).toBe('spill_invalid');
+    expect(await drainSpilledDecisions(env.DB)).toEqual({ drained: 0, invalid: 0 });
+  });
+});
