@@ -280,3 +280,35 @@ export function decideWithExperiments(input: DecideInput, assignment: Assignment
     ...(claims.length ? { claims } : {}),
   };
 }
+
+/**
+ * Whether this view may draw a bandit arm the visitor has no claim for yet — known before the
+ * profile is read, so an origin page (whose headers leave before its slots are decided) waits for
+ * the decisions only when a new claim could have to be set in its headers. Conservative: a
+ * bandit whose `when` needs the profile counts as possible; everything else that
+ * `decideWithExperiments` checks without the profile (holdout, slots on the page, active window,
+ * layer, traffic gate, an existing claim) is checked the same way here.
+ */
+export function mayDrawBanditArm(
+  bundle: Bundle,
+  pageId: string,
+  unitId: string,
+  claims: ArmClaims,
+  now: number,
+): boolean {
+  const experiments = bundle.experiments ?? [];
+  if (!experiments.some((e) => e.type === 'bandit') || inHoldout(bundle.holdout, unitId))
+    return false;
+  const pageSlots = compile(bundle).pagesById.get(pageId)?.slots ?? [];
+  return experiments.some((e) => {
+    if (e.type !== 'bandit' || claimedArm(e, claims) !== undefined) return false;
+    const plan = planOf(e);
+    return (
+      now >= plan.from &&
+      now < plan.until &&
+      slotsCovered(bundle, e, pageSlots).length > 0 &&
+      inLayer(e.layer, unitId) &&
+      unitHash(`${plan.salt}:traffic`, unitId) < e.traffic
+    );
+  });
+}
