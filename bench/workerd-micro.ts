@@ -14,8 +14,12 @@ const OPS = [
   ['verify', 'cookie verify (jose jwtVerify, HS256 pinned, + claims schema)'],
   ['hmac', 'of which: the HMAC-SHA256 check alone (crypto.subtle.verify)'],
   ['sign', 'cookie sign (new visitor)'],
-  ['profile', 'profile parse (JSON + zod gate)'],
-  ['context', 'request context'],
+  ['profile', 'profile parse (JSON + the gate: compiled fast path, zod for the rest)'],
+  ['profile-zod', 'profile parse, JSON + zod alone (before issue 18)'],
+  ['profile-json', 'of which: JSON.parse alone'],
+  ['context', 'request context (from the request’s URL and headers)'],
+  ['context-built', 'request context, with a new URL and Headers built (as timed before)'],
+  ['url-headers', 'of which: new URL + new Headers + one get each'],
   ['known', 'decide + render (standard page, known visitor)'],
   ['worst', 'decide + render (standard page, worst case)'],
   ['experiment', 'decide + render (page under experiments, visitor in arms)'],
@@ -31,6 +35,7 @@ const OPS = [
 export async function runWorkerdMicro(
   log: (line: string) => void,
   quick = false,
+  only?: readonly string[],
 ): Promise<{ name: string; us: number }[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tessera-bench-micro-'));
   const outfile = path.join(dir, 'micro.js');
@@ -69,7 +74,7 @@ export async function runWorkerdMicro(
     const reps = quick ? 2 : 5;
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const out: { name: string; us: number }[] = [];
-    for (const [op, name] of OPS) {
+    for (const [op, name] of OPS.filter(([op]) => !only || only.includes(op))) {
       log(`workerd micro: ${name}`);
       await time(op, n(op)); // warm-up: JIT, caches
       const full: number[] = [];
