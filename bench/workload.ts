@@ -291,7 +291,8 @@ export function bundleBody(shape: Shape = STANDARD): Record<string, unknown> {
               path: '/ob/*',
               title: 'Journal deals',
               origin: {},
-              slots: [...slotIds, ORIGIN_BANDIT_SLOT],
+              // A page holds at most 50 slots (the slot-scaling curve goes to 50).
+              slots: [...slotIds.slice(0, 49), ORIGIN_BANDIT_SLOT],
             },
           ]
         : []),

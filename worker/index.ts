@@ -21,6 +21,7 @@ import type { Env } from './env.ts';
 import { TRACKER_PATH, trackerResponse } from './events/tracker.ts';
 import { PREVIEW_PATH, exitPreview, resolvePreview, startPreview } from './preview/session.ts';
 import { BARE_PATH, benchRoutesOn, handleBare } from './routes/bare.ts';
+import { benchEnv } from './bench/isolate-kv.ts';
 import { eventRoutes } from './routes/events.ts';
 import { decisionRoutes } from './routes/decisions.ts';
 import { handleOriginMethod, handlePage, type PageDeps } from './routes/page.ts';
@@ -60,7 +61,7 @@ export function createWorker(): ExportedHandler<Env> {
     newId: () => crypto.randomUUID(),
   };
   const app = createApp(deps);
-  return { fetch: (request, env, ctx) => app.fetch(request, env, ctx) };
+  return { fetch: (request, env, ctx) => app.fetch(request, benchEnv(request, env), ctx) };
 }
 
 export default createWorker();
