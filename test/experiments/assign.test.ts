@@ -390,4 +390,24 @@ describe('whether a view may draw a new bandit arm (before the profile is read)'
     expect(maybe / (2 * visitors.length)).toBeGreaterThan(0.22);
     expect(maybe / (2 * visitors.length)).toBeLessThan(0.34);
   });
+
+  it('settles a `when` that reads only the request, and counts one that needs the profile as possible', async () => {
+    const bandit = (when: object) =>
+      buildTestBundle(
+        body({
+          holdout: { share: 0, salt: 'h' },
+          experiments: [
+            { ...heroTest, id: 'hero-bandit', type: 'bandit', when } as ExperimentInput,
+          ],
+        }),
+      );
+    const onExp = await bandit({ field: 'context.path', op: 'eq', value: '/exp' });
+    const returning = await bandit({ field: 'context.returning', op: 'eq', value: true });
+    const at = (path: string) => ({ ...context, path });
+    const ids = visitors.slice(0, 200);
+    expect(ids.some((id) => mayDrawBanditArm(onExp, 'home', id, {}, NOW, at('/')))).toBe(false);
+    expect(ids.every((id) => mayDrawBanditArm(onExp, 'home', id, {}, NOW, at('/exp')))).toBe(true);
+    expect(ids.every((id) => mayDrawBanditArm(onExp, 'home', id, {}, NOW))).toBe(true);
+    expect(ids.every((id) => mayDrawBanditArm(returning, 'home', id, {}, NOW, at('/')))).toBe(true);
+  });
 });

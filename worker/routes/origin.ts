@@ -204,7 +204,10 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
   const firstClaim = async (who: WhoRead): Promise<string | undefined> => {
     if (request.method !== 'GET' || !mode.counts || !who.arms) return undefined;
     const claims = await who.arms;
-    if (!mayDrawBanditArm(bundle, page.id, who.identity.visitorId, claims, t0)) return undefined;
+    // The request's own signals (no profile yet) settle a `when` that reads only them.
+    const context = contextOf(request, url, { identity: who.identity }, t0);
+    if (!mayDrawBanditArm(bundle, page.id, who.identity.visitorId, claims, t0, context))
+      return undefined;
     armsWaited = true;
     const p = await personalizeOnce();
     return newArmsToken(mode, p.read, p.choice, p.read.bundle ?? bundle, io.config.visitorKeys, t0);
