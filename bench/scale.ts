@@ -15,7 +15,7 @@
  * module evaluation or parse: both are timed from outside, as differences.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -173,39 +173,26 @@ export async function runScale(
 
 /**
  * Module evaluation of the built script in V8 (Node), in a fresh process each time: the time
- * `import()` takes to parse, compile and evaluate it, `cloudflare:workers` stubbed with the
- * bench's keys (the start-up config check runs). The same engine workerd embeds; workerd's own
- * clock cannot time it.
+ * `import()` takes to read, parse, compile and evaluate it. Its one import
+ * (`import { env } from "cloudflare:workers"`) is replaced by a constant holding the bench's keys,
+ * so the start-up config check runs; nothing else changes. The same engine workerd embeds;
+ * workerd's own clock cannot time it.
  */
 export function moduleEvalMs(script: string, runs: number): number[] {
-  const stub = `export const env = ${JSON.stringify({ VISITOR_KEYS: BENCH_VISITOR_KEYS, ADMIN_KEYS: BENCH_ADMIN_KEYS })};`;
-  const hooks = `export async function resolve(specifier, context, next) {
-  if (specifier === 'cloudflare:workers')
-    return { url: 'data:text/javascript,' + encodeURIComponent(${JSON.stringify(stub)}), shortCircuit: true };
-  return next(specifier, context);
-}`;
-  // A trivial module with the same import first (warms the loader hooks), then the script; the
-  // difference is the script's own parse, compile and evaluation.
+  const source = readFileSync(script, 'utf8');
+  const env = JSON.stringify({ VISITOR_KEYS: BENCH_VISITOR_KEYS, ADMIN_KEYS: BENCH_ADMIN_KEYS });
+  const imports = /import\s*\{\s*env\s+as\s+([\w$]+)\s*\}\s*from\s*"cloudflare:workers";?/g;
+  const names = [...source.matchAll(imports)].map((m) => m[1]!);
+  if (names.length !== 1 || /from\s*"cloudflare:/.test(source.replace(imports, '')))
+    throw new Error(
+      'module evaluation probe: expected exactly one import, of env from cloudflare:workers',
+    );
   const dir = mkdtempSync(path.join(tmpdir(), 'tessera-bench-eval-'));
-  const trivial = path.join(dir, 'trivial.mjs');
-  const warm = path.join(dir, 'warm.mjs');
-  writeFileSync(
-    trivial,
-    `import { env } from 'cloudflare:workers';\nexport const keys = Object.keys(env);\n`,
-  );
-  writeFileSync(
-    warm,
-    `import { env } from 'cloudflare:workers';\nexport const n = Object.keys(env).length;\n`,
-  );
-  const child = `import { register } from 'node:module';
-register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks)}));
-await import(${JSON.stringify(pathToFileURL(warm).href)});
-let t = performance.now();
-await import(${JSON.stringify(pathToFileURL(trivial).href)});
-const base = performance.now() - t;
-t = performance.now();
-await import(${JSON.stringify(pathToFileURL(script).href)});
-console.log(performance.now() - t - base);`;
+  const copy = path.join(dir, 'index.mjs');
+  writeFileSync(copy, source.replace(imports, `const ${names[0]} = ${env};`));
+  const child = `const t = performance.now();
+await import(${JSON.stringify(pathToFileURL(copy).href)});
+console.log(performance.now() - t);`;
   return Array.from({ length: runs }, () => {
     const out = spawnSync(process.execPath, ['--input-type=module', '-e', child], {
       encoding: 'utf8',

@@ -71,23 +71,28 @@ export async function runWorkerdMicro(
     };
     const n = (op: string) =>
       (op.startsWith('kv') || op.startsWith('queue') ? 1 : 4) * (quick ? 150 : 1000);
-    const reps = quick ? 2 : 5;
+    const reps = quick ? 3 : 7;
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const out: { name: string; us: number }[] = [];
-    for (const [op, name] of OPS.filter(([op]) => !only || only.includes(op))) {
-      log(`workerd micro: ${name}`);
+    const ops = OPS.filter(([op]) => !only || only.includes(op));
+    for (const [op, name] of ops) {
+      log(`workerd micro: warm-up ${name}`);
       await time(op, n(op)); // warm-up: JIT, caches
-      const full: number[] = [];
-      const empty: number[] = [];
-      for (let r = 0; r < reps; r++) {
-        empty.push(await time(op, 0));
-        full.push(await time(op, n(op)));
-      }
-      out.push({
-        name,
-        us: Math.round(((median(full) - median(empty)) / n(op)) * 1000 * 100) / 100,
-      });
     }
+    // Interleaved: every rep runs every op once, so a busy neighbour hits all ops alike and ops
+    // compared side by side (the gate against zod alone) share the machine's state.
+    const full = new Map(ops.map(([op]) => [op, [] as number[]]));
+    const empty = new Map(ops.map(([op]) => [op, [] as number[]]));
+    for (let r = 0; r < reps; r++) {
+      log(`workerd micro: round ${r + 1}/${reps} of ${ops.length} operations`);
+      for (const [op] of ops) {
+        empty.get(op)!.push(await time(op, 0));
+        full.get(op)!.push(await time(op, n(op)));
+      }
+    }
+    const out = ops.map(([op, name]) => ({
+      name,
+      us: Math.round(((median(full.get(op)!) - median(empty.get(op)!)) / n(op)) * 1000 * 100) / 100,
+    }));
     return out;
   } finally {
     await mf.dispose();
