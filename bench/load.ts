@@ -9,9 +9,19 @@ import autocannon from 'autocannon';
 import type { Cookies } from './server.ts';
 
 export interface RouteSpec {
-  name: 'bare' | 'anonymous' | 'known' | 'experiment' | 'decision';
+  name:
+    | 'bare'
+    | 'anonymous'
+    | 'known'
+    | 'experiment'
+    | 'decision'
+    | 'anonymous-isolate-kv'
+    | 'known-isolate-kv'
+    | 'known-isolate-kv-queue';
   label: string;
   path: string;
+  /** Extra request headers (the in-isolate KV stand-in's `x-bench-kv: isolate`). */
+  headers?: Record<string, string>;
   /** Cookie header per request (rotating through a pool), or none. */
   cookies?: () => string | undefined;
   /** A POST route: its headers, and its body per request (rotating through a pool). */
@@ -108,8 +118,33 @@ export function routes(cookies: Cookies, bareBytes: number, decideTokens: string
           }),
       },
     },
+    // The second set (issue 18): the same two pages with KV answered by an in-isolate stand-in
+    // for an edge cache hit (worker/bench/isolate-kv.ts), so the ratio shows the worker's share.
+    {
+      name: 'anonymous-isolate-kv',
+      label: 'anonymous page, KV answered in-isolate (stands for an edge cache hit)',
+      path: '/',
+      headers: ISOLATE_KV,
+    },
+    {
+      name: 'known-isolate-kv',
+      label: 'known visitor, KV answered in-isolate (stands for an edge cache hit)',
+      path: '/',
+      cookies: rotate(cookies.known),
+      headers: ISOLATE_KV,
+    },
+    {
+      // Only to find where the tail comes from: the decision-log send dropped in the isolate too.
+      name: 'known-isolate-kv-queue',
+      label: 'known visitor, KV in-isolate and the decision-log send dropped (tail diagnosis only)',
+      path: '/',
+      cookies: rotate(cookies.known),
+      headers: { ...ISOLATE_KV, 'x-bench-queue': 'isolate' },
+    },
   ];
 }
+
+const ISOLATE_KV = { 'x-bench-kv': 'isolate' };
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -149,7 +184,8 @@ function once(
                 return { ...req, headers: { ...req.headers, ...route.post.headers() }, body };
               }
               const cookie = route.cookies?.();
-              return cookie ? { ...req, headers: { ...req.headers, cookie } } : req;
+              const headers = { ...req.headers, ...route.headers, ...(cookie ? { cookie } : {}) };
+              return { ...req, headers };
             },
           },
         ],

@@ -6,7 +6,9 @@
  *                  what any worker in front of a site costs)
  *   origin mode    Tessera in front of the same origin (page `/o/*` of the bench bundle, every
  *                  slot of the standard page marked in the origin's HTML), for a first visit (no
- *                  cookie: one is minted) and for a known visitor (cookie + profile read)
+ *                  cookie: one is minted) and for a known visitor (cookie + profile read); and
+ *                  `/ob/*`, whose bandit the known visitor meets for the first time on every view
+ *                  (the arms cookie must be in the headers, so they wait for the decisions)
  *
  * The origin is a worker answering a page the size of Tessera's own standard page after
  * `x-bench-delay` ms (a header the proxy and Tessera both forward): 20 ms stands for a fast CMS
@@ -18,6 +20,7 @@
 import { Agent, request } from 'node:http';
 import type { WorkerOptions } from 'miniflare';
 import type { Cookies } from './server.ts';
+import { ORIGIN_BANDIT_SLOT } from './workload.ts';
 
 export const ORIGIN_URL = 'https://origin.bench';
 export const ORIGIN_PATH = '/o/article';
@@ -45,12 +48,22 @@ export function originHtml(slotIds: string[], bytes: number): string {
   return head + filler.slice(0, half) + markers + filler.slice(half) + tail;
 }
 
+/** `/ob/*` (the page with a bandit): the same page with one more marker, for the bandit's slot. */
+export const ORIGIN_BANDIT_PATH = '/ob/article';
+const withBanditSlot = (html: string) =>
+  html.replace(
+    '<main>',
+    `<main><aside data-tessera-slot="${ORIGIN_BANDIT_SLOT}"><p>Deals.</p></aside>`,
+  );
+
 const originScript = (html: string) => `const HTML = ${JSON.stringify(html)};
+const BANDIT_HTML = ${JSON.stringify(withBanditSlot(html))};
 export default {
   async fetch(request) {
     const delay = Number(request.headers.get('x-bench-delay') || 0);
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-    return new Response(HTML, {
+    const bandit = new URL(request.url).pathname.startsWith('/ob/');
+    return new Response(bandit ? BANDIT_HTML : HTML, {
       headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
     });
   },
@@ -141,6 +154,15 @@ export function originSpecs(
       name: `origin-known${suffix}`,
       label: `origin mode, known visitor${at(d)}`,
       url: tessera + ORIGIN_PATH,
+      delayMs: d,
+      cookies: known,
+    },
+    {
+      // No arms cookie is ever sent back: every view is a first exposure to the page's bandit,
+      // whose claim the headers carry, so they wait for the profile read and the decisions.
+      name: `origin-bandit${suffix}`,
+      label: `origin mode, known visitor, first bandit exposure (headers wait)${at(d)}`,
+      url: tessera + ORIGIN_BANDIT_PATH,
       delayMs: d,
       cookies: known,
     },

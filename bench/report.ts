@@ -9,6 +9,7 @@ import type { ScriptSize } from './build.ts';
 import type { RouteResult } from './load.ts';
 import type { MicroResults, ScalePoint } from './micro.ts';
 import type { OriginRow } from './origin.ts';
+import type { ColdStart, ScaleRow } from './scale.ts';
 import { ROOT } from './build.ts';
 
 export interface Machine {
@@ -62,6 +63,10 @@ export interface Results {
     delayMs: number;
     routes: OriginRow[];
   };
+  /** Bundle scaling (bench/scale.ts). */
+  scale?: ScaleRow[];
+  /** Cold start of the visitor worker's script in workerd (bench/scale.ts). */
+  cold?: ColdStart;
   micro: MicroResults;
   workerdMicro?: { name: string; us: number }[];
   /** The visitor-facing worker's script (the one under the 60 KB budget). */
@@ -218,6 +223,8 @@ ${breakdown(r)}
 
 ${originSection(r)}
 
+${scaleSection(r)}
+
 Worker log lines during the run (decision records and anything else written to stdout/stderr): ${r.load.workerLogLines}.
 
 ### Micro-benchmarks
@@ -235,6 +242,50 @@ ${scale(r.micro.rules, 'rules')}
 ${scale(r.micro.slots, 'slots')}
 
 ${sizeSection(r)}`;
+}
+
+/** Bundle scaling and cold start (bench/scale.ts). */
+function scaleSection(r: Results): string {
+  if (!r.scale || !r.cold) return '';
+  const rows = table(
+    [
+      'bundle',
+      'JSON KiB',
+      'pages',
+      'variants',
+      'rules',
+      'JSON.parse ms (V8)',
+      'schema check ms (V8)',
+      'compile ms (V8)',
+      'heap kept MB (V8)',
+      'first request after publish ms (workerd)',
+      'warm request ms (workerd)',
+      'first − warm ms',
+    ],
+    r.scale.map((x) => [
+      x.name,
+      r2(x.bytes / 1024),
+      x.pages,
+      x.variants,
+      x.rules,
+      x.parseMs,
+      x.checkMs,
+      x.compileMs,
+      x.heapMB ?? '—',
+      x.firstMs,
+      x.warmMs,
+      r2(x.firstMs - x.warmMs),
+    ]),
+  );
+  const c = r.cold;
+  const evalLine = `Module evaluation of the built script in a fresh V8 (Node, the same engine; \`import()\` of the script with its one \`cloudflare:workers\` import replaced by the bench's keys): **${c.moduleEvalMs} ms** (median). `;
+  return `### Bundle scaling and cold start
+
+Seeded bundles (bench/scale.ts), each page showing 10 slots. V8 columns: Node, medians of several runs, the steps the bundle store runs once per version per isolate. workerd columns: a fresh workerd per bundle, the bundle published, then the first page request (the isolate reads, parses, checks and compiles the bundle) and 15 warm ones; client-timed, so they include the local KV read of the whole bundle.
+
+${rows}
+
+${evalLine}Cold start as workerd sees it: workerd was ready ${c.readyMs} ms after start with the visitor worker and ${c.trivialReadyMs} ms with a trivial script and the same bindings (medians of ${c.runs}); the difference, ${c.scriptMs} ms, is everything miniflare and workerd do for a 190 KiB script of modules (reading, validating, parse, compile, module evaluation) — an upper bound, not the isolate's cold start. The first request after ready (\`/healthz\`) took ${c.firstRequestMs} ms.`;
 }
 
 /** Origin mode against the pass-through proxy of the same origin, at each origin delay. */
@@ -380,9 +431,16 @@ export function headline(r: Results): string {
   const e = by('experiment');
   const d = r.load.routes.find((x) => x.name === 'decision');
   const dr = r.micro.ops.find((o) => o.name.startsWith('decide + render (standard page, known'));
+  const ai = r.load.routes.find((x) => x.name === 'anonymous-isolate-kv');
+  const ki = r.load.routes.find((x) => x.name === 'known-isolate-kv');
+  const load = r.machine.loadAverageBefore[0];
   return (
-    `Last run (${r.machine.date.slice(0, 10)}, ${r.machine.nproc} cores, shared machine): anonymous page p50 **${a.p50x}×** / p99 **${a.p99x}×** the bare route, ` +
+    `Last run (${r.machine.date.slice(0, 10)}, ${r.machine.nproc} cores shared, load average ${load === undefined ? '?' : r2(load)}): ` +
+    `with miniflare's local KV (on the worker's own thread) anonymous page p50 **${a.p50x}×** / p99 **${a.p99x}×** the bare route, ` +
     `known visitor p50 **${k.p50x}×**, experiment page p50 **${e.p50x}×**` +
+    (ai && ki
+      ? `; with KV answered in-isolate (a stand-in for an edge cache hit: the worker's own share) anonymous p50 **${ai.p50x}×**, known visitor p50 **${ki.p50x}×** / p99 **${ki.p99x}×**`
+      : '') +
     (d
       ? `, decision API call p50 **${d.p50x}×** (${d.p50} ms vs the known page's ${k.p50} ms)`
       : '') +

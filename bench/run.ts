@@ -32,6 +32,7 @@ import {
 } from './server.ts';
 import { banditSnapshot, buildBundle, PROFILE_COUNT, STANDARD } from './workload.ts';
 import { runWorkerdMicro } from './workerd-micro.ts';
+import { runColdStart, runScale } from './scale.ts';
 import {
   ORIGIN_DELAY_MS,
   originHtml,
@@ -71,9 +72,7 @@ async function sampleAll(url: string, specs: RouteSpec[], n: number): Promise<Sa
       const cookie = spec.cookies?.();
       const init: RequestInit = spec.post
         ? { method: 'POST', headers: spec.post.headers(), body: spec.post.body() }
-        : cookie
-          ? { headers: { cookie } }
-          : {};
+        : { headers: { ...spec.headers, ...(cookie ? { cookie } : {}) } };
       const t = performance.now();
       const res = await fetch(url + spec.path, init);
       const html = await res.text();
@@ -152,6 +151,18 @@ async function main() {
       throw new Error(`the anonymous page answered ${first.status}; the bench needs a live bundle`);
     const specs = routes(cookies, bareBytes, await mintDecideTokens(Math.floor(Date.now() / 1000)));
 
+    // The in-isolate KV stand-in answers from memory only what it has read once: read every known
+    // visitor's profile through it first, so its routes measure edge cache hits from the start.
+    log(`priming the in-isolate KV stand-in with ${cookies.known.length} known visitors`);
+    for (let i = 0; i < cookies.known.length; i += 8)
+      await Promise.all(
+        cookies.known.slice(i, i + 8).map(async (cookie) => {
+          const res = await fetch(`${running.url}/`, {
+            headers: { cookie, 'x-bench-kv': 'isolate' },
+          });
+          await res.arrayBuffer();
+        }),
+      );
     log(
       'sampling every route, one request at a time (headers, reasons, server-timing, unloaded latency)',
     );
@@ -179,13 +190,40 @@ async function main() {
     );
     const orow = (n: string) => origin.find((r) => r.name === n)!;
 
+    log(
+      'bundle scaling: 100 KB, 1 MB, 10 MB bundles (Node: parse, check, compile; workerd: first request)',
+    );
+    const scale = await runScale(build.script, log, quick);
+    log('cold start: workerd ready with the visitor worker against a trivial script');
+    const cold = await runColdStart(build.script, log, quick);
+
     const op = (prefix: string) => micro.ops.find((o) => o.name.startsWith(prefix))!;
     const route = (n: string) => withRatios.find((r) => r.name === n)!;
     const wop = (prefix: string) => workerdMicro.find((o) => o.name.startsWith(prefix));
     const errors = withRatios.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0);
     const verifyWorkerd = wop('cookie verify');
     const gzipKiB = build.size.wranglerGzipKiB ?? build.size.gzipBytes / 1024;
+    const ownParts = [
+      'cookie verify',
+      'profile parse',
+      'request context',
+      'whole pure page path',
+      'decision record',
+    ].map((p) => wop(p)?.us ?? NaN);
+    const ownUs = Math.round(ownParts.reduce((a, b) => a + b, 0) * 100) / 100;
+    // The diagnosis route drops the decision log: not a route a visitor gets.
+    const personalized = withRatios.filter(
+      (r) => r.name !== 'bare' && r.name !== 'known-isolate-kv-queue',
+    );
+    const worstTail = personalized.reduce((a, b) => (b.p99x > a.p99x ? b : a));
+    const mb1 = scale.find((r) => r.name === '1 MB');
     const budgets: Budget[] = [
+      {
+        name: 'the worker’s own work per known visitor, inside workerd (cookie verify + profile gate + request context + pure page path + decision record)',
+        limit: '≤ 60 µs',
+        measured: `${ownUs} µs (${ownParts.map((x) => Math.round(x * 10) / 10).join(' + ')})`,
+        ok: ownUs <= 60,
+      },
       {
         name: 'decide + render, standard page, median (V8)',
         limit: '≤ 50 µs',
@@ -217,6 +255,51 @@ async function main() {
         limit: '≤ 1.5×',
         measured: `${route('known').p50x}×`,
         ok: route('known').p50x <= 1.5,
+      },
+      {
+        name: 'anonymous page p50 vs bare, KV answered in-isolate (edge cache hit stand-in)',
+        limit: '≤ 1.3×',
+        measured: `${route('anonymous-isolate-kv').p50x}×`,
+        ok: route('anonymous-isolate-kv').p50x <= 1.3,
+      },
+      {
+        name: 'known visitor p50 vs bare, KV answered in-isolate (edge cache hit stand-in)',
+        limit: '≤ 1.5×',
+        measured: `${route('known-isolate-kv').p50x}×`,
+        ok: route('known-isolate-kv').p50x <= 1.5,
+      },
+      {
+        name: 'every personalized route’s p99 vs the bare route’s p99',
+        limit: '≤ 3×',
+        measured: `worst ${worstTail.p99x}× (${worstTail.name}); ${personalized.map((r) => `${r.name} ${r.p99x}×`).join(', ')}`,
+        ok: worstTail.p99x <= 3,
+      },
+      {
+        name: 'first request after publishing a 1 MB bundle, fresh isolate (client-timed, minus a warm request)',
+        limit: '≤ 20 ms',
+        measured: mb1
+          ? `${Math.round((mb1.firstMs - mb1.warmMs) * 100) / 100} ms (${mb1.firstMs} first, ${mb1.warmMs} warm)`
+          : 'not run',
+        ok: mb1 !== undefined && mb1.firstMs - mb1.warmMs <= 20,
+      },
+      {
+        name: 'bundle parse + check + compile vs size (100 KB → 1 MB → 10 MB, Node)',
+        limit: 'at most linear',
+        measured: scale
+          .map((r) => `${r.name} ${Math.round((r.parseMs + r.checkMs + r.compileMs) * 10) / 10} ms`)
+          .join(', '),
+        ok: scale.every((r, i) => {
+          const prev = scale[i - 1];
+          if (!prev) return true;
+          const t = (x: typeof r) => x.parseMs + x.checkMs + x.compileMs;
+          return t(r) / t(prev) <= 1.5 * (r.bytes / prev.bytes);
+        }),
+      },
+      {
+        name: 'cold start: module evaluation of the visitor worker’s script (fresh V8, Node; workerd cannot time it)',
+        limit: '≤ 10 ms',
+        measured: `${cold.moduleEvalMs} ms (workerd ready ${cold.readyMs} ms vs ${cold.trivialReadyMs} ms with a trivial script)`,
+        ok: cold.moduleEvalMs <= 10,
       },
       {
         name: 'decision API call p50 vs the known visitor’s page (same visitors, same page)',
@@ -287,6 +370,8 @@ async function main() {
       },
       load: { ...LOAD, routes: withRatios, samples, workerLogLines: running.logLines() },
       origin: { ...ORIGIN_LOAD, delayMs: ORIGIN_DELAY_MS, routes: origin },
+      scale,
+      cold,
       micro,
       workerdMicro,
       size: build.size,

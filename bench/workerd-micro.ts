@@ -14,8 +14,12 @@ const OPS = [
   ['verify', 'cookie verify (jose jwtVerify, HS256 pinned, + claims schema)'],
   ['hmac', 'of which: the HMAC-SHA256 check alone (crypto.subtle.verify)'],
   ['sign', 'cookie sign (new visitor)'],
-  ['profile', 'profile parse (JSON + zod gate)'],
-  ['context', 'request context'],
+  ['profile', 'profile parse (JSON + the gate: compiled fast path, zod for the rest)'],
+  ['profile-zod', 'profile parse, JSON + zod alone (before issue 18)'],
+  ['profile-json', 'of which: JSON.parse alone'],
+  ['context', 'request context (from the request’s URL and headers)'],
+  ['context-built', 'request context, with a new URL and Headers built (as timed before)'],
+  ['url-headers', 'of which: new URL + new Headers + one get each'],
   ['known', 'decide + render (standard page, known visitor)'],
   ['worst', 'decide + render (standard page, worst case)'],
   ['experiment', 'decide + render (page under experiments, visitor in arms)'],
@@ -31,6 +35,7 @@ const OPS = [
 export async function runWorkerdMicro(
   log: (line: string) => void,
   quick = false,
+  only?: readonly string[],
 ): Promise<{ name: string; us: number }[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tessera-bench-micro-'));
   const outfile = path.join(dir, 'micro.js');
@@ -66,23 +71,28 @@ export async function runWorkerdMicro(
     };
     const n = (op: string) =>
       (op.startsWith('kv') || op.startsWith('queue') ? 1 : 4) * (quick ? 150 : 1000);
-    const reps = quick ? 2 : 5;
+    const reps = quick ? 3 : 7;
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const out: { name: string; us: number }[] = [];
-    for (const [op, name] of OPS) {
-      log(`workerd micro: ${name}`);
+    const ops = OPS.filter(([op]) => !only || only.includes(op));
+    for (const [op, name] of ops) {
+      log(`workerd micro: warm-up ${name}`);
       await time(op, n(op)); // warm-up: JIT, caches
-      const full: number[] = [];
-      const empty: number[] = [];
-      for (let r = 0; r < reps; r++) {
-        empty.push(await time(op, 0));
-        full.push(await time(op, n(op)));
-      }
-      out.push({
-        name,
-        us: Math.round(((median(full) - median(empty)) / n(op)) * 1000 * 100) / 100,
-      });
     }
+    // Interleaved: every rep runs every op once, so a busy neighbour hits all ops alike and ops
+    // compared side by side (the gate against zod alone) share the machine's state.
+    const full = new Map(ops.map(([op]) => [op, [] as number[]]));
+    const empty = new Map(ops.map(([op]) => [op, [] as number[]]));
+    for (let r = 0; r < reps; r++) {
+      log(`workerd micro: round ${r + 1}/${reps} of ${ops.length} operations`);
+      for (const [op] of ops) {
+        empty.get(op)!.push(await time(op, 0));
+        full.get(op)!.push(await time(op, n(op)));
+      }
+    }
+    const out = ops.map(([op, name]) => ({
+      name,
+      us: Math.round(((median(full.get(op)!) - median(empty.get(op)!)) / n(op)) * 1000 * 100) / 100,
+    }));
     return out;
   } finally {
     await mf.dispose();

@@ -163,6 +163,9 @@ export const STANDARD: Shape = {
   experiments: true,
 };
 
+/** The slot only the origin page `/ob/*` shows, with a bandit on it (sticky arms on origin pages). */
+export const ORIGIN_BANDIT_SLOT = 'origin-note';
+
 export const BENCH_PAGES = [
   { id: 'home', path: '/', title: 'Home' },
   { id: 'exp', path: '/exp', title: 'Spring landing' },
@@ -253,6 +256,21 @@ export function bundleBody(shape: Shape = STANDARD): Record<string, unknown> {
       }),
     };
   });
+  // Origin mode with a bandit (bench/origin.ts, row origin-bandit): a slot only `/ob/*` shows, so
+  // its bandit covers no other page, and a visitor's first exposure there must set the arms cookie.
+  const banditSlot = shape.experiments
+    ? {
+        id: ORIGIN_BANDIT_SLOT,
+        component: 'announcement-bar',
+        default: `${ORIGIN_BANDIT_SLOT}-v0`,
+        variants: [0, 1].map((v) => ({
+          id: `${ORIGIN_BANDIT_SLOT}-v${v}`,
+          props: props('announcement-bar', ORIGIN_BANDIT_SLOT, v),
+        })),
+        rules: [],
+      }
+    : undefined;
+  const experiments = shape.experiments ? experimentsFor(slotIds) : undefined;
   return {
     schemaVersion: 1,
     site: {
@@ -266,9 +284,37 @@ export function bundleBody(shape: Shape = STANDARD): Record<string, unknown> {
     pages: [
       ...BENCH_PAGES.map((p) => ({ ...p, slots: slotIds })),
       { id: 'origin', path: '/o/*', title: 'Journal', origin: {}, slots: slotIds },
+      ...(banditSlot
+        ? [
+            {
+              id: 'origin-bandit',
+              path: '/ob/*',
+              title: 'Journal deals',
+              origin: {},
+              // A page holds at most 50 slots (the slot-scaling curve goes to 50).
+              slots: [...slotIds.slice(0, 49), ORIGIN_BANDIT_SLOT],
+            },
+          ]
+        : []),
     ],
-    slots,
-    ...(shape.experiments ? experimentsFor(slotIds) : {}),
+    slots: banditSlot ? [...slots, banditSlot] : slots,
+    ...(experiments
+      ? {
+          ...experiments,
+          experiments: [
+            ...(experiments.experiments as unknown[]),
+            {
+              id: 'origin-note-bandit',
+              type: 'bandit',
+              scope: { slot: ORIGIN_BANDIT_SLOT },
+              arms: [
+                { id: 'plain', variant: `${ORIGIN_BANDIT_SLOT}-v0` },
+                { id: 'deal', variant: `${ORIGIN_BANDIT_SLOT}-v1` },
+              ],
+            },
+          ],
+        }
+      : {}),
   };
 }
 

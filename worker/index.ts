@@ -22,6 +22,7 @@ import { TRACKER_PATH, trackerResponse } from './routes/tracker.ts';
 import { resolvePreview } from './preview/session.ts';
 import { PREVIEW_PATH, exitPreview, startPreview } from './routes/preview.ts';
 import { BARE_PATH, benchRoutesOn, handleBare } from './routes/bare.ts';
+import { benchEnv } from './bench/isolate-kv.ts';
 import { eventRoutes } from './routes/events.ts';
 import { decisionRoutes } from './routes/decisions.ts';
 import { handleOriginMethod, handlePage, type PageDeps } from './routes/page.ts';
@@ -61,7 +62,7 @@ export function createWorker(): ExportedHandler<Env> {
     newId: () => crypto.randomUUID(),
   };
   const app = createApp(deps);
-  return { fetch: (request, env, ctx) => app.fetch(request, env, ctx) };
+  return { fetch: (request, env, ctx) => app.fetch(request, benchEnv(request, env), ctx) };
 }
 
 export default createWorker();

@@ -5,6 +5,8 @@
  * clocks during synchronous work, so the worker cannot time itself).
  */
 import { Profile } from '../../shared/schema/profile.ts';
+import { gate } from '../../shared/schema/compiled.ts';
+import { requestContext } from '../../worker/context/request-context.ts';
 import { signVisitorToken, verifyVisitorToken } from '../../shared/auth/visitor-token.ts';
 import { pseudonym, pseudonymKey } from '../../shared/privacy/pseudonym.ts';
 import { loadConfig } from '../../shared/config.ts';
@@ -53,6 +55,18 @@ async function setup(env: MicroEnv) {
   const signature = Uint8Array.from(atob(sig.replace(/-/g, '+').replace(/_/g, '/')), (c) =>
     c.charCodeAt(0),
   );
+  const profileGate = gate(Profile);
+  // What the route hands requestContext: the request's URL and headers, already there.
+  const given = {
+    url: new URL(`https://shop.example${BENCH_REQUEST.path}`),
+    headers: new Headers({
+      'user-agent': BENCH_REQUEST.userAgent,
+      'accept-language': 'de-DE,de;q=0.9,en;q=0.8',
+    }),
+    cf: { country: BENCH_REQUEST.country, timezone: 'Europe/Berlin', continent: 'EU' },
+    now: BENCH_REQUEST.now,
+    returning: BENCH_REQUEST.returning,
+  };
   const ops: Record<string, () => unknown> = {
     hmac: () => crypto.subtle.verify('HMAC', ring.signing.key, signature, signed),
     'kv-hit': () => env.KV.get('profile:v:bv-1', 'text'),
@@ -60,8 +74,19 @@ async function setup(env: MicroEnv) {
     'queue-send': () => env.Q.send(record, { contentType: 'json' }),
     verify: () => verifyVisitorToken(ring, token, NOW_S),
     sign: () => signVisitorToken(ring, { sub: 'bv-2' }, NOW_S),
-    profile: () => Profile.safeParse(JSON.parse(profileJson)),
-    context: () => contextFor(BENCH_REQUEST),
+    profile: () => profileGate(JSON.parse(profileJson)),
+    'profile-zod': () => Profile.safeParse(JSON.parse(profileJson)),
+    'profile-json': () => JSON.parse(profileJson),
+    context: () => requestContext(given),
+    'context-built': () => contextFor(BENCH_REQUEST),
+    'url-headers': () => {
+      const url = new URL(`https://shop.example${BENCH_REQUEST.path}`);
+      const headers = new Headers({
+        'user-agent': BENCH_REQUEST.userAgent,
+        'accept-language': 'de',
+      });
+      return url.pathname.length + (headers.get('user-agent')?.length ?? 0);
+    },
     known: () => decideAndRender(known),
     worst: () => decideAndRender(worst),
     experiment: () => decideAndRender(inExperiment),

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseBundleBody } from '../../shared/bundle/parse.ts';
 import type { BundleInput } from '../../shared/schema/bundle.ts';
 import type { ExperimentInput } from '../../shared/schema/experiment.ts';
-import { decideWithExperiments } from '../../worker/experiments/assign.ts';
+import { decideWithExperiments, mayDrawBanditArm } from '../../worker/experiments/assign.ts';
+import { claimKey } from '../../shared/experiments/arm-claims.ts';
+import { Profile } from '../../shared/schema/profile.ts';
 import { exposureFields } from '../../control/consumers/decisions.ts';
 import type { RequestContext } from '../../worker/decide/types.ts';
 import { buildTestBundle, testBundleBody } from '../support/bundle.ts';
@@ -338,5 +340,74 @@ describe('exposures from a decision record', () => {
       unitId: 'd-1',
       sticky: false,
     });
+  });
+});
+
+describe('whether a view may draw a new bandit arm (before the profile is read)', () => {
+  it('says yes whenever the view draws a claim, and no for held-out, claimed, gated and other-page visitors', async () => {
+    const bundle = await buildTestBundle(
+      body({
+        holdout: { share: 0.2, salt: 'h' },
+        experiments: [
+          {
+            ...heroTest,
+            id: 'hero-bandit',
+            type: 'bandit',
+            traffic: 0.5,
+            layer: { id: 'l', from: 0, to: 0.7 },
+            when: { segment: 'vip' },
+          },
+        ],
+      }),
+    );
+    const e = bundle.experiments![0]!;
+    let drawn = 0;
+    let maybe = 0;
+    for (const unitId of visitors) {
+      for (const profile of [undefined, Profile.parse({ id: unitId, segments: ['vip'] })]) {
+        const out = decideWithExperiments(
+          {
+            bundle,
+            pageId: 'home',
+            context,
+            profile,
+            now: NOW,
+          },
+          { unitId, sticky: true, claims: {} },
+        );
+        const may = mayDrawBanditArm(bundle, 'home', unitId, {}, NOW);
+        if (out.claims?.length) {
+          drawn++;
+          expect(may).toBe(true);
+        }
+        if (may) maybe++;
+        expect(mayDrawBanditArm(bundle, 'home', unitId, { [claimKey(e)]: 0 }, NOW)).toBe(false);
+        expect(mayDrawBanditArm(bundle, 'deals', unitId, {}, NOW)).toBe(false);
+      }
+    }
+    expect(drawn).toBeGreaterThan(0);
+    // Holdout, layer and traffic gate leave about 0.8 × 0.7 × 0.5 of visitors possible.
+    expect(maybe / (2 * visitors.length)).toBeGreaterThan(0.22);
+    expect(maybe / (2 * visitors.length)).toBeLessThan(0.34);
+  });
+
+  it('settles a `when` that reads only the request, and counts one that needs the profile as possible', async () => {
+    const bandit = (when: object) =>
+      buildTestBundle(
+        body({
+          holdout: { share: 0, salt: 'h' },
+          experiments: [
+            { ...heroTest, id: 'hero-bandit', type: 'bandit', when } as ExperimentInput,
+          ],
+        }),
+      );
+    const onExp = await bandit({ field: 'context.path', op: 'eq', value: '/exp' });
+    const returning = await bandit({ field: 'context.returning', op: 'eq', value: true });
+    const at = (path: string) => ({ ...context, path });
+    const ids = visitors.slice(0, 200);
+    expect(ids.some((id) => mayDrawBanditArm(onExp, 'home', id, {}, NOW, at('/')))).toBe(false);
+    expect(ids.every((id) => mayDrawBanditArm(onExp, 'home', id, {}, NOW, at('/exp')))).toBe(true);
+    expect(ids.every((id) => mayDrawBanditArm(onExp, 'home', id, {}, NOW))).toBe(true);
+    expect(ids.every((id) => mayDrawBanditArm(returning, 'home', id, {}, NOW, at('/')))).toBe(true);
   });
 });

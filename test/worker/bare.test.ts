@@ -7,8 +7,9 @@ import { SELF, createExecutionContext, env, waitOnExecutionContext } from 'cloud
 import { describe, expect, it } from 'vitest';
 import { BanditStore } from '../../worker/data/bandit-store.ts';
 import { BundleStore } from '../../shared/data/bundle-store.ts';
-import { createApp } from '../../worker/index.ts';
-import { publishTestBundle } from '../support/bundle.ts';
+import { createApp, createWorker } from '../../worker/index.ts';
+import { publishTestBundle, putVisitorProfile } from '../support/bundle.ts';
+import { mintVisitorToken } from '../support/tokens.ts';
 
 /** The worker as the bench runs it: BENCH_ROUTES=on (bench/server.ts). */
 const bench = createApp({
@@ -65,5 +66,36 @@ describe('the bare route', () => {
     expect(html).toContain('Nothing lives at /__tessera/bare');
     expect(html.length).toBeLessThan(64 * 1024);
     expect(res.headers.get('x-tessera-version')).not.toBe('bare');
+  });
+});
+
+describe('the in-isolate KV stand-in (x-bench-kv: isolate)', () => {
+  /** A known visitor's page through the real worker entry, with or without the bench var. */
+  async function page(visitor: string, vars: Record<string, string>) {
+    const ctx = createExecutionContext();
+    const res = await createWorker().fetch!(
+      new Request('https://shop.test/', {
+        headers: {
+          cookie: `__Host-tsr_vid=${await mintVisitorToken({ sub: visitor })}`,
+          'x-bench-kv': 'isolate',
+        },
+      }) as Request<unknown, IncomingRequestCfProperties>,
+      { ...env, ...vars },
+      ctx,
+    );
+    const html = await res.text();
+    await waitOnExecutionContext(ctx);
+    return /data-tessera-slot="banner" data-tessera-variant="([^"]+)"/.exec(html)?.[1];
+  }
+
+  it('answers repeated KV reads from memory only where BENCH_ROUTES is on', async () => {
+    await publishTestBundle();
+    await putVisitorProfile('v-bench-kv', { segments: ['vip'] });
+    expect(await page('v-bench-kv', { BENCH_ROUTES: 'on' })).toBe('banner-vip');
+    await putVisitorProfile('v-bench-kv', { segments: [] });
+    // The stand-in remembers the first read (an edge cache hit) …
+    expect(await page('v-bench-kv', { BENCH_ROUTES: 'on' })).toBe('banner-vip');
+    // … and a worker without the var ignores the header and reads KV itself.
+    expect(await page('v-bench-kv', {})).toBe('banner-default');
   });
 });

@@ -132,13 +132,30 @@ function underAny(host: string, domains: readonly string[]): boolean {
   return domains.some((d) => host === d || host.endsWith(`.${d}`));
 }
 
+/** A query's parameters by name (the first value of each), as `URLSearchParams.get` sees them. */
+export type Query = { get(name: string): string | null | undefined; has(name: string): boolean };
+
+const NO_QUERY: Query = new Map<string, string>();
+
+/**
+ * The URL's parameters read once into a Map. In workerd a URL is a native object and every
+ * `searchParams.get`/`has` crosses into C++; the referrer and campaign signals ask ~15 of them,
+ * so one pass (none without a query) is what the request context costs there.
+ */
+export function queryParams(url: URL): Query {
+  if (!url.search) return NO_QUERY;
+  const first = new Map<string, string>();
+  for (const [name, value] of url.searchParams) if (!first.has(name)) first.set(name, value);
+  return first;
+}
+
 /** A query parameter, trimmed, lower-cased and bounded; empty means absent. */
-function param(query: URLSearchParams, name: string): string | undefined {
+function param(query: Query, name: string): string | undefined {
   const value = query.get(name)?.trim().toLowerCase().slice(0, MAX_UTM);
   return value ? value : undefined;
 }
 
-export function utmOf(query: URLSearchParams): Utm {
+export function utmOf(query: Query): Utm {
   const utm: Utm = {};
   for (const [signal, name] of Object.entries(UTM_PARAMS) as [keyof Utm, string][]) {
     const value = param(query, name);
@@ -189,14 +206,15 @@ export function referrerSignals(
   url: URL,
   refererHeader: string | null,
 ): { referrer: ReferrerClass; referrerHost?: string; utm: Utm } {
-  const utm = utmOf(url.searchParams);
+  const query = queryParams(url);
+  const utm = utmOf(query);
   const { host, app } = refererHost(refererHeader);
   const withHost = (referrer: ReferrerClass) => ({
     referrer,
     utm,
     ...(host ? { referrerHost: host } : {}),
   });
-  if (PAID_CLICK_IDS.some((id) => url.searchParams.has(id))) return withHost('paid');
+  if (PAID_CLICK_IDS.some((id) => query.has(id))) return withHost('paid');
   const tagged = fromMedium(utm.utmMedium);
   if (tagged) return withHost(tagged);
   if (host) return withHost(fromHost(host, url.hostname.toLowerCase()));

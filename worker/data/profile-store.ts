@@ -3,6 +3,7 @@
  * `cid` (preferred), else the anonymous visitor's. Every profile passes the schema before it
  * may drive a decision (data-quality gate); a bad or slow one means "no profile" plus a reason.
  */
+import { gate } from '../../shared/schema/compiled.ts';
 import { Profile } from '../../shared/schema/profile.ts';
 import { profileKeys } from '../../shared/kv-keys.ts';
 import type { Reason } from '../../shared/reasons.ts';
@@ -18,6 +19,13 @@ export interface ProfileRead {
 
 type One = { profile?: Profile; reason?: Reason };
 
+/**
+ * The data-quality gate: exactly `Profile.safeParse`, with the schema compiled once per isolate
+ * into a fast path (shared/schema/compiled.ts) — zod still judges anything the fast path does not
+ * accept, so a profile that fails the schema never drives a decision.
+ */
+const profileGate = gate(Profile);
+
 async function readOne(kv: KVNamespace, key: string, deadlineMs: number): Promise<One> {
   const read = await withDeadline(() => kv.get(key, 'text'), deadlineMs);
   if (!read.ok) return { reason: read.cause === 'timeout' ? 'profile.timeout' : 'profile.error' };
@@ -28,7 +36,7 @@ async function readOne(kv: KVNamespace, key: string, deadlineMs: number): Promis
   } catch {
     return { reason: 'profile.invalid_json' };
   }
-  const parsed = Profile.safeParse(json);
+  const parsed = profileGate(json);
   return parsed.success ? { profile: parsed.data } : { reason: 'profile.schema' };
 }
 

@@ -16,10 +16,11 @@ import type { Bundle } from '../../shared/schema/bundle.ts';
 import type { Arm, Experiment, Holdout } from '../../shared/schema/experiment.ts';
 import { saltOf } from '../../shared/schema/experiment.ts';
 import { compile } from '../decide/compile.ts';
-import { evaluate, type Evaluator } from '../decide/conditions.ts';
+import { evaluate, isContextOnly, type Evaluator } from '../decide/conditions.ts';
+import type { Condition } from '../../shared/schema/condition.ts';
 import { decide, segmentMembership } from '../decide/decide.ts';
 import { lookupFor } from '../decide/facts.ts';
-import type { DecideInput, Decision } from '../decide/types.ts';
+import type { DecideInput, Decision, RequestContext } from '../decide/types.ts';
 import { equalSplit, type Split } from '../../shared/experiments/bandit.ts';
 import {
   armForBucket,
@@ -279,4 +280,60 @@ export function decideWithExperiments(input: DecideInput, assignment: Assignment
     ...phase,
     ...(claims.length ? { claims } : {}),
   };
+}
+
+/** Context signals that come from the profile (worker/visit/from-request.ts): unknown before it. */
+const PROFILE_CONTEXT = new Set(['context.returning', 'context.new', 'context.visitCount']);
+
+function readsProfileContext(c: Condition): boolean {
+  if ('all' in c) return c.all.some(readsProfileContext);
+  if ('any' in c) return c.any.some(readsProfileContext);
+  if ('not' in c) return readsProfileContext(c.not);
+  if ('segment' in c) return true;
+  return PROFILE_CONTEXT.has(c.field);
+}
+
+/**
+ * Whether this view may draw a bandit arm the visitor has no claim for yet — known before the
+ * profile is read, so an origin page (whose headers leave before its slots are decided) waits for
+ * the decisions only when a new claim could have to be set in its headers. Everything
+ * `decideWithExperiments` checks without the profile is checked the same way here: holdout, slots
+ * on the page, active window, layer, traffic gate, an existing claim, and a `when` that reads only
+ * the request (`context`, given without the profile). A `when` that needs the profile counts as
+ * possibly true.
+ */
+export function mayDrawBanditArm(
+  bundle: Bundle,
+  pageId: string,
+  unitId: string,
+  claims: ArmClaims,
+  now: number,
+  context?: RequestContext,
+): boolean {
+  const experiments = bundle.experiments ?? [];
+  if (!experiments.some((e) => e.type === 'bandit') || inHoldout(bundle.holdout, unitId))
+    return false;
+  const pageSlots = compile(bundle).pagesById.get(pageId)?.slots ?? [];
+  const requestOnly = context && {
+    lookup: lookupFor(undefined, context, now),
+    inSegment: () => false,
+  };
+  return experiments.some((e) => {
+    if (e.type !== 'bandit' || claimedArm(e, claims) !== undefined) return false;
+    const plan = planOf(e);
+    const gated =
+      e.when !== undefined &&
+      requestOnly !== undefined &&
+      isContextOnly(e.when) &&
+      !readsProfileContext(e.when) &&
+      !evaluate(e.when, requestOnly);
+    return (
+      !gated &&
+      now >= plan.from &&
+      now < plan.until &&
+      slotsCovered(bundle, e, pageSlots).length > 0 &&
+      inLayer(e.layer, unitId) &&
+      unitHash(`${plan.salt}:traffic`, unitId) < e.traffic
+    );
+  });
 }

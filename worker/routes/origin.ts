@@ -30,6 +30,8 @@ import { TRACKER_PATH } from '../tracker/tag.ts';
 import type { Reason } from '../../shared/reasons.ts';
 import { previewHead } from '../preview/apply.ts';
 import type { Trace } from '../debug/trace.ts';
+import { mayDrawBanditArm } from '../experiments/assign.ts';
+import { newArmsToken } from '../visit/arms.ts';
 import { pageExtras } from '../visit/extras.ts';
 import { contextOf, requestWho } from '../visit/from-request.ts';
 import { logVisit, type LogSink } from '../visit/log.ts';
@@ -147,15 +149,16 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
   const now = io.now;
   const whoRead = readWho(io, mode, requestWho(c), live, t0);
   const data = whoRead.then((who) => readData(io, mode, live, who, v.bandit));
-  const headersFor = (who: WhoRead, reasons: Reason[], timing?: string): VisitHeaders => ({
+  const headersFor = (who: WhoRead, reasons: Reason[], armsToken?: string): VisitHeaders => ({
     mode,
     nonce,
     decisionId,
     version: bundle.version,
     reasons,
-    ...(timing ? { timing } : {}),
     identity: who.identity,
     clearCookie: who.clearCookie,
+    ...(who.clearArms ? { clearArms: true } : {}),
+    ...(armsToken ? { armsToken } : {}),
   });
   const early = (who: WhoRead): Reason[] => [
     ...who.consent.reasons,
@@ -194,6 +197,23 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
       return (made = { ...p, read, reasons });
     }));
 
+  // Sticky bandits: a first exposure's arm claim is a cookie, so it must be in the headers, which
+  // leave before any slot is decided. Only a view that may draw an arm the visitor holds no claim
+  // for yet makes the headers wait for the decisions (`Server-Timing: arms;dur=` says how long);
+  // every other view streams at once.
+  let armsWaited = false;
+  const firstClaim = async (who: WhoRead): Promise<string | undefined> => {
+    if (request.method !== 'GET' || !mode.counts || !who.arms) return undefined;
+    const claims = await who.arms;
+    // The request's own signals (no profile yet) settle a `when` that reads only them.
+    const context = contextOf(request, url, { identity: who.identity }, t0);
+    if (!mayDrawBanditArm(bundle, page.id, who.identity.visitorId, claims, t0, context))
+      return undefined;
+    armsWaited = true;
+    const p = await personalizeOnce();
+    return newArmsToken(mode, p.read, p.choice, p.read.bundle ?? bundle, io.config.visitorKeys, t0);
+  };
+
   if (mode.debug === 'json') {
     const p = await personalizeOnce();
     logDecision(v, p, undefined);
@@ -229,8 +249,11 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
     nonce,
   };
   let csp: CspPlan = planCsp(response.headers.get('content-security-policy'), targets);
-  const timing = `origin;dur=${origin.ttfbMs}, identity;dur=${identityMs}`;
-  const headers = personalizedHeaders(response.headers, headersFor(who, reasons), {
+  const armsStart = now();
+  const armsToken = await firstClaim(who);
+  const armsMs = now() - armsStart;
+  const timing = `origin;dur=${origin.ttfbMs}, identity;dur=${identityMs}${armsWaited ? `, arms;dur=${armsMs}` : ''}`;
+  const headers = personalizedHeaders(response.headers, headersFor(who, reasons, armsToken), {
     csp: csp.header,
     timing,
     cache: origin.cache,
