@@ -19,6 +19,7 @@ import {
   type EventRow,
   type ExposureRow,
   type GoalMatch,
+  type UnitOutcome,
 } from './counting.ts';
 
 export type { ArmCounts } from './counting.ts';
@@ -101,9 +102,31 @@ export async function readArmCounts(
   q: CountQuery,
   pageUnits = PAGE_UNITS,
 ): Promise<CountResult> {
+  const counts = emptyCounts(q.arms);
+  await readOutcomes(db, q, (outcomes) => tally(counts, outcomes), pageUnits);
+  const excluded =
+    (
+      await db
+        .prepare(EXCLUDED)
+        .bind(q.experiment, q.phase, q.channel ?? null)
+        .first<{ n: number }>()
+    )?.n ?? 0;
+  return { arms: counts, excluded };
+}
+
+/**
+ * Every exposed unit's outcome for the query's goal, page by page (each page's outcomes are
+ * final: a unit's rows never span two pages). The counting above and the revenue report
+ * (shared/revenue/read.ts) both fold these.
+ */
+export async function readOutcomes(
+  db: D1Database,
+  q: CountQuery,
+  onPage: (outcomes: Iterable<UnitOutcome>) => void,
+  pageUnits = PAGE_UNITS,
+): Promise<void> {
   // A page must hold more rows than one unit can have (one per arm, at most 20 per phase).
   pageUnits = Math.max(64, Math.floor(pageUnits));
-  const counts = emptyCounts(q.arms);
   const channel = q.channel ?? null;
   const firsts = db.prepare(FIRST_EXPOSURES);
   const events = db.prepare(CANDIDATE_EVENTS);
@@ -131,15 +154,8 @@ export async function readArmCounts(
         .bind(q.goal.event, lo, hi, from, to + q.windowMs, q.experiment, q.phase, channel)
         .all<EventRow>()
     ).results;
-    tally(
-      counts,
-      new Ledger(q.goal, q.windowMs, q.phase).expose(rows).record(candidates).outcomes(),
-    );
+    onPage(new Ledger(q.goal, q.windowMs, q.phase).expose(rows).record(candidates).outcomes());
     if (!full) break;
     after = hi;
   }
-  const excluded =
-    (await db.prepare(EXCLUDED).bind(q.experiment, q.phase, channel).first<{ n: number }>())?.n ??
-    0;
-  return { arms: counts, excluded };
 }
