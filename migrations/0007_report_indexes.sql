@@ -1,0 +1,10 @@
+-- Revenue, attribution and maturity reports (issue 17): indexes that keep a 30-day report over a
+-- million decision records within a few seconds (figures in docs/maturity.md "Scale", measured
+-- by scripts/report-scale.ts). Indexes only: nothing to backfill.
+
+-- Attribution: a purchase's arm touches are the same visitor's exposures in the window before it.
+CREATE INDEX IF NOT EXISTS exposures_unit_at ON exposures (unit_id, at);
+-- Attribution and maturity count the period's exposures per experiment and arm (covering).
+CREATE INDEX IF NOT EXISTS exposures_at ON exposures (at, experiment, arm);
+-- Maturity counts the period's decisions by profile and channel without reading the rows.
+CREATE INDEX IF NOT EXISTS decisions_at_profile ON decisions (at, debug, profile, channel);
