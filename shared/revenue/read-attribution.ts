@@ -24,6 +24,7 @@ import {
 import { DEFAULT_ATTRIBUTION_WINDOW_HOURS } from '../schema/revenue.ts';
 
 const DAY = 86_400_000;
+const DAYS_PER_BATCH = 10;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 const SLOT_EXPOSURES = `SELECT s.slot, s.level, s.reason, s.rule, s.variant, COUNT(*) AS count
@@ -82,19 +83,26 @@ export async function readAttribution(
   const slotTouches: SlotTouch[] = [];
   const armTouches: ArmTouch[] = [];
   const days = Math.max(1, Math.ceil((period.to - period.from) / DAY));
-  for (let i = 0; i < days; i++) {
-    const from = period.from + i * DAY;
-    const to = Math.min(period.to, from + DAY);
-    const [p, s, a] = await db.batch<unknown>([
-      db.prepare(PURCHASES).bind(from, to),
-      db.prepare(SLOT_TOUCHES).bind(from, to, windowMs),
-      db.prepare(ARM_TOUCHES).bind(from, to, windowMs),
-    ]);
-    raw.push(...(p!.results as typeof raw));
-    for (const t of s!.results as (Omit<SlotTouch, 'at'> & { iso: string })[])
-      slotTouches.push({ ...t, at: Date.parse(t.iso) });
-    armTouches.push(...(a!.results as ArmTouch[]));
-    progress?.(i + 1, days);
+  // A day per statement keeps each answer small; ten days per round trip keeps them few.
+  for (let first = 0; first < days; first += DAYS_PER_BATCH) {
+    const statements: D1PreparedStatement[] = [];
+    for (let i = first; i < Math.min(days, first + DAYS_PER_BATCH); i++) {
+      const from = period.from + i * DAY;
+      const to = Math.min(period.to, from + DAY);
+      statements.push(
+        db.prepare(PURCHASES).bind(from, to),
+        db.prepare(SLOT_TOUCHES).bind(from, to, windowMs),
+        db.prepare(ARM_TOUCHES).bind(from, to, windowMs),
+      );
+    }
+    const answers = await db.batch<unknown>(statements);
+    for (let k = 0; k < answers.length; k += 3) {
+      raw.push(...(answers[k]!.results as typeof raw));
+      for (const t of answers[k + 1]!.results as (Omit<SlotTouch, 'at'> & { iso: string })[])
+        slotTouches.push({ ...t, at: Date.parse(t.iso) });
+      armTouches.push(...(answers[k + 2]!.results as ArmTouch[]));
+    }
+    progress?.(Math.min(days, first + DAYS_PER_BATCH), days);
   }
   const orders: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const r of raw) if (r.currency) orders[r.currency] = (orders[r.currency] ?? 0) + 1;

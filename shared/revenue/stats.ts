@@ -184,7 +184,9 @@ export function averageOrderValue(
   const se = Math.sqrt(Math.max(0, v) / m.n) / barO;
   // The information is in the buyers, not the visitors: t on (buyers − 1) df, z in the difference.
   const q = buyers !== undefined && buyers > 1 ? t95(buyers - 1) : Z95;
-  return { estimate: aov, low: Math.max(0, aov - q * se), high: aov + q * se, se };
+  // On the log scale (order values are skewed right, so the upper side is the longer one).
+  const f = Math.exp((q * se) / aov);
+  return { estimate: aov, low: aov / f, high: aov * f, se };
 }
 
 export interface Welch extends Estimate {
