@@ -53,7 +53,7 @@ const FIRST_EXPOSURES = `SELECT unit_id AS unit, arm, MIN(at) AS at, phase FROM 
   GROUP BY unit_id, arm ORDER BY unit_id LIMIT ?4`;
 
 const CANDIDATE_EVENTS = `SELECT visitor_id AS unit, type, name, slot, value, currency, at FROM events
-  WHERE type = ?1 AND visitor_id BETWEEN ?2 AND ?3 AND at BETWEEN ?4 AND ?5
+  WHERE type IN (?1, ?9) AND visitor_id BETWEEN ?2 AND ?3 AND at BETWEEN ?4 AND ?5
     AND visitor_id IN (SELECT unit_id FROM exposures
       WHERE experiment = ?6 AND phase = ?7 AND sticky = 1 AND unit_id BETWEEN ?2 AND ?3
         AND ${IN_CHANNEL(8)})`;
@@ -104,14 +104,22 @@ export async function readArmCounts(
 ): Promise<CountResult> {
   const counts = emptyCounts(q.arms);
   await readOutcomes(db, q, (outcomes) => tally(counts, outcomes), pageUnits);
-  const excluded =
+  return { arms: counts, excluded: await readExcluded(db, q) };
+}
+
+/** Per-request units of the phase (not counted: see the module comment). */
+export async function readExcluded(
+  db: D1Database,
+  q: Pick<CountQuery, 'experiment' | 'phase' | 'channel'>,
+): Promise<number> {
+  return (
     (
       await db
         .prepare(EXCLUDED)
         .bind(q.experiment, q.phase, q.channel ?? null)
         .first<{ n: number }>()
-    )?.n ?? 0;
-  return { arms: counts, excluded };
+    )?.n ?? 0
+  );
 }
 
 /**
@@ -125,6 +133,21 @@ export async function readOutcomes(
   onPage: (outcomes: Iterable<UnitOutcome>) => void,
   pageUnits = PAGE_UNITS,
 ): Promise<void> {
+  await readOutcomesFor(db, q, [q.goal], ([outcomes]) => onPage(outcomes!), pageUnits);
+}
+
+/**
+ * The same, for up to two goals in one pass over D1 (a report's conversions and its purchases):
+ * each page's candidate events are read once and folded once per goal.
+ */
+export async function readOutcomesFor(
+  db: D1Database,
+  q: Omit<CountQuery, 'goal'>,
+  goals: readonly [GoalMatch] | readonly [GoalMatch, GoalMatch],
+  onPage: (outcomes: Iterable<UnitOutcome>[]) => void,
+  pageUnits = PAGE_UNITS,
+): Promise<void> {
+  const types = [goals[0].event, (goals[1] ?? goals[0]).event] as const;
   // A page must hold more rows than one unit can have (one per arm, at most 20 per phase).
   pageUnits = Math.max(64, Math.floor(pageUnits));
   const channel = q.channel ?? null;
@@ -151,10 +174,14 @@ export async function readOutcomes(
     }
     const candidates = (
       await events
-        .bind(q.goal.event, lo, hi, from, to + q.windowMs, q.experiment, q.phase, channel)
+        .bind(types[0], lo, hi, from, to + q.windowMs, q.experiment, q.phase, channel, types[1])
         .all<EventRow>()
     ).results;
-    onPage(new Ledger(q.goal, q.windowMs, q.phase).expose(rows).record(candidates).outcomes());
+    onPage(
+      goals.map((goal) =>
+        new Ledger(goal, q.windowMs, q.phase).expose(rows).record(candidates).outcomes(),
+      ),
+    );
     if (!full) break;
     after = hi;
   }

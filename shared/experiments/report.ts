@@ -6,7 +6,7 @@
  */
 import type { Bundle } from '../schema/bundle.ts';
 import type { SiteRevenue } from '../schema/revenue.ts';
-import { readRevenue } from '../revenue/read.ts';
+import { readCountsAndRevenue } from '../revenue/read.ts';
 import { incrementalRevenue, type RevenueSection } from '../revenue/report.ts';
 import {
   DEFAULT_MIN_VISITORS_PER_ARM,
@@ -15,7 +15,7 @@ import {
   type Experiment,
   type Holdout,
 } from '../schema/experiment.ts';
-import { readArmCounts, readChannels, readPhases, type PhaseSummary } from './arm-stats.ts';
+import { readChannels, readPhases, type PhaseSummary } from './arm-stats.ts';
 import { armRanges } from './bucketing.ts';
 import type { ArmCounts, GoalMatch } from './counting.ts';
 import { describeGoal, experimentGoal, holdoutGoal } from './goals.ts';
@@ -287,15 +287,18 @@ async function readReport(
     windowMs: src.windowHours * 3600_000,
     ...(channel ? { channel } : {}),
   };
-  const [counted, phases, channels, revenue] = await Promise.all([
-    readArmCounts(db, { ...query, goal: src.goal }),
+  const [{ counted, revenue }, phases, channels] = await Promise.all([
+    readCountsAndRevenue(
+      db,
+      { ...query, goal: src.goal },
+      {
+        site: src.site,
+        control: meta.control,
+        minVisitorsPerArm: meta.minVisitorsPerArm ?? DEFAULT_MIN_VISITORS_PER_ARM,
+      },
+    ),
     readPhases(db, src.experiment, channel),
     readChannels(db, src.experiment),
-    readRevenue(db, query, {
-      site: src.site,
-      control: meta.control,
-      minVisitorsPerArm: meta.minVisitorsPerArm ?? DEFAULT_MIN_VISITORS_PER_ARM,
-    }),
   ]);
   const current = phases.find((p) => p.phase === src.phase);
   const incremental = meta.type === 'holdout' ? incrementalRevenue(revenue) : undefined;

@@ -24,6 +24,11 @@ export interface Evidence {
   freshness: { sampled: number; fresh: number };
   /** Decisions per channel. */
   channels: Record<string, number>;
+  /**
+   * When slot-level figures, pages and `degraded` come from a sample of the decisions (every
+   * `every`-th): how many decisions it held. Absent: from all of them.
+   */
+  sample?: { decisions: number; every: number };
   /** Distinct pages where some slot showed a non-default decision. */
   pagesPersonalized: number;
   /** Slot decisions by ladder level, and how many fell down the ladder (fallback causes). */
@@ -89,7 +94,7 @@ export function figures(e: Evidence): Record<Figure, number> {
     funnelEvents: e.events.addToCart + e.events.purchases,
     holdoutExposures: e.exposures.holdout,
     purchasesWithValue: e.events.purchasesWithValue,
-    degradedShare: share(e.degraded, e.decisions),
+    degradedShare: share(e.degraded, e.sample?.decisions ?? e.decisions),
     fallbackShare: share(e.slots.fallback, e.slots.total),
     personalizedShare: share(e.slots.total - e.slots.default, e.slots.total),
   };
@@ -143,6 +148,10 @@ export function assess(e: Evidence): Assessment {
     undefined,
   );
   const notes: string[] = [];
+  if (e.sample && e.sample.every > 1)
+    notes.push(
+      `slot-level shares, pages and degraded renders from a sample of ${e.sample.decisions} decisions (every ${e.sample.every}th)`,
+    );
   if (e.decisions === 0)
     notes.push(`no decision records in the last ${e.days} days: every dimension starts at stage 1`);
   return {

@@ -75,10 +75,14 @@ export async function readAttribution(
 ): Promise<AttributionReport> {
   const windowHours = site?.attributionWindowHours ?? DEFAULT_ATTRIBUTION_WINDOW_HOURS;
   const windowMs = windowHours * 3600_000;
-  const [slotExposures, armExposures] = await Promise.all([
-    db.prepare(SLOT_EXPOSURES).bind(iso(period.from), iso(period.to)).all<SlotExposures>(),
-    db.prepare(ARM_EXPOSURES).bind(period.from, period.to).all<ArmExposures>(),
-  ]);
+  const slotExposures = await db
+    .prepare(SLOT_EXPOSURES)
+    .bind(iso(period.from), iso(period.to))
+    .all<SlotExposures>();
+  const armExposures = await db
+    .prepare(ARM_EXPOSURES)
+    .bind(period.from, period.to)
+    .all<ArmExposures>();
   const raw: { id: string; value: number | null; currency: string | null; at: number }[] = [];
   const slotTouches: SlotTouch[] = [];
   const armTouches: ArmTouch[] = [];
