@@ -49,7 +49,7 @@ export function formatAttribution(a: AttributionReport): string {
     '',
     a.note,
     '',
-    'by ladder level (shares within each slot)',
+    `by ladder level (shares within each slot)${a.exposureSample.every > 1 ? ` — slot exposures estimated from every ${a.exposureSample.every}th of ${a.decisions} decisions` : ''}`,
     rowsTable(['slot', 'level'], a.levels, c),
   ];
   if (a.rules.length) lines.push('', 'by rule', rowsTable(['slot', 'rule'], a.rules, c));

@@ -27,9 +27,19 @@ const DAY = 86_400_000;
 const DAYS_PER_BATCH = 10;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-const SLOT_EXPOSURES = `SELECT s.slot, s.level, s.reason, s.rule, s.variant, COUNT(*) AS count
+/**
+ * Exposure counts come from about this many of the period's decisions (every k-th row), scaled
+ * back up: the exposure shares of a 50,000-decision sample are within ±0.5 pp of the period's
+ * at 95 %, and a month of a million decisions is never joined to its slots whole. Conversions and
+ * revenue are always exact.
+ */
+export const EXPOSURE_SAMPLE = 50_000;
+
+const DECISION_COUNT = `SELECT COUNT(*) AS n FROM decisions WHERE at >= ?1 AND at < ?2 AND debug = 0`;
+
+const SLOT_EXPOSURES = `SELECT s.slot, s.level, s.reason, s.rule, s.variant, COUNT(*) * ?3 AS count
   FROM decisions d JOIN decision_slots s ON s.decision_id = d.id
-  WHERE d.at >= ?1 AND d.at < ?2 AND d.debug = 0
+  WHERE d.at >= ?1 AND d.at < ?2 AND d.debug = 0 AND d.rowid % ?3 = 0
   GROUP BY s.slot, s.level, s.reason, s.rule, s.variant`;
 
 const ARM_EXPOSURES = `SELECT experiment, arm, COUNT(*) AS count FROM exposures
@@ -58,6 +68,9 @@ const ARM_TOUCHES = `SELECT e.id AS conversion, x.experiment, MAX(x.at) AS at, x
 export interface AttributionReport extends AttributionTable {
   from: string;
   to: string;
+  /** Decisions in the period; slot exposure counts are every `every`-th of them × `every`. */
+  decisions: number;
+  exposureSample: { every: number };
   windowHours: number;
   /** The reporting currency (site.revenue.currency, or the one most orders were in). */
   currency?: string;
@@ -75,9 +88,13 @@ export async function readAttribution(
 ): Promise<AttributionReport> {
   const windowHours = site?.attributionWindowHours ?? DEFAULT_ATTRIBUTION_WINDOW_HOURS;
   const windowMs = windowHours * 3600_000;
+  const decisions =
+    (await db.prepare(DECISION_COUNT).bind(iso(period.from), iso(period.to)).first<{ n: number }>())
+      ?.n ?? 0;
+  const every = Math.max(1, Math.ceil(decisions / EXPOSURE_SAMPLE));
   const slotExposures = await db
     .prepare(SLOT_EXPOSURES)
-    .bind(iso(period.from), iso(period.to))
+    .bind(iso(period.from), iso(period.to), every)
     .all<SlotExposures>();
   const armExposures = await db
     .prepare(ARM_EXPOSURES)
@@ -130,6 +147,8 @@ export async function readAttribution(
   return {
     from: iso(period.from),
     to: iso(period.to),
+    decisions,
+    exposureSample: { every },
     windowHours,
     ...(policy ? { currency: policy.currency, currencySource: policy.source } : {}),
     ...table,
