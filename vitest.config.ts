@@ -49,6 +49,7 @@ export default defineConfig({
             'test/worker/**/*.test.ts',
             'test/decide/**/*.test.ts',
             'test/experiments/**/*.test.ts',
+            'test/revenue/**/*.test.ts',
           ],
           setupFiles: ['./test/support/d1-setup.ts'],
         },

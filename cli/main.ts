@@ -15,6 +15,7 @@ import { writeSchemas } from './commands/schema.ts';
 import { build, validate } from './commands/validate.ts';
 import { profileImport, profilePut } from './commands/profile.ts';
 import { report } from './commands/report.ts';
+import { attribution, maturity, roi } from './commands/insights.ts';
 import { seed } from './commands/seed.ts';
 import { adminToken, visitorToken } from './commands/token.ts';
 import { devPort, localPort } from './lib/dev-port.ts';
@@ -39,7 +40,13 @@ Decisions for other channels (the decision API; README "Decisions for other chan
 
 Experiments:
   tessera report <experiment|holdout> [--channel <channel>] [--target local|<url>] [--json]
-                                                   exposures, conversions, lift with 95% CI, SRM
+                                                   exposures, conversions, lift with 95% CI, SRM, revenue
+  tessera attribution [--days 30] [--target local|<url>] [--json]
+                                                   which level, rule, variant, arm preceded revenue (observational)
+  tessera roi [--costs costs.json] [--target local|<url>] [--json]
+                                                   ROI and payback month from the holdout's revenue and your costs
+  tessera maturity [--days 30] [--target local|<url>] [--json]
+                                                   stage 1-3 per dimension of the maturity matrix, and the next step
 
 Publishing (content-variants/, or --dir <folder>):
   tessera validate                                 check every file; each problem names file, path, expected, found
@@ -88,6 +95,8 @@ async function run(argv: string[]): Promise<number> {
       sub: { type: 'string' },
       ttl: { type: 'string' },
       json: { type: 'boolean', default: false },
+      days: { type: 'string' },
+      costs: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -142,6 +151,19 @@ async function run(argv: string[]): Promise<number> {
     case 'openapi':
       writeOpenApi(values.out, log);
       return 0;
+    case 'attribution':
+    case 'roi':
+    case 'maturity': {
+      if (sub) throw new CliError(`unexpected "${sub}": tessera ${command} takes options only`);
+      const o = {
+        target: target ?? 'local',
+        json: values.json,
+        ...(values.days !== undefined ? { days: values.days } : {}),
+        ...(values.costs !== undefined ? { costs: values.costs } : {}),
+      };
+      await { attribution, roi, maturity }[command](o, log);
+      return 0;
+    }
     case 'decide':
       if (sub) throw new CliError(`unexpected "${sub}"\n  ${DECIDE_USAGE}`);
       await decide(

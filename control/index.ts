@@ -2,7 +2,8 @@
  * Tessera's control plane: everything that writes, behind admin bearer tokens or the platform.
  *
  * Serves: /admin/* — the publishing API (versions, live pointer, history, preview links;
- * routes/admin.ts), experiment reports (routes/experiments.ts) and data-subject requests by id
+ * routes/admin.ts), experiment reports (routes/experiments.ts), attribution, ROI and maturity
+ * (routes/insights.ts) and data-subject requests by id
  * (routes/privacy.ts); GET /v1/openapi.json — the decision and admin APIs' OpenAPI document
  * (routes/openapi.ts). In production it is routed `/admin/*` and that one path of the site's host
  * (README, docs/deploy.md); locally the dev router forwards them there.
@@ -30,6 +31,7 @@ import type { ControlEnv } from './env.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { OPENAPI_PATH, openApiResponse } from './routes/openapi.ts';
 import { experimentRoutes } from './routes/experiments.ts';
+import { insightRoutes } from './routes/insights.ts';
 import { adminPrivacyRoutes } from './routes/privacy.ts';
 
 // Fail loudly at start-up, not on the first admin request or queue batch.
@@ -57,6 +59,7 @@ export function createControlApp(deps: ControlDeps) {
   app.use('/admin/*', requireAdmin(deps.now, OPEN_ADMIN_PATHS));
   app.route('/admin/privacy', adminPrivacyRoutes(deps.now));
   app.route('/admin/experiments', experimentRoutes(deps.now));
+  app.route('/admin', insightRoutes(deps.now));
   app.route('/admin', adminRoutes(deps.now));
   app.get(OPENAPI_PATH, () => openApiResponse());
   return app;

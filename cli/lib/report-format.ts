@@ -54,6 +54,60 @@ function armTable(report: Report): string {
   return [table(rows), ...notes].join('\n');
 }
 
+const money = (x: number) =>
+  Math.abs(x) >= 1000 ? x.toFixed(0).replace(/\B(?=(\d{3})+(?!\d))/g, ',') : x.toFixed(2);
+const est = (e: { estimate: number; low: number; high: number }, sign = false) => {
+  const f = (x: number) => (sign && x >= 0 ? '+' : '') + money(x);
+  return `${f(e.estimate)} [${f(e.low)}, ${f(e.high)}]`;
+};
+
+/** The revenue table: conversion rate, revenue per visitor and order value per arm, in one currency. */
+export function revenueLines(report: Report): string[] {
+  const r = report.revenue;
+  if (!r) return [];
+  if (!r.currency) return ['', `revenue: ${r.notes.join('; ')}`];
+  const rows = [
+    [
+      'arm',
+      'buyers',
+      'orders',
+      `revenue ${r.currency}`,
+      'conv. rate',
+      'rev./visitor [95% CI]',
+      'AOV [95% CI]',
+      'Δ rev./visitor [95% CI]',
+      'p',
+    ],
+  ];
+  for (const a of r.arms)
+    rows.push([
+      `${a.arm}${a.control ? ' (control)' : ''}`,
+      String(a.buyers),
+      String(a.orders),
+      money(a.revenue),
+      pct(a.conversionRate),
+      est(a.revenuePerVisitor),
+      a.averageOrderValue ? est(a.averageOrderValue) : '—',
+      a.revenuePerVisitorLift ? est(a.revenuePerVisitorLift, true) : '—',
+      a.revenuePerVisitorLift ? pValue(a.revenuePerVisitorLift.pValue) : '—',
+    ]);
+  const capping =
+    r.capping.mode === 'none'
+      ? 'no outlier capping'
+      : `each visitor's revenue capped at ${money(r.capping.at ?? 0)} ${r.currency}${r.capping.mode === 'percentile' ? ` (p${+(r.capping.percentile! * 100).toFixed(2)} of buyers)` : ''}: ${r.capping.capped} visitor(s) capped`;
+  const lines = [
+    '',
+    `revenue (purchases within ${report.windowHours} h of first exposure, in ${r.currency}${r.currencySource === 'inferred' ? ', inferred' : ''}; ${capping})`,
+    table(rows),
+  ];
+  for (const [c, x] of Object.entries(r.converted ?? {}))
+    lines.push(`${x.orders} order(s) in ${c} converted at ${x.rate} ${r.currency}/${c}`);
+  if (r.excluded) lines.push(`EXCLUDED: ${r.excluded.message}`);
+  for (const n of r.notes) lines.push(n);
+  if (r.incremental) lines.push(`incremental revenue: ${r.incremental.message}`);
+  return lines;
+}
+
 const day = (iso?: string) => iso?.slice(0, 16).replace('T', ' ') ?? '—';
 
 function phaseLines(report: Report): string[] {
@@ -101,6 +155,7 @@ export function formatReport(report: Report): string {
     ...(report.excluded
       ? [`${report.excluded} per-request units not counted (no visitor to join conversions to)`]
       : []),
+    ...revenueLines(report),
   ];
   if (report.holdout) {
     const p = report.holdout.arms.find((a) => !a.control);
@@ -112,8 +167,10 @@ export function formatReport(report: Report): string {
         : `incremental lift: ${report.holdout.verdict.message}`,
       '',
       armTable(report.holdout),
+      ...revenueLines(report.holdout),
     );
   }
   lines.push('', `intervals: ${report.intervals}`);
+  if (report.revenue) lines.push(`revenue intervals: ${report.revenue.method}`);
   return lines.join('\n');
 }

@@ -19,6 +19,7 @@ import {
   type EventRow,
   type ExposureRow,
   type GoalMatch,
+  type UnitOutcome,
 } from './counting.ts';
 
 export type { ArmCounts } from './counting.ts';
@@ -52,7 +53,7 @@ const FIRST_EXPOSURES = `SELECT unit_id AS unit, arm, MIN(at) AS at, phase FROM 
   GROUP BY unit_id, arm ORDER BY unit_id LIMIT ?4`;
 
 const CANDIDATE_EVENTS = `SELECT visitor_id AS unit, type, name, slot, value, currency, at FROM events
-  WHERE type = ?1 AND visitor_id BETWEEN ?2 AND ?3 AND at BETWEEN ?4 AND ?5
+  WHERE type IN (?1, ?9) AND visitor_id BETWEEN ?2 AND ?3 AND at BETWEEN ?4 AND ?5
     AND visitor_id IN (SELECT unit_id FROM exposures
       WHERE experiment = ?6 AND phase = ?7 AND sticky = 1 AND unit_id BETWEEN ?2 AND ?3
         AND ${IN_CHANNEL(8)})`;
@@ -101,9 +102,54 @@ export async function readArmCounts(
   q: CountQuery,
   pageUnits = PAGE_UNITS,
 ): Promise<CountResult> {
+  const counts = emptyCounts(q.arms);
+  await readOutcomes(db, q, (outcomes) => tally(counts, outcomes), pageUnits);
+  return { arms: counts, excluded: await readExcluded(db, q) };
+}
+
+/** Per-request units of the phase (not counted: see the module comment). */
+export async function readExcluded(
+  db: D1Database,
+  q: Pick<CountQuery, 'experiment' | 'phase' | 'channel'>,
+): Promise<number> {
+  return (
+    (
+      await db
+        .prepare(EXCLUDED)
+        .bind(q.experiment, q.phase, q.channel ?? null)
+        .first<{ n: number }>()
+    )?.n ?? 0
+  );
+}
+
+/**
+ * Every exposed unit's outcome for the query's goal, page by page (each page's outcomes are
+ * final: a unit's rows never span two pages). The counting above and the revenue report
+ * (shared/revenue/read.ts) both fold these.
+ */
+export async function readOutcomes(
+  db: D1Database,
+  q: CountQuery,
+  onPage: (outcomes: Iterable<UnitOutcome>) => void,
+  pageUnits = PAGE_UNITS,
+): Promise<void> {
+  await readOutcomesFor(db, q, [q.goal], ([outcomes]) => onPage(outcomes!), pageUnits);
+}
+
+/**
+ * The same, for up to two goals in one pass over D1 (a report's conversions and its purchases):
+ * each page's candidate events are read once and folded once per goal.
+ */
+export async function readOutcomesFor(
+  db: D1Database,
+  q: Omit<CountQuery, 'goal'>,
+  goals: readonly [GoalMatch] | readonly [GoalMatch, GoalMatch],
+  onPage: (outcomes: Iterable<UnitOutcome>[]) => void,
+  pageUnits = PAGE_UNITS,
+): Promise<void> {
+  const types = [goals[0].event, (goals[1] ?? goals[0]).event] as const;
   // A page must hold more rows than one unit can have (one per arm, at most 20 per phase).
   pageUnits = Math.max(64, Math.floor(pageUnits));
-  const counts = emptyCounts(q.arms);
   const channel = q.channel ?? null;
   const firsts = db.prepare(FIRST_EXPOSURES);
   const events = db.prepare(CANDIDATE_EVENTS);
@@ -128,18 +174,15 @@ export async function readArmCounts(
     }
     const candidates = (
       await events
-        .bind(q.goal.event, lo, hi, from, to + q.windowMs, q.experiment, q.phase, channel)
+        .bind(types[0], lo, hi, from, to + q.windowMs, q.experiment, q.phase, channel, types[1])
         .all<EventRow>()
     ).results;
-    tally(
-      counts,
-      new Ledger(q.goal, q.windowMs, q.phase).expose(rows).record(candidates).outcomes(),
+    onPage(
+      goals.map((goal) =>
+        new Ledger(goal, q.windowMs, q.phase).expose(rows).record(candidates).outcomes(),
+      ),
     );
     if (!full) break;
     after = hi;
   }
-  const excluded =
-    (await db.prepare(EXCLUDED).bind(q.experiment, q.phase, channel).first<{ n: number }>())?.n ??
-    0;
-  return { arms: counts, excluded };
 }

@@ -84,6 +84,11 @@ export interface UnitOutcome {
   events: number;
   /** Their summed `value` (e.g. revenue; 0 for events without one). */
   value: number;
+  /**
+   * The same events and values split by currency, when any event carried one (purchases): the
+   * revenue report converts or excludes each currency (shared/revenue/), never sums them as is.
+   */
+  byCurrency?: Record<string, { events: number; value: number }>;
 }
 
 /**
@@ -95,7 +100,7 @@ export interface UnitOutcome {
 export class Ledger {
   private readonly units = new Map<
     string,
-    { arm?: string; at: number; times: number[]; values: number[] }
+    { arm?: string; at: number; times: number[]; values: number[]; currencies: (string | null)[] }
   >();
 
   /**
@@ -110,7 +115,7 @@ export class Ledger {
 
   private unit(id: string) {
     let u = this.units.get(id);
-    if (!u) this.units.set(id, (u = { at: Infinity, times: [], values: [] }));
+    if (!u) this.units.set(id, (u = { at: Infinity, times: [], values: [], currencies: [] }));
     return u;
   }
 
@@ -133,6 +138,7 @@ export class Ledger {
       const u = this.unit(e.unit);
       u.times.push(e.at);
       u.values.push(e.value ?? 0);
+      u.currencies.push(e.currency ?? null);
     }
     return this;
   }
@@ -143,13 +149,29 @@ export class Ledger {
       if (u.arm === undefined) continue; // events of a unit never exposed
       let events = 0;
       let value = 0;
+      let byCurrency: UnitOutcome['byCurrency'];
       for (let i = 0; i < u.times.length; i++) {
         const t = u.times[i]!;
         if (t < u.at || t > u.at + this.windowMs) continue;
         events++;
         value += u.values[i]!;
+        const currency = u.currencies[i];
+        if (currency) {
+          byCurrency ??= Object.create(null) as NonNullable<UnitOutcome['byCurrency']>;
+          const c = (byCurrency[currency] ??= { events: 0, value: 0 });
+          c.events++;
+          c.value += u.values[i]!;
+        }
       }
-      yield { unit, arm: u.arm, at: u.at, converted: events > 0, events, value };
+      yield {
+        unit,
+        arm: u.arm,
+        at: u.at,
+        converted: events > 0,
+        events,
+        value,
+        ...(byCurrency ? { byCurrency } : {}),
+      };
     }
   }
 

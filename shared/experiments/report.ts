@@ -5,6 +5,9 @@
  * `assemble` directly with counts from counting.ts.
  */
 import type { Bundle } from '../schema/bundle.ts';
+import type { SiteRevenue } from '../schema/revenue.ts';
+import { readCountsAndRevenue } from '../revenue/read.ts';
+import { incrementalRevenue, type RevenueSection } from '../revenue/report.ts';
 import {
   DEFAULT_MIN_VISITORS_PER_ARM,
   HOLDOUT_EXPERIMENT,
@@ -12,7 +15,7 @@ import {
   type Experiment,
   type Holdout,
 } from '../schema/experiment.ts';
-import { readArmCounts, readChannels, readPhases, type PhaseSummary } from './arm-stats.ts';
+import { readChannels, readPhases, type PhaseSummary } from './arm-stats.ts';
 import { armRanges } from './bucketing.ts';
 import type { ArmCounts, GoalMatch } from './counting.ts';
 import { describeGoal, experimentGoal, holdoutGoal } from './goals.ts';
@@ -95,6 +98,13 @@ export interface Report {
   channel?: string;
   /** Every channel the experiment has exposures in (each one a possible `channel` split). */
   channels?: string[];
+  /**
+   * Purchases of the same visitors in the same windows, whatever the goal: conversion rate,
+   * revenue per visitor and average order value per arm with 95 % intervals, in the site's one
+   * reporting currency (shared/revenue/). On the holdout, `revenue.incremental` is what
+   * personalization added.
+   */
+  revenue?: RevenueSection;
 }
 
 /** Narrows a report to the visitors exposed in one channel (shared/schema/channel.ts). */
@@ -259,6 +269,8 @@ interface Source {
   arms: string[];
   goal: GoalMatch;
   windowHours: number;
+  /** The bundle's `site.revenue` (reporting currency, rates, capping). */
+  site: SiteRevenue | undefined;
 }
 
 /** Counts the current phase from D1 and assembles the report, with the phases listed. */
@@ -268,21 +280,31 @@ async function readReport(
   meta: ReportMeta,
   { channel }: ReportOptions = {},
 ): Promise<Report> {
-  const [counted, phases, channels] = await Promise.all([
-    readArmCounts(db, {
-      experiment: src.experiment,
-      phase: src.phase,
-      arms: src.arms,
-      goal: src.goal,
-      windowMs: src.windowHours * 3600_000,
-      ...(channel ? { channel } : {}),
-    }),
+  const query = {
+    experiment: src.experiment,
+    phase: src.phase,
+    arms: src.arms,
+    windowMs: src.windowHours * 3600_000,
+    ...(channel ? { channel } : {}),
+  };
+  const [{ counted, revenue }, phases, channels] = await Promise.all([
+    readCountsAndRevenue(
+      db,
+      { ...query, goal: src.goal },
+      {
+        site: src.site,
+        control: meta.control,
+        minVisitorsPerArm: meta.minVisitorsPerArm ?? DEFAULT_MIN_VISITORS_PER_ARM,
+      },
+    ),
     readPhases(db, src.experiment, channel),
     readChannels(db, src.experiment),
   ]);
   const current = phases.find((p) => p.phase === src.phase);
+  const incremental = meta.type === 'holdout' ? incrementalRevenue(revenue) : undefined;
   return {
     ...assemble(meta, counted.arms, counted.excluded),
+    revenue: incremental ? { ...revenue, incremental } : revenue,
     conversion: describeGoal(src.goal),
     phase: current ? phaseInfo(current) : { id: src.phase, visitors: 0 },
     earlierPhases: phases.filter((p) => p.phase !== src.phase).map(phaseInfo),
@@ -295,6 +317,7 @@ export async function holdoutReport(
   db: D1Database,
   holdout: Holdout,
   options: ReportOptions = {},
+  site?: SiteRevenue,
 ): Promise<Report> {
   return readReport(
     db,
@@ -304,6 +327,7 @@ export async function holdoutReport(
       arms: ['holdout', 'personalized'],
       goal: holdoutGoal(holdout),
       windowHours: holdout.windowHours,
+      site,
     },
     {
       id: HOLDOUT_EXPERIMENT,
@@ -326,7 +350,7 @@ export async function experimentReport(
 ): Promise<Report | undefined> {
   const holdout =
     bundle.holdout && bundle.holdout.share > 0
-      ? await holdoutReport(db, bundle.holdout, options)
+      ? await holdoutReport(db, bundle.holdout, options, bundle.site.revenue)
       : undefined;
   if (id === 'holdout' || id === HOLDOUT_EXPERIMENT) return holdout;
   const e = bundle.experiments?.find((x) => x.id === id);
@@ -339,6 +363,7 @@ export async function experimentReport(
       arms: e.arms.map((a) => a.id),
       goal: experimentGoal(bundle, e),
       windowHours: e.windowHours,
+      site: bundle.site.revenue,
     },
     {
       id: e.id,

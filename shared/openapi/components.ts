@@ -17,7 +17,11 @@ import {
   PreviewAnswer,
   ReportAnswer,
   UploadAnswer,
+  AttributionAnswer,
+  RoiAnswer,
+  MaturityAnswer,
 } from '../schema/admin-api.ts';
+import { Costs } from '../schema/costs.ts';
 import { Bundle, BundleBody, Page, SegmentDef, Site, Slot } from '../schema/bundle.ts';
 import { ConditionNode } from '../schema/condition.ts';
 import {
@@ -74,6 +78,10 @@ export const COMPONENTS = {
   PreviewTarget,
   PreviewAnswer,
   ReportAnswer,
+  AttributionAnswer,
+  Costs,
+  RoiAnswer,
+  MaturityAnswer,
   HeldAnswer,
   ErasedAnswer,
 } satisfies Record<string, z.ZodMiniType>;
@@ -160,5 +168,15 @@ export const DESCRIPTIONS: Partial<
   Bundle: { self: 'A stored bundle: the body and its content hash.' },
   ReportAnswer: {
     self: 'An experiment report; the full shape is described in docs/experiments.md (only the main fields are listed here).',
+  },
+  AttributionAnswer: {
+    self: 'What preceded conversions and revenue (per slot, last touch within the window): observational, not causal. Full shape in docs/experiments.md "Attribution".',
+  },
+  Costs: { self: 'The cost file `tessera roi` reads (docs/maturity.md "ROI").' },
+  RoiAnswer: {
+    self: 'ROI of personalization with the uncertainty of the measured revenue, or the numbers it still needs (`missing`).',
+  },
+  MaturityAnswer: {
+    self: 'Stage 1–3 per dimension of the maturity matrix with the evidence, and the one next step (docs/maturity.md).',
   },
 };

@@ -164,6 +164,51 @@ export const ROUTES: RouteDoc[] = [
     ok: { statuses: [200], schema: 'ReportAnswer' },
     errors: [400, 404],
   },
+  {
+    method: 'get',
+    path: '/admin/attribution',
+    tag: 'Experiments',
+    scope: 'read',
+    summary:
+      'Which ladder level, rule, variant and arm preceded conversions and revenue (observational)',
+    params: [
+      { name: 'days', in: 'query', description: 'The period: the last 1–90 days (default 30)' },
+    ],
+    ok: { statuses: [200], schema: 'AttributionAnswer' },
+    errors: [400],
+  },
+  {
+    method: 'get',
+    path: '/admin/roi',
+    tag: 'Experiments',
+    scope: 'read',
+    summary: 'ROI without a cost file: the numbers it still needs',
+    ok: { statuses: [200], schema: 'RoiAnswer' },
+    errors: [],
+  },
+  {
+    method: 'post',
+    path: '/admin/roi',
+    tag: 'Experiments',
+    scope: 'read',
+    summary:
+      'ROI, payback month and their uncertainty from the holdout’s incremental revenue and the posted cost file',
+    body: 'Costs',
+    ok: { statuses: [200], schema: 'RoiAnswer' },
+    errors: [400, 413, 415, 422],
+  },
+  {
+    method: 'get',
+    path: '/admin/maturity',
+    tag: 'Experiments',
+    scope: 'read',
+    summary: 'The maturity self-assessment: stage per dimension, the evidence, the one next step',
+    params: [
+      { name: 'days', in: 'query', description: 'The period: the last 1–90 days (default 30)' },
+    ],
+    ok: { statuses: [200], schema: 'MaturityAnswer' },
+    errors: [400],
+  },
   ...(['visitors', 'customers'] as const).flatMap((kind): RouteDoc[] => {
     const params = [
       {

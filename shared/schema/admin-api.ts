@@ -84,3 +84,35 @@ export const ErasedAnswer = z.object({
   subject: PrivacySubject,
   erased: z.record(z.string(), z.unknown()),
 });
+
+const Estimate = z.looseObject({ estimate: z.number(), low: z.number(), high: z.number() });
+
+/** `GET /admin/attribution` (shared/revenue/read-attribution.ts; docs/experiments.md "Attribution"). */
+export const AttributionAnswer = z.looseObject({
+  from: z.string(),
+  to: z.string(),
+  windowHours: z.number(),
+  currency: z.optional(z.string()),
+  conversions: z.number(),
+  revenue: z.number(),
+  levels: z.array(z.looseObject({ group: z.string(), key: z.string() })),
+  note: z.string(),
+});
+
+/** `GET|POST /admin/roi` (shared/revenue/roi.ts; docs/maturity.md "ROI"). */
+export const RoiAnswer = z.looseObject({
+  status: z.enum(['ok', 'incomplete']),
+  missing: z.array(z.string()),
+  roi: z.optional(Estimate),
+  message: z.string(),
+});
+
+/** `GET /admin/maturity` (shared/maturity/; docs/maturity.md). */
+export const MaturityAnswer = z.looseObject({
+  days: z.number(),
+  decisions: z.number(),
+  dimensions: z.array(
+    z.looseObject({ dimension: z.string(), stage: z.number(), stageName: z.string() }),
+  ),
+  nextStep: z.optional(z.looseObject({ dimension: z.string(), action: z.string() })),
+});

@@ -8,6 +8,7 @@ import { SiteConsent } from './consent.ts';
 import { PagePath } from './site-path.ts';
 import { Experiment, Holdout } from './experiment.ts';
 import { PageOrigin, SiteOrigin } from './origin.ts';
+import { SiteRevenue } from './revenue.ts';
 import {
   AnnouncementBarProps,
   CtaBannerProps,
@@ -116,6 +117,8 @@ export const Site = z.strictObject({
   consent: z.optional(SiteConsent),
   /** Where origin pages come from (shared/schema/origin.ts); needed once a page has `origin`. */
   origin: z.optional(SiteOrigin),
+  /** The reporting currency, exchange rates and outlier capping of revenue reports (./revenue.ts). */
+  revenue: z.optional(SiteRevenue),
 });
 export type Site = z.infer<typeof Site>;
 

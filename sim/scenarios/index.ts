@@ -5,6 +5,7 @@ import { banditCoverage } from './bandit-coverage.ts';
 import { banditRegret } from './bandit-regret.ts';
 import { minSample } from './min-sample.ts';
 import { phaseSrm } from './phase-srm.ts';
+import { revenueCoverage } from './revenue-coverage.ts';
 
 export const SCENARIOS: readonly Scenario[] = [
   abCoverage,
@@ -12,4 +13,5 @@ export const SCENARIOS: readonly Scenario[] = [
   phaseSrm,
   banditCoverage,
   banditRegret,
+  revenueCoverage,
 ];

@@ -11,6 +11,7 @@ import { banditExperiment, epsilonGreedy, runBandit, thompson } from '../../sim/
 import { RATES } from '../../sim/scenarios/bandit-coverage.ts';
 import { minSample } from '../../sim/scenarios/min-sample.ts';
 import { phaseSrm } from '../../sim/scenarios/phase-srm.ts';
+import { revenueCoverage } from '../../sim/scenarios/revenue-coverage.ts';
 import type { Figure } from '../../sim/scenario.ts';
 import { covers, mulberry32, TWO_VISITS } from '../../sim/world.ts';
 import { absoluteLift } from '../../shared/experiments/stats.ts';
@@ -100,5 +101,19 @@ describe('seeded simulations (fast subset of npm run simulate)', () => {
       }).regret;
     }
     expect(bandit).toBeLessThan(greedy);
+  });
+});
+
+describe('revenue simulation (fast subset of npm run simulate -- --only=revenue-coverage)', () => {
+  it('revenue intervals cover the truth ~95 % with lognormal order values, and currencies never mix', () => {
+    const f = revenueCoverage.run({ seed: SEED, runs: 120 });
+    for (const key of ['coverage.difference', 'coverage.relative', 'coverage.rpv'])
+      expect(figure(f, key), key).toBeGreaterThan(0.9);
+    for (const key of ['coverage.difference', 'coverage.relative', 'coverage.rpv'])
+      expect(figure(f, key), key).toBeLessThan(0.99);
+    expect(figure(f, 'coverage.aov')).toBeGreaterThan(0.87);
+    expect(figure(f, 'null.p')).toBeLessThan(0.09);
+    expect(figure(f, 'currency.mixed')).toBe(0);
+    expect(figure(f, 'capped.width')).toBeLessThan(figure(f, 'width.uncapped'));
   });
 });
