@@ -3,7 +3,9 @@
  * README's bindings table). The same KV namespaces, D1 database and queues as the visitor
  * worker; it consumes the queues and writes where the visitor worker only reads.
  */
-export interface ControlEnv {
+import type { AccessVars } from './console/access.ts';
+
+export interface ControlEnv extends AccessVars {
   CONTENT: KVNamespace;
   PROFILES: KVNamespace;
   /** Decision log, events, exposures, publishing audit (migrations/). */

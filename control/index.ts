@@ -3,7 +3,8 @@
  *
  * Serves: /admin/* — the publishing API (versions, live pointer, history, preview links;
  * routes/admin.ts), experiment reports (routes/experiments.ts) and data-subject requests by id
- * (routes/privacy.ts). In production it is routed `/admin/*` of the site's host (README,
+ * (routes/privacy.ts); the marketer console (console/: its page and files at /console, its
+ * sign-in, drafts and previews under /admin/console and /admin/drafts). In production it is routed `/admin/*` of the site's host (README,
  * docs/deploy.md); locally the dev router forwards it there.
  * Consumes: `tessera-decisions` (decision log + exposures → D1), `tessera-events` (events → D1 +
  * profiles), `tessera-dead-letter` (→ D1 dead_letters), dispatched on `batch.queue`.
@@ -24,27 +25,45 @@ import type { ControlEnv } from './env.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { experimentRoutes } from './routes/experiments.ts';
 import { adminPrivacyRoutes } from './routes/privacy.ts';
+import { accessConfig } from './console/access.ts';
+import { CONSOLE_PATH, consoleAssetRoutes } from './console/asset-routes.ts';
+import { draftRoutes } from './console/draft-routes.ts';
+import { consolePreviewRoutes } from './console/preview-routes.ts';
+import { consoleSessionRoutes } from './console/session-routes.ts';
 
 // Fail loudly at start-up, not on the first admin request or queue batch.
 loadConfig(startupEnv);
+accessConfig(startupEnv);
 
 export interface ControlDeps {
   /** The clock: tests pass their own (publishing allows one pointer move per second). */
   now: () => number;
+  /** Ids of new drafts (tests pass their own). */
+  newId?: () => string;
+}
+
+/** A draft id: 16 lowercase letters and digits from the platform's CSPRNG. */
+export function randomDraftId(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => alphabet[b % 36]).join('');
 }
 
 export function createControlApp(deps: ControlDeps) {
   const app = new Hono<{ Bindings: ControlEnv }>();
   // The more specific sub-apps first: the publishing API's catch-all answers every other /admin path.
   app.route('/admin/privacy', adminPrivacyRoutes());
+  app.route('/admin/console/preview', consolePreviewRoutes(deps.now));
+  app.route('/admin/console', consoleSessionRoutes(deps.now));
+  app.route('/admin/drafts', draftRoutes({ now: deps.now, newId: deps.newId ?? randomDraftId }));
   app.route('/admin/experiments', experimentRoutes(deps.now));
   app.route('/admin', adminRoutes(deps.now));
+  app.route(CONSOLE_PATH, consoleAssetRoutes());
   app.all('*', (c) =>
     c.json(
       {
         error: {
           code: 'not_found',
-          message: `the control plane serves /admin/*; no route ${c.req.method} ${new URL(c.req.url).pathname}`,
+          message: `the control plane serves /admin/* and /console; no route ${c.req.method} ${new URL(c.req.url).pathname}`,
         },
       },
       404,

@@ -2,11 +2,13 @@
  * `tessera dev` (what `npm run dev` runs): writes .dev.vars from the example when missing (and
  * its copy for the control plane), applies D1 migrations to local state, seeds local KV from
  * content-variants/, then runs both workers behind the dev router in one `wrangler dev` session
- * (lib/dev-session.ts) on http://127.0.0.1:8787 (override with --port): the site, and the
- * admin API under /admin/.
+ * (lib/dev-session.ts) on http://127.0.0.1:8787 (override with --port): the site, the
+ * admin API under /admin/ and the marketer console at /console (built first, and rebuilt on
+ * every change to its code while the session runs; `tessera console` signs you in).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { buildConsole, watchConsole } from '../lib/console-build.ts';
 import { devSessionArgs } from '../lib/dev-session.ts';
 import { ensureDevVars, syncControlDevVars } from '../lib/dev-vars.ts';
 import { CliError } from '../lib/errors.ts';
@@ -31,6 +33,11 @@ export async function dev(port: string, log: (l: string) => void): Promise<numbe
     throw new CliError(`applying D1 migrations to local state failed:\n${migrate.stdout}`);
   log('applied D1 migrations to local state');
   await seed(log);
+  const built = await buildConsole();
+  log(
+    `built the console (${Math.round(built.jsBytes / 1024)} KiB); sign in with \`npx tessera console\``,
+  );
+  const watcher = await watchConsole(log);
   const child = spawn(wrangler, devSessionArgs({ port, persistTo: LOCAL_STATE }), {
     cwd: ROOT,
     stdio: 'inherit',
@@ -47,7 +54,7 @@ export async function dev(port: string, log: (l: string) => void): Promise<numbe
   return new Promise((resolve) =>
     child.on('exit', (code) => {
       clearInterval(orphaned);
-      resolve(code ?? 0);
+      void watcher.dispose().finally(() => resolve(code ?? 0));
     }),
   );
 }

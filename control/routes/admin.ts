@@ -33,7 +33,7 @@ import { requireScope, type AdminVars } from '../auth/require-scope.ts';
 export const MAX_BUNDLE_BYTES = 2 * 1024 * 1024;
 const MAX_SMALL_BODY = 16 * 1024;
 
-type AdminApp = { Bindings: ControlEnv; Variables: AdminVars };
+export type AdminApp = { Bindings: ControlEnv; Variables: AdminVars };
 type Ctx = Context<AdminApp>;
 
 const MoveBody = z.strictObject({
@@ -44,9 +44,10 @@ const MoveBody = z.strictObject({
 
 const noStore = { 'cache-control': 'no-store' };
 
-function fail(
+/** The admin API's error answer: `{ error: { code, message, …extra } }`, never cached. */
+export function fail(
   c: Ctx,
-  status: 400 | 404 | 409 | 413 | 415 | 422 | 429,
+  status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503,
   code: string,
   message: string,
   extra: object = {},
@@ -57,7 +58,7 @@ function fail(
 type Body = { ok: true; json: unknown } | { ok: false; response: Response };
 
 /** Reads a JSON body under a size limit; 413 before parsing anything too big. */
-async function jsonBody(c: Ctx, limit: number): Promise<Body> {
+export async function jsonBody(c: Ctx, limit: number): Promise<Body> {
   const declared = Number(c.req.header('content-length') ?? '0');
   const tooLarge = () => ({
     ok: false as const,
@@ -82,7 +83,7 @@ async function jsonBody(c: Ctx, limit: number): Promise<Body> {
   }
 }
 
-function zodIssues(error: z.core.$ZodError) {
+export function zodIssues(error: z.core.$ZodError) {
   return error.issues.map((i) => ({
     path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
     message: i.message,

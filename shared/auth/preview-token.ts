@@ -8,6 +8,7 @@
 import { SignJWT, jwtVerify } from 'jose';
 import * as z from '../schema/zod.ts';
 import { Id } from '../schema/bundle.ts';
+import { PreviewContext } from '../schema/preview-context.ts';
 import { resolveKid, type Keyring } from './keyring.ts';
 import { VisitorIdPattern } from './visitor-token.ts';
 import { ADMIN_ALG, ADMIN_ISSUER } from './admin-token.ts';
@@ -30,6 +31,10 @@ export const PreviewTarget = z.strictObject({
   segment: z.optional(Id),
   /** Render as this visitor (their profile), without touching anyone's cookie. */
   as: z.optional(z.string().check(z.regex(VisitorIdPattern, 'a visitor id'))),
+  /** Request signals to pretend (country, device, local time, referrer): the console's "preview as". */
+  context: z.optional(PreviewContext),
+  /** The session may read its own decision trace (`?tessera_debug=json`) without an admin token. */
+  trace: z.optional(z.boolean()),
 });
 export type PreviewTarget = z.infer<typeof PreviewTarget>;
 
