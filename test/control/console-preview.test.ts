@@ -15,7 +15,8 @@ type Worker = ReturnType<typeof testWorker>;
 /** The test bundle plus a hero variant for German phones and a VIP one. */
 function draftBody() {
   const body = testBundleBody();
-  const hero = body.slots.find((s) => s.id === 'hero')!;
+  type HeroSlot = Extract<(typeof body.slots)[number], { component: 'hero' }>;
+  const hero = body.slots.find((s) => s.id === 'hero') as HeroSlot;
   hero.variants.push(
     { id: 'hero-de-mobile', props: { headline: 'Neu: Trailschuhe' } },
     { id: 'hero-vip', props: { headline: 'Welcome back, {{traits.firstName|friend}}' } },
