@@ -26,6 +26,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { experimentRoutes } from './routes/experiments.ts';
 import { adminPrivacyRoutes } from './routes/privacy.ts';
 import { accessConfig } from './console/access.ts';
+import { allocationRoutes } from './console/allocation-routes.ts';
 import { CONSOLE_PATH, consoleAssetRoutes } from './console/asset-routes.ts';
 import { draftRoutes } from './console/draft-routes.ts';
 import { consolePreviewRoutes } from './console/preview-routes.ts';
@@ -53,6 +54,7 @@ export function createControlApp(deps: ControlDeps) {
   // The more specific sub-apps first: the publishing API's catch-all answers every other /admin path.
   app.route('/admin/privacy', adminPrivacyRoutes());
   app.route('/admin/console/preview', consolePreviewRoutes(deps.now));
+  app.route('/admin/console/experiments', allocationRoutes(deps.now));
   app.route('/admin/console', consoleSessionRoutes(deps.now));
   app.route('/admin/drafts', draftRoutes({ now: deps.now, newId: deps.newId ?? randomDraftId }));
   app.route('/admin/experiments', experimentRoutes(deps.now));

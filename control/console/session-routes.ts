@@ -5,6 +5,7 @@
  *   POST /admin/console/session  { link }   a `tessera console` link (single use, 10 min)
  *   POST /admin/console/session             behind Cloudflare Access: its verified JWT
  *   GET  /admin/console/me                  who the bearer token is, and its scopes
+ *   GET  /admin/console/config              (no token) whether Cloudflare Access signs people in
  *
  * A pasted admin token needs no exchange: the console uses it as it is (and asks /me).
  * The POST requires `Content-Type: application/json`, which a cross-site form cannot send
@@ -86,6 +87,9 @@ export function consoleSessionRoutes(now: () => number) {
       noStore,
     );
   });
+
+  // Lets the sign-in page try Access only where it is configured (no 401 to show otherwise).
+  app.get('/config', (c) => c.json({ access: accessConfig(c.env) !== undefined }, 200, noStore));
 
   app.get('/me', requireScope('read'), (c) => {
     const admin = c.get('admin');
