@@ -10,7 +10,9 @@
 import { Hono } from 'hono/tiny';
 import * as z from '../../shared/schema/zod.ts';
 import { requireScope } from '../auth/require-scope.ts';
-import { fail, type AdminApp } from '../routes/admin.ts';
+import { NO_STORE } from '../../shared/http/cache.ts';
+import { ApiError } from '../../shared/http/errors.ts';
+import type { AdminApp } from '../routes/admin.ts';
 
 const DAY = 86_400_000;
 const ExperimentId = z.string().check(z.regex(/^(_holdout|[a-z0-9][a-z0-9-]{0,63})$/));
@@ -23,9 +25,12 @@ export interface AllocationDay {
 
 export function allocationRoutes(now: () => number) {
   const app = new Hono<AdminApp>();
-  app.get('/:id/allocation', requireScope('read'), async (c) => {
-    const id = ExperimentId.safeParse(c.req.param('id') === 'holdout' ? '_holdout' : c.req.param('id'));
-    if (!id.success) return fail(c, 404, 'unknown_experiment', `no experiment "${c.req.param('id')}"`);
+  app.get('/:id/allocation', requireScope('read', now), async (c) => {
+    const id = ExperimentId.safeParse(
+      c.req.param('id') === 'holdout' ? '_holdout' : c.req.param('id'),
+    );
+    if (!id.success)
+      throw new ApiError('unknown_experiment', `no experiment "${c.req.param('id')}"`);
     const days = Math.min(Math.max(1, Math.floor(Number(c.req.query('days') ?? '14')) || 14), 90);
     const today = Math.floor(now() / DAY);
     const since = (today - days + 1) * DAY;
@@ -48,7 +53,7 @@ export function allocationRoutes(now: () => number) {
       day: new Date(d * DAY).toISOString().slice(0, 10),
       arms,
     }));
-    return c.json({ experiment: c.req.param('id'), days: out }, 200, { 'cache-control': 'no-store' });
+    return c.json({ experiment: c.req.param('id'), days: out }, 200, { 'cache-control': NO_STORE });
   });
   return app;
 }

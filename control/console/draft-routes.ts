@@ -30,9 +30,13 @@ import {
   readDraft,
   saveDraft,
 } from '../../shared/drafts/store.ts';
+import { NO_STORE } from '../../shared/http/cache.ts';
+import { ApiError } from '../../shared/http/errors.ts';
+import { toApiIssue } from '../../shared/http/issues.ts';
+import { jsonBody, readJson } from '../../shared/http/json-body.ts';
 import * as z from '../../shared/schema/zod.ts';
 import { requireScope } from '../auth/require-scope.ts';
-import { fail, jsonBody, zodIssues, type AdminApp } from '../routes/admin.ts';
+import type { AdminApp } from '../routes/admin.ts';
 
 const Title = z.string().check(z.minLength(1), z.maxLength(MAX_TITLE));
 const CreateBody = z.strictObject({
@@ -50,7 +54,9 @@ const PublishBody = z.strictObject({
   expected: z.nullable(Version),
 });
 
-const noStore = { 'cache-control': 'no-store' };
+const noStore = { 'cache-control': NO_STORE };
+const unknownDraft = (id: string, extra = '') =>
+  new ApiError('unknown_draft', `no draft "${id}"${extra}`);
 
 export interface DraftDeps {
   now: () => number;
@@ -60,31 +66,25 @@ export interface DraftDeps {
 export function draftRoutes(deps: DraftDeps) {
   const app = new Hono<AdminApp>();
 
-  app.get('/', requireScope('read'), async (c) => {
+  app.get('/', requireScope('read', deps.now), async (c) => {
     const owner = c.req.query('all') === '1' ? undefined : c.get('admin').sub;
     return c.json({ drafts: await listDrafts(c.env.DB, owner) }, 200, noStore);
   });
 
-  app.post('/', requireScope('preview'), async (c) => {
-    const body = await jsonBody(c, 4096);
-    if (!body.ok) return body.response;
-    const parsed = CreateBody.safeParse(body.json);
-    if (!parsed.success)
-      return fail(c, 422, 'invalid_request', 'expected { title?, from?: "live" | <version> }', {
-        issues: zodIssues(parsed.error),
-      });
+  app.post('/', requireScope('preview', deps.now), jsonBody({ maxBytes: 4096 }), async (c) => {
+    const data = await readJson(c, CreateBody, {
+      expected: 'expected { title?, from?: "live" | <version> }',
+    });
     const live = await readLive({ kv: c.env.CONTENT, db: c.env.DB });
-    const from = parsed.data.from ?? 'live';
+    const from = data.from ?? 'live';
     const version = from === 'live' ? live.version : from;
     if (!version)
-      return fail(
-        c,
-        409,
+      throw new ApiError(
         'nothing_live',
         'nothing is live yet: publish a first version (`tessera publish`) before starting a draft',
       );
     const bundle = await readVersion(c.env.CONTENT, version);
-    if (!bundle) return fail(c, 404, 'unknown_version', `no stored version "${version}"`);
+    if (!bundle) throw new ApiError('unknown_version', `no stored version "${version}"`);
     const { version: _v, ...bundleBody } = bundle;
     const now = deps.now();
     const draft = await createDraft(
@@ -93,8 +93,7 @@ export function draftRoutes(deps: DraftDeps) {
         id: deps.newId(),
         owner: c.get('admin').sub,
         title:
-          parsed.data.title ??
-          `Draft of ${new Date(now).toISOString().slice(0, 16).replace('T', ' ')}`,
+          data.title ?? `Draft of ${new Date(now).toISOString().slice(0, 16).replace('T', ' ')}`,
         baseVersion: version,
         body: bundleBody,
       },
@@ -103,118 +102,120 @@ export function draftRoutes(deps: DraftDeps) {
     return c.json(draft, 201, noStore);
   });
 
-  app.get('/:id', requireScope('read'), async (c) => {
+  app.get('/:id', requireScope('read', deps.now), async (c) => {
     const id = DraftId.safeParse(c.req.param('id'));
     const draft = id.success ? await readDraft(c.env.DB, id.data) : undefined;
-    if (!draft) return fail(c, 404, 'unknown_draft', `no draft "${c.req.param('id')}"`);
+    if (!draft) throw unknownDraft(c.req.param('id'));
     return c.json(draft, 200, noStore);
   });
 
-  app.put('/:id', requireScope('preview'), async (c) => {
-    const id = DraftId.safeParse(c.req.param('id'));
-    if (!id.success) return fail(c, 404, 'unknown_draft', `no draft "${c.req.param('id')}"`);
-    const body = await jsonBody(c, MAX_DRAFT_BYTES);
-    if (!body.ok) return body.response;
-    const parsed = SaveBody.safeParse(body.json);
-    if (!parsed.success || parsed.data.body === undefined)
-      return fail(c, 422, 'invalid_request', 'expected { body, revision, title? }', {
-        ...(parsed.success ? {} : { issues: zodIssues(parsed.error) }),
-      });
-    const saved = await saveDraft(
-      c.env.DB,
-      { id: id.data, by: c.get('admin').sub, ...parsed.data },
-      deps.now(),
-    );
-    if (saved.ok) return c.json(saved.draft, 200, noStore);
-    if (saved.code === 'not_found') return fail(c, 404, 'unknown_draft', `no draft "${id.data}"`);
-    if (saved.code === 'not_owner')
-      return fail(
-        c,
-        403,
-        'not_owner',
-        `this draft belongs to ${saved.owner}; start your own from it`,
+  app.put(
+    '/:id',
+    requireScope('preview', deps.now),
+    jsonBody({ maxBytes: MAX_DRAFT_BYTES }),
+    async (c) => {
+      const id = DraftId.safeParse(c.req.param('id'));
+      if (!id.success) throw unknownDraft(c.req.param('id'));
+      const data = await readJson(c, SaveBody, { expected: 'expected { body, revision, title? }' });
+      if (data.body === undefined)
+        throw new ApiError(
+          'invalid_request',
+          'expected { body, revision, title? }; body: missing',
+          {
+            issues: [{ path: 'body', message: 'missing' }],
+          },
+        );
+      const saved = await saveDraft(
+        c.env.DB,
+        { id: id.data, by: c.get('admin').sub, ...data },
+        deps.now(),
       );
-    return fail(
-      c,
-      409,
-      'draft_conflict',
-      `this draft was saved by ${saved.current.updatedBy} at ${saved.current.updatedAt} (revision ${saved.current.revision}) after the revision ${parsed.data.revision} you edited: reload it, then apply your change again`,
-      { current: saved.current },
-    );
-  });
+      if (saved.ok) return c.json(saved.draft, 200, noStore);
+      if (saved.code === 'not_found') throw unknownDraft(id.data);
+      if (saved.code === 'not_owner')
+        throw new ApiError(
+          'not_owner',
+          `this draft belongs to ${saved.owner}; start your own from it`,
+        );
+      throw new ApiError(
+        'draft_conflict',
+        `this draft was saved by ${saved.current.updatedBy} at ${saved.current.updatedAt} (revision ${saved.current.revision}) after the revision ${data.revision} you edited: reload it, then apply your change again`,
+        { details: { current: saved.current } },
+      );
+    },
+  );
 
-  app.delete('/:id', requireScope('preview'), async (c) => {
+  app.delete('/:id', requireScope('preview', deps.now), async (c) => {
     const id = DraftId.safeParse(c.req.param('id'));
     const gone = id.success && (await deleteDraft(c.env.DB, id.data, c.get('admin').sub));
-    if (!gone) return fail(c, 404, 'unknown_draft', `no draft "${c.req.param('id')}" of yours`);
+    if (!gone) throw unknownDraft(c.req.param('id'), ' of yours');
     return c.body(null, 204, noStore);
   });
 
-  app.post('/:id/publish', requireScope('publish'), async (c) => {
-    const id = DraftId.safeParse(c.req.param('id'));
-    const draft = id.success ? await readDraft(c.env.DB, id.data) : undefined;
-    if (!draft) return fail(c, 404, 'unknown_draft', `no draft "${c.req.param('id')}"`);
-    const body = await jsonBody(c, 4096);
-    if (!body.ok) return body.response;
-    const parsed = PublishBody.safeParse(body.json);
-    if (!parsed.success)
-      return fail(c, 422, 'invalid_request', 'expected { revision, expected }', {
-        issues: zodIssues(parsed.error),
+  app.post(
+    '/:id/publish',
+    requireScope('publish', deps.now),
+    jsonBody({ maxBytes: 4096 }),
+    async (c) => {
+      const id = DraftId.safeParse(c.req.param('id'));
+      const draft = id.success ? await readDraft(c.env.DB, id.data) : undefined;
+      if (!draft) throw unknownDraft(c.req.param('id'));
+      const data = await readJson(c, PublishBody, { expected: 'expected { revision, expected }' });
+      if (data.revision !== draft.revision) {
+        const { body: _body, ...current } = draft;
+        throw new ApiError(
+          'draft_conflict',
+          `the draft is at revision ${draft.revision} (saved by ${draft.updatedBy} at ${draft.updatedAt}), not the ${data.revision} you reviewed: review it again`,
+          { details: { current } },
+        );
+      }
+      const checked = parseBundleBody(draft.body);
+      if (!checked.ok)
+        throw new ApiError(
+          'invalid_bundle',
+          `${checked.issues.length} problem(s); nothing was published`,
+          {
+            issues: checked.issues.map(toApiIssue),
+          },
+        );
+      const uploaded = await uploadVersion(c.env.CONTENT, checked.body);
+      if (!uploaded.ok)
+        throw new ApiError('invalid_bundle', 'the draft could not be stored', {
+          issues: uploaded.issues.map(toApiIssue),
+        });
+      const store = { kv: c.env.CONTENT, db: c.env.DB };
+      const to = uploaded.bundle.version;
+      const moved = await movePointer(
+        store,
+        { to, expected: data.expected, by: c.get('admin').sub, action: 'publish' },
+        deps.now(),
+      );
+      if (moved.ok) {
+        await markPublished(c.env.DB, draft.id, to, deps.now());
+        return c.json({ ...moved, version: to }, 200, noStore);
+      }
+      if (moved.code === 'conflict') {
+        const [last] = await listHistory(c.env.DB, 1);
+        const byWhom = last && last.to === moved.current ? ` by ${last.by} at ${last.at}` : '';
+        throw new ApiError(
+          'conflict',
+          `version ${moved.current ?? 'none'} went live${byWhom} after you reviewed ${data.expected ?? 'nothing live'}. Nothing was published and your draft is kept: review the changes against the new live version, then publish again.`,
+          {
+            details: {
+              current: moved.current,
+              version: to,
+              ...(last && last.to === moved.current ? { last } : {}),
+            },
+          },
+        );
+      }
+      if (moved.code === 'unknown_version') throw new ApiError(moved.code, moved.message);
+      throw new ApiError(moved.code, moved.message, {
+        details: { retryAfterMs: moved.retryAfterMs },
+        headers: { 'retry-after': String(Math.ceil(moved.retryAfterMs / 1000)) },
       });
-    if (parsed.data.revision !== draft.revision)
-      return fail(
-        c,
-        409,
-        'draft_conflict',
-        `the draft is at revision ${draft.revision} (saved by ${draft.updatedBy} at ${draft.updatedAt}), not the ${parsed.data.revision} you reviewed: review it again`,
-        { current: { ...draft, body: undefined } },
-      );
-    const checked = parseBundleBody(draft.body);
-    if (!checked.ok)
-      return fail(
-        c,
-        422,
-        'invalid_bundle',
-        `${checked.issues.length} problem(s); nothing was published`,
-        {
-          issues: checked.issues,
-        },
-      );
-    const uploaded = await uploadVersion(c.env.CONTENT, checked.body);
-    if (!uploaded.ok)
-      return fail(c, 422, 'invalid_bundle', 'the draft could not be stored', {
-        issues: uploaded.issues,
-      });
-    const store = { kv: c.env.CONTENT, db: c.env.DB };
-    const to = uploaded.bundle.version;
-    const moved = await movePointer(
-      store,
-      { to, expected: parsed.data.expected, by: c.get('admin').sub, action: 'publish' },
-      deps.now(),
-    );
-    if (moved.ok) {
-      await markPublished(c.env.DB, draft.id, to, deps.now());
-      return c.json({ ...moved, version: to }, 200, noStore);
-    }
-    if (moved.code === 'conflict') {
-      const [last] = await listHistory(c.env.DB, 1);
-      const byWhom = last && last.to === moved.current ? ` by ${last.by} at ${last.at}` : '';
-      return fail(
-        c,
-        409,
-        'conflict',
-        `version ${moved.current ?? 'none'} went live${byWhom} after you reviewed ${parsed.data.expected ?? 'nothing live'}. Nothing was published and your draft is kept: review the changes against the new live version, then publish again.`,
-        {
-          current: moved.current,
-          version: to,
-          ...(last && last.to === moved.current ? { last } : {}),
-        },
-      );
-    }
-    if (moved.code === 'unknown_version') return fail(c, 404, moved.code, moved.message);
-    c.header('retry-after', String(Math.ceil(moved.retryAfterMs / 1000)));
-    return fail(c, 429, moved.code, moved.message, { retryAfterMs: moved.retryAfterMs });
-  });
+    },
+  );
 
   return app;
 }

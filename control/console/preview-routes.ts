@@ -24,9 +24,13 @@ import { parseBundleBody } from '../../shared/bundle/parse.ts';
 import { configFor } from '../../shared/config.ts';
 import { MAX_DRAFT_BYTES } from '../../shared/drafts/store.ts';
 import { uploadVersion } from '../../shared/publish/upload.ts';
+import { NO_STORE } from '../../shared/http/cache.ts';
+import { ApiError } from '../../shared/http/errors.ts';
+import { toApiIssue } from '../../shared/http/issues.ts';
+import { jsonBody, readJson } from '../../shared/http/json-body.ts';
 import * as z from '../../shared/schema/zod.ts';
 import { requireScope } from '../auth/require-scope.ts';
-import { fail, jsonBody, zodIssues, type AdminApp } from '../routes/admin.ts';
+import type { AdminApp } from '../routes/admin.ts';
 
 const PreviewBody = z.strictObject({
   body: z.unknown(),
@@ -35,56 +39,48 @@ const PreviewBody = z.strictObject({
 
 export function consolePreviewRoutes(now: () => number) {
   const app = new Hono<AdminApp>();
-  app.post('/', requireScope('preview'), async (c) => {
-    const raw = await jsonBody(c, MAX_DRAFT_BYTES);
-    if (!raw.ok) return raw.response;
-    const parsed = PreviewBody.safeParse(raw.json);
-    if (!parsed.success)
-      return fail(
-        c,
-        422,
-        'invalid_request',
-        'expected { body, target: { path, segment?, as?, context? } }',
-        {
-          issues: zodIssues(parsed.error),
-        },
-      );
-    const checked = parseBundleBody(parsed.data.body);
-    if (!checked.ok)
-      return fail(
-        c,
-        422,
-        'invalid_bundle',
-        `${checked.issues.length} problem(s) to fix before a preview`,
-        {
-          issues: checked.issues,
-        },
-      );
-    const { target } = parsed.data;
-    const uploaded = await uploadVersion(c.env.CONTENT, checked.body);
-    if (!uploaded.ok)
-      return fail(c, 422, 'invalid_bundle', 'the draft could not be stored', {
-        issues: uploaded.issues,
+  app.post(
+    '/',
+    requireScope('preview', now),
+    jsonBody({ maxBytes: MAX_DRAFT_BYTES }),
+    async (c) => {
+      const { body, target } = await readJson(c, PreviewBody, {
+        expected: 'expected { body, target: { path, segment?, as?, context? } }',
       });
-    const nowSeconds = Math.floor(now() / 1000);
-    const expSeconds = nowSeconds + PREVIEW_TTL_SECONDS;
-    const token = await signPreviewToken(await keyringFor(configFor(c.env).adminKeys), {
-      by: c.get('admin').sub,
-      target: { ...target, version: uploaded.bundle.version, trace: true },
-      audience: PREVIEW_LINK_AUDIENCE,
-      nowSeconds,
-      expSeconds,
-    });
-    return c.json(
-      {
-        version: uploaded.bundle.version,
-        url: `${PREVIEW_PATH}?token=${token}`,
-        traceUrl: `${target.path}?tessera_debug=json`,
-        expiresAt: new Date(expSeconds * 1000).toISOString(),
-      },
-      201,
-      { 'cache-control': 'no-store' },
-    );
-  });
+      const checked = parseBundleBody(body);
+      if (!checked.ok)
+        throw new ApiError(
+          'invalid_bundle',
+          `${checked.issues.length} problem(s) to fix before a preview`,
+          {
+            issues: checked.issues.map(toApiIssue),
+          },
+        );
+      const uploaded = await uploadVersion(c.env.CONTENT, checked.body);
+      if (!uploaded.ok)
+        throw new ApiError('invalid_bundle', 'the draft could not be stored', {
+          issues: uploaded.issues.map(toApiIssue),
+        });
+      const nowSeconds = Math.floor(now() / 1000);
+      const expSeconds = nowSeconds + PREVIEW_TTL_SECONDS;
+      const token = await signPreviewToken(await keyringFor(configFor(c.env).adminKeys), {
+        by: c.get('admin').sub,
+        target: { ...target, version: uploaded.bundle.version, trace: true },
+        audience: PREVIEW_LINK_AUDIENCE,
+        nowSeconds,
+        expSeconds,
+      });
+      return c.json(
+        {
+          version: uploaded.bundle.version,
+          url: `${PREVIEW_PATH}?token=${token}`,
+          traceUrl: `${target.path}?tessera_debug=json`,
+          expiresAt: new Date(expSeconds * 1000).toISOString(),
+        },
+        201,
+        { 'cache-control': NO_STORE },
+      );
+    },
+  );
   return app;
 }

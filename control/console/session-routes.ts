@@ -18,39 +18,38 @@ import { CONSOLE_SESSION_TTL_SECONDS, verifyConsoleLink } from '../../shared/aut
 import { keyringFor } from '../../shared/auth/keyring.ts';
 import { configFor } from '../../shared/config.ts';
 import { useLinkOnce } from '../../shared/drafts/store.ts';
+import { NO_STORE } from '../../shared/http/cache.ts';
+import { ApiError, type ErrorCode } from '../../shared/http/errors.ts';
+import { jsonBody, readJson } from '../../shared/http/json-body.ts';
 import * as z from '../../shared/schema/zod.ts';
 import { requireScope } from '../auth/require-scope.ts';
-import { fail, jsonBody, type AdminApp } from '../routes/admin.ts';
+import type { AdminApp } from '../routes/admin.ts';
 import { ACCESS_HEADER, accessConfig, verifyAccessJwt } from './access.ts';
 
 const SessionBody = z.strictObject({
   link: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 });
 
-const noStore = { 'cache-control': 'no-store' };
+const noStore = { 'cache-control': NO_STORE };
+
+const unauthorized = (code: ErrorCode, message: string) =>
+  new ApiError(code, message, { headers: { 'www-authenticate': 'Bearer realm="tessera-admin"' } });
 
 export function consoleSessionRoutes(now: () => number) {
   const app = new Hono<AdminApp>();
 
-  app.post('/session', async (c) => {
-    const body = await jsonBody(c, 4096);
-    if (!body.ok) return body.response;
-    const parsed = SessionBody.safeParse(body.json);
-    if (!parsed.success) return fail(c, 422, 'invalid_request', 'expected { link? }');
+  app.post('/session', jsonBody({ maxBytes: 4096 }), async (c) => {
+    const data = await readJson(c, SessionBody, { expected: 'expected { link? }' });
     const nowMs = now();
     const nowSeconds = Math.floor(nowMs / 1000);
     const ring = await keyringFor(configFor(c.env).adminKeys);
-    const unauthorized = (code: string, message: string) => {
-      c.header('www-authenticate', 'Bearer realm="tessera-admin"');
-      return fail(c, 401, code, message);
-    };
 
     let who: { sub: string; scopes: Scope[]; via: 'link' | 'access' };
-    if (parsed.data.link) {
-      const link = await verifyConsoleLink(ring, parsed.data.link, nowSeconds);
-      if (!link.ok) return unauthorized(link.code, link.message);
+    if (data.link) {
+      const link = await verifyConsoleLink(ring, data.link, nowSeconds);
+      if (!link.ok) throw unauthorized(link.code, link.message);
       if (!(await useLinkOnce(c.env.DB, link.link.jti, link.link.exp * 1000, nowMs)))
-        return unauthorized(
+        throw unauthorized(
           'link_used',
           'this sign-in link was used already: run `npx tessera console` for a new one',
         );
@@ -59,14 +58,14 @@ export function consoleSessionRoutes(now: () => number) {
       const access = accessConfig(c.env);
       const assertion = c.req.header(ACCESS_HEADER);
       if (!access || !assertion)
-        return unauthorized(
+        throw unauthorized(
           'missing_token',
           access
             ? 'sign in through Cloudflare Access (no Access token reached the worker)'
             : 'sign in with a link from `npx tessera console`, or paste an admin token',
         );
       const verified = await verifyAccessJwt(access, assertion, nowSeconds);
-      if (!verified.ok) return unauthorized(verified.code, verified.message);
+      if (!verified.ok) throw unauthorized(verified.code, verified.message);
       who = { sub: verified.sub, scopes: access.scopes, via: 'access' };
     }
     const token = await signAdminToken(ring, {
@@ -91,7 +90,7 @@ export function consoleSessionRoutes(now: () => number) {
   // Lets the sign-in page try Access only where it is configured (no 401 to show otherwise).
   app.get('/config', (c) => c.json({ access: accessConfig(c.env) !== undefined }, 200, noStore));
 
-  app.get('/me', requireScope('read'), (c) => {
+  app.get('/me', requireScope('read', now), (c) => {
     const admin = c.get('admin');
     return c.json({ sub: admin.sub, scopes: [...admin.scopes].sort() }, 200, noStore);
   });

@@ -178,7 +178,7 @@ describe('console drafts', () => {
       error: { code: string; issues: { path: unknown[]; message: string }[] };
     };
     expect(body.error.code).toBe('invalid_bundle');
-    expect(body.error.issues[0]!.path).toEqual(['slots', 1, 'variants', 0, 'props', 'headline']);
+    expect(body.error.issues[0]!.path).toBe('slots.1.variants.0.props.headline');
     expect(await pageHeadline(w)).toBe('Gear for every trail');
   });
 

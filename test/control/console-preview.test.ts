@@ -146,7 +146,13 @@ describe('console preview', () => {
 
   it('refuses a pretended signal outside its values', async () => {
     const res = await preview(w, { path: '/', context: { device: 'toaster', country: 'Germany' } });
-    expect(res.status).toBe(422);
+    expect(res.status).toBe(400);
+    const answer = (await res.json()) as { error: { code: string; issues: { path: string }[] } };
+    expect(answer.error.code).toBe('invalid_request');
+    expect(answer.error.issues.map((i) => i.path).sort()).toEqual([
+      'target.context.country',
+      'target.context.device',
+    ]);
   });
 
   it('keeps the trace for the admin token when the preview link did not ask for it', async () => {
