@@ -17,12 +17,11 @@ import { Hono } from 'hono/tiny';
 import { parseBundleBody } from '../../shared/bundle/parse.ts';
 import { listHistory } from '../../shared/publish/history.ts';
 import { movePointer } from '../../shared/publish/move.ts';
-import { Version, readLive, readVersion } from '../../shared/publish/store.ts';
+import { readLive, readVersion } from '../../shared/publish/store.ts';
 import { uploadVersion } from '../../shared/publish/upload.ts';
 import {
   DraftId,
   MAX_DRAFT_BYTES,
-  MAX_TITLE,
   createDraft,
   deleteDraft,
   listDrafts,
@@ -34,25 +33,9 @@ import { NO_STORE } from '../../shared/http/cache.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { toApiIssue } from '../../shared/http/issues.ts';
 import { jsonBody, readJson } from '../../shared/http/json-body.ts';
-import * as z from '../../shared/schema/zod.ts';
+import { DraftCreate, DraftPublish, DraftSave } from '../../shared/schema/console-api.ts';
 import { requireScope } from '../auth/require-scope.ts';
 import type { AdminApp } from '../routes/admin.ts';
-
-const Title = z.string().check(z.minLength(1), z.maxLength(MAX_TITLE));
-const CreateBody = z.strictObject({
-  title: z.optional(Title),
-  from: z.optional(z.union([z.literal('live'), Version])),
-});
-const SaveBody = z.strictObject({
-  body: z.unknown(),
-  revision: z.number().check(z.int(), z.gte(1)),
-  title: z.optional(Title),
-});
-const PublishBody = z.strictObject({
-  revision: z.number().check(z.int(), z.gte(1)),
-  /** The version the marketer saw live when reviewing the diff (null: nothing was live). */
-  expected: z.nullable(Version),
-});
 
 const noStore = { 'cache-control': NO_STORE };
 const unknownDraft = (id: string, extra = '') =>
@@ -72,7 +55,7 @@ export function draftRoutes(deps: DraftDeps) {
   });
 
   app.post('/', requireScope('preview', deps.now), jsonBody({ maxBytes: 4096 }), async (c) => {
-    const data = await readJson(c, CreateBody, {
+    const data = await readJson(c, DraftCreate, {
       expected: 'expected { title?, from?: "live" | <version> }',
     });
     const live = await readLive({ kv: c.env.CONTENT, db: c.env.DB });
@@ -116,7 +99,9 @@ export function draftRoutes(deps: DraftDeps) {
     async (c) => {
       const id = DraftId.safeParse(c.req.param('id'));
       if (!id.success) throw unknownDraft(c.req.param('id'));
-      const data = await readJson(c, SaveBody, { expected: 'expected { body, revision, title? }' });
+      const data = await readJson(c, DraftSave, {
+        expected: 'expected { body, revision, title? }',
+      });
       if (data.body === undefined)
         throw new ApiError(
           'invalid_request',
@@ -160,7 +145,7 @@ export function draftRoutes(deps: DraftDeps) {
       const id = DraftId.safeParse(c.req.param('id'));
       const draft = id.success ? await readDraft(c.env.DB, id.data) : undefined;
       if (!draft) throw unknownDraft(c.req.param('id'));
-      const data = await readJson(c, PublishBody, { expected: 'expected { revision, expected }' });
+      const data = await readJson(c, DraftPublish, { expected: 'expected { revision, expected }' });
       if (data.revision !== draft.revision) {
         const { body: _body, ...current } = draft;
         throw new ApiError(

@@ -17,7 +17,6 @@ import {
   PREVIEW_LINK_AUDIENCE,
   PREVIEW_PATH,
   PREVIEW_TTL_SECONDS,
-  PreviewTarget,
   signPreviewToken,
 } from '../../shared/auth/preview-token.ts';
 import { parseBundleBody } from '../../shared/bundle/parse.ts';
@@ -28,14 +27,9 @@ import { NO_STORE } from '../../shared/http/cache.ts';
 import { ApiError } from '../../shared/http/errors.ts';
 import { toApiIssue } from '../../shared/http/issues.ts';
 import { jsonBody, readJson } from '../../shared/http/json-body.ts';
-import * as z from '../../shared/schema/zod.ts';
+import { ConsolePreviewRequest } from '../../shared/schema/console-api.ts';
 import { requireScope } from '../auth/require-scope.ts';
 import type { AdminApp } from '../routes/admin.ts';
-
-const PreviewBody = z.strictObject({
-  body: z.unknown(),
-  target: z.omit(PreviewTarget, { version: true, trace: true }),
-});
 
 export function consolePreviewRoutes(now: () => number) {
   const app = new Hono<AdminApp>();
@@ -44,7 +38,7 @@ export function consolePreviewRoutes(now: () => number) {
     requireScope('preview', now),
     jsonBody({ maxBytes: MAX_DRAFT_BYTES }),
     async (c) => {
-      const { body, target } = await readJson(c, PreviewBody, {
+      const { body, target } = await readJson(c, ConsolePreviewRequest, {
         expected: 'expected { body, target: { path, segment?, as?, context? } }',
       });
       const checked = parseBundleBody(body);

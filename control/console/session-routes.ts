@@ -21,14 +21,10 @@ import { useLinkOnce } from '../../shared/drafts/store.ts';
 import { NO_STORE } from '../../shared/http/cache.ts';
 import { ApiError, type ErrorCode } from '../../shared/http/errors.ts';
 import { jsonBody, readJson } from '../../shared/http/json-body.ts';
-import * as z from '../../shared/schema/zod.ts';
+import { ConsoleSessionRequest } from '../../shared/schema/console-api.ts';
 import { requireScope } from '../auth/require-scope.ts';
 import type { AdminApp } from '../routes/admin.ts';
 import { ACCESS_HEADER, accessConfig, verifyAccessJwt } from './access.ts';
-
-const SessionBody = z.strictObject({
-  link: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-});
 
 const noStore = { 'cache-control': NO_STORE };
 
@@ -39,7 +35,7 @@ export function consoleSessionRoutes(now: () => number) {
   const app = new Hono<AdminApp>();
 
   app.post('/session', jsonBody({ maxBytes: 4096 }), async (c) => {
-    const data = await readJson(c, SessionBody, { expected: 'expected { link? }' });
+    const data = await readJson(c, ConsoleSessionRequest, { expected: 'expected { link? }' });
     const nowMs = now();
     const nowSeconds = Math.floor(nowMs / 1000);
     const ring = await keyringFor(configFor(c.env).adminKeys);

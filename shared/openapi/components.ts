@@ -18,6 +18,22 @@ import {
   ReportAnswer,
   UploadAnswer,
 } from '../schema/admin-api.ts';
+import {
+  AllocationAnswer,
+  ConsoleConfig,
+  ConsoleMe,
+  ConsolePreviewAnswer,
+  ConsolePreviewRequest,
+  ConsoleSessionAnswer,
+  ConsoleSessionRequest,
+  DraftAnswer,
+  DraftCreate,
+  DraftList,
+  DraftPublish,
+  DraftPublishAnswer,
+  DraftSave,
+  DraftSummary,
+} from '../schema/console-api.ts';
 import { Bundle, BundleBody, Page, SegmentDef, Site, Slot } from '../schema/bundle.ts';
 import { ConditionNode } from '../schema/condition.ts';
 import {
@@ -77,6 +93,21 @@ export const COMPONENTS = {
   HeldAnswer,
   ErasedAnswer,
   AdminError,
+  // The marketer console (docs/console.md)
+  ConsoleSessionRequest,
+  ConsoleSessionAnswer,
+  ConsoleMe,
+  ConsoleConfig,
+  ConsolePreviewRequest,
+  ConsolePreviewAnswer,
+  AllocationAnswer,
+  DraftCreate,
+  DraftSave,
+  DraftPublish,
+  DraftSummary,
+  DraftAnswer,
+  DraftList,
+  DraftPublishAnswer,
 } satisfies Record<string, z.ZodMiniType>;
 
 export type ComponentName = keyof typeof COMPONENTS;

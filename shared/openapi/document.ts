@@ -61,6 +61,10 @@ function operation(r: RouteDoc): Json {
   const errorSchema = ref(decisionApi ? 'ApiError' : 'AdminError');
   const responses: Json = {};
   for (const status of r.ok.statuses) {
+    if (status === 204) {
+      responses['204'] = { description: 'Done; no content' };
+      continue;
+    }
     responses[String(status)] = {
       description: status === 201 ? 'Created' : status === 202 ? 'Accepted' : 'OK',
       content: {
@@ -138,6 +142,10 @@ export function openApiDocument(): Json {
       { name: 'Publishing', description: 'Versions, the live pointer, history, previews.' },
       { name: 'Experiments', description: 'Reports.' },
       { name: 'Privacy', description: 'Access and erasure by id (scope `privacy`).' },
+      {
+        name: 'Console',
+        description: 'The marketer console: sign-in, drafts, previews (docs/console.md).',
+      },
       { name: 'Contract', description: 'This document.' },
     ],
     paths,
