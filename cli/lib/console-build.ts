@@ -35,8 +35,13 @@ const OPTIONS: BuildOptions = {
   target: 'es2022',
   minify: true,
   legalComments: 'none',
-  jsx: 'automatic',
-  jsxImportSource: 'preact',
+  // The console's own tsconfig: esbuild otherwise applies the nearest tsconfig.json's JSX settings
+  // (the worker's hono/jsx) over these options, and Preact renders nothing. Classic h(): every
+  // .tsx file imports `h` (and `Fragment`) itself, as tsconfig.console.json says.
+  tsconfig: path.join(ROOT, 'tsconfig.console.json'),
+  jsx: 'transform',
+  jsxFactory: 'h',
+  jsxFragment: 'Fragment',
   outdir: 'console-out',
   write: false,
   logLevel: 'silent',
