@@ -281,7 +281,10 @@ function App() {
               liveVersion={live.version}
               refreshKey={historyKey}
               canPublish={canPublish}
-              changed={() => void liveBundle().then(setLive)}
+              changed={() => {
+                setStatus('');
+                void liveBundle().then(setLive);
+              }}
             />
           </>
         )}

@@ -123,7 +123,10 @@ export function Field(p: FieldProps): JSX.Element {
     const obj = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
     return (
       <fieldset class="group" id={id}>
-        <legend>{label}</legend>
+        <legend>
+          {label}
+          {p.required ? '' : <span class="optional"> (optional: leave empty for none)</span>}
+        </legend>
         {Object.entries(schema.properties).map(([key, sub]) => (
           <Field
             key={key}
@@ -137,7 +140,8 @@ export function Field(p: FieldProps): JSX.Element {
               const next = { ...obj };
               if (v === undefined || v === '') delete next[key];
               else next[key] = v;
-              onChange(next);
+              // An optional group emptied is no group at all (not an invalid `{}`).
+              onChange(!p.required && Object.keys(next).length === 0 ? undefined : next);
             }}
           />
         ))}
