@@ -11,6 +11,7 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 import { TEST_ADMIN_KEYS, TEST_VISITOR_KEYS } from './test/support/keys.ts';
+import { ACCESS_TEAM_WORKER, accessTeamWorker } from './test/support/access/config.ts';
 import { TEST_ORIGIN, testOriginWorker } from './test/support/origin/config.ts';
 
 const testBindings = async () => ({
@@ -65,6 +66,9 @@ export default defineConfig({
                 DECISIONS: { queueName: 'tessera-decisions' },
                 EVENTS: { queueName: 'tessera-events' },
               },
+              // The console's Cloudflare Access sign-in fetches the team's keys: a test team serves them.
+              outboundService: ACCESS_TEAM_WORKER,
+              workers: [accessTeamWorker],
             },
           })),
         ],
@@ -72,6 +76,8 @@ export default defineConfig({
           name: 'control',
           include: ['test/control/**/*.test.ts'],
           setupFiles: ['./test/support/d1-setup.ts'],
+          // The control plane imports the built console (control/console/assets.gen.js).
+          globalSetup: ['./test/support/console-build.ts'],
         },
       },
       {
@@ -98,7 +104,7 @@ export default defineConfig({
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['./test/support/browser-site.ts'],
+          globalSetup: ['./test/support/console-build.ts', './test/support/browser-site.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

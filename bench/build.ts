@@ -36,6 +36,15 @@ export const CONTROL_CONFIG = 'control/wrangler.toml';
 export function buildWorker(config: string = VISITOR_CONFIG): Build {
   const dir = mkdtempSync(path.join(tmpdir(), 'tessera-bench-'));
   const wrangler = path.join(ROOT, 'node_modules', '.bin', 'wrangler');
+  if (config === CONTROL_CONFIG) {
+    // The control plane ships the marketer console: build it first (cli/lib/console-build.ts).
+    const built = spawnSync(
+      path.join(ROOT, 'node_modules', '.bin', 'tsx'),
+      ['scripts/build-console.ts'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    if (built.status !== 0) throw new Error(`building the console failed:\n${built.stderr}`);
+  }
   const run = spawnSync(wrangler, ['deploy', '--dry-run', '-c', config, '--outdir', dir], {
     cwd: ROOT,
     encoding: 'utf8',

@@ -20,6 +20,8 @@ const PARTS: [RegExp, string][] = [
   [/^nm:hono\/dist\/jsx/, 'hono/jsx'],
   [/^nm:hono/, 'hono (tiny preset, cookie, html)'],
   [/^nm:/, 'other dependencies'],
+  [/(^|\/)control\/console\/assets\.gen/, 'control plane: the marketer console (built UI)'],
+  [/(^|\/)control\/console\//, 'control plane: console sign-in, drafts, previews'],
   [/(^|\/)control\/(routes|auth)\//, 'control plane: admin API, reports, privacy by id'],
   [/(^|\/)control\/consumers\//, 'control plane: queue consumers'],
   [/(^|\/)control\//, 'control plane: entry, cron, the rest'],

@@ -4,12 +4,14 @@
  */
 import { parseArgs } from 'node:util';
 import path from 'node:path';
+import { consoleCommand } from './commands/console.ts';
 import { decide, DECIDE_USAGE } from './commands/decide.ts';
 import { dev } from './commands/dev.ts';
 import { diff } from './commands/diff.ts';
 import { history, rollback } from './commands/history.ts';
 import { preview } from './commands/preview.ts';
 import { publish } from './commands/publish.ts';
+import { pull } from './commands/pull.ts';
 import { writeOpenApi } from './commands/openapi.ts';
 import { writeSchemas } from './commands/schema.ts';
 import { build, validate } from './commands/validate.ts';
@@ -58,6 +60,12 @@ Publishing (content-variants/, or --dir <folder>):
   tessera rollback [version] --target local|<url>  put the previous (or named) version back live
   tessera preview --page / [--segment <id>] [--as <persona>] [--live] --target local|<url>
                                                    a signed, short-lived link to see it in a browser
+  tessera pull [live|<version>] [--draft <id>] --target local|<url> [--force]
+                                                   write a version or a console draft into content-variants/
+
+The console (docs/console.md):
+  tessera console [--port 8787] [--sub <you>] [--scope "read preview publish"] [--print]
+                                                   sign in to the local console (opens a single-use link)
 
 --target local acts on the dev server's local state; --target https://… uses the admin API
 with the token in TESSERA_ADMIN_TOKEN.
@@ -97,6 +105,9 @@ async function run(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       days: { type: 'string' },
       costs: { type: 'string' },
+      draft: { type: 'string' },
+      force: { type: 'boolean', default: false },
+      print: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -146,6 +157,31 @@ async function run(argv: string[]): Promise<number> {
         values.json,
         log,
         values.channel ? { channel: values.channel } : {},
+      );
+      return 0;
+    case 'pull':
+      await pull(
+        dir,
+        target ?? '',
+        {
+          ...(sub ? { what: sub } : {}),
+          ...(values.draft ? { draft: values.draft } : {}),
+          force: values.force,
+        },
+        targetOptions,
+        log,
+      );
+      return 0;
+    case 'console':
+      if (sub) throw new CliError(`unexpected "${sub}": tessera console takes only options`);
+      await consoleCommand(
+        {
+          port: targetOptions.port,
+          print: values.print,
+          ...(values.sub ? { sub: values.sub } : {}),
+          ...(values.scope ? { scope: values.scope } : {}),
+        },
+        log,
       );
       return 0;
     case 'openapi':

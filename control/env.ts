@@ -4,11 +4,14 @@
  * test keeps up to date. The same KV namespaces, D1 database and queues as the visitor worker; it
  * consumes the queues and writes where the visitor worker only reads.
  */
-export type ControlEnv = ControlBindings;
+import type { AccessVars } from './console/access.ts';
+
+export interface ControlEnv extends ControlBindings, AccessVars {}
 
 declare global {
   // Types `env` from `cloudflare:workers` and `cloudflare:test` (merged with worker/env.ts).
   namespace Cloudflare {
-    interface Env extends ControlBindings {}
+    // Optional vars, absent from control/wrangler.toml until Access is set up (docs/console.md).
+    interface Env extends ControlBindings, AccessVars {}
   }
 }

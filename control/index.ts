@@ -5,8 +5,10 @@
  * routes/admin.ts), experiment reports (routes/experiments.ts), attribution, ROI and maturity
  * (routes/insights.ts) and data-subject requests by id
  * (routes/privacy.ts); GET /v1/openapi.json — the decision and admin APIs' OpenAPI document
- * (routes/openapi.ts). In production it is routed `/admin/*` and that one path of the site's host
- * (README, docs/deploy.md); locally the dev router forwards them there.
+ * (routes/openapi.ts); the marketer console (console/: its page and files at /console, its
+ * sign-in, drafts, previews and allocation chart under /admin/console and /admin/drafts). In
+ * production it is routed `/admin/*`, `/console*` and that one path of the site's host (README,
+ * docs/deploy.md); locally the dev router forwards them there.
  * Consumes: `tessera-decisions` (decision log + exposures → D1), `tessera-events` (events → D1 +
  * profiles), `tessera-dead-letter` (→ D1 dead_letters), dispatched on `batch.queue`.
  * Scheduled: the bandit cron (D1 → CONTENT bandit:snapshot), pruning of old erasure
@@ -33,9 +35,16 @@ import { OPENAPI_PATH, openApiResponse } from './routes/openapi.ts';
 import { experimentRoutes } from './routes/experiments.ts';
 import { insightRoutes } from './routes/insights.ts';
 import { adminPrivacyRoutes } from './routes/privacy.ts';
+import { accessConfig } from './console/access.ts';
+import { allocationRoutes } from './console/allocation-routes.ts';
+import { CONSOLE_PATH, consoleAssetRoutes } from './console/asset-routes.ts';
+import { draftRoutes } from './console/draft-routes.ts';
+import { consolePreviewRoutes } from './console/preview-routes.ts';
+import { consoleSessionRoutes } from './console/session-routes.ts';
 
 // Fail loudly at start-up, not on the first admin request or queue batch.
 loadConfig(startupEnv);
+accessConfig(startupEnv);
 
 /**
  * The only /admin/* paths answered without an admin token, because they are how one is obtained:
@@ -50,6 +59,14 @@ export const OPEN_ADMIN_PATHS: ReadonlySet<string> = new Set([
 export interface ControlDeps {
   /** The clock: tests pass their own (publishing allows one pointer move per second). */
   now: () => number;
+  /** Ids of new drafts (tests pass their own). */
+  newId?: () => string;
+}
+
+/** A draft id: 16 lowercase letters and digits from the platform's CSPRNG. */
+export function randomDraftId(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => alphabet[b % 36]).join('');
 }
 
 export function createControlApp(deps: ControlDeps) {
@@ -58,10 +75,15 @@ export function createControlApp(deps: ControlDeps) {
   // Before routing: without a verified token every /admin/* path, known or not, is the same 401.
   app.use('/admin/*', requireAdmin(deps.now, OPEN_ADMIN_PATHS));
   app.route('/admin/privacy', adminPrivacyRoutes(deps.now));
+  app.route('/admin/console/preview', consolePreviewRoutes(deps.now));
+  app.route('/admin/console/experiments', allocationRoutes(deps.now));
+  app.route('/admin/console', consoleSessionRoutes(deps.now));
+  app.route('/admin/drafts', draftRoutes({ now: deps.now, newId: deps.newId ?? randomDraftId }));
   app.route('/admin/experiments', experimentRoutes(deps.now));
   app.route('/admin', insightRoutes(deps.now));
   app.route('/admin', adminRoutes(deps.now));
   app.get(OPENAPI_PATH, () => openApiResponse());
+  app.route(CONSOLE_PATH, consoleAssetRoutes());
   return app;
 }
 

@@ -2,12 +2,15 @@
  * `tessera dev` (what `npm run dev` runs): writes .dev.vars from the example when missing (and
  * its copy for the control plane), applies D1 migrations to local state, seeds local KV from
  * content-variants/, then runs both workers behind the dev router in one `wrangler dev` session
- * (lib/dev-session.ts) on http://127.0.0.1:8787 (`--port`, or TESSERA_PORT): the site, and the
- * admin API under /admin/. Once the site answers it prints one "ready" line with the URL and
- * what to run next; the port is noted so `preview` and `decide` follow it (lib/dev-port.ts).
- * Without internet it says so in one line instead of wrangler's stack trace (lib/dev-output.ts). Next to it, the demo origin (demo-origin/, a plain static site) on
- * http://127.0.0.1:8788, which wrangler.toml's ORIGIN_URL points the visitor worker at: /journal
- * and /help come from it through Tessera (origin mode, docs/origin-mode.md).
+ * (lib/dev-session.ts) on http://127.0.0.1:8787 (`--port`, or TESSERA_PORT): the site, the
+ * admin API under /admin/ and the marketer console at /console (built first, and rebuilt on
+ * every change to its code while the session runs; `tessera console` signs you in). Once the site
+ * answers it prints one "ready" line with the URL and what to run next; the port is noted so
+ * `preview`, `decide` and `console` follow it (lib/dev-port.ts). Without internet it says so in
+ * one line instead of wrangler's stack trace (lib/dev-output.ts). Next to it, the demo origin
+ * (demo-origin/, a plain static site) on http://127.0.0.1:8788, which wrangler.toml's ORIGIN_URL
+ * points the visitor worker at: /journal and /help come from it through Tessera (origin mode,
+ * docs/origin-mode.md).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -15,6 +18,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { offlineFilter, readyLine } from '../lib/dev-output.ts';
 import { rememberDevPort } from '../lib/dev-port.ts';
+import { buildConsole, watchConsole } from '../lib/console-build.ts';
 import { devConfig } from '../lib/dev-keys.ts';
 import { devSessionArgs } from '../lib/dev-session.ts';
 import { ensureDevVars, syncControlDevVars } from '../lib/dev-vars.ts';
@@ -42,6 +46,11 @@ export async function dev(port: string, log: (l: string) => void): Promise<numbe
     throw new CliError(`applying D1 migrations to local state failed:\n${migrate.stdout}`);
   log('applied D1 migrations to local state');
   await seed(log);
+  const built = await buildConsole();
+  log(
+    `built the console (${Math.round(built.jsBytes / 1024)} KiB); sign in with \`npx tessera console\``,
+  );
+  const watcher = await watchConsole(log);
   const child = spawn(wrangler, devSessionArgs({ port, persistTo: LOCAL_STATE }), {
     cwd: ROOT,
     stdio: ['inherit', 'pipe', 'pipe'],
@@ -79,7 +88,7 @@ export async function dev(port: string, log: (l: string) => void): Promise<numbe
       clearInterval(orphaned);
       forgetPort();
       origin.kill('SIGTERM');
-      resolve(code ?? 0);
+      void watcher.dispose().finally(() => resolve(code ?? 0));
     }),
   );
 }

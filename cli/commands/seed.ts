@@ -42,7 +42,7 @@ export async function putProfiles(env: VisitorBindings, profiles: Profile[]): Pr
 }
 
 /** The same sample profiles as preview personas (`persona:<id>`): what `tessera preview --as` renders. */
-export async function putPersonas(env: Env, profiles: Profile[]): Promise<void> {
+export async function putPersonas(env: VisitorBindings, profiles: Profile[]): Promise<void> {
   await Promise.all(
     profiles.map((p) => env.PROFILES.put(profileKeys.persona(p.id), JSON.stringify(p))),
   );

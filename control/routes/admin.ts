@@ -38,7 +38,7 @@ import { requireScope, type AdminVars } from '../auth/require-scope.ts';
 export const MAX_BUNDLE_BYTES = 2 * 1024 * 1024;
 const MAX_SMALL_BODY = 16 * 1024;
 
-type AdminApp = { Bindings: ControlEnv; Variables: AdminVars };
+export type AdminApp = { Bindings: ControlEnv; Variables: AdminVars };
 
 const noStore = { 'cache-control': NO_STORE };
 

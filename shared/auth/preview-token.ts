@@ -8,6 +8,7 @@
 import { SignJWT, jwtVerify } from 'jose';
 import * as z from '../schema/zod.ts';
 import { Id } from '../schema/bundle.ts';
+import { PreviewContext } from '../schema/preview-context.ts';
 import { SitePath } from '../schema/site-path.ts';
 import { isCanonicalJws } from './canonical.ts';
 import { resolveKid, type Keyring } from './keyring.ts';
@@ -34,6 +35,10 @@ export const PreviewTarget = z.strictObject({
    * (issue 13 #6); no cookie is read or issued.
    */
   as: z.optional(z.string().check(z.regex(VisitorIdPattern, 'a visitor id'))),
+  /** Request signals to pretend (country, device, local time, referrer): the console's "preview as". */
+  context: z.optional(PreviewContext),
+  /** The session may read its own decision trace (`?tessera_debug=json`) without an admin token. */
+  trace: z.optional(z.boolean()),
 });
 export type PreviewTarget = z.infer<typeof PreviewTarget>;
 

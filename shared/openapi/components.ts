@@ -22,6 +22,22 @@ import {
   MaturityAnswer,
 } from '../schema/admin-api.ts';
 import { Costs } from '../schema/costs.ts';
+import {
+  AllocationAnswer,
+  ConsoleConfig,
+  ConsoleMe,
+  ConsolePreviewAnswer,
+  ConsolePreviewRequest,
+  ConsoleSessionAnswer,
+  ConsoleSessionRequest,
+  DraftAnswer,
+  DraftCreate,
+  DraftList,
+  DraftPublish,
+  DraftPublishAnswer,
+  DraftSave,
+  DraftSummary,
+} from '../schema/console-api.ts';
 import { Bundle, BundleBody, Page, SegmentDef, Site, Slot } from '../schema/bundle.ts';
 import { ConditionNode } from '../schema/condition.ts';
 import {
@@ -84,6 +100,21 @@ export const COMPONENTS = {
   MaturityAnswer,
   HeldAnswer,
   ErasedAnswer,
+  // The marketer console (docs/console.md)
+  ConsoleSessionRequest,
+  ConsoleSessionAnswer,
+  ConsoleMe,
+  ConsoleConfig,
+  ConsolePreviewRequest,
+  ConsolePreviewAnswer,
+  AllocationAnswer,
+  DraftCreate,
+  DraftSave,
+  DraftPublish,
+  DraftSummary,
+  DraftAnswer,
+  DraftList,
+  DraftPublishAnswer,
 } satisfies Record<string, z.ZodMiniType>;
 
 export type ComponentName = keyof typeof COMPONENTS;

@@ -60,6 +60,10 @@ function operation(r: RouteDoc): Json {
   const errorSchema = ref('ApiError');
   const responses: Json = {};
   for (const status of r.ok.statuses) {
+    if (status === 204) {
+      responses['204'] = { description: 'Done; no content' };
+      continue;
+    }
     responses[String(status)] = {
       description: status === 201 ? 'Created' : status === 202 ? 'Accepted' : 'OK',
       content: {
@@ -137,6 +141,10 @@ export function openApiDocument(): Json {
       { name: 'Publishing', description: 'Versions, the live pointer, history, previews.' },
       { name: 'Experiments', description: 'Reports.' },
       { name: 'Privacy', description: 'Access and erasure by id (scope `privacy`).' },
+      {
+        name: 'Console',
+        description: 'The marketer console: sign-in, drafts, previews (docs/console.md).',
+      },
       { name: 'Contract', description: 'This document.' },
     ],
     paths,

@@ -13,7 +13,7 @@ export interface RouteDoc {
   method: Method;
   /** OpenAPI path, `{param}` for parameters. */
   path: string;
-  tag: 'Decisions' | 'Publishing' | 'Experiments' | 'Privacy' | 'Contract';
+  tag: 'Decisions' | 'Publishing' | 'Experiments' | 'Privacy' | 'Console' | 'Contract';
   summary: string;
   description?: string;
   /** The bearer token scope it needs; absent: public. */
@@ -27,6 +27,8 @@ export interface RouteDoc {
 }
 
 const ID = '^[A-Za-z0-9_-]{1,64}$';
+
+const DRAFT_ID = '^[a-z0-9]{8,32}$';
 
 export const ROUTES: RouteDoc[] = [
   {
@@ -208,6 +210,124 @@ export const ROUTES: RouteDoc[] = [
     ],
     ok: { statuses: [200], schema: 'MaturityAnswer' },
     errors: [400],
+  },
+  {
+    method: 'get',
+    path: '/admin/console/config',
+    tag: 'Console',
+    summary: 'Whether Cloudflare Access signs people in here (the sign-in page asks first)',
+    ok: { statuses: [200], schema: 'ConsoleConfig' },
+    errors: [],
+  },
+  {
+    method: 'post',
+    path: '/admin/console/session',
+    tag: 'Console',
+    summary: 'Sign in to the console: a `tessera console` link, or the Cloudflare Access JWT',
+    description:
+      'With `{ link }`: a single-use, 10-minute link token (401 `link_used` the second time). Without: the verified `Cf-Access-Jwt-Assertion` header, where Access is configured. Answers an admin bearer token for the console (8 hours), never a cookie.',
+    body: 'ConsoleSessionRequest',
+    ok: { statuses: [201], schema: 'ConsoleSessionAnswer' },
+    errors: [400, 401, 413, 415],
+  },
+  {
+    method: 'get',
+    path: '/admin/console/me',
+    tag: 'Console',
+    scope: 'read',
+    summary: 'Who the bearer token is, and its scopes',
+    ok: { statuses: [200], schema: 'ConsoleMe' },
+    errors: [],
+  },
+  {
+    method: 'post',
+    path: '/admin/console/preview',
+    tag: 'Console',
+    scope: 'preview',
+    summary:
+      'Preview a draft body as a segment, a visitor, a country, device, local time or referrer',
+    description:
+      'The body is validated (422 `invalid_bundle` with every issue) and stored as an immutable, not-live version; the answer is a signed preview link whose session may read its own decision trace (`traceUrl`).',
+    body: 'ConsolePreviewRequest',
+    ok: { statuses: [201], schema: 'ConsolePreviewAnswer' },
+    errors: [400, 413, 415, 422],
+  },
+  {
+    method: 'get',
+    path: '/admin/console/experiments/{id}/allocation',
+    tag: 'Console',
+    scope: 'read',
+    summary: 'New visitors per arm per day (a bandit’s allocation over time)',
+    params: [
+      { name: 'id', in: 'path', description: 'An experiment id, or `holdout`' },
+      { name: 'days', in: 'query', description: 'The window in days (1–90; default 14)' },
+    ],
+    ok: { statuses: [200], schema: 'AllocationAnswer' },
+    errors: [404],
+  },
+  {
+    method: 'get',
+    path: '/admin/drafts',
+    tag: 'Console',
+    scope: 'read',
+    summary: 'My drafts (or everyone’s with `all=1`), newest first',
+    params: [{ name: 'all', in: 'query', description: '`1`: everyone’s drafts' }],
+    ok: { statuses: [200], schema: 'DraftList' },
+    errors: [],
+  },
+  {
+    method: 'post',
+    path: '/admin/drafts',
+    tag: 'Console',
+    scope: 'preview',
+    summary: 'Start a draft from what is live (or from a stored version)',
+    body: 'DraftCreate',
+    ok: { statuses: [201], schema: 'DraftAnswer' },
+    errors: [400, 404, 409, 413, 415],
+  },
+  {
+    method: 'get',
+    path: '/admin/drafts/{id}',
+    tag: 'Console',
+    scope: 'read',
+    summary: 'One draft with its body (anyone’s: `tessera pull --draft`)',
+    params: [{ name: 'id', in: 'path', description: 'A draft id', pattern: DRAFT_ID }],
+    ok: { statuses: [200], schema: 'DraftAnswer' },
+    errors: [404],
+  },
+  {
+    method: 'put',
+    path: '/admin/drafts/{id}',
+    tag: 'Console',
+    scope: 'preview',
+    summary: 'Save a draft over the revision it edited (409 `draft_conflict` otherwise)',
+    params: [{ name: 'id', in: 'path', description: 'A draft id', pattern: DRAFT_ID }],
+    body: 'DraftSave',
+    ok: { statuses: [200], schema: 'DraftAnswer' },
+    errors: [400, 404, 409, 413, 415],
+  },
+  {
+    method: 'delete',
+    path: '/admin/drafts/{id}',
+    tag: 'Console',
+    scope: 'preview',
+    summary: 'Delete one of my drafts',
+    params: [{ name: 'id', in: 'path', description: 'A draft id', pattern: DRAFT_ID }],
+    ok: { statuses: [204], schema: 'DraftSummary' },
+    errors: [404],
+  },
+  {
+    method: 'post',
+    path: '/admin/drafts/{id}/publish',
+    tag: 'Console',
+    scope: 'publish',
+    summary: 'Publish a draft: validate, store, move live with compare-and-swap on `expected`',
+    description:
+      'Nothing is published on a conflict: 409 `conflict` names who published what when (`current`, `last`), 409 `draft_conflict` when the draft changed since the reviewed revision; the draft is kept either way.',
+    params: [{ name: 'id', in: 'path', description: 'A draft id', pattern: DRAFT_ID }],
+    body: 'DraftPublish',
+    ok: { statuses: [200], schema: 'DraftPublishAnswer' },
+    errors: [400, 404, 409, 413, 415, 422, 429],
   },
   ...(['visitors', 'customers'] as const).flatMap((kind): RouteDoc[] => {
     const params = [

@@ -14,7 +14,7 @@ import type { PreviewSession } from '../../shared/auth/preview-token.ts';
 import { configFor } from '../../shared/config.ts';
 import type { BanditStore } from '../data/bandit-store.ts';
 import type { BundleStore } from '../../shared/data/bundle-store.ts';
-import { debugMode } from '../debug/access.ts';
+import { debugMode, requestedDebug } from '../debug/access.ts';
 import { pageForPath } from '../decide/compile.ts';
 import type { Env } from '../env.ts';
 import type { Reason } from '../../shared/reasons.ts';
@@ -59,14 +59,20 @@ export function visitIO(env: Env, deps: PageDeps): VisitIO {
   };
 }
 
-/** Preview (verified by the caller) and debug (verified here, only when asked for). */
+/**
+ * Preview (verified by the caller) and debug (verified here, only when asked for). A preview
+ * whose signed link asked for the trace (the console's) shows it without an admin token.
+ */
 export async function pageMode(c: Ctx, nowMs: number, options: PageOptions): Promise<VisitMode> {
-  const debug = await debugMode(
-    new URL(c.req.url),
-    c.req.header('authorization'),
-    configFor(c.env).adminKeys,
-    Math.floor(nowMs / 1000),
-  );
+  const url = new URL(c.req.url);
+  const debug = options.preview?.trace
+    ? requestedDebug(url)
+    : await debugMode(
+        url,
+        c.req.header('authorization'),
+        configFor(c.env).adminKeys,
+        Math.floor(nowMs / 1000),
+      );
   return visitMode({ ...options, ...(debug ? { debug } : {}) });
 }
 

@@ -6,6 +6,7 @@
  */
 import type { Bundle, Page } from '../../shared/schema/bundle.ts';
 import { traceOf, type Trace } from '../debug/trace.ts';
+import { previewContext } from '../preview/apply.ts';
 import type { RequestContext, SlotList } from '../decide/types.ts';
 import type { Reason } from '../../shared/reasons.ts';
 import type { RenderedSlot } from '../render/slot.tsx';
@@ -43,13 +44,15 @@ export interface Personalized {
 
 export function personalize(v: PersonalizeInput): Personalized {
   const { mode, read, bundle } = v;
+  // A preview may pretend a country, device, local time or referrer (the console's "preview as").
+  const context = previewContext(v.context, mode.preview?.context);
   const choice = choose({
     bundle,
     pageId: v.page.id,
     ...(v.slots ? { page: v.slots } : {}),
     profile: read.profile,
     profileFault: read.profileFault,
-    context: v.context,
+    context,
     now: v.now,
     consent: read.consent.level,
     visitorId: read.identity.visitorId,
@@ -68,7 +71,7 @@ export function personalize(v: PersonalizeInput): Personalized {
         page: { id: v.page.id, path: v.page.path },
         profile: read.profileSource,
         reasons: v.reasons,
-        context: v.context,
+        context,
         decisions: choice.decisions,
         shown: rendered.slots.map((s) => s.variant),
       })
