@@ -9,6 +9,7 @@
  * share test/support/.
  */
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
+import { experimental_readRawConfig } from 'wrangler';
 import { defineConfig } from 'vitest/config';
 import { TEST_ADMIN_KEYS, TEST_VISITOR_KEYS } from './test/support/keys.ts';
 
@@ -21,6 +22,40 @@ const testBindings = async () => ({
   POINTER_TTL_MS: '0',
 });
 
+/**
+ * The control plane's queue consumers as control/wrangler.toml declares them, but delivering at
+ * once: the production batch timeout (2 s) would only make every test that waits for a consumer
+ * wait 2 s more. Batching stays real (size, retries, dead-letter queue).
+ */
+function immediateQueueConsumers() {
+  type Consumer = {
+    queue: string;
+    max_batch_size?: number;
+    max_retries?: number;
+    dead_letter_queue?: string;
+  };
+  const { rawConfig } = experimental_readRawConfig({ config: './control/wrangler.toml' });
+  const consumers = (rawConfig.queues?.consumers ?? []) as Consumer[];
+  return Object.fromEntries(
+    consumers.map((c) => [
+      c.queue,
+      {
+        maxBatchSize: c.max_batch_size,
+        maxBatchTimeout: 0,
+        maxRetries: c.max_retries,
+        deadLetterQueue: c.dead_letter_queue,
+      },
+    ]),
+  );
+}
+
+/**
+ * The workerd projects: one workerd per project, shared by its test files (`isolate: false`), each
+ * file starting from empty storage (test/support/fresh-storage.ts). A workerd per file (vitest's
+ * default) spent more time starting workerd and loading modules than running tests.
+ */
+const workerd = { isolate: false, setupFiles: ['./test/support/fresh-storage.ts'] };
+
 export default defineConfig({
   test: {
     silent: 'passed-only',
@@ -29,7 +64,7 @@ export default defineConfig({
     projects: [
       {
         plugins: [
-          // D1 migrations are read in Node and applied inside workerd by test/support/d1-setup.ts.
+          // D1 migrations are read in Node and applied inside workerd by test/support/fresh-storage.ts.
           cloudflareTest(async () => ({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: { bindings: await testBindings() },
@@ -42,7 +77,7 @@ export default defineConfig({
             'test/decide/**/*.test.ts',
             'test/experiments/**/*.test.ts',
           ],
-          setupFiles: ['./test/support/d1-setup.ts'],
+          ...workerd,
         },
       },
       {
@@ -56,13 +91,14 @@ export default defineConfig({
                 DECISIONS: { queueName: 'tessera-decisions' },
                 EVENTS: { queueName: 'tessera-events' },
               },
+              queueConsumers: immediateQueueConsumers(),
             },
           })),
         ],
         test: {
           name: 'control',
           include: ['test/control/**/*.test.ts'],
-          setupFiles: ['./test/support/d1-setup.ts'],
+          ...workerd,
         },
       },
       {
