@@ -12,6 +12,7 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-worker
 import { experimental_readRawConfig } from 'wrangler';
 import { defineConfig } from 'vitest/config';
 import { TEST_ADMIN_KEYS, TEST_VISITOR_KEYS } from './test/support/keys.ts';
+import { TEST_ORIGIN, testOriginWorker } from './test/support/origin/config.ts';
 
 const testBindings = async () => ({
   TEST_MIGRATIONS: await readD1Migrations('./migrations'),
@@ -20,6 +21,8 @@ const testBindings = async () => ({
   // Generous deadline so a busy CI machine never trips it; the deadline tests set their own.
   KV_DEADLINE_MS: '2000',
   POINTER_TTL_MS: '0',
+  // Tests name their origin in the bundle (site.origin.url), not through wrangler.toml's dev value.
+  ORIGIN_URL: '',
 });
 
 /**
@@ -67,7 +70,12 @@ export default defineConfig({
           // D1 migrations are read in Node and applied inside workerd by test/support/fresh-storage.ts.
           cloudflareTest(async () => ({
             wrangler: { configPath: './wrangler.toml' },
-            miniflare: { bindings: await testBindings() },
+            miniflare: {
+              bindings: await testBindings(),
+              // Origin mode: the worker's outbound fetches reach a real origin worker, as in production.
+              outboundService: TEST_ORIGIN,
+              workers: [testOriginWorker],
+            },
           })),
         ],
         test: {

@@ -7,10 +7,10 @@ import { loadConfig } from '../shared/config.ts';
 import { keyringFor, type Keyring } from '../shared/auth/keyring.ts';
 
 export const BENCH_VISITOR_KEYS = JSON.stringify({
-  'bench-2026-11': 'bench-only-visitor-key-0123456789abcdefghij',
+  'bench-2026-11': 'ZLMtbd5phQWnGV2rzfdyxNwcd+nguQ+IMYL1jDiENWXiJDJ0',
 });
 export const BENCH_ADMIN_KEYS = JSON.stringify({
-  'bench-admin': 'bench-only-admin-key-0123456789abcdefghijkl',
+  'bench-admin': '0o3bqbJ8wKu0ttfV0vEUP8EKxrsW4IPu43cl4RzghSUg4RWU',
 });
 
 export function benchKeyring(): Promise<Keyring> {

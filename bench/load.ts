@@ -1,6 +1,7 @@
 /**
- * Drives the running worker with autocannon at a fixed concurrency: four routes, each warmed up,
- * then measured in interleaved rounds (bare, anonymous, known, experiment, bare, …) so a noisy
+ * Drives the running worker with autocannon at a fixed concurrency: five routes, each warmed up,
+ * then measured in interleaved rounds (bare, anonymous, known, experiment, decision, bare, …) so
+ * a noisy
  * neighbour on the machine hits every route alike. Latencies of every response are kept and the
  * percentiles computed over all rounds.
  */
@@ -8,11 +9,13 @@ import autocannon from 'autocannon';
 import type { Cookies } from './server.ts';
 
 export interface RouteSpec {
-  name: 'bare' | 'anonymous' | 'known' | 'experiment';
+  name: 'bare' | 'anonymous' | 'known' | 'experiment' | 'decision';
   label: string;
   path: string;
   /** Cookie header per request (rotating through a pool), or none. */
   cookies?: () => string | undefined;
+  /** A POST route: its headers, and its body per request (rotating through a pool). */
+  post?: { headers: () => Record<string, string>; body: () => string };
 }
 
 export interface RouteResult {
@@ -44,8 +47,15 @@ function rotate<T>(pool: T[]): () => T {
   return () => pool[i++ % pool.length]!;
 }
 
-export function routes(cookies: Cookies, bareBytes: number): RouteSpec[] {
+/**
+ * `decideTokens`: bearer tokens with the `decide` scope (a pool of callers). The decision route
+ * asks, for the same visitors as the known page (same order), what the same page (`home`, path
+ * `/`) gives them — a real call, logged like the page view.
+ */
+export function routes(cookies: Cookies, bareBytes: number, decideTokens: string[]): RouteSpec[] {
   const known = rotate(cookies.known);
+  const subjects = rotate(cookies.subjects);
+  const tokens = rotate(decideTokens);
   // Experiment page: half known visitors, a quarter returning without a profile, a quarter first visits.
   const mixed = rotate<string | undefined>(
     cookies.known
@@ -79,6 +89,24 @@ export function routes(cookies: Cookies, bareBytes: number): RouteSpec[] {
       label: 'page under experiments (mixed visitors)',
       path: '/exp',
       cookies: mixed,
+    },
+    {
+      name: 'decision',
+      label: 'decision API: POST /v1/decisions, the known visitors, page home',
+      path: '/v1/decisions',
+      post: {
+        headers: () => ({
+          authorization: `Bearer ${tokens()}`,
+          'content-type': 'application/json',
+        }),
+        body: () =>
+          JSON.stringify({
+            subject: subjects(),
+            channel: 'server',
+            consent: 'personal',
+            page: 'home',
+          }),
+      },
     },
   ];
 }
@@ -114,8 +142,12 @@ function once(
         timeout: 10,
         requests: [
           {
-            method: 'GET',
+            method: route.post ? 'POST' : 'GET',
             setupRequest: (req) => {
+              if (route.post) {
+                const body = route.post.body();
+                return { ...req, headers: { ...req.headers, ...route.post.headers() }, body };
+              }
               const cookie = route.cookies?.();
               return cookie ? { ...req, headers: { ...req.headers, cookie } } : req;
             },

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { ScriptSize } from './build.ts';
 import type { RouteResult } from './load.ts';
 import type { MicroResults, ScalePoint } from './micro.ts';
+import type { OriginRow } from './origin.ts';
 import { ROOT } from './build.ts';
 
 export interface Machine {
@@ -50,6 +51,16 @@ export interface Results {
     routes: (RouteResult & { p50x: number; p99x: number; rpsx: number })[];
     samples: Sample[];
     workerLogLines: number;
+  };
+  /** Origin mode against a pass-through proxy of the same origin (bench/origin.ts). */
+  origin?: {
+    connections: number;
+    warmupSeconds: number;
+    roundSeconds: number;
+    rounds: number;
+    samples: number;
+    delayMs: number;
+    routes: OriginRow[];
   };
   micro: MicroResults;
   workerdMicro?: { name: string; us: number }[];
@@ -205,6 +216,8 @@ ${samples}
 
 ${breakdown(r)}
 
+${originSection(r)}
+
 Worker log lines during the run (decision records and anything else written to stdout/stderr): ${r.load.workerLogLines}.
 
 ### Micro-benchmarks
@@ -222,6 +235,57 @@ ${scale(r.micro.rules, 'rules')}
 ${scale(r.micro.slots, 'slots')}
 
 ${sizeSection(r)}`;
+}
+
+/** Origin mode against the pass-through proxy of the same origin, at each origin delay. */
+function originSection(r: Results): string {
+  const o = r.origin;
+  if (!o) return '';
+  const rows = table(
+    [
+      'route',
+      'origin answers in',
+      'unloaded TTFB p50 ms',
+      'unloaded p50 ms',
+      'p50 ms',
+      'p99 ms',
+      'TTFB p50 ms',
+      'TTFB p99 ms',
+      'p50 × pass-through',
+      'p99 × pass-through',
+      'TTFB p50 ×',
+      'TTFB p99 ×',
+      'added p50 ms',
+      'req/s',
+      'errors',
+      'server-timing median (ms)',
+    ],
+    o.routes.map((x) => [
+      x.label,
+      `${x.delayMs} ms`,
+      x.unloaded.ttfbP50,
+      x.unloaded.p50,
+      x.p50,
+      x.p99,
+      x.ttfbP50,
+      x.ttfbP99,
+      x.p50x,
+      x.p99x,
+      x.ttfbP50x,
+      x.ttfbP99x,
+      x.addedP50,
+      x.rps,
+      x.errors,
+      Object.entries(x.serverTiming)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || '—',
+    ]),
+  );
+  return `### Origin mode against a pass-through proxy of the same origin (${o.connections} connections; ${o.warmupSeconds} s warm-up, ${o.rounds} interleaved rounds of ${o.roundSeconds} s per route)
+
+The origin is a worker in the same workerd answering a page of Tessera's standard size with every slot marked; the proxy and Tessera are each reached on a socket of their own (no miniflare entry worker in between, unlike the table above), after ${o.delayMs} ms (a fast CMS) or at once (0 ms: nothing to hide Tessera's own work behind). Times are the client's (Node \`http\`, keep-alive): TTFB to the response headers, p50/p99 to the last byte; *unloaded* is ${o.samples} requests per route with one in flight, the routes in turn, before the load. *Added* is the p50 difference to the pass-through at the same origin delay — Tessera's cost in ms, whatever the origin's speed.
+
+${rows}`;
 }
 
 function sizeTable(size: ScriptSize): string {
@@ -314,10 +378,15 @@ export function headline(r: Results): string {
   const a = by('anonymous');
   const k = by('known');
   const e = by('experiment');
+  const d = r.load.routes.find((x) => x.name === 'decision');
   const dr = r.micro.ops.find((o) => o.name.startsWith('decide + render (standard page, known'));
   return (
     `Last run (${r.machine.date.slice(0, 10)}, ${r.machine.nproc} cores, shared machine): anonymous page p50 **${a.p50x}×** / p99 **${a.p99x}×** the bare route, ` +
-    `known visitor p50 **${k.p50x}×**, experiment page p50 **${e.p50x}×**; ` +
+    `known visitor p50 **${k.p50x}×**, experiment page p50 **${e.p50x}×**` +
+    (d
+      ? `, decision API call p50 **${d.p50x}×** (${d.p50} ms vs the known page's ${k.p50} ms)`
+      : '') +
+    '; ' +
     `${r.load.routes.reduce((n, x) => n + x.non2xx + x.errors + x.timeouts, 0)} errors; decide + render ${dr?.p50Us ?? '?'} µs median; ` +
     `visitor script ${r.size.wranglerGzipKiB ?? r2(r.size.gzipBytes / 1024)} KiB gzip` +
     (r.controlSize

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: build both workers as a deploy would, micro-benchmark the pure core, run the
- * visitor worker's built script in workerd with the realistic workload, load four routes side by
- * side, and write bench/results.json, docs/performance.md (tables) and the README headline.
+ * visitor worker's built script in workerd with the realistic workload, load five routes side by
+ * side (the fifth: one decision API call for the known page's visitors), and write bench/results.json, docs/performance.md (tables) and the README headline.
  *
  * Bounded: about three minutes on 2 cores. `BENCH_QUICK=1` shortens every phase (for a smoke run).
  * `npm run bench -- --size` only builds both scripts and prints their sizes by part (seconds).
@@ -24,6 +24,7 @@ import {
 import {
   applyMigrations,
   mintCookies,
+  mintDecideTokens,
   publish,
   publishBanditSnapshot,
   seedProfiles,
@@ -31,11 +32,22 @@ import {
 } from './server.ts';
 import { banditSnapshot, buildBundle, PROFILE_COUNT, STANDARD } from './workload.ts';
 import { runWorkerdMicro } from './workerd-micro.ts';
+import {
+  ORIGIN_DELAY_MS,
+  originHtml,
+  originSpecs,
+  runOriginLoad,
+  withPassThroughRatios,
+} from './origin.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
 const sizeOnly = process.argv.includes('--size');
 const log = (line: string) =>
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+/** Origin mode's six routes (bench/origin.ts): shorter rounds keep the whole run bounded. */
+const ORIGIN_LOAD = quick
+  ? { connections: 8, warmupSeconds: 1, roundSeconds: 1, rounds: 1, samples: 20 }
+  : { connections: 8, warmupSeconds: 2, roundSeconds: 4, rounds: 3, samples: 100 };
 const LOAD = quick
   ? { connections: 8, warmupSeconds: 1, roundSeconds: 2, rounds: 1 }
   : { connections: 8, warmupSeconds: 3, roundSeconds: 5, rounds: 3 };
@@ -57,8 +69,13 @@ async function sampleAll(url: string, specs: RouteSpec[], n: number): Promise<Sa
     for (const [k, spec] of specs.entries()) {
       const a = acc[k]!;
       const cookie = spec.cookies?.();
+      const init: RequestInit = spec.post
+        ? { method: 'POST', headers: spec.post.headers(), body: spec.post.body() }
+        : cookie
+          ? { headers: { cookie } }
+          : {};
       const t = performance.now();
-      const res = await fetch(url + spec.path, cookie ? { headers: { cookie } } : {});
+      const res = await fetch(url + spec.path, init);
       const html = await res.text();
       a.latencies.push(performance.now() - t);
       a.status[res.status] = (a.status[res.status] ?? 0) + 1;
@@ -115,7 +132,10 @@ async function main() {
   log(
     `bundle ${bundle.version}: ${bundle.slots.length} slots, ${bundle.slots.reduce((n, s) => n + s.variants.length, 0)} variants, ${bundle.slots.reduce((n, s) => n + s.rules.length, 0)} rules, ${bundle.experiments?.length ?? 0} experiments, holdout ${bundle.holdout?.share ?? 0}`,
   );
-  const { mf, running } = await startWorker(build.script);
+  const slotIds = bundle.pages[0]!.slots;
+  const { mf, running } = await startWorker(build.script, {
+    html: originHtml(slotIds, micro.standardPageBytes),
+  });
   try {
     log(`workerd on ${running.url}; seeding D1 schema, bundle and ${PROFILE_COUNT} profiles`);
     await applyMigrations(mf);
@@ -130,7 +150,7 @@ async function main() {
     const bareBytes = (await first.arrayBuffer()).byteLength;
     if (first.status !== 200)
       throw new Error(`the anonymous page answered ${first.status}; the bench needs a live bundle`);
-    const specs = routes(cookies, bareBytes);
+    const specs = routes(cookies, bareBytes, await mintDecideTokens(Math.floor(Date.now() / 1000)));
 
     log(
       'sampling every route, one request at a time (headers, reasons, server-timing, unloaded latency)',
@@ -146,6 +166,18 @@ async function main() {
       p99x: x(r.p99, bare.p99),
       rpsx: x(r.rps, bare.rps),
     }));
+
+    log(
+      `origin mode: the same origin (${ORIGIN_DELAY_MS} ms and 0 ms) through a bare proxy and through Tessera`,
+    );
+    const origin = withPassThroughRatios(
+      await runOriginLoad(
+        originSpecs(running.directUrl!, running.proxyUrl!, cookies, ORIGIN_DELAY_MS),
+        ORIGIN_LOAD,
+        log,
+      ),
+    );
+    const orow = (n: string) => origin.find((r) => r.name === n)!;
 
     const op = (prefix: string) => micro.ops.find((o) => o.name.startsWith(prefix))!;
     const route = (n: string) => withRatios.find((r) => r.name === n)!;
@@ -186,7 +218,30 @@ async function main() {
         measured: `${route('known').p50x}×`,
         ok: route('known').p50x <= 1.5,
       },
-      { name: 'errors under load', limit: '0', measured: String(errors), ok: errors === 0 },
+      {
+        name: 'decision API call p50 vs the known visitor’s page (same visitors, same page)',
+        limit: '≤ 1.2×',
+        measured: `${x(route('decision').p50, route('known').p50)}× (${route('decision').p50} vs ${route('known').p50} ms)`,
+        ok: route('decision').p50 <= 1.2 * route('known').p50,
+      },
+      {
+        name: `origin mode, first visit p50 vs pass-through (${ORIGIN_DELAY_MS} ms origin)`,
+        limit: '≤ 1.15×',
+        measured: `${orow('origin-first').p50x}× (+${orow('origin-first').addedP50} ms)`,
+        ok: orow('origin-first').p50x <= 1.15,
+      },
+      {
+        name: `origin mode, first visit TTFB vs pass-through (${ORIGIN_DELAY_MS} ms origin)`,
+        limit: '≤ 1.1×',
+        measured: `${orow('origin-first').ttfbP50x}× p50, ${orow('origin-first').ttfbP99x}× p99`,
+        ok: orow('origin-first').ttfbP50x <= 1.1,
+      },
+      {
+        name: 'errors under load',
+        limit: '0',
+        measured: String(errors + origin.reduce((n, r) => n + r.errors, 0)),
+        ok: errors === 0 && origin.every((r) => r.errors === 0),
+      },
       {
         name: 'visitor worker script size, gzip',
         limit: '≤ 60 KiB',
@@ -231,6 +286,7 @@ async function main() {
         bareBytes,
       },
       load: { ...LOAD, routes: withRatios, samples, workerLogLines: running.logLines() },
+      origin: { ...ORIGIN_LOAD, delayMs: ORIGIN_DELAY_MS, routes: origin },
       micro,
       workerdMicro,
       size: build.size,

@@ -12,14 +12,22 @@ import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from 'wran
 import { contentKeys, profileKeys } from '../shared/kv-keys.ts';
 import type { BanditSnapshot } from '../shared/schema/bandit.ts';
 import type { Bundle } from '../shared/schema/bundle.ts';
+import { signAdminToken } from '../shared/auth/admin-token.ts';
+import { keyringFor } from '../shared/auth/keyring.ts';
 import { signVisitorToken } from '../shared/auth/visitor-token.ts';
+import { loadConfig } from '../shared/config.ts';
 import { ROOT } from './build.ts';
 import { BENCH_ADMIN_KEYS, BENCH_VISITOR_KEYS, benchKeyring } from './keys.ts';
+import { ORIGIN_URL, ORIGIN_WORKER, originWorkers } from './origin.ts';
 import { isCustomer, profile, PROFILE_COUNT, profileId, slotIdsOf } from './workload.ts';
 
 export interface Running {
   url: string;
   port: number;
+  /** The pass-through proxy of the origin (when started with an origin). */
+  proxyUrl?: string;
+  /** The worker on a socket of its own, like the proxy (when started with an origin). */
+  directUrl?: string;
   /** Lines the worker wrote to stdout/stderr (decision logs among them), counted, not kept. */
   logLines: () => number;
   dispose: () => Promise<void>;
@@ -28,7 +36,15 @@ export interface Running {
 /** A port in 20000–60000 (never 8787); miniflare fails loudly if it is taken. */
 const randomPort = () => 20000 + Math.floor(Math.random() * 40000);
 
-export async function startWorker(script: string): Promise<{ mf: Miniflare; running: Running }> {
+/** Origin mode's extra workers (bench/origin.ts): the origin, and a bare proxy on its own port. */
+export interface OriginSetup {
+  html: string;
+}
+
+export async function startWorker(
+  script: string,
+  origin?: OriginSetup,
+): Promise<{ mf: Miniflare; running: Running }> {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(ROOT, 'wrangler.toml'));
   let lines = 0;
   const drain = () =>
@@ -40,6 +56,8 @@ export async function startWorker(script: string): Promise<{ mf: Miniflare; runn
     });
   for (let attempt = 0; ; attempt++) {
     const port = randomPort();
+    const proxyPort = randomPort();
+    const directPort = randomPort();
     const mf = new Miniflare({
       host: '127.0.0.1',
       port,
@@ -58,8 +76,21 @@ export async function startWorker(script: string): Promise<{ mf: Miniflare; runn
             ...workerOptions.bindings,
             VISITOR_KEYS: BENCH_VISITOR_KEYS,
             ADMIN_KEYS: BENCH_ADMIN_KEYS,
+            // The bare baseline route exists only with this (worker/routes/bare.ts).
+            BENCH_ROUTES: 'on',
+            // The bench bundle's site.origin.url, not wrangler.toml's local demo origin.
+            ORIGIN_URL: ORIGIN_URL,
           },
+          // Origin pages reach the bench's origin worker through the worker's outbound fetch; the
+          // worker also listens on a socket of its own, as the proxy does (no miniflare entry hop).
+          ...(origin
+            ? {
+                outboundService: ORIGIN_WORKER,
+                unsafeDirectSockets: [{ host: '127.0.0.1', port: directPort }],
+              }
+            : {}),
         },
+        ...(origin ? originWorkers(origin.html, proxyPort, workerOptions.compatibilityDate) : []),
         {
           name: 'bench-seeder',
           modules: true,
@@ -76,7 +107,21 @@ export async function startWorker(script: string): Promise<{ mf: Miniflare; runn
     });
     try {
       const url = (await mf.ready).toString().replace(/\/$/, '');
-      return { mf, running: { url, port, logLines: () => lines, dispose: () => mf.dispose() } };
+      return {
+        mf,
+        running: {
+          url,
+          port,
+          ...(origin
+            ? {
+                proxyUrl: `http://127.0.0.1:${proxyPort}`,
+                directUrl: `http://127.0.0.1:${directPort}`,
+              }
+            : {}),
+          logLines: () => lines,
+          dispose: () => mf.dispose(),
+        },
+      };
     } catch (error) {
       await mf.dispose().catch(() => {});
       if (attempt >= 3) throw error;
@@ -151,6 +196,23 @@ export interface Cookies {
   known: string[];
   /** Returning visitors: a valid cookie, no profile yet. */
   returning: string[];
+  /** The `known` visitors as the decision API names them, in the same order. */
+  subjects: { visitorId: string; customerId?: string }[];
+}
+
+/**
+ * Bearer tokens for the decision API (scope `decide`), signed with the bench's admin keys: a pool
+ * of callers, so the per-token rate limit (DECIDE_RATE, 600/min) never answers 429 under load.
+ */
+export async function mintDecideTokens(nowSeconds: number, count = 400): Promise<string[]> {
+  const ring = await keyringFor(
+    loadConfig({ VISITOR_KEYS: BENCH_VISITOR_KEYS, ADMIN_KEYS: BENCH_ADMIN_KEYS }).adminKeys,
+  );
+  return Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      signAdminToken(ring, { sub: `bench-${i}`, scopes: ['decide'], nowSeconds, ttlSeconds: 3600 }),
+    ),
+  );
 }
 
 /** Cookie header values minted with the worker's own signer and the bench keys. */
@@ -160,12 +222,13 @@ export async function mintCookies(nowSeconds: number, count = 2000): Promise<Coo
     `__Host-tsr_vid=${await signVisitorToken(ring, claims, nowSeconds)}`;
   const known: string[] = [];
   const returning: string[] = [];
+  const subjects: Cookies['subjects'] = [];
   for (let n = 0; n < count; n++) {
     const i = Math.floor((n * PROFILE_COUNT) / count);
-    known.push(
-      await cookie(isCustomer(i) ? { sub: `bs-${i}`, cid: profileId(i) } : { sub: profileId(i) }),
-    );
+    const claims = isCustomer(i) ? { sub: `bs-${i}`, cid: profileId(i) } : { sub: profileId(i) };
+    known.push(await cookie(claims));
+    subjects.push({ visitorId: claims.sub, ...(claims.cid ? { customerId: claims.cid } : {}) });
     returning.push(await cookie({ sub: `br-${n}` }));
   }
-  return { known, returning };
+  return { known, returning, subjects };
 }

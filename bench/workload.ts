@@ -259,9 +259,14 @@ export function bundleBody(shape: Shape = STANDARD): Record<string, unknown> {
       name: 'Northwind Outfitters',
       tagline: 'Outdoor gear, tested on the trail',
       lang: 'en',
+      // Origin mode (bench/origin.ts): /o/* comes from the bench's origin worker.
+      origin: { url: 'https://origin.bench' },
     },
     segments: SEGMENTS,
-    pages: BENCH_PAGES.map((p) => ({ ...p, slots: slotIds })),
+    pages: [
+      ...BENCH_PAGES.map((p) => ({ ...p, slots: slotIds })),
+      { id: 'origin', path: '/o/*', title: 'Journal', origin: {}, slots: slotIds },
+    ],
     slots,
     ...(shape.experiments ? experimentsFor(slotIds) : {}),
   };

@@ -4,11 +4,13 @@
  */
 import { parseArgs } from 'node:util';
 import path from 'node:path';
+import { decide, DECIDE_USAGE } from './commands/decide.ts';
 import { dev } from './commands/dev.ts';
 import { diff } from './commands/diff.ts';
 import { history, rollback } from './commands/history.ts';
 import { preview } from './commands/preview.ts';
 import { publish } from './commands/publish.ts';
+import { writeOpenApi } from './commands/openapi.ts';
 import { writeSchemas } from './commands/schema.ts';
 import { build, validate } from './commands/validate.ts';
 import { profileImport, profilePut } from './commands/profile.ts';
@@ -25,10 +27,17 @@ const HELP = `tessera — edge personalization, from the command line
   tessera token visitor <id> [--cid <customerId>]  a visitor cookie value for the local dev keys
   tessera profile put <id> <file.json> --local     write one profile to local KV
   tessera profile import <file.ndjson> --local     write many profiles (all valid, or none)
-  tessera token admin --scope <publish|read|preview|privacy>  an admin bearer token for the local dev keys
+  tessera token admin --scope <publish|read|preview|privacy|decide>  an admin bearer token for the local dev keys
+
+Decisions for other channels (the decision API; README "Decisions for other channels"):
+  tessera decide --as <visitorId> [--cid <customerId>] [--page <id>|<path>] [--slots a,b]
+         [--channel web|app|email|server|<name>] [--consent personal|contextual|none]
+         [--context '{"country":"DE"}'] [--dry-run] [--html] [--json] [--target local|<url>]
+                                                   what this subject gets, variant by variant, and why
+  tessera openapi [--out docs/openapi.json]        regenerate the API's OpenAPI 3.1 document
 
 Experiments:
-  tessera report <experiment|holdout> [--target local|<url>] [--json]
+  tessera report <experiment|holdout> [--channel <channel>] [--target local|<url>] [--json]
                                                    exposures, conversions, lift with 95% CI, SRM
 
 Publishing (content-variants/, or --dir <folder>):
@@ -68,6 +77,11 @@ async function run(argv: string[]): Promise<number> {
       as: { type: 'string' },
       live: { type: 'boolean', default: false },
       scope: { type: 'string' },
+      slots: { type: 'string' },
+      channel: { type: 'string' },
+      consent: { type: 'string' },
+      context: { type: 'string' },
+      html: { type: 'boolean', default: false },
       sub: { type: 'string' },
       ttl: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -102,7 +116,7 @@ async function run(argv: string[]): Promise<number> {
       await history(target ?? '', Number(values.limit) || 20, targetOptions, log);
       return 0;
     case 'rollback':
-      await rollback(sub, target ?? '', targetOptions, log);
+      await rollback(sub, target ?? '', targetOptions, log, dir);
       return 0;
     case 'preview':
       await preview(
@@ -114,7 +128,36 @@ async function run(argv: string[]): Promise<number> {
       );
       return 0;
     case 'report':
-      await report(sub, target ?? 'local', values.json, log);
+      await report(
+        sub,
+        target ?? 'local',
+        values.json,
+        log,
+        values.channel ? { channel: values.channel } : {},
+      );
+      return 0;
+    case 'openapi':
+      writeOpenApi(values.out, log);
+      return 0;
+    case 'decide':
+      if (sub) throw new CliError(`unexpected "${sub}"\n  ${DECIDE_USAGE}`);
+      await decide(
+        {
+          as: values.as,
+          cid: values.cid,
+          page: values.page,
+          slots: values.slots,
+          channel: values.channel,
+          consent: values.consent,
+          context: values.context,
+          dryRun: values['dry-run'],
+          html: values.html,
+          json: values.json,
+          target: target ?? 'local',
+          port: values.port,
+        },
+        log,
+      );
       return 0;
   }
   switch (`${command} ${sub ?? ''}`.trim()) {

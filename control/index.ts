@@ -3,8 +3,9 @@
  *
  * Serves: /admin/* — the publishing API (versions, live pointer, history, preview links;
  * routes/admin.ts), experiment reports (routes/experiments.ts) and data-subject requests by id
- * (routes/privacy.ts). In production it is routed `/admin/*` of the site's host (README,
- * docs/deploy.md); locally the dev router forwards it there.
+ * (routes/privacy.ts); GET /v1/openapi.json — the decision and admin APIs' OpenAPI document
+ * (routes/openapi.ts). In production it is routed `/admin/*` and that one path of the site's host
+ * (README, docs/deploy.md); locally the dev router forwards them there.
  * Consumes: `tessera-decisions` (decision log + exposures → D1), `tessera-events` (events → D1 +
  * profiles), `tessera-dead-letter` (→ D1 dead_letters), dispatched on `batch.queue`.
  * Scheduled: the bandit cron (D1 → CONTENT bandit:snapshot) and pruning of old erasure
@@ -15,6 +16,7 @@ import { env as startupEnv } from 'cloudflare:workers';
 import { Hono } from 'hono/tiny';
 import { loadConfig } from '../shared/config.ts';
 import { BundleStore } from '../shared/data/bundle-store.ts';
+import { asJsonApi } from '../shared/http/on-error.ts';
 import { pruneTombstones } from '../shared/privacy/tombstones.ts';
 import { DEAD_LETTER_QUEUE, consumeDeadLetters } from './consumers/dead-letters.ts';
 import { DECISIONS_QUEUE, consumeDecisions } from './consumers/decisions.ts';
@@ -22,6 +24,7 @@ import { EVENTS_QUEUE, consumeEvents } from './consumers/events.ts';
 import { publishBanditSnapshot } from './cron/bandit-snapshot.ts';
 import type { ControlEnv } from './env.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { OPENAPI_PATH, openApiResponse } from './routes/openapi.ts';
 import { experimentRoutes } from './routes/experiments.ts';
 import { adminPrivacyRoutes } from './routes/privacy.ts';
 
@@ -34,23 +37,12 @@ export interface ControlDeps {
 }
 
 export function createControlApp(deps: ControlDeps) {
-  const app = new Hono<{ Bindings: ControlEnv }>();
-  // The more specific sub-apps first: the publishing API's catch-all answers every other /admin path.
-  app.route('/admin/privacy', adminPrivacyRoutes());
+  // Every answer is JSON: errors and unknown routes as the one error body (shared/http/).
+  const app = asJsonApi(new Hono<{ Bindings: ControlEnv }>());
+  app.route('/admin/privacy', adminPrivacyRoutes(deps.now));
   app.route('/admin/experiments', experimentRoutes(deps.now));
   app.route('/admin', adminRoutes(deps.now));
-  app.all('*', (c) =>
-    c.json(
-      {
-        error: {
-          code: 'not_found',
-          message: `the control plane serves /admin/*; no route ${c.req.method} ${new URL(c.req.url).pathname}`,
-        },
-      },
-      404,
-      { 'cache-control': 'no-store' },
-    ),
-  );
+  app.get(OPENAPI_PATH, () => openApiResponse());
   return app;
 }
 

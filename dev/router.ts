@@ -14,12 +14,17 @@ interface RouterEnv {
   CONTROL: Fetcher;
 }
 
-/** Production route patterns of the control plane, as paths (`*` matches any rest, even none). */
-export const CONTROL_ROUTES = ['/admin/*', '/console*'] as const;
+/**
+ * Production route patterns of the control plane, as paths (`*` matches any rest, even none; a
+ * pattern without `*` matches that path only).
+ */
+export const CONTROL_ROUTES = ['/admin/*', '/console*', '/v1/openapi.json'] as const;
 
 /** Whether production routes `pathname` to the control plane. */
 export function isControlPath(pathname: string): boolean {
-  return CONTROL_ROUTES.some((pattern) => pathname.startsWith(pattern.slice(0, -1)));
+  return CONTROL_ROUTES.some((pattern) =>
+    pattern.endsWith('*') ? pathname.startsWith(pattern.slice(0, -1)) : pathname === pattern,
+  );
 }
 
 export default {

@@ -34,5 +34,16 @@ export const REASONS = [
   'consent.contextual',
   'consent.gpc',
   'consent.invalid_cookie',
+  // Origin mode (worker/origin/): the page as a whole …
+  'origin.unreachable',
+  'origin.timeout',
+  'origin.loop',
+  'origin.unconfigured',
+  'origin.charset',
+  // … and one slot marker in the origin's HTML (worker/origin/slots.ts).
+  'slot.unknown',
+  'slot.nested',
+  'slot.inert',
+  'slot.void',
 ] as const;
 export type Reason = (typeof REASONS)[number];

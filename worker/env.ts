@@ -13,14 +13,20 @@ export interface Env {
   EVENTS: Queue;
   /** Workers rate limiting binding for POST /events, keyed by visitor (or IP). Optional: absent means no limit. */
   EVENTS_RATE?: RateLimit;
+  /** Workers rate limiting binding for the decision API (/v1/*), keyed by token. Optional: absent means no limit. */
+  DECIDE_RATE?: RateLimit;
   /** Secret: JSON `{ "<kid>": "<secret of ≥ 32 bytes>" }`; the first entry signs, all verify. */
   VISITOR_KEYS: string;
-  /** Secret: JSON `{ "<kid>": "<secret of ≥ 32 bytes>" }`; verifies preview links and sessions. */
+  /** Secret: JSON `{ "<kid>": "<secret of ≥ 32 bytes>" }`; verifies preview links and sessions, debug and decision API (`decide`) bearer tokens. */
   ADMIN_KEYS: string;
   /** Milliseconds each KV read on the page path may take before we fall back. */
   KV_DEADLINE_MS?: string;
   /** Milliseconds an isolate trusts its cached copy of the live pointer. */
   POINTER_TTL_MS?: string;
+  /** "on" only in the bench (bench/server.ts): enables GET /__tessera/bare. Never set in wrangler.toml. */
+  BENCH_ROUTES?: string;
+  /** Origin mode: overrides the bundle's site.origin.url in this environment (e.g. staging). */
+  ORIGIN_URL?: string;
 }
 
 declare global {

@@ -1,10 +1,12 @@
 /**
  * Tessera's visitor-facing worker: personalized server-rendered pages at the edge.
  *
- * Serves: GET /healthz; GET /__tessera/bare (the benchmark's static baseline); GET/DELETE
- * /privacy/me (visitor rights); POST /events; GET /__tessera/t.js (tracker); /__tessera/preview
- * (preview links → session cookie; preview/session.ts); and every other GET as a personalized
- * page of the live bundle (or of a preview session's version).
+ * Serves: GET /healthz; GET /__tessera/bare (the benchmark's static baseline, only with
+ * BENCH_ROUTES=on); GET/DELETE /privacy/me (visitor rights); POST /events; /v1/* (the decision
+ * API for servers, bearer tokens with the `decide` scope; routes/decisions.ts); GET
+ * /__tessera/t.js (tracker); /__tessera/preview (preview links → session cookie;
+ * preview/session.ts); and every other GET as a personalized page of the live bundle (or of a
+ * preview session's version).
  * It only reads what the control plane (control/) writes: the admin API, the queue consumers
  * and the cron live there, and it consumes what this worker queues (decision log, events).
  * Configuration is checked once at start-up (see config.ts): a bad VISITOR_KEYS stops the
@@ -18,9 +20,11 @@ import { BundleStore } from '../shared/data/bundle-store.ts';
 import type { Env } from './env.ts';
 import { TRACKER_PATH, trackerResponse } from './events/tracker.ts';
 import { PREVIEW_PATH, exitPreview, resolvePreview, startPreview } from './preview/session.ts';
-import { handleBare } from './routes/bare.ts';
-import { handleEvents } from './routes/events.ts';
-import { handlePage, type PageDeps } from './routes/page.ts';
+import { BARE_PATH, benchRoutesOn, handleBare } from './routes/bare.ts';
+import { eventRoutes } from './routes/events.ts';
+import { decisionRoutes } from './routes/decisions.ts';
+import { handleOriginMethod, handlePage, type PageDeps } from './routes/page.ts';
+import { STYLESHEET_PATH, stylesheetResponse } from './origin/assets.ts';
 import { privacyRoutes } from './routes/privacy.ts';
 
 // Fail loudly at start-up, not on the first visitor.
@@ -29,14 +33,21 @@ loadConfig(startupEnv);
 export function createApp(deps: PageDeps) {
   const app = new Hono<{ Bindings: Env }>();
   app.get('/healthz', (c) => c.json({ ok: true }));
-  // The benchmark's baseline: static HTML through the same worker (docs/performance.md).
-  app.get('/__tessera/bare', (c) => handleBare(c, deps.newId));
-  app.route('/privacy', privacyRoutes());
-  app.post('/events', (c) => handleEvents(c, deps));
+  // The benchmark's baseline: static HTML through the same worker (docs/performance.md). Only
+  // where BENCH_ROUTES is "on" (the bench sets it; no wrangler environment does), else it is an
+  // ordinary unknown page.
+  app.get(BARE_PATH, (c, next) => (benchRoutesOn(c.env) ? handleBare(c, deps.newId) : next()));
+  app.route('/privacy', privacyRoutes(deps.now));
+  app.route('/events', eventRoutes(deps));
+  // The decision API for servers (bearer token, scope `decide`); JSON under /v1, never a page.
+  app.route('/v1', decisionRoutes(deps));
   app.get(TRACKER_PATH, (c) => trackerResponse(c.req.header('if-none-match')));
   app.get(PREVIEW_PATH, (c) => startPreview(c, deps.now()));
   app.get(`${PREVIEW_PATH}/exit`, () => exitPreview());
+  app.get(STYLESHEET_PATH, (c) => stylesheetResponse(c.req.header('if-none-match')));
   app.get('*', async (c) => handlePage(c, deps, { preview: await resolvePreview(c, deps.now()) }));
+  // Origin pages take every method (forms, APIs) straight to the origin; elsewhere 404.
+  app.all('*', (c) => handleOriginMethod(c, deps));
   return app;
 }
 

@@ -5,6 +5,7 @@
  * version instead (useful with --segment).
  */
 import { PreviewTarget } from '../../shared/auth/preview-token.ts';
+import type { Bundle } from '../../shared/schema/bundle.ts';
 import { formatPath } from '../lib/content.ts';
 import { CliError } from '../lib/errors.ts';
 import { withTarget, type TargetOptions } from '../lib/target.ts';
@@ -42,7 +43,29 @@ export async function preview(
       `--${{ path: 'page', segment: 'segment', as: 'as' }[String(i.path[0])] ?? formatPath(i.path.map(String))}: expected ${i.message}`,
     );
   }
+  const pages = (b: Bundle) =>
+    b.pages
+      .map((pg) => pg.path)
+      .sort()
+      .join(', ');
+  if (bundle && !bundle.pages.some((pg) => pg.path === parsed.data.path))
+    throw new CliError(
+      `--page "${parsed.data.path}" is not a page of your working copy (its pages: ${pages(bundle)})`,
+    );
   await withTarget(target, o, async (t) => {
+    if (!bundle) {
+      const live = await t.live();
+      const shown = live.version ? await t.version(live.version) : undefined;
+      if (!shown) throw new CliError(`nothing is live on ${t.name} to preview; drop --live`);
+      if (!shown.pages.some((pg) => pg.path === parsed.data.path))
+        throw new CliError(
+          `--page "${parsed.data.path}" is not a page of the live version on ${t.name} (its pages: ${pages(shown)})`,
+        );
+    }
+    if (parsed.data.as && (await t.hasVisitorProfile(parsed.data.as)) === false)
+      throw new CliError(
+        `--as "${parsed.data.as}": ${t.name} has no visitor profile with that id (a typo? \`tessera profile put\` writes one locally); without --as the preview shows a visitor with no profile`,
+      );
     if (bundle) {
       const up = await t.upload(bundle);
       if (!up.ok)

@@ -3,9 +3,11 @@
  * the live pointer from the version we saw live (a concurrent publish makes this fail with a
  * conflict instead of overwriting it). Publishing the live version again changes nothing.
  */
+import { describePath } from '../../shared/bundle/issues.ts';
 import { diffBundles } from '../../shared/publish/diff.ts';
 import type { MoveResult } from '../../shared/publish/move.ts';
 import { formatIssues } from '../lib/content.ts';
+import { pathKeys } from '../../shared/http/issues.ts';
 import { CliError } from '../lib/errors.ts';
 import { changeLines, short } from '../lib/print.ts';
 import { withTarget, type TargetOptions } from '../lib/target.ts';
@@ -44,7 +46,7 @@ export async function publish(
     const up = await t.upload(bundle);
     if (!up.ok) {
       throw new CliError(
-        `${t.name} rejected the bundle; nothing was published:\n${formatIssues(up.issues.map((i) => ({ file: 'bundle', at: i.path.join('.'), message: i.message, ...(i.found ? { found: i.found } : {}) })))}`,
+        `${t.name} rejected the bundle; nothing was published:\n${formatIssues(up.issues.map((i) => ({ file: 'bundle', at: describePath(bundle, pathKeys(i.path)), message: i.message, ...(i.found ? { found: i.found } : {}) })))}`,
       );
     }
     if (dryRun) {

@@ -8,12 +8,17 @@
  * `holdout` as the experiment reports the global holdout alone.
  */
 import { readPointer, readVersion } from '../../shared/publish/store.ts';
-import { experimentReport, type Report } from '../../shared/experiments/report.ts';
+import {
+  experimentReport,
+  type Report,
+  type ReportOptions,
+} from '../../shared/experiments/report.ts';
+import { Channel } from '../../shared/schema/channel.ts';
 import { CliError } from '../lib/errors.ts';
 import { withLocalEnv } from '../lib/local-env.ts';
 import { formatReport } from '../lib/report-format.ts';
 
-async function localReport(id: string): Promise<Report> {
+async function localReport(id: string, options: ReportOptions): Promise<Report> {
   return withLocalEnv(async (env) => {
     const pointer = await readPointer(env.CONTENT);
     const live = { bundle: pointer && (await readVersion(env.CONTENT, pointer.version)) };
@@ -23,7 +28,7 @@ async function localReport(id: string): Promise<Report> {
       );
     let report: Report | undefined;
     try {
-      report = await experimentReport(env.DB, live.bundle, id);
+      report = await experimentReport(env.DB, live.bundle, id, options);
     } catch (error) {
       throw new CliError(
         `reading local D1 failed (${(error as Error).message}); \`npm run dev\` applies the migrations first`,
@@ -39,7 +44,7 @@ async function localReport(id: string): Promise<Report> {
   });
 }
 
-async function remoteReport(id: string, target: string): Promise<Report> {
+async function remoteReport(id: string, target: string, options: ReportOptions): Promise<Report> {
   const token = process.env.TESSERA_ADMIN_TOKEN;
   if (!token)
     throw new CliError(
@@ -48,6 +53,7 @@ async function remoteReport(id: string, target: string): Promise<Report> {
   let url: URL;
   try {
     url = new URL(`/admin/experiments/${encodeURIComponent(id)}/report`, target);
+    if (options.channel) url.searchParams.set('channel', options.channel);
   } catch {
     throw new CliError(
       `--target must be "local" or a URL such as https://shop.example.com, got "${target}"`,
@@ -68,8 +74,17 @@ export async function report(
   target: string,
   json: boolean,
   log: (l: string) => void,
+  options: ReportOptions = {},
 ): Promise<void> {
-  if (!id) throw new CliError('usage: tessera report <experiment> [--target local|<url>] [--json]');
-  const result = target === 'local' ? await localReport(id) : await remoteReport(id, target);
+  if (!id)
+    throw new CliError(
+      'usage: tessera report <experiment> [--channel <channel>] [--target local|<url>] [--json]',
+    );
+  if (options.channel !== undefined && !Channel.safeParse(options.channel).success)
+    throw new CliError(
+      `--channel "${options.channel}": expected web, app, email, server or a custom channel (lowercase letters, digits, dashes)`,
+    );
+  const result =
+    target === 'local' ? await localReport(id, options) : await remoteReport(id, target, options);
   log(json ? JSON.stringify(result, null, 2) : formatReport(result));
 }

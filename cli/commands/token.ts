@@ -4,7 +4,7 @@
  * `tessera token admin --scope …`: the same for admin bearer tokens.
  */
 import { userInfo } from 'node:os';
-import { Scope, signAdminToken } from '../../shared/auth/admin-token.ts';
+import { MAX_ADMIN_TTL_SECONDS, Scope, signAdminToken } from '../../shared/auth/admin-token.ts';
 import { adminKeyring } from '../lib/dev-keys.ts';
 import { loadConfig, ConfigError } from '../../shared/config.ts';
 import { keyringFor } from '../../shared/auth/keyring.ts';
@@ -40,7 +40,7 @@ export async function visitorToken(
 }
 
 export const ADMIN_USAGE =
-  'tessera token admin --scope <publish|read|preview|privacy>[,…] [--sub <who>] [--ttl <seconds>]';
+  'tessera token admin --scope <publish|read|preview|privacy|decide>[,…] [--sub <who>] [--ttl <seconds>]';
 
 /**
  * `tessera token admin --scope publish`: an admin bearer token for the local dev keys, for curl
@@ -57,11 +57,13 @@ export async function adminToken(
   const bad = scopes.filter((s) => !Scope.safeParse(s).success);
   if (bad.length || scopes.length === 0)
     throw new CliError(
-      `--scope "${scope}": expected publish, read, preview or privacy (comma-separated), found "${bad.join(', ')}"`,
+      `--scope "${scope}": expected publish, read, preview, privacy or decide (comma-separated), found "${bad.join(', ')}"`,
     );
   const ttlSeconds = ttl === undefined ? 3600 : Number(ttl);
-  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 60 || ttlSeconds > 24 * 3600) {
-    throw new CliError(`--ttl "${ttl}": expected whole seconds between 60 and 86400`);
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 60 || ttlSeconds > MAX_ADMIN_TTL_SECONDS) {
+    throw new CliError(
+      `--ttl "${ttl}": expected whole seconds between 60 and ${MAX_ADMIN_TTL_SECONDS} (admin tokens live at most a day)`,
+    );
   }
   return signAdminToken(await adminKeyring(), {
     sub: sub ?? `dev:${userInfo().username}`,

@@ -8,8 +8,14 @@ import type { Bundle } from '../../shared/schema/bundle.ts';
 import { buildBundle, formatIssues } from '../lib/content.ts';
 import { CliError } from '../lib/errors.ts';
 
-/** The validated bundle, or a CliError listing every problem (file, path, expected, found). */
-export async function validBundle(dir: string): Promise<Bundle> {
+/** Warnings go to stderr: stdout is for results scripts read (a version, a preview URL). */
+const toStderr = (line: string) => console.error(line);
+
+/**
+ * The validated bundle, or a CliError listing every problem (file, line:column, where, expected,
+ * found). Warnings (they do not stop anything) are printed through `warn`.
+ */
+export async function validBundle(dir: string, warn = toStderr): Promise<Bundle> {
   const built = await buildBundle(dir);
   if (!built.ok) {
     const n = built.issues.length;
@@ -18,6 +24,8 @@ export async function validBundle(dir: string): Promise<Bundle> {
       `${n} problem${n === 1 ? '' : 's'} in ${where}; nothing was built or published:\n${formatIssues(built.issues)}`,
     );
   }
+  for (const line of formatIssues(built.warnings).split('\n').filter(Boolean))
+    warn(`warning: ${line}`);
   return built.bundle;
 }
 

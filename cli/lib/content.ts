@@ -11,15 +11,24 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { describePath, type Issue } from '../../shared/bundle/issues.ts';
+import { checkPlaceholders } from '../../shared/bundle/placeholders.ts';
 import { parseBundleBody } from '../../shared/bundle/parse.ts';
 import { bundleVersion } from '../../shared/bundle/version.ts';
 import type { Bundle } from '../../shared/schema/bundle.ts';
+import { parseJsonText, positionOfPath } from './json-text.ts';
 import { CONTENT_DIR } from './paths.ts';
 
 export interface ContentIssue {
   /** Path relative to the project root, e.g. `content-variants/slots/hero.json`. */
   file: string;
-  /** Path inside that file, e.g. `rules[2].variant`; empty for the whole file. */
+  /** Where in the file (1-based), when the text could be read. */
+  line?: number;
+  column?: number;
+  /**
+   * Path inside that file, elements named by id: `variant "hero-vip" › props.headline`,
+   * `rule "vip-perks" › variant`; empty for the whole file.
+   */
   at: string;
   /** What was expected. */
   message: string;
@@ -27,12 +36,17 @@ export interface ContentIssue {
   found?: string;
 }
 
-export type BuildResult = { ok: true; bundle: Bundle } | { ok: false; issues: ContentIssue[] };
+/** `warnings`: worth a look, but they do not stop a build (e.g. a trait no sample profile has). */
+export type BuildResult =
+  { ok: true; bundle: Bundle; warnings: ContentIssue[] } | { ok: false; issues: ContentIssue[] };
 
 interface Source {
   file: string;
   /** Prefix of this file's content inside the bundle body (e.g. ['slots', 3]). */
   prefix: (string | number)[];
+  /** The file's text and parsed JSON, when it could be read and parsed. */
+  text?: string;
+  json?: unknown;
 }
 
 function rel(dir: string, file: string): string {
@@ -46,10 +60,12 @@ export function formatPath(parts: (string | number)[]): string {
   );
 }
 
+/** Reads one JSON object file; on success records its text and value on `source`. */
 function readJson(
   dir: string,
   file: string,
   issues: ContentIssue[],
+  source: Source,
 ): Record<string, unknown> | undefined {
   let text: string;
   try {
@@ -62,24 +78,28 @@ function readJson(
     });
     return undefined;
   }
-  try {
-    const json: unknown = JSON.parse(text);
-    if (json && typeof json === 'object' && !Array.isArray(json)) {
-      const { $schema: _ignored, ...rest } = json as Record<string, unknown>;
-      return rest;
-    }
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) {
     issues.push({
       file: rel(dir, file),
+      ...parsed.position,
       at: '',
-      message: `expected a JSON object, found ${Array.isArray(json) ? 'an array' : typeof json}`,
+      message: `invalid JSON: ${parsed.message}`,
     });
-  } catch (error) {
-    issues.push({
-      file: rel(dir, file),
-      at: '',
-      message: `invalid JSON: ${(error as Error).message}`,
-    });
+    return undefined;
   }
+  const json = parsed.value;
+  if (json && typeof json === 'object' && !Array.isArray(json)) {
+    source.text = text;
+    source.json = json;
+    const { $schema: _ignored, ...rest } = json as Record<string, unknown>;
+    return rest;
+  }
+  issues.push({
+    file: rel(dir, file),
+    at: '',
+    message: `expected a JSON object, found ${Array.isArray(json) ? 'an array' : json === null ? 'null' : typeof json}`,
+  });
   return undefined;
 }
 
@@ -100,28 +120,32 @@ export function readContent(dir = CONTENT_DIR): {
   const issues: ContentIssue[] = [];
   const sources: Source[] = [];
   const siteFile = path.join(dir, 'site.json');
-  const site = existsSync(siteFile) ? readJson(dir, siteFile, issues) : undefined;
+  const siteSource: Source = { file: rel(dir, siteFile), prefix: [] };
+  sources.push(siteSource);
+  const site = existsSync(siteFile) ? readJson(dir, siteFile, issues, siteSource) : undefined;
   if (!existsSync(siteFile))
     issues.push({
       file: rel(dir, siteFile),
       at: '',
       message: 'missing: every bundle needs site.json with schemaVersion and site',
     });
-  sources.push({ file: rel(dir, siteFile), prefix: [] });
 
   const segmentsFile = path.join(dir, 'segments.json');
+  const segmentsSource: Source = { file: rel(dir, segmentsFile), prefix: ['segments'] };
+  sources.push(segmentsSource);
   const segments = existsSync(segmentsFile)
-    ? readJson(dir, segmentsFile, issues)
+    ? readJson(dir, segmentsFile, issues, segmentsSource)
     : { segments: [] };
-  sources.push({ file: rel(dir, segmentsFile), prefix: ['segments'] });
 
   const pages = jsonFiles(path.join(dir, 'pages')).map((file, i) => {
-    sources.push({ file: rel(dir, file), prefix: ['pages', i] });
-    return readJson(dir, file, issues);
+    const source: Source = { file: rel(dir, file), prefix: ['pages', i] };
+    sources.push(source);
+    return readJson(dir, file, issues, source);
   });
   const slots = jsonFiles(path.join(dir, 'slots')).map((file, i) => {
-    sources.push({ file: rel(dir, file), prefix: ['slots', i] });
-    return readJson(dir, file, issues);
+    const source: Source = { file: rel(dir, file), prefix: ['slots', i] };
+    sources.push(source);
+    return readJson(dir, file, issues, source);
   });
   if (pages.length === 0)
     issues.push({
@@ -139,8 +163,9 @@ export function readContent(dir = CONTENT_DIR): {
   // Experiments (issue 5): optional, and left out of the body when absent so bundles without
   // experiments keep their version hash.
   const experiments = jsonFiles(path.join(dir, 'experiments')).map((file, i) => {
-    sources.push({ file: rel(dir, file), prefix: ['experiments', i] });
-    return readJson(dir, file, issues);
+    const source: Source = { file: rel(dir, file), prefix: ['experiments', i] };
+    sources.push(source);
+    return readJson(dir, file, issues, source);
   });
 
   const body = {
@@ -153,48 +178,73 @@ export function readContent(dir = CONTENT_DIR): {
   return { body, sources, issues };
 }
 
-/** The file a bundle-body path came from, and the path inside that file. */
+/**
+ * The file a bundle-body path came from, and where inside it: the path with elements named by
+ * id, and its line and column.
+ */
 export function locate(
   sources: Source[],
   bodyPath: (string | number)[],
-): { file: string; at: string } {
+): Pick<ContentIssue, 'file' | 'at' | 'line' | 'column'> {
   let best: Source | undefined;
   for (const s of sources) {
     const matches = s.prefix.every((p, i) => bodyPath[i] === p);
     if (matches && (!best || s.prefix.length > best.prefix.length)) best = s;
   }
   const source = best ?? sources[0]!;
-  const inner = bodyPath.slice(source.prefix.length);
+  const rest = bodyPath.slice(source.prefix.length);
   // segments.json holds `{ segments: [...] }`, so its paths keep the key.
+  const inner = source.prefix[0] === 'segments' ? ['segments', ...rest] : rest;
+  const position = source.text === undefined ? undefined : positionOfPath(source.text, inner);
   return {
     file: source.file,
-    at: formatPath(source.prefix[0] === 'segments' ? ['segments', ...inner] : inner),
+    ...position,
+    at: source.json === undefined ? formatPath(inner) : describePath(source.json, inner),
   };
+}
+
+/** Reads, validates and content-addresses the bundle. Same input → same version. */
+/** Trait keys of the sample profiles in `<dir>/profiles/` (unreadable files are skipped). */
+export function sampleTraits(dir: string): Set<string> {
+  const keys = new Set<string>();
+  for (const file of jsonFiles(path.join(dir, 'profiles'))) {
+    try {
+      const json = JSON.parse(readFileSync(file, 'utf8')) as { traits?: unknown };
+      if (json.traits && typeof json.traits === 'object')
+        for (const key of Object.keys(json.traits)) keys.add(key);
+    } catch {
+      // a broken sample profile is reported by the commands that read profiles
+    }
+  }
+  return keys;
 }
 
 /** Reads, validates and content-addresses the bundle. Same input → same version. */
 export async function buildBundle(dir = CONTENT_DIR): Promise<BuildResult> {
   const { body, sources, issues } = readContent(dir);
   if (issues.length) return { ok: false, issues };
+  const located = (i: Issue): ContentIssue => ({
+    ...locate(sources, i.path),
+    message: i.message,
+    ...(i.found === undefined ? {} : { found: i.found }),
+  });
   const parsed = parseBundleBody(body);
-  if (!parsed.ok) {
-    return {
-      ok: false,
-      issues: parsed.issues.map((i) => ({
-        ...locate(sources, i.path),
-        message: i.message,
-        ...(i.found === undefined ? {} : { found: i.found }),
-      })),
-    };
-  }
-  return { ok: true, bundle: { ...parsed.body, version: await bundleVersion(parsed.body) } };
+  if (!parsed.ok) return { ok: false, issues: parsed.issues.map(located) };
+  const placeholders = checkPlaceholders(parsed.body, sampleTraits(dir));
+  if (placeholders.errors.length) return { ok: false, issues: placeholders.errors.map(located) };
+  return {
+    ok: true,
+    bundle: { ...parsed.body, version: await bundleVersion(parsed.body) },
+    warnings: placeholders.warnings.map(located),
+  };
 }
 
+/** One line per issue: `file:line:column › where: what was expected (found …)`. */
 export function formatIssues(issues: ContentIssue[]): string {
   return issues
     .map(
       (i) =>
-        `${i.file}${i.at ? ` at ${i.at}` : ''}: ${i.message}${i.found === undefined ? '' : ` (found ${i.found})`}`,
+        `${i.file}${i.line === undefined ? '' : `:${i.line}:${i.column}`}${i.at ? ` › ${i.at}` : ''}: ${i.message}${i.found === undefined ? '' : ` (found ${i.found})`}`,
     )
     .join('\n');
 }

@@ -7,11 +7,16 @@ import { keyringFor, type Keyring } from '../../shared/auth/keyring.ts';
 import { devVars } from './dev-vars.ts';
 import { CliError } from './errors.ts';
 
-function devConfig(): Config {
+/** The dev keys as the worker will check them at start-up; a CliError that says what to do. */
+export function devConfig(): Config {
   try {
     return loadConfig(devVars());
   } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(error.message);
+    if (error instanceof ConfigError)
+      throw new CliError(
+        `${error.message}\nIf .dev.vars was written from an older .dev.vars.example, delete it: ` +
+          '`npm run dev` writes a fresh one.',
+      );
     throw error;
   }
 }

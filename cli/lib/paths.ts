@@ -15,5 +15,11 @@ export const CONTROL_TOML = path.join(ROOT, 'control', 'wrangler.toml');
 export const CONTROL_DEV_VARS = path.join(ROOT, 'control', '.dev.vars');
 /** The dev-only router in front of both workers (dev/router.ts). */
 export const DEV_ROUTER_TOML = path.join(ROOT, 'dev', 'wrangler.toml');
+/** The demo origin (demo-origin/): the static site origin mode fronts in local development. */
+export const DEMO_ORIGIN_TOML = path.join(ROOT, 'demo-origin', 'wrangler.toml');
+/** Where `npm run dev` serves the demo origin; wrangler.toml's ORIGIN_URL points here. */
+export const DEMO_ORIGIN_PORT = '8788';
 /** Local state of `npm run dev` and `--target local` (wrangler's `--persist-to`). */
 export const LOCAL_STATE = path.join(ROOT, '.wrangler', 'state');
+/** The decision and admin APIs' OpenAPI document (`tessera openapi`). */
+export const OPENAPI_FILE = path.join(ROOT, 'docs', 'openapi.json');

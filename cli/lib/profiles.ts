@@ -7,6 +7,7 @@ import { profileKeys } from '../../shared/kv-keys.ts';
 import { Profile } from '../../shared/schema/profile.ts';
 import { formatPath } from './content.ts';
 import { CliError } from './errors.ts';
+import { parseJsonText } from './json-text.ts';
 
 export function profileKey(profile: Profile): string {
   return profile.kind === 'customer'
@@ -31,11 +32,11 @@ export function checkProfile(
 }
 
 function parseJson(text: string, where: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new CliError(`${where}: invalid JSON: ${(error as Error).message}`);
-  }
+  const parsed = parseJsonText(text);
+  if (parsed.ok) return parsed.value;
+  throw new CliError(
+    `${where}:${parsed.position.line}:${parsed.position.column}: invalid JSON: ${parsed.message}`,
+  );
 }
 
 /** One profile file; `id` from the command line wins over (and must agree with) the file's. */
@@ -67,13 +68,12 @@ export function readNdjson(file: string): Profile[] {
     .forEach((line, i) => {
       if (!line.trim()) return;
       const where = `${file}:${i + 1}`;
-      let json: unknown;
-      try {
-        json = JSON.parse(line);
-      } catch (error) {
-        errors.push(`${where}: invalid JSON: ${(error as Error).message}`);
+      const parsed = parseJsonText(line);
+      if (!parsed.ok) {
+        errors.push(`${where}:${parsed.position.column}: invalid JSON: ${parsed.message}`);
         return;
       }
+      const json = parsed.value;
       const checked = checkProfile(json, where);
       if (!checked.ok) return void errors.push(...checked.errors);
       const key = profileKey(checked.profile);

@@ -46,6 +46,11 @@ function armTable(report: Report): string {
   const notes = report.arms
     .filter((a) => !a.relativeLift && a.relativeLiftNote)
     .map((a) => `* ${a.arm}: no relative interval: ${a.relativeLiftNote}`);
+  const detectable = report.arms.find((a) => a.detectableLift !== undefined)?.detectableLift;
+  if (detectable !== undefined)
+    notes.push(
+      `at this size the test finds a lift of ±${(detectable * 100).toFixed(2)} pp 80 % of the time; a smaller lift it calls is probably overstated`,
+    );
   return [table(rows), ...notes].join('\n');
 }
 
@@ -69,12 +74,23 @@ function srmLine(report: Report): string {
   return `sample ratio: consistent with the configured split (χ² = ${report.srm.chi2.toFixed(2)}, df ${report.srm.df}, p = ${report.srm.pValue.toFixed(3)})`;
 }
 
+/** Which channel's visitors are counted, and which splits there are. */
+function channelLines(report: Report): string[] {
+  const all = report.channels?.length ? ` (channels: ${report.channels.join(', ')})` : '';
+  return [
+    report.channel
+      ? `channel: ${report.channel} only — visitors exposed there, conversions from any channel${all}`
+      : `channel: all${all}${report.channels && report.channels.length > 1 ? '; split with --channel <name>' : ''}`,
+  ];
+}
+
 export function formatReport(report: Report): string {
   const goal =
     report.conversion ??
     (report.goal.event === 'custom' ? `custom event "${report.goal.name}"` : report.goal.event);
   const lines = [
     `${report.type === 'holdout' ? 'holdout' : `experiment ${report.experiment}`} (${report.type}) · goal: ${goal} within ${report.windowHours} h of first exposure`,
+    ...channelLines(report),
     '',
     `${report.verdict.status === 'difference' ? 'RESULT' : report.verdict.status === 'not_enough_data' ? 'NOT ENOUGH DATA' : 'NO CLEAR DIFFERENCE'}: ${report.verdict.message}`,
     '',

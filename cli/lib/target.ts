@@ -7,12 +7,21 @@
  */
 import { userInfo } from 'node:os';
 import * as z from '../../shared/schema/zod.ts';
-import type { Issue } from '../../shared/bundle/issues.ts';
+import { toApiIssue } from '../../shared/http/issues.ts';
+import { profileKeys } from '../../shared/kv-keys.ts';
+import { ApiIssue } from '../../shared/schema/api-error.ts';
 import { AuditRecord, listHistory } from '../../shared/publish/history.ts';
 import { movePointer, type Action, type MoveResult } from '../../shared/publish/move.ts';
 import { readLive, readVersion, type LiveState } from '../../shared/publish/store.ts';
 import { uploadVersion } from '../../shared/publish/upload.ts';
 import { Bundle, type BundleBody } from '../../shared/schema/bundle.ts';
+import {
+  HistoryAnswer,
+  LiveAnswer,
+  MoveAnswer,
+  PreviewAnswer,
+  UploadAnswer,
+} from '../../shared/schema/admin-api.ts';
 import {
   PREVIEW_LINK_AUDIENCE,
   PREVIEW_TTL_SECONDS,
@@ -26,7 +35,7 @@ import { withLocalEnv } from './local-env.ts';
 import { applyLocalMigrations } from './local-migrations.ts';
 
 export type Upload =
-  { ok: true; version: string; created: boolean } | { ok: false; issues: Issue[] };
+  { ok: true; version: string; created: boolean } | { ok: false; issues: ApiIssue[] };
 
 export interface Target {
   /** Shown in messages: "local" or the URL. */
@@ -38,6 +47,8 @@ export interface Target {
   move(to: string, expected: string | null, action: Action): Promise<MoveResult>;
   history(limit: number): Promise<AuditRecord[]>;
   previewUrl(target: PreviewTarget): Promise<{ url: string; expiresAt: string }>;
+  /** Whether a visitor profile exists there; undefined when this target cannot tell. */
+  hasVisitorProfile(visitorId: string): Promise<boolean | undefined>;
 }
 
 function bodyOf(bundle: Bundle): BundleBody {
@@ -49,7 +60,7 @@ export interface TargetOptions {
   /** Local dev server port, for preview URLs. */
   port: string;
   /** Bindings for `--target local` that are already open (tests share one proxy per file). */
-  local?: { CONTENT: KVNamespace; DB: D1Database };
+  local?: { CONTENT: KVNamespace; DB: D1Database; PROFILES?: KVNamespace };
   /** The clock for local moves and preview expiry (tests pass their own). */
   now?: () => number;
 }
@@ -64,8 +75,10 @@ export async function withTarget<T>(
       'missing --target: use --target local (the dev server’s state) or --target https://<your worker>',
     );
   if (spec === 'local') {
-    if (o.local) return work(await localTarget(o.local.CONTENT, o.local.DB, o));
-    return withLocalEnv(async (env) => work(await localTarget(env.CONTENT, env.DB, o)));
+    if (o.local) return work(await localTarget(o.local.CONTENT, o.local.DB, o, o.local.PROFILES));
+    return withLocalEnv(async (env) =>
+      work(await localTarget(env.CONTENT, env.DB, o, env.PROFILES)),
+    );
   }
   let url: URL;
   try {
@@ -83,7 +96,12 @@ export async function withTarget<T>(
   return work(remoteTarget(url));
 }
 
-async function localTarget(kv: KVNamespace, db: D1Database, o: TargetOptions): Promise<Target> {
+async function localTarget(
+  kv: KVNamespace,
+  db: D1Database,
+  o: TargetOptions,
+  profiles?: KVNamespace,
+): Promise<Target> {
   await applyLocalMigrations(db);
   const store = { kv, db };
   const by = `local:${userInfo().username}`;
@@ -94,10 +112,14 @@ async function localTarget(kv: KVNamespace, db: D1Database, o: TargetOptions): P
     version: (v) => readVersion(kv, v),
     upload: async (bundle) => {
       const up = await uploadVersion(kv, bodyOf(bundle));
-      return up.ok ? { ok: true, version: up.bundle.version, created: up.created } : up;
+      return up.ok
+        ? { ok: true, version: up.bundle.version, created: up.created }
+        : { ok: false, issues: up.issues.map(toApiIssue) };
     },
     move: (to, expected, action) => movePointer(store, { to, expected, by, action }, now()),
     history: (limit) => listHistory(db, limit),
+    hasVisitorProfile: async (id) =>
+      profiles ? (await profiles.get(profileKeys.visitor(id))) !== null : undefined,
     previewUrl: async (target) => {
       const nowSeconds = Math.floor(now() / 1000);
       const expSeconds = nowSeconds + PREVIEW_TTL_SECONDS;
@@ -118,31 +140,19 @@ async function localTarget(kv: KVNamespace, db: D1Database, o: TargetOptions): P
 
 /** The admin API's answers, parsed rather than trusted. */
 const Answer = {
-  live: z.object({ version: z.nullable(z.string()), movedAt: z.number() }),
-  upload: z.object({ version: z.string(), created: z.boolean() }),
-  moved: z.object({
-    ok: z.literal(true),
-    outcome: z.enum(['moved', 'unchanged']),
-    from: z.nullable(z.string()),
-    to: z.string(),
-    summary: z.string(),
-  }),
-  preview: z.object({ url: z.string(), expiresAt: z.string() }),
+  live: LiveAnswer,
+  upload: UploadAnswer,
+  moved: MoveAnswer,
+  preview: PreviewAnswer,
+  /** The one error body (shared/schema/api-error.ts), with the details the CLI uses; lenient. */
   error: z.catch(
     z.object({
       error: z._default(
         z.object({
           code: z.optional(z.string()),
           message: z.optional(z.string()),
-          issues: z.optional(
-            z.array(
-              z.object({
-                path: z.array(z.union([z.string(), z.number()])),
-                message: z.string(),
-                found: z.optional(z.string()),
-              }),
-            ),
-          ),
+          issues: z.optional(z.array(ApiIssue)),
+          id: z.optional(z.string()),
           current: z.optional(z.nullable(z.string())),
           retryAfterMs: z.optional(z.number()),
         }),
@@ -188,10 +198,15 @@ function remoteTarget(base: URL): Target {
         `${base.origin} refused the admin token (${res.status} ${e.code ?? ''}): ${e.message ?? res.statusText}`,
       );
     }
-    if (res.status >= 500)
+    if (res.status >= 500) {
+      const e = fail(json);
       throw new CliError(
-        `${base.origin} answered ${res.status}; nothing was changed by this command`,
+        `${base.origin} answered ${res.status}${e.code ? ` ${e.code}` : ''}${e.message ? `: ${e.message}` : ''}` +
+          (res.status === 503
+            ? `; nothing was changed — retry in ${res.headers.get('retry-after') ?? 'a few'} s`
+            : '; this command stopped there'),
       );
+    }
     return { status: res.status, json };
   };
 
@@ -236,7 +251,7 @@ function remoteTarget(base: URL): Target {
     },
     history: async (limit) => {
       const r = await call('GET', `/admin/history?limit=${limit}`);
-      return z.object({ records: z.array(AuditRecord) }).parse(r.json).records;
+      return HistoryAnswer.parse(r.json).records;
     },
     previewUrl: async (target) => {
       const r = await call('POST', '/admin/previews', target);
@@ -246,5 +261,7 @@ function remoteTarget(base: URL): Target {
         );
       return Answer.preview.parse(r.json);
     },
+    // The worker checks `as` itself when it signs the link (POST /admin/previews).
+    hasVisitorProfile: async () => undefined,
   };
 }

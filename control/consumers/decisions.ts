@@ -11,7 +11,7 @@ import { exposureStatements, type ExposureFields } from './exposures.ts';
 export const DECISIONS_QUEUE = 'tessera-decisions';
 
 const INSERT_DECISION =
-  'INSERT OR IGNORE INTO decisions (id, at, version, page, visitor, consent, profile, context, reasons, debug) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  'INSERT OR IGNORE INTO decisions (id, at, version, page, visitor, consent, profile, context, reasons, debug, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 const INSERT_SLOT =
   'INSERT OR IGNORE INTO decision_slots (decision_id, position, slot, variant, level, reason, rule, segments, offer, fallback) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
@@ -31,6 +31,7 @@ export function insertStatements(db: D1Database, r: DecisionRecord): D1PreparedS
       JSON.stringify(r.context),
       JSON.stringify(r.reasons),
       r.debug ? 1 : 0,
+      r.channel,
     );
   const slots = r.slots.map((s, i) =>
     db
@@ -62,10 +63,12 @@ export function exposureFields(r: DecisionRecord): ExposureFields {
       unitId: r.visitor,
       sticky: r.sticky,
       at: Date.parse(r.at),
+      channel: r.channel,
       exposures: [],
     };
   return {
     decisionId: r.id,
+    channel: r.channel,
     // Sticky units are the visitor's pseudonym, which events (./events.ts) store too.
     unitId: r.sticky ? r.visitor : r.id,
     sticky: r.sticky,

@@ -56,8 +56,8 @@ function insertEvent(db: D1Database, item: Item): D1PreparedStatement {
   const e = body.event;
   return db
     .prepare(
-      'INSERT OR IGNORE INTO events (id, visitor_id, customer_id, type, name, decision_id, slot, value, currency, at, received_at, body, processed) ' +
-        'SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 ' +
+      'INSERT OR IGNORE INTO events (id, visitor_id, customer_id, type, name, decision_id, slot, value, currency, at, received_at, body, processed, channel) ' +
+        'SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14 ' +
         // Not if its visitor or customer was erased after the event was received (tombstones.ts).
         `WHERE ${notErasedSince(['?2', '?3'], '?11')}`,
     )
@@ -76,6 +76,7 @@ function insertEvent(db: D1Database, item: Item): D1PreparedStatement {
       JSON.stringify(e),
       // Only `personal` events update a profile; the others have nothing left to do.
       body.consent === 'personal' ? 0 : 1,
+      body.channel,
     );
 }
 
@@ -140,12 +141,20 @@ async function updateProfile(
   // Stitch: visitor ids seen with this customer for the first time bring their history along.
   const newStitches: string[] = [];
   if (customerId) {
-    const visitors = new Map(items.map((i) => [i.visitor, i.body.visitorId]));
-    const known = await env.DB.prepare(
-      `SELECT visitor_id FROM stitches WHERE customer_id = ? AND visitor_id IN (${[...visitors].map(() => '?').join(',')})`,
-    )
-      .bind(items[0]!.customer!, ...visitors.keys())
-      .all<{ visitor_id: string }>();
+    // A server naming the customer alone (POST /v1/events) sends the customer's own unit as the
+    // visitor: there is no anonymous visitor to stitch then.
+    const visitors = new Map(
+      items
+        .filter((i) => i.body.visitorId !== customerPseudonymInput(customerId))
+        .map((i) => [i.visitor, i.body.visitorId]),
+    );
+    const known = visitors.size
+      ? await env.DB.prepare(
+          `SELECT visitor_id FROM stitches WHERE customer_id = ? AND visitor_id IN (${[...visitors].map(() => '?').join(',')})`,
+        )
+          .bind(items[0]!.customer!, ...visitors.keys())
+          .all<{ visitor_id: string }>()
+      : { results: [] };
     const seen = new Set(known.results.map((r) => r.visitor_id));
     for (const [visitor, visitorId] of visitors) {
       if (seen.has(visitor)) continue;

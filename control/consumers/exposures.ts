@@ -29,6 +29,8 @@ export interface ExposureFields {
   sticky: boolean;
   /** ms since the epoch */
   at: number;
+  /** Where the decision was shown (shared/schema/channel.ts); default `web`. */
+  channel?: string;
   /** Whether the bundle had a holdout (share > 0) and whether this visitor was in it. */
   holdout?: { measured: boolean; held: boolean; phase?: string };
   exposures: ArmExposure[];
@@ -36,8 +38,9 @@ export interface ExposureFields {
 
 export function exposureStatements(db: D1Database, f: ExposureFields): D1PreparedStatement[] {
   const insert = db.prepare(
-    'INSERT OR IGNORE INTO exposures (decision_id, experiment, arm, unit_id, sticky, epoch, at, phase) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT OR IGNORE INTO exposures (decision_id, experiment, arm, unit_id, sticky, epoch, at, phase, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
+  const channel = f.channel ?? 'web';
   const rows = f.exposures.map((e) =>
     insert.bind(
       f.decisionId,
@@ -48,6 +51,7 @@ export function exposureStatements(db: D1Database, f: ExposureFields): D1Prepare
       e.epoch ?? null,
       f.at,
       e.phase ?? null,
+      channel,
     ),
   );
   if (f.holdout?.measured) {
@@ -61,6 +65,7 @@ export function exposureStatements(db: D1Database, f: ExposureFields): D1Prepare
         null,
         f.at,
         f.holdout.phase ?? null,
+        channel,
       ),
     );
   }

@@ -8,16 +8,20 @@
  *   GET  /admin/history?limit=50     read     audit records, newest first
  *   POST /admin/previews             preview  a signed, short-lived preview link
  *
- * The publishing semantics live in shared/publish/, shared with `--target local`.
+ * The publishing semantics live in shared/publish/, shared with `--target local`. Errors are the
+ * one JSON error body (shared/http/errors.ts; codes in docs/errors.md).
  */
-import type { Context } from 'hono';
 import { Hono } from 'hono/tiny';
-import * as z from '../../shared/schema/zod.ts';
+import { profileKeys } from '../../shared/kv-keys.ts';
 import { listHistory } from '../../shared/publish/history.ts';
 import { movePointer } from '../../shared/publish/move.ts';
 import { Version, readLive, readVersion } from '../../shared/publish/store.ts';
 import { uploadVersion } from '../../shared/publish/upload.ts';
 import { configFor } from '../../shared/config.ts';
+import { NO_STORE } from '../../shared/http/cache.ts';
+import { ApiError } from '../../shared/http/errors.ts';
+import { toApiIssue } from '../../shared/http/issues.ts';
+import { jsonBody, readJson, readJsonValue } from '../../shared/http/json-body.ts';
 import type { ControlEnv } from '../env.ts';
 import { keyringFor } from '../../shared/auth/keyring.ts';
 import { PREVIEW_PATH } from '../../shared/auth/preview-token.ts';
@@ -27,6 +31,7 @@ import {
   PreviewTarget,
   signPreviewToken,
 } from '../../shared/auth/preview-token.ts';
+import { LiveMove } from '../../shared/schema/admin-api.ts';
 import { requireScope, type AdminVars } from '../auth/require-scope.ts';
 
 /** Far above any real bundle (the demo is ~20 KB), far below KV's 25 MiB value limit. */
@@ -34,99 +39,40 @@ export const MAX_BUNDLE_BYTES = 2 * 1024 * 1024;
 const MAX_SMALL_BODY = 16 * 1024;
 
 type AdminApp = { Bindings: ControlEnv; Variables: AdminVars };
-type Ctx = Context<AdminApp>;
 
-const MoveBody = z.strictObject({
-  to: Version,
-  expected: z.nullable(Version),
-  action: z._default(z.enum(['publish', 'rollback']), 'publish'),
-});
-
-const noStore = { 'cache-control': 'no-store' };
-
-function fail(
-  c: Ctx,
-  status: 400 | 404 | 409 | 413 | 415 | 422 | 429,
-  code: string,
-  message: string,
-  extra: object = {},
-) {
-  return c.json({ error: { code, message, ...extra } }, status, noStore);
-}
-
-type Body = { ok: true; json: unknown } | { ok: false; response: Response };
-
-/** Reads a JSON body under a size limit; 413 before parsing anything too big. */
-async function jsonBody(c: Ctx, limit: number): Promise<Body> {
-  const declared = Number(c.req.header('content-length') ?? '0');
-  const tooLarge = () => ({
-    ok: false as const,
-    response: fail(c, 413, 'too_large', `body over ${limit} bytes`, { limit }),
-  });
-  if (declared > limit) return tooLarge();
-  if (!(c.req.header('content-type') ?? '').includes('application/json')) {
-    return {
-      ok: false,
-      response: fail(c, 415, 'unsupported_media_type', 'send Content-Type: application/json'),
-    };
-  }
-  const bytes = await c.req.arrayBuffer();
-  if (bytes.byteLength > limit) return tooLarge();
-  try {
-    return { ok: true, json: JSON.parse(new TextDecoder().decode(bytes)) };
-  } catch (error) {
-    return {
-      ok: false,
-      response: fail(c, 400, 'invalid_json', `body is not JSON: ${(error as Error).message}`),
-    };
-  }
-}
-
-function zodIssues(error: z.core.$ZodError) {
-  return error.issues.map((i) => ({
-    path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-    message: i.message,
-  }));
-}
+const noStore = { 'cache-control': NO_STORE };
 
 export function adminRoutes(now: () => number) {
   const admin = new Hono<AdminApp>();
-  const store = (c: Ctx) => ({ kv: c.env.CONTENT, db: c.env.DB });
+  const store = (env: ControlEnv) => ({ kv: env.CONTENT, db: env.DB });
+  const scope = (s: Parameters<typeof requireScope>[0]) => requireScope(s, now);
+  const small = jsonBody({ maxBytes: MAX_SMALL_BODY });
 
-  admin.get('/live', requireScope('read'), async (c) =>
-    c.json(await readLive(store(c)), 200, noStore),
+  admin.get('/live', scope('read'), async (c) =>
+    c.json(await readLive(store(c.env)), 200, noStore),
   );
 
-  admin.put('/live', requireScope('publish'), async (c) => {
-    const body = await jsonBody(c, MAX_SMALL_BODY);
-    if (!body.ok) return body.response;
-    const move = MoveBody.safeParse(body.json);
-    if (!move.success)
-      return fail(c, 422, 'invalid_request', 'expected { to, expected, action }', {
-        issues: zodIssues(move.error),
-      });
-    const result = await movePointer(store(c), { ...move.data, by: c.get('admin').sub }, now());
+  admin.put('/live', scope('publish'), small, async (c) => {
+    const move = await readJson(c, LiveMove, { expected: 'expected { to, expected, action }' });
+    const result = await movePointer(store(c.env), { ...move, by: c.get('admin').sub }, now());
     if (result.ok) return c.json(result, 200, noStore);
     if (result.code === 'conflict')
-      return fail(c, 409, result.code, result.message, { current: result.current });
-    if (result.code === 'unknown_version') return fail(c, 404, result.code, result.message);
-    c.header('retry-after', String(Math.ceil(result.retryAfterMs / 1000)));
-    return fail(c, 429, result.code, result.message, { retryAfterMs: result.retryAfterMs });
+      throw new ApiError(result.code, result.message, { details: { current: result.current } });
+    if (result.code === 'unknown_version') throw new ApiError(result.code, result.message);
+    throw new ApiError(result.code, result.message, {
+      details: { retryAfterMs: result.retryAfterMs },
+      headers: { 'retry-after': String(Math.ceil(result.retryAfterMs / 1000)) },
+    });
   });
 
-  admin.post('/versions', requireScope('publish'), async (c) => {
-    const body = await jsonBody(c, MAX_BUNDLE_BYTES);
-    if (!body.ok) return body.response;
-    const uploaded = await uploadVersion(c.env.CONTENT, body.json);
-    if (!uploaded.ok) {
-      return fail(
-        c,
-        422,
+  admin.post('/versions', scope('publish'), jsonBody({ maxBytes: MAX_BUNDLE_BYTES }), async (c) => {
+    const uploaded = await uploadVersion(c.env.CONTENT, await readJsonValue(c));
+    if (!uploaded.ok)
+      throw new ApiError(
         'invalid_bundle',
         `${uploaded.issues.length} problem(s); nothing was stored`,
-        { issues: uploaded.issues },
+        { issues: uploaded.issues.map(toApiIssue) },
       );
-    }
     return c.json(
       { version: uploaded.bundle.version, created: uploaded.created },
       uploaded.created ? 201 : 200,
@@ -134,15 +80,15 @@ export function adminRoutes(now: () => number) {
     );
   });
 
-  admin.get('/versions/:version', requireScope('read'), async (c) => {
+  admin.get('/versions/:version', scope('read'), async (c) => {
     const version = Version.safeParse(c.req.param('version'));
     const bundle = version.success ? await readVersion(c.env.CONTENT, version.data) : undefined;
     if (!bundle)
-      return fail(c, 404, 'unknown_version', `no stored version "${c.req.param('version')}"`);
+      throw new ApiError('unknown_version', `no stored version "${c.req.param('version')}"`);
     return c.json(bundle, 200, { 'cache-control': 'private, max-age=31536000, immutable' });
   });
 
-  admin.get('/history', requireScope('read'), async (c) => {
+  admin.get('/history', scope('read'), async (c) => {
     const limit = Number(c.req.query('limit') ?? '50');
     return c.json(
       { records: await listHistory(c.env.DB, Number.isFinite(limit) ? limit : 50) },
@@ -151,21 +97,24 @@ export function adminRoutes(now: () => number) {
     );
   });
 
-  admin.post('/previews', requireScope('preview'), async (c) => {
-    const body = await jsonBody(c, MAX_SMALL_BODY);
-    if (!body.ok) return body.response;
-    const target = PreviewTarget.safeParse(body.json);
-    if (!target.success)
-      return fail(c, 422, 'invalid_request', 'expected { path, version?, segment?, as? }', {
-        issues: zodIssues(target.error),
-      });
+  admin.post('/previews', scope('preview'), small, async (c) => {
+    const target = await readJson(c, PreviewTarget, {
+      expected: 'expected { path, version?, segment?, as? }',
+    });
+    // A preview "as" a visitor nobody has a profile for would just show a stranger's page.
+    const as = target.as;
+    if (as !== undefined && (await c.env.PROFILES.get(profileKeys.visitor(as))) === null)
+      throw new ApiError(
+        'unknown_visitor',
+        `no visitor profile "${as}" on this worker; without "as" the preview shows a visitor with no profile`,
+      );
     const nowSeconds = Math.floor(now() / 1000);
     const expSeconds = nowSeconds + PREVIEW_TTL_SECONDS;
     const ring = await keyringFor(configFor(c.env).adminKeys);
     const by = c.get('admin').sub;
     const token = await signPreviewToken(ring, {
       by,
-      target: target.data,
+      target,
       audience: PREVIEW_LINK_AUDIENCE,
       nowSeconds,
       expSeconds,
@@ -174,8 +123,5 @@ export function adminRoutes(now: () => number) {
     return c.json({ url, expiresAt: new Date(expSeconds * 1000).toISOString() }, 201, noStore);
   });
 
-  admin.all('*', (c) =>
-    fail(c, 404, 'not_found', `no admin route ${c.req.method} ${new URL(c.req.url).pathname}`),
-  );
   return admin;
 }

@@ -1,24 +1,30 @@
 /**
  * Admin bearer tokens: HS256 JWTs signed with ADMIN_KEYS, with issuer, audience, expiry and a
- * `scope` claim (space-separated: `publish`, `read`, `preview`, `privacy`) all checked. `privacy`
- * (read and erase one person's data by id) is apart from `read`/`publish` on purpose: content
- * editors need not see profiles, and the privacy officer need not publish. Pure apart from
+ * `scope` claim (space-separated: `publish`, `read`, `preview`, `privacy`, `decide`) all checked.
+ * `privacy` (read and erase one person's data by id) is apart from `read`/`publish` on purpose:
+ * content editors need not see profiles, and the privacy officer need not publish. `decide` is
+ * for servers calling the decision API (`/v1/*` on the visitor-facing worker) and nothing else. Pure apart from
  * crypto; the HTTP mapping (401/403) lives in middleware.ts.
  */
 import { SignJWT, jwtVerify, errors } from 'jose';
 import * as z from '../schema/zod.ts';
+import { isCanonicalJws } from './canonical.ts';
 import { UnknownKid, resolveKid, type Keyring } from './keyring.ts';
+import { lifetimeProblem } from './lifetime.ts';
 
 export const ADMIN_ISSUER = 'tessera';
 export const ADMIN_AUDIENCE = 'tessera-admin';
 export const ADMIN_ALG = 'HS256';
-export const SCOPES = ['publish', 'read', 'preview', 'privacy'] as const;
+export const SCOPES = ['publish', 'read', 'preview', 'privacy', 'decide'] as const;
 export const Scope = z.enum(SCOPES);
+/** The longest an admin token may live (exp − iat): a day's work, then mint another. */
+export const MAX_ADMIN_TTL_SECONDS = 24 * 3600;
 export type Scope = z.infer<typeof Scope>;
 
 const AdminClaims = z.object({
   sub: z.string().check(z.minLength(1), z.maxLength(200)),
   scope: z.string().check(z.maxLength(200)),
+  iat: z.number().check(z.int()),
   exp: z.number().check(z.int()),
 });
 
@@ -36,13 +42,16 @@ export async function signAdminToken(
   ring: Keyring,
   o: { sub: string; scopes: Scope[]; nowSeconds: number; ttlSeconds?: number },
 ): Promise<string> {
+  const ttl = o.ttlSeconds ?? 3600;
+  if (!(ttl > 0 && ttl <= MAX_ADMIN_TTL_SECONDS))
+    throw new RangeError(`an admin token lives at most ${MAX_ADMIN_TTL_SECONDS} s, not ${ttl}`);
   return new SignJWT({ scope: o.scopes.join(' ') })
     .setProtectedHeader({ alg: ADMIN_ALG, kid: ring.signing.kid, typ: 'JWT' })
     .setIssuer(ADMIN_ISSUER)
     .setAudience(ADMIN_AUDIENCE)
     .setSubject(o.sub)
     .setIssuedAt(o.nowSeconds)
-    .setExpirationTime(o.nowSeconds + (o.ttlSeconds ?? 3600))
+    .setExpirationTime(o.nowSeconds + ttl)
     .sign(ring.signing.key);
 }
 
@@ -65,17 +74,21 @@ export async function verifyAdminToken(
       message: 'send Authorization: Bearer <admin token>',
     };
   if (token.length > 4096) return { ok: false, code: 'invalid_token', message: 'token too long' };
+  if (!isCanonicalJws(token))
+    return { ok: false, code: 'invalid_token', message: 'token is not a valid admin token' };
   try {
     const { payload } = await jwtVerify(token, resolveKid(ring), {
       algorithms: [ADMIN_ALG],
       issuer: ADMIN_ISSUER,
       audience: ADMIN_AUDIENCE,
       currentDate: new Date(nowSeconds * 1000),
-      requiredClaims: ['sub', 'exp', 'scope'],
+      requiredClaims: ['sub', 'iat', 'exp', 'scope'],
     });
     const claims = AdminClaims.safeParse(payload);
     if (!claims.success)
       return { ok: false, code: 'invalid_token', message: 'token claims are malformed' };
+    const tooLong = lifetimeProblem(claims.data, nowSeconds, MAX_ADMIN_TTL_SECONDS);
+    if (tooLong) return { ok: false, code: 'invalid_token', message: tooLong };
     const scopes = new Set(
       claims.data.scope
         .split(' ')

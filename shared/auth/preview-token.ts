@@ -8,9 +8,12 @@
 import { SignJWT, jwtVerify } from 'jose';
 import * as z from '../schema/zod.ts';
 import { Id } from '../schema/bundle.ts';
+import { SitePath } from '../schema/site-path.ts';
+import { isCanonicalJws } from './canonical.ts';
 import { resolveKid, type Keyring } from './keyring.ts';
 import { VisitorIdPattern } from './visitor-token.ts';
 import { ADMIN_ALG, ADMIN_ISSUER } from './admin-token.ts';
+import { lifetimeProblem } from './lifetime.ts';
 
 /** Where a preview link lands (the visitor worker turns it into a session cookie). */
 export const PREVIEW_PATH = '/__tessera/preview';
@@ -18,14 +21,12 @@ export const PREVIEW_LINK_AUDIENCE = 'tessera-preview';
 export const PREVIEW_SESSION_AUDIENCE = 'tessera-preview-session';
 /** Long enough to open the link and click around; short enough that a leaked link goes stale. */
 export const PREVIEW_TTL_SECONDS = 30 * 60;
+/** No link or session lives longer than this (exp − iat), whoever minted it. */
 export const MAX_PREVIEW_TTL_SECONDS = 4 * 3600;
 
 export const PreviewTarget = z.strictObject({
   /** Page path to open first. */
-  path: z._default(
-    z.string().check(z.regex(/^\/[A-Za-z0-9/_-]*$/, 'a page path such as "/"')),
-    '/',
-  ),
+  path: z._default(SitePath, '/'),
   version: z.optional(z.string().check(z.regex(/^[0-9a-f]{16}$/, 'a bundle version'))),
   segment: z.optional(Id),
   /** Render as this visitor (their profile), without touching anyone's cookie. */
@@ -36,6 +37,7 @@ export type PreviewTarget = z.infer<typeof PreviewTarget>;
 const PreviewClaims = z.object({
   sub: z.string().check(z.minLength(1), z.maxLength(200)),
   scope: z.literal('preview'),
+  iat: z.number().check(z.int()),
   exp: z.number().check(z.int()),
   pv: PreviewTarget,
 });
@@ -59,6 +61,8 @@ export async function signPreviewToken(
     expSeconds: number;
   },
 ): Promise<string> {
+  if (!(o.expSeconds > o.nowSeconds && o.expSeconds - o.nowSeconds <= MAX_PREVIEW_TTL_SECONDS))
+    throw new RangeError(`a preview token lives at most ${MAX_PREVIEW_TTL_SECONDS} s`);
   return new SignJWT({ scope: 'preview', pv: o.target })
     .setProtectedHeader({ alg: ADMIN_ALG, kid: ring.signing.kid, typ: 'JWT' })
     .setIssuer(ADMIN_ISSUER)
@@ -76,17 +80,18 @@ export async function verifyPreviewToken(
   audience: Audience,
   nowSeconds: number,
 ): Promise<PreviewSession | undefined> {
-  if (!token || token.length > 2048) return undefined;
+  if (!token || token.length > 2048 || !isCanonicalJws(token)) return undefined;
   try {
     const { payload } = await jwtVerify(token, resolveKid(ring), {
       algorithms: [ADMIN_ALG],
       issuer: ADMIN_ISSUER,
       audience,
       currentDate: new Date(nowSeconds * 1000),
-      requiredClaims: ['sub', 'exp', 'scope'],
+      requiredClaims: ['sub', 'iat', 'exp', 'scope'],
     });
     const claims = PreviewClaims.safeParse(payload);
     if (!claims.success) return undefined;
+    if (lifetimeProblem(claims.data, nowSeconds, MAX_PREVIEW_TTL_SECONDS)) return undefined;
     return { ...claims.data.pv, by: claims.data.sub, exp: claims.data.exp };
   } catch {
     return undefined;

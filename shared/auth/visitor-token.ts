@@ -5,6 +5,7 @@
  */
 import { SignJWT, jwtVerify, errors } from 'jose';
 import * as z from '../schema/zod.ts';
+import { isCanonicalJws } from './canonical.ts';
 import { UnknownKid, resolveKid, type Keyring } from './keyring.ts';
 
 export const VISITOR_ALG = 'HS256';
@@ -56,6 +57,7 @@ export async function verifyVisitorToken(
   nowSeconds: number,
 ): Promise<VerifyResult> {
   if (token.length > MAX_TOKEN_LENGTH) return { ok: false, failure: 'oversized' };
+  if (!isCanonicalJws(token)) return { ok: false, failure: 'invalid' };
   try {
     const { payload } = await jwtVerify(token, resolveKid(ring), {
       algorithms: [VISITOR_ALG],

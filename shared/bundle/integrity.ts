@@ -8,6 +8,7 @@ import { checkExperiments } from './experiments.ts';
 import { checkContextFields } from './context-fields.ts';
 import type { Issue } from './issues.ts';
 import { checkUniqueOffers } from './offers.ts';
+import { checkOrigin } from './origin.ts';
 
 export function segmentRefs(condition: Condition, out: string[] = []): string[] {
   if ('all' in condition) condition.all.forEach((c) => segmentRefs(c, out));
@@ -112,6 +113,7 @@ export function checkIntegrity(body: BundleBody): Issue[] {
     issues.push(...checkContextFields(segment.when, ['segments', i, 'when']));
   });
   issues.push(...checkUniqueOffers(body));
+  issues.push(...checkOrigin(body));
   for (const cycle of segmentCycles(body)) {
     issues.push({
       path: ['segments'],

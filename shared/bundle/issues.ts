@@ -48,7 +48,7 @@ function flatten(issue: Raw, prefix: Path): { path: Path; message: string }[] {
 function valueAt(input: unknown, path: Path): unknown {
   let at: unknown = input;
   for (const key of path) {
-    if (at === null || typeof at !== 'object') return undefined;
+    if (at === null || typeof at !== 'object' || !Object.hasOwn(at, key)) return undefined;
     at = (at as Record<string | number, unknown>)[key];
   }
   return at;
@@ -70,4 +70,64 @@ export function readableIssues(error: z.core.$ZodError, input: unknown): Issue[]
       return found === undefined ? { path, message } : { path, message, found };
     }),
   );
+}
+
+/** What one element of a list is called, by the list's key. */
+const ELEMENT: Record<string, { noun: string; key: 'id' | 'sku' }> = {
+  pages: { noun: 'page', key: 'id' },
+  slots: { noun: 'slot', key: 'id' },
+  segments: { noun: 'segment', key: 'id' },
+  variants: { noun: 'variant', key: 'id' },
+  rules: { noun: 'rule', key: 'id' },
+  experiments: { noun: 'experiment', key: 'id' },
+  arms: { noun: 'arm', key: 'id' },
+  products: { noun: 'product', key: 'sku' },
+};
+
+/** `variant "hero-vip"` for `variants[3]` when that element has an id no sibling shares. */
+function elementName(list: unknown, index: number, listKey: string): string | undefined {
+  const kind = ELEMENT[listKey];
+  if (!kind || !Array.isArray(list)) return undefined;
+  const idOf = (item: unknown) =>
+    item && typeof item === 'object' ? (item as Record<string, unknown>)[kind.key] : undefined;
+  const id = idOf(list[index]);
+  if (typeof id !== 'string' || !id) return undefined;
+  return list.filter((item) => idOf(item) === id).length === 1
+    ? `${kind.noun} ${JSON.stringify(id)}`
+    : undefined;
+}
+
+/**
+ * A path inside a JSON document as a person reads it: list elements that have an id are named
+ * by it, not by their position — `['variants', 3, 'props', 'headline']` in a slot file becomes
+ * `variant "hero-vip" › props.headline`. Elements without an id, or whose id is duplicated,
+ * keep their index (`variants[3]`). Pure; `root` is the document the path points into.
+ */
+export function describePath(root: unknown, path: readonly (string | number)[]): string {
+  const parts: string[] = [];
+  let run = '';
+  let at: unknown = root;
+  let parentKey: string | number | undefined;
+  for (const key of path) {
+    const name =
+      typeof key === 'number' && typeof parentKey === 'string'
+        ? elementName(at, key, parentKey)
+        : undefined;
+    if (name && typeof parentKey === 'string') {
+      // The list's own key is said by the element's noun: `props.products[2]` → `props › product "x"`.
+      const before = run.slice(0, run.length - parentKey.length).replace(/\.$/, '');
+      if (before) parts.push(before);
+      parts.push(name);
+      run = '';
+    } else {
+      run = typeof key === 'number' ? `${run}[${key}]` : run ? `${run}.${key}` : key;
+    }
+    at =
+      at !== null && typeof at === 'object'
+        ? (at as Record<string | number, unknown>)[key]
+        : undefined;
+    parentKey = key;
+  }
+  if (run) parts.push(run);
+  return parts.join(' › ');
 }

@@ -8,7 +8,8 @@ import type { BundleBody } from '../schema/bundle.ts';
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
-      const sorted: Record<string, unknown> = {};
+      // Prototype-free, so an own "__proto__" key stays a key instead of setting a prototype.
+      const sorted = Object.create(null) as Record<string, unknown>;
       for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
       return sorted;
     }

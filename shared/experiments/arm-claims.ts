@@ -58,3 +58,16 @@ export function withClaims(
   }
   return Object.fromEntries(entries.slice(-MAX_CLAIMS));
 }
+
+const liveKeys = new WeakMap<readonly Experiment[], ReadonlySet<string>>();
+
+/** Claim keys of the bandits a bundle runs (memoized per bundle version's experiment list). */
+export function liveClaimKeys(experiments: readonly Experiment[] | undefined): ReadonlySet<string> {
+  if (!experiments) return new Set();
+  let keys = liveKeys.get(experiments);
+  if (!keys) {
+    keys = new Set(experiments.filter((e) => e.type === 'bandit').map(claimKey));
+    liveKeys.set(experiments, keys);
+  }
+  return keys;
+}

@@ -12,7 +12,7 @@ import {
   type Experiment,
   type Holdout,
 } from '../schema/experiment.ts';
-import { readArmCounts, readPhases, type PhaseSummary } from './arm-stats.ts';
+import { readArmCounts, readChannels, readPhases, type PhaseSummary } from './arm-stats.ts';
 import { armRanges } from './bucketing.ts';
 import type { ArmCounts, GoalMatch } from './counting.ts';
 import { describeGoal, experimentGoal, holdoutGoal } from './goals.ts';
@@ -91,6 +91,15 @@ export interface Report {
   earlierPhases?: PhaseInfo[];
   /** The holdout's incremental lift (personalized − holdout), when the bundle has a holdout. */
   holdout?: Report;
+  /** The channel this report is narrowed to: visitors exposed there, converting anywhere. */
+  channel?: string;
+  /** Every channel the experiment has exposures in (each one a possible `channel` split). */
+  channels?: string[];
+}
+
+/** Narrows a report to the visitors exposed in one channel (shared/schema/channel.ts). */
+export interface ReportOptions {
+  channel?: string;
 }
 
 export interface PhaseInfo {
@@ -253,16 +262,23 @@ interface Source {
 }
 
 /** Counts the current phase from D1 and assembles the report, with the phases listed. */
-async function readReport(db: D1Database, src: Source, meta: ReportMeta): Promise<Report> {
-  const [counted, phases] = await Promise.all([
+async function readReport(
+  db: D1Database,
+  src: Source,
+  meta: ReportMeta,
+  { channel }: ReportOptions = {},
+): Promise<Report> {
+  const [counted, phases, channels] = await Promise.all([
     readArmCounts(db, {
       experiment: src.experiment,
       phase: src.phase,
       arms: src.arms,
       goal: src.goal,
       windowMs: src.windowHours * 3600_000,
+      ...(channel ? { channel } : {}),
     }),
-    readPhases(db, src.experiment),
+    readPhases(db, src.experiment, channel),
+    readChannels(db, src.experiment),
   ]);
   const current = phases.find((p) => p.phase === src.phase);
   return {
@@ -270,10 +286,16 @@ async function readReport(db: D1Database, src: Source, meta: ReportMeta): Promis
     conversion: describeGoal(src.goal),
     phase: current ? phaseInfo(current) : { id: src.phase, visitors: 0 },
     earlierPhases: phases.filter((p) => p.phase !== src.phase).map(phaseInfo),
+    ...(channel ? { channel } : {}),
+    channels,
   };
 }
 
-export async function holdoutReport(db: D1Database, holdout: Holdout): Promise<Report> {
+export async function holdoutReport(
+  db: D1Database,
+  holdout: Holdout,
+  options: ReportOptions = {},
+): Promise<Report> {
   return readReport(
     db,
     {
@@ -292,6 +314,7 @@ export async function holdoutReport(db: D1Database, holdout: Holdout): Promise<R
       expectedShares: holdoutShares(holdout),
       minVisitorsPerArm: holdout.minVisitorsPerArm,
     },
+    options,
   );
 }
 
@@ -299,10 +322,11 @@ export async function experimentReport(
   db: D1Database,
   bundle: Bundle,
   id: string,
+  options: ReportOptions = {},
 ): Promise<Report | undefined> {
   const holdout =
     bundle.holdout && bundle.holdout.share > 0
-      ? await holdoutReport(db, bundle.holdout)
+      ? await holdoutReport(db, bundle.holdout, options)
       : undefined;
   if (id === 'holdout' || id === HOLDOUT_EXPERIMENT) return holdout;
   const e = bundle.experiments?.find((x) => x.id === id);
@@ -325,6 +349,7 @@ export async function experimentReport(
       ...(e.type === 'ab' ? { expectedShares: expectedShares(e) } : {}),
       minVisitorsPerArm: e.minVisitorsPerArm,
     },
+    options,
   );
   return holdout ? { ...report, holdout } : report;
 }

@@ -9,6 +9,9 @@
  *   `exposures.unit_id` when sticky, `stitches.visitor_id`), plus exposures of the subject's
  *   decisions whatever their unit (per-request units are decision ids);
  * - customer rows: `events.customer_id`, `stitches.customer_id`;
+ * - a customer named alone by the decision API (`/v1/*`) is its own unit: its decision records,
+ *   exposures and events carry the customer pseudonym where a visitor's would be, so the
+ *   customer pseudonyms count as visitor pseudonyms too;
  * - a customer's stitched visitors: the visitor pseudonyms `stitches` links to the customer
  *   count as the subject's for decisions and exposures, and for their events that carry no
  *   customer id (their anonymous browsing, merged into the customer's profile when stitched).
@@ -72,10 +75,13 @@ function where(build: (c: Clause) => string): Where {
 const stitched = (c: Clause, s: D1Subject) =>
   `SELECT visitor_id FROM stitches WHERE ${c.in('customer_id', s.customers)}`;
 
+/** Pseudonyms that stand where a visitor's would: the visitor's, and the customer as its own unit. */
+const units = (s: D1Subject) => [...s.visitors, ...s.customers];
+
 /** The subject's visitor pseudonyms, direct or stitched to their customer id. */
 const anyVisitor = (c: Clause, s: D1Subject, column: string) =>
   s.customers.length
-    ? `(${c.in(column, s.visitors)} OR ${column} IN (${stitched(c, s)}))`
+    ? `(${c.in(column, units(s))} OR ${column} IN (${stitched(c, s)}))`
     : c.in(column, s.visitors);
 
 const decisionIds = (c: Clause, s: D1Subject) =>
@@ -92,7 +98,7 @@ export function subjectScope(s: D1Subject): Record<D1Table, Where> {
     decision_slots: where((c) => `decision_id IN (${decisionIds(c, s)})`),
     decisions: where((c) => anyVisitor(c, s, 'visitor')),
     events: where((c) => {
-      const own = `${c.in('visitor_id', s.visitors)} OR ${c.in('customer_id', s.customers)}`;
+      const own = `${c.in('visitor_id', units(s))} OR ${c.in('customer_id', s.customers)}`;
       return s.customers.length
         ? `${own} OR (customer_id IS NULL AND visitor_id IN (${stitched(c, s)}))`
         : own;
@@ -101,7 +107,7 @@ export function subjectScope(s: D1Subject): Record<D1Table, Where> {
       const needles = [
         ...(s.raw.visitorId ? [field('visitorId', s.raw.visitorId)] : []),
         ...(s.raw.customerId ? [field('customerId', s.raw.customerId)] : []),
-        ...s.visitors.map((p) => field('visitor', p)),
+        ...units(s).map((p) => field('visitor', p)),
       ].map((n) => c.contains('body', n));
       if (s.customers.length) {
         needles.push(

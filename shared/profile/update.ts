@@ -10,7 +10,13 @@
  * - affinities: every category signal decays with a 14-day half-life and then moves toward 1
  *   (view 0.1, add to cart 0.25), so affinities stay in [0, 1] and fade without new signals;
  * - lastSeen / updatedAt: the newest event's time.
+ *
+ * Categories and SKUs come from visitors: every record they index is prototype-free and read
+ * with `own`, so "constructor" or "toString" is a category like any other (never an inherited
+ * `Object.prototype` member turned into NaN), and "__proto__", which no stored profile may hold
+ * as a key, moves no affinity.
  */
+import { isDataKey, nullProto, own } from '../schema/dict.ts';
 import type { Profile } from '../schema/profile.ts';
 import type { TrackedEvent } from '../schema/events.ts';
 
@@ -32,11 +38,11 @@ export function emptyProfile(id: string, kind: Profile['kind']): Profile {
   return {
     id,
     kind,
-    traits: {},
+    traits: nullProto({}),
     segments: [],
-    scores: {},
-    affinities: {},
-    nextBestOffers: {},
+    scores: nullProto({}),
+    affinities: nullProto({}),
+    nextBestOffers: nullProto({}),
     behavior: { visits: 0, pageViews: 0, purchases: 0, recentViews: [], cart: [] },
   };
 }
@@ -48,7 +54,7 @@ function decay(
 ): Record<string, number> {
   if (!(toMs > fromMs)) return affinities;
   const factor = Math.pow(0.5, (toMs - fromMs) / AFFINITY_HALF_LIFE_MS);
-  const out: Record<string, number> = {};
+  const out: Record<string, number> = nullProto({});
   for (const [k, v] of Object.entries(affinities)) {
     const next = v * factor;
     if (next >= AFFINITY_FLOOR) out[k] = next;
@@ -59,8 +65,20 @@ function decay(
 const bump = (value: number | undefined, step: number) =>
   Math.min(1, (value ?? 0) + step * (1 - (value ?? 0)));
 
+/** Moves one category's affinity toward 1; `__proto__` is not a key a profile can hold. */
+function strengthen(
+  affinities: Record<string, number>,
+  category: string | undefined,
+  step: number,
+) {
+  if (category === undefined || !isDataKey(category)) return;
+  affinities[category] = bump(own(affinities, category), step);
+}
+
 export function applyEvents(start: Profile, events: readonly TimedEvent[]): Profile {
   const p: Profile = structuredClone(start);
+  // structuredClone gives records their prototype back: take it away again.
+  p.affinities = nullProto(p.affinities);
   const b = p.behavior;
   let clock = p.updatedAt
     ? Date.parse(p.updatedAt)
@@ -82,15 +100,13 @@ export function applyEvents(start: Profile, events: readonly TimedEvent[]): Prof
             ...b.recentViews.filter((v) => v.sku !== event.sku),
           ].slice(0, MAX_RECENT_VIEWS);
         }
-        if (event.category)
-          p.affinities[event.category] = bump(p.affinities[event.category], AFFINITY_STEP.view);
+        strengthen(p.affinities, event.category, AFFINITY_STEP.view);
         break;
       case 'add_to_cart': {
         const line = b.cart.find((l) => l.sku === event.sku);
         if (line) line.qty += event.qty;
         else if (b.cart.length < MAX_CART_LINES) b.cart.push({ sku: event.sku, qty: event.qty });
-        if (event.category)
-          p.affinities[event.category] = bump(p.affinities[event.category], AFFINITY_STEP.cart);
+        strengthen(p.affinities, event.category, AFFINITY_STEP.cart);
         break;
       }
       case 'purchase':
@@ -114,6 +130,7 @@ export function applyEvents(start: Profile, events: readonly TimedEvent[]): Prof
  */
 export function mergeBehaviour(customer: Profile, visitor: Profile): Profile {
   const p: Profile = structuredClone(customer);
+  p.affinities = nullProto(p.affinities);
   const b = p.behavior;
   const v = visitor.behavior;
   b.visits += v.visits;
@@ -131,7 +148,7 @@ export function mergeBehaviour(customer: Profile, visitor: Profile): Profile {
     else if (b.cart.length < MAX_CART_LINES) b.cart.push({ ...line });
   }
   for (const [k, value] of Object.entries(visitor.affinities))
-    p.affinities[k] = Math.max(p.affinities[k] ?? 0, value);
+    if (isDataKey(k)) p.affinities[k] = Math.max(own(p.affinities, k) ?? 0, value);
   const latest = [b.lastSeen, v.lastSeen]
     .filter((x): x is string => !!x)
     .sort()

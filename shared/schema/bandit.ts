@@ -3,6 +3,7 @@
  * an isolate cache): per bandit experiment, its arms' statistics and this epoch's traffic split.
  */
 import * as z from './zod.ts';
+import { dict } from './dict.ts';
 
 export const ArmSnapshot = z.object({
   arm: z.string().check(z.minLength(1), z.maxLength(64)),
@@ -15,7 +16,7 @@ export const BanditSnapshot = z.object({
   /** Changes every time the split is recomputed; visitors are sticky within one epoch. */
   epoch: z.string().check(z.minLength(1), z.maxLength(64)),
   computedAt: z.isoDateTime({ offset: true }),
-  experiments: z.record(
+  experiments: dict(
     z.string().check(z.minLength(1), z.maxLength(64)),
     z.object({ arms: z.array(ArmSnapshot).check(z.maxLength(20)) }),
   ),

@@ -5,7 +5,9 @@
 import * as z from './zod.ts';
 import { Condition } from './condition.ts';
 import { SiteConsent } from './consent.ts';
+import { PagePath } from './site-path.ts';
 import { Experiment, Holdout } from './experiment.ts';
+import { PageOrigin, SiteOrigin } from './origin.ts';
 import {
   AnnouncementBarProps,
   CtaBannerProps,
@@ -89,15 +91,20 @@ export type SegmentDef = z.infer<typeof SegmentDef>;
 
 export const Page = z.strictObject({
   id: Id,
-  path: z
-    .string()
-    .check(z.regex(/^\/[A-Za-z0-9/_-]*$/, 'a path such as "/" or "/collections/shoes"')),
+  /** Exact (`/sale`); origin pages may also cover a prefix (`/journal/*`: it and all below). */
+  path: PagePath,
   title: z.string().check(z.minLength(1), z.maxLength(120)),
   description: z.optional(z.string().check(z.maxLength(300))),
-  /** Slot ids in page order. */
-  slots: z.array(Id).check(z.minLength(1), z.maxLength(50)),
+  /**
+   * Slot ids in page order. On an origin page: the slots Tessera decides, filled wherever the
+   * origin's HTML marks them (`data-tessera-slot="<id>"`); none is allowed there (the page then
+   * only gets the tracker).
+   */
+  slots: z.array(Id).check(z.maxLength(50)),
   /** Keep one offer from appearing in two slots of this page (earlier slots choose first). */
   uniqueOffers: z.optional(z.boolean()),
+  /** The page's HTML comes from the site's origin (site.origin); Tessera fills its slots. */
+  origin: z.optional(PageOrigin),
 });
 export type Page = z.infer<typeof Page>;
 
@@ -107,6 +114,8 @@ export const Site = z.strictObject({
   lang: z._default(z.string().check(z.regex(/^[a-z]{2}(-[A-Z]{2})?$/)), 'en'),
   /** Consent defaults by country (see shared/schema/consent.ts); absent means the built-in defaults. */
   consent: z.optional(SiteConsent),
+  /** Where origin pages come from (shared/schema/origin.ts); needed once a page has `origin`. */
+  origin: z.optional(SiteOrigin),
 });
 export type Site = z.infer<typeof Site>;
 

@@ -7,6 +7,7 @@
  *   personal    everything: profile-driven decisions, profile updates, events with their id
  */
 import * as z from './zod.ts';
+import { dict } from './dict.ts';
 
 /** Ordered from least to most: `min` of two levels is the stricter one. */
 export const CONSENT_LEVELS = ['none', 'contextual', 'personal'] as const;
@@ -36,7 +37,7 @@ export const SiteConsent = z.strictObject({
   optInCountries: z._default(z.array(Country).check(z.maxLength(250)), [...OPT_IN_COUNTRIES]),
   optInLevel: z._default(ConsentLevel, 'contextual'),
   /** Per-country overrides, applied last: `{ "US": "personal", "BR": "contextual" }`. */
-  countries: z._default(z.record(Country, ConsentLevel), {}),
+  countries: z._default(dict(Country, ConsentLevel), {}),
 });
 export type SiteConsent = z.infer<typeof SiteConsent>;
 export type SiteConsentInput = z.input<typeof SiteConsent>;

@@ -94,6 +94,10 @@ export const CONTEXT_SIGNALS = {
     doc: 'true when the visitor has been here before (valid cookie or profile visits)',
   },
   new: { type: 'boolean', doc: 'the opposite of `returning`' },
+  channel: {
+    type: 'string',
+    doc: 'where the decision is shown: `web` for pages; a decision API caller names `app`, `email`, `server` or its own',
+  },
   visitCount: {
     type: 'number',
     doc: "visits recorded in the visitor's profile (`behavior.visits`); 0 for a new visitor; absent when unknown",

@@ -5,7 +5,9 @@
  * Objects are not strict on purpose: during a deploy an older consumer may read records from a
  * newer worker, and should store what it knows rather than drop the record.
  */
+import { Channel } from './channel.ts';
 import * as z from './zod.ts';
+import { dict } from './dict.ts';
 
 const Short = z.string().check(z.minLength(1), z.maxLength(128));
 
@@ -40,13 +42,15 @@ export const DecisionRecord = z.object({
   at: z.isoDateTime(),
   version: z.string().check(z.maxLength(64)),
   page: Short,
+  /** Where the decision was shown (shared/schema/channel.ts); records from before it are `web`. */
+  channel: z._default(Channel, 'web'),
   /** HMAC-SHA256 of the visitor id under a key derived from VISITOR_KEYS, 128 bits in hex. */
   visitor: z.string().check(z.regex(/^[0-9a-f]{32}$/)),
   /** Consent level the render ran under. */
   consent: z._default(z.string().check(z.minLength(1), z.maxLength(32)), 'personal'),
   profile: z.enum(['customer', 'visitor', 'none']),
   /** A deliberate subset of the context signals (see worker/log/record.ts). */
-  context: z.record(
+  context: dict(
     z.string().check(z.maxLength(64)),
     z.union([z.string().check(z.maxLength(512)), z.number(), z.boolean()]),
   ),

@@ -3,6 +3,8 @@
  * code) and what travels on the EVENTS queue to the consumer.
  */
 import * as z from './zod.ts';
+import { dict } from './dict.ts';
+import { Channel } from './channel.ts';
 import { CONSENT_LEVELS, type ConsentLevel } from './consent.ts';
 
 /** Client-generated, so a retried beacon carries the same id and is counted once. */
@@ -55,7 +57,7 @@ export const TrackedEvent = z.discriminatedUnion('type', [
       .string()
       .check(z.regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : - (at most 64)')),
     props: z.optional(
-      z.record(
+      dict(
         z.string().check(z.maxLength(64)),
         z.union([z.string().check(z.maxLength(200)), z.number(), z.boolean()]),
       ),
@@ -69,6 +71,8 @@ export const MAX_EVENTS_PER_BATCH = 50;
 export const MAX_EVENTS_BODY_BYTES = 64 * 1024;
 
 export const EventBatch = z.strictObject({
+  /** Where the events happened (default `web`: the tracker and the site's own pages). */
+  channel: z.optional(Channel),
   events: z
     .array(TrackedEvent)
     .check(
@@ -98,6 +102,8 @@ export const EventMessage = z.object({
   visitorId: z.string().check(z.minLength(1), z.maxLength(128)),
   customerId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   receivedAt: z.number().check(z.int(), z.gte(0)),
+  /** Where it happened (shared/schema/channel.ts); messages from before the field are `web`. */
+  channel: z._default(Channel, 'web'),
   event: TrackedEvent,
 });
 export type EventMessage = z.infer<typeof EventMessage>;

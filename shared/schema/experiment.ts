@@ -8,6 +8,7 @@
  *   guarantees (sticky bucket lanes, layers, epochs).
  */
 import * as z from './zod.ts';
+import { dict } from './dict.ts';
 import { Condition } from './condition.ts';
 
 const Id = z
@@ -50,7 +51,7 @@ export const Arm = z.strictObject({
   /** Slot experiments: the variant this arm shows. Absent: the slot's normal (personalized) decision. */
   variant: z.optional(Id),
   /** Page experiments: slot id → variant; slots not listed keep their normal decision. */
-  variants: z.optional(z.record(Id, Id)),
+  variants: z.optional(dict(Id, Id)),
 });
 export type Arm = z.infer<typeof Arm>;
 

@@ -3,6 +3,7 @@
  * Anything that fails this schema is ignored at the edge (data-quality gate).
  */
 import * as z from './zod.ts';
+import { dict, dictLike } from './dict.ts';
 
 const Id = z.string().check(z.minLength(1), z.maxLength(128));
 const IsoTime = z.isoDateTime({ offset: true });
@@ -22,7 +23,7 @@ export const Profile = z.object({
   kind: z._default(z.enum(['visitor', 'customer']), 'visitor'),
   updatedAt: z.optional(IsoTime),
   /** Free-form attributes from the CRM or CDP: plan, firstName, city, ... */
-  traits: z._default(z.record(z.string().check(z.maxLength(64)), TraitValue), {}),
+  traits: z._default(dict(z.string().check(z.maxLength(64)), TraitValue), {}),
   /** Segments computed by data pipelines (their ids must be declared in the bundle to be used). */
   segments: z._default(
     z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.maxLength(200)),
@@ -30,30 +31,26 @@ export const Profile = z.object({
   ),
   /** Pre-computed model outputs from the feature store. */
   scores: z._default(
-    z.catchall(
-      z.object({
-        ltvTier: z.optional(LtvTier),
-        churnRisk: z.optional(z.number().check(z.gte(0), z.lte(1))),
-        engagement: z.optional(z.number().check(z.gte(0), z.lte(1))),
-      }),
-      z.union([z.number(), z.string().check(z.maxLength(64))]),
+    dictLike(
+      z.catchall(
+        z.object({
+          ltvTier: z.optional(LtvTier),
+          churnRisk: z.optional(z.number().check(z.gte(0), z.lte(1))),
+          engagement: z.optional(z.number().check(z.gte(0), z.lte(1))),
+        }),
+        z.union([z.number(), z.string().check(z.maxLength(64))]),
+      ),
     ),
     {},
   ),
   /** Category → affinity in [0, 1]; the top entry drives individual-level decisions. */
   affinities: z._default(
-    z.record(
-      z.string().check(z.minLength(1), z.maxLength(64)),
-      z.number().check(z.gte(0), z.lte(1)),
-    ),
+    dict(z.string().check(z.minLength(1), z.maxLength(64)), z.number().check(z.gte(0), z.lte(1))),
     {},
   ),
   /** Per-visitor next-best-offer scores: variant id → score in [0, 1]. */
   nextBestOffers: z._default(
-    z.record(
-      z.string().check(z.minLength(1), z.maxLength(64)),
-      z.number().check(z.gte(0), z.lte(1)),
-    ),
+    dict(z.string().check(z.minLength(1), z.maxLength(64)), z.number().check(z.gte(0), z.lte(1))),
     {},
   ),
   behavior: z._default(

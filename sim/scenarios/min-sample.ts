@@ -7,10 +7,13 @@
  * - a real +1 pp on 5 %: how often is the winner found, and when it is, how much larger than the
  *   truth is the lift it reports ("exaggeration"; Gelman & Carlin's type M error)? This is what a
  *   minimum sample guards against: a small test that "wins" reports a lift several times too big.
+ *   At the size where the report's `detectableLift` equals the true lift, the winner should be
+ *   found 80 % of the time — the check on that figure.
  */
 import { emptyCounts } from '../../shared/experiments/counting.ts';
 import { DEFAULT_MIN_VISITORS_PER_ARM } from '../../shared/schema/experiment.ts';
 import { assemble } from '../../shared/experiments/report.ts';
+import { Z80, Z95 } from '../../shared/experiments/stats.ts';
 import { number, percent, type Figure, type Scenario } from '../scenario.ts';
 import { covers, mulberry32, proportion, type Rng } from '../world.ts';
 
@@ -72,7 +75,9 @@ export const minSample: Scenario = {
         progress?.(++done * runs);
       }
     }
-    for (const n of [...SIZES, 1000, 3000]) {
+    // The size at which the report's detectableLift is the true +1 pp: found ~80 % of the time.
+    const planned = Math.ceil(((Z95 + Z80) ** 2 * 2 * 0.055 * 0.945) / 0.01 ** 2);
+    for (const n of [...SIZES, 1000, 3000, planned]) {
       let found = 0;
       let reported = 0;
       for (let run = 0; run < runs / 4; run++) {
@@ -98,9 +103,10 @@ export const minSample: Scenario = {
       }
       figures.push(
         percent(
-          `power.${n}`,
-          `5 % vs 6 %, ${n} per arm: winner found`,
+          `power.${n === planned ? 'planned' : n}`,
+          `5 % vs 6 %, ${n} per arm${n === planned ? ' (detectable lift = 1 pp)' : ''}: winner found`,
           proportion(found, runs / 4),
+          n === planned ? [0.77, 0.83] : undefined,
         ),
         number(
           `exaggeration.${n}`,

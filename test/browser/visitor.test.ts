@@ -45,9 +45,20 @@ describe('the demo site in a real browser', () => {
   }
 
   it('a returning visitor gets their page: no CSP violation, no console error, no layout shift, the page view accepted', async () => {
-    // As if the site's login had set it: every request of this browser carries the visitor cookie.
-    const cookie = `__Host-tsr_vid=${await mintVisitorToken({ sub: 'v-browser-returning' })}`;
-    const context = await browser.newContext({ extraHTTPHeaders: { cookie } });
+    // As if the site's login had set it: the visitor cookie is in this browser's jar (next to
+    // any cookie the worker sets, e.g. the sticky-bandit arms cookie of a bandit on the page).
+    const context = await browser.newContext();
+    await context.addCookies([
+      {
+        name: '__Host-tsr_vid',
+        value: await mintVisitorToken({ sub: 'v-browser-returning' }),
+        domain: new URL(origin).hostname,
+        path: '/',
+        secure: true,
+        httpOnly: true,
+        sameSite: 'Lax',
+      },
+    ]);
     const { page, res, problems, pageView } = await open(context, '/');
     expect(res?.status()).toBe(200);
     expect(res?.headers()['x-tessera-reasons'] ?? '').not.toMatch(/cookie\./);

@@ -21,13 +21,14 @@ describe('the dev router', () => {
     expect(visitor.map((p) => p.slice(p.indexOf('/')))).toEqual(['/*']);
   });
 
-  it('sends the admin API and the console to the control plane, everything else to the visitor worker', () => {
+  it('sends the admin API, the console and the API document to the control plane, everything else to the visitor worker', () => {
     for (const path of [
       '/admin/live',
       '/admin/',
       '/admin/privacy/visitors/v-1',
       '/console',
       '/console/x',
+      '/v1/openapi.json',
     ])
       expect(isControlPath(path), path).toBe(true);
     for (const path of [
@@ -38,6 +39,8 @@ describe('the dev router', () => {
       '/privacy/me',
       '/events',
       '/__tessera/preview',
+      '/v1/decisions',
+      '/v1/openapi.jsonx',
     ])
       expect(isControlPath(path), path).toBe(false);
   });

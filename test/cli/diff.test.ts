@@ -45,7 +45,7 @@ describe('diff in marketer words', () => {
       rules: [],
     };
     expect(texts(base(), to)).toEqual([
-      'variant "a" changed in slot "hero" (props.headline)',
+      'variant "a" changed in slot "hero" (props.headline: "A" → "A2")',
       'variant "c" added in slot "hero"',
       'variant "b" removed in slot "hero"',
       'rule "r1" removed in slot "hero"',
@@ -69,12 +69,77 @@ describe('diff in marketer words', () => {
     ];
     to.slots[0]!.default = 'b';
     expect(texts(base(), to)).toEqual([
-      'site settings changed (name)',
-      'page "/" changed (title)',
-      'segment "vip" changed (name)',
+      'site settings changed (name: "Shop" → "New shop")',
+      'page "/" changed (title: "Home" → "Welcome")',
+      'segment "vip" changed (name: "VIP" → "Very important")',
       'segment "new" added',
-      'slot "hero" changed (default)',
+      'slot "hero" changed (default: "a" → "b")',
     ]);
+  });
+
+  it('shows old → new text for changed content, nested fields by their path, long values cut', () => {
+    const to = base();
+    const long = 'x'.repeat(100);
+    to.slots[0]!.variants[1] = {
+      id: 'b',
+      props: { headline: long, cta: { label: 'Go', href: '/go' } },
+    } as never;
+    const [text] = texts(base(), to);
+    expect(text).toMatch(
+      /^variant "b" changed in slot "hero" \(props\.cta: \(none\) → \{"href":"\/go","label":"Go"\}, props\.headline: "B" → "x{57}…"\)$/,
+    );
+  });
+
+  describe('experiments and the holdout', () => {
+    const hero = {
+      id: 'hero-test',
+      scope: { slot: 'hero' },
+      arms: [{ id: 'control' }, { id: 'bold', variant: 'b' }],
+    };
+    const withExperiments = (experiments: unknown[], holdout?: unknown): BundleInput =>
+      ({ ...base(), experiments, ...(holdout ? { holdout } : {}) }) as BundleInput;
+
+    it('names an added and a removed experiment with what it tests', () => {
+      expect(texts(base(), withExperiments([hero]))).toEqual([
+        'experiment "hero-test" added (A/B test on slot "hero": control vs bold)',
+      ]);
+      expect(texts(withExperiments([hero]), base())).toEqual([
+        'experiment "hero-test" removed (A/B test on slot "hero": control vs bold)',
+      ]);
+    });
+
+    it('says what changed in an experiment, old → new, and when that starts a new phase', () => {
+      const changed = {
+        ...hero,
+        traffic: 0.5,
+        arms: [
+          { id: 'control' },
+          { id: 'bold', variant: 'b', weight: 3 },
+          { id: 'plain', variant: 'a' },
+        ],
+      };
+      expect(texts(withExperiments([hero]), withExperiments([changed]))).toEqual([
+        'experiment "hero-test" changed (traffic: 1 → 0.5, arm "bold" weight: 1 → 3, arm "plain" added) — starts a new phase: its report counts visitors from now on',
+      ]);
+      // Extending the end date or renaming keeps the phase (and the report's numbers).
+      const renamed = { ...hero, name: 'Bold hero', end: '2027-01-01T00:00:00Z' };
+      expect(texts(withExperiments([hero]), withExperiments([renamed]))).toEqual([
+        'experiment "hero-test" changed (end: (none) → "2027-01-01T00:00:00Z", name: (none) → "Bold hero")',
+      ]);
+      const goal = { ...hero, goal: { event: 'custom', name: 'signup' } };
+      expect(texts(withExperiments([hero]), withExperiments([goal]))[0]).toBe(
+        'experiment "hero-test" changed (goal.event: "click" → "custom", goal.name: (none) → "signup") — starts a new phase: its report counts visitors from now on',
+      );
+    });
+
+    it('names holdout changes, and a change of share as a new phase', () => {
+      const h = { share: 0.05, salt: 'h' };
+      expect(texts(base(), withExperiments([], h))).toEqual(['holdout added (5 % of visitors)']);
+      expect(texts(withExperiments([], h), withExperiments([], { ...h, share: 0.1 }))).toEqual([
+        'holdout changed (share: 0.05 → 0.1) — starts a new phase: its report counts visitors from now on',
+      ]);
+      expect(texts(withExperiments([], h), base())).toEqual(['holdout removed (5 % of visitors)']);
+    });
   });
 
   it('describes a first publish as such', () => {

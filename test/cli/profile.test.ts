@@ -67,7 +67,7 @@ describe('tessera profile', () => {
       env,
     );
     expect(broken.code).toBe(1);
-    expect(broken.stderr).toMatch(/broken\.json: invalid JSON/);
+    expect(broken.stderr).toMatch(/broken\.json:1:\d+: invalid JSON/);
     const mismatch = await runCli(
       ['profile', 'put', 'v-x', file('other.json', '{"id":"v-y"}'), '--local'],
       env,
@@ -96,7 +96,7 @@ describe('tessera profile', () => {
     const r = await runCli(['profile', 'import', bad, '--local'], env);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('nothing imported');
-    expect(r.stderr).toContain(`${bad}:2: invalid JSON`);
+    expect(r.stderr).toMatch(new RegExp(`${bad.replace(/[.]/g, '\\.')}:2:\\d+: invalid JSON`));
     expect(r.stderr).toContain(`${bad}:3 at scores.churnRisk`);
     expect(r.stderr).toContain(`${bad}:4: duplicate profile "v-n1" (first on line 1)`);
     expect(await stored(profileKeys.visitor('v-n1'))).toBeNull();

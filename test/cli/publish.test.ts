@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diff } from '../../cli/commands/diff.ts';
@@ -7,7 +7,7 @@ import { preview } from '../../cli/commands/preview.ts';
 import { publish, refused } from '../../cli/commands/publish.ts';
 import { WRANGLER_TOML } from '../../cli/lib/paths.ts';
 import { withTarget, type TargetOptions } from '../../cli/lib/target.ts';
-import { copyContent, editJson } from './content-copy.ts';
+import { copyContent, editJson, readJson } from './content-copy.ts';
 import { tempDir, tessera, runCli } from './run.ts';
 
 const version = (out: string) => /version ([0-9a-f]{16})/.exec(out)?.[1];
@@ -33,12 +33,20 @@ describe('tessera publish / diff / history / rollback / preview --target local',
 
   beforeAll(async () => {
     const { getPlatformProxy } = await import('wrangler');
-    const proxy = await getPlatformProxy<{ CONTENT: KVNamespace; DB: D1Database }>({
+    const proxy = await getPlatformProxy<{
+      CONTENT: KVNamespace;
+      DB: D1Database;
+      PROFILES: KVNamespace;
+    }>({
       configPath: WRANGLER_TOML,
       persist: { path: tempDir('publish-state') },
     });
     dispose = proxy.dispose;
-    o = { port: '8787', local: { CONTENT: proxy.env.CONTENT, DB: proxy.env.DB }, now: () => clock };
+    o = {
+      port: '8787',
+      local: { CONTENT: proxy.env.CONTENT, DB: proxy.env.DB, PROFILES: proxy.env.PROFILES },
+      now: () => clock,
+    };
   }, 60_000);
   afterAll(() => dispose?.());
 
@@ -67,7 +75,7 @@ describe('tessera publish / diff / history / rollback / preview --target local',
     const d = capture();
     await diff(dir, 'live', 'local', o, d.log);
     expect(d.text()).toContain(`live on local ${first} → working copy`);
-    expect(d.text()).toContain('~ site settings changed (name)');
+    expect(d.text()).toMatch(/~ site settings changed \(name: ".+" → "Renamed for the test"\)/);
   });
 
   it('publishes the change, naming the version it replaced', async () => {
@@ -76,7 +84,7 @@ describe('tessera publish / diff / history / rollback / preview --target local',
     second = version(out.text());
     expect(second).not.toBe(first);
     expect(out.text()).toContain(`(was ${first})`);
-    expect(out.text()).toContain('~ site settings changed (name)');
+    expect(out.text()).toMatch(/~ site settings changed \(name: ".+" → "Renamed for the test"\)/);
   });
 
   it('treats publishing the live version again as a no-op', async () => {
@@ -104,8 +112,10 @@ describe('tessera publish / diff / history / rollback / preview --target local',
   it('rolls back to the previous version without uploading; history shows who, when and what', async () => {
     later();
     const out = capture();
-    await rollback(undefined, 'local', o, out.log);
+    await rollback(undefined, 'local', o, out.log, dir);
     expect(out.text()).toContain(`rolled back local to version ${first} (was ${second})`);
+    // The working copy still holds what was just rolled back: the next publish would restore it.
+    expect(out.text()).toContain(`still holds version ${second}, the one you just rolled back`);
     const h = capture();
     await history('local', 20, o, h.log);
     const lines = h
@@ -115,14 +125,15 @@ describe('tessera publish / diff / history / rollback / preview --target local',
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(new RegExp(`rollback\\s+${second} → ${first}\\s+by local:`));
     expect(lines[1]).toMatch(new RegExp(`publish\\s+${first} → ${second}`));
-    expect(h.text()).toContain('site settings changed (name)');
+    expect(h.text()).toMatch(/site settings changed \(name: ".+" → "Renamed for the test"\)/);
   });
 
   it('rolls back to a named version, and refuses one that was never uploaded', async () => {
     later();
     const out = capture();
-    await rollback(second, 'local', o, out.log);
+    await rollback(second, 'local', o, out.log, dir);
     expect(out.text()).toContain(`rolled back local to version ${second}`);
+    expect(out.text()).not.toContain('still holds'); // live now matches the working copy
     await expect(rollback('ffffffffffffffff', 'local', o, () => {})).rejects.toThrow(
       'version ffffffffffffffff is not stored',
     );
@@ -144,10 +155,65 @@ describe('tessera publish / diff / history / rollback / preview --target local',
     expect(d.text()).toContain(`live on local ${second}`);
   });
 
+  it('refuses a preview of a page the bundle does not have, listing the pages it has', async () => {
+    await expect(
+      preview(dir, 'local', { page: '/no-such-page', live: false }, o, () => {}),
+    ).rejects.toThrow(
+      /--page "\/no-such-page" is not a page of your working copy \(its pages: \/,/,
+    );
+    await expect(
+      preview(dir, 'local', { page: '/no-such-page', live: true }, o, () => {}),
+    ).rejects.toThrow('--page "/no-such-page" is not a page of the live version on local');
+  });
+
+  it('refuses a preview as a visitor with no profile', async () => {
+    await expect(
+      preview(dir, 'local', { page: '/', as: 'v-nobody-zz', live: false }, o, () => {}),
+    ).rejects.toThrow('--as "v-nobody-zz": local has no visitor profile with that id');
+  });
+
   it('explains a preview of an undeclared segment', async () => {
     await expect(
       preview(dir, 'local', { page: '/', segment: 'zz-nobody', live: false }, o, () => {}),
     ).rejects.toThrow('--segment "zz-nobody" is not declared in segments.json');
+  });
+
+  it('names an experiment added to the working copy in diff, publish and history', async () => {
+    // A slot no experiment of the copied content touches yet, and two of its variants.
+    const taken = readdirSync(path.join(dir, 'experiments')).map(
+      (f) => (readJson(dir, `experiments/${f}`).scope as { slot?: string }).slot,
+    );
+    const slot = readdirSync(path.join(dir, 'slots'))
+      .map((f) => readJson(dir, `slots/${f}`) as { id: string; variants: { id: string }[] })
+      .find((s) => !taken.includes(s.id) && s.variants.length >= 2)!;
+    writeFileSync(
+      path.join(dir, 'experiments', 'trial-test.json'),
+      JSON.stringify({
+        $schema: '../schema/experiment.schema.json',
+        id: 'trial-test',
+        scope: { slot: slot.id },
+        arms: [{ id: 'control' }, { id: 'other', variant: slot.variants[1]!.id }],
+      }),
+    );
+    const added = `experiment "trial-test" added (A/B test on slot "${slot.id}": control vs other)`;
+    const d = capture();
+    await diff(dir, 'live', 'local', o, d.log);
+    expect(d.text()).toContain(`+ ${added}`);
+    later();
+    const out = capture();
+    await publish(dir, 'local', false, o, out.log);
+    expect(out.text()).toContain(`+ ${added}`);
+    const h = capture();
+    await history('local', 1, o, h.log);
+    expect(h.text()).toContain(added);
+
+    // Moving traffic is a change with a new phase, in the same words everywhere.
+    editJson(dir, 'experiments/trial-test.json', (e) => void (e.traffic = 0.5));
+    const changed = capture();
+    await diff(dir, 'live', 'local', o, changed.log);
+    expect(changed.text()).toContain(
+      '~ experiment "trial-test" changed (traffic: 1 → 0.5) — starts a new phase',
+    );
   });
 });
 
@@ -169,8 +235,10 @@ describe('the tessera binary', () => {
       TESSERA_LOCAL_STATE: tempDir('bad-state'),
     });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(
-      `content-variants/slots/${slot} at default: default variant "zz-no-such-variant"`,
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `content-variants/slots/${slot.replace('.', '\\.')}:\\d+:\\d+ › default: default variant "zz-no-such-variant"`,
+      ),
     );
     expect(r.stderr).toContain('nothing was built or published');
   });
@@ -214,6 +282,6 @@ describe('the tessera binary', () => {
   it('explains an unknown admin scope', async () => {
     const r = await runCli(['token', 'admin', '--scope', 'root']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('expected publish, read, preview or privacy');
+    expect(r.stderr).toContain('expected publish, read, preview, privacy or decide');
   });
 });

@@ -1,3 +1,4 @@
+import type { ErrorBody } from '../../shared/schema/api-error.ts';
 import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_BUNDLE_BYTES } from '../../control/routes/admin.ts';
@@ -70,13 +71,13 @@ describe('publishing through the admin API', () => {
 
     const res = await w.fetch('/admin/versions', await adminInit('POST', bad));
     expect(res.status).toBe(422);
-    const body = (await res.json()) as {
-      error: { code: string; issues: { path: (string | number)[]; message: string }[] };
-    };
+    const body = (await res.json()) as ErrorBody;
     expect(body.error.code).toBe('invalid_bundle');
-    expect(body.error.issues.map((i) => i.path.join('.'))).toContain(
-      'slots.1.variants.0.props.headline',
-    );
+    expect(body.error.issues).toContainEqual({
+      path: 'slots.1.variants.0.props.headline',
+      message: expect.any(String),
+      found: '42',
+    });
     expect((await env.CONTENT.list()).keys.map((k) => k.name)).toEqual(before);
     expect(await live(w)).toBe(v1);
     expect(await headline(w)).toBe('Live and well');
@@ -87,7 +88,9 @@ describe('publishing through the admin API', () => {
     const huge = { ...testBundleBody(), padding: 'x'.repeat(MAX_BUNDLE_BYTES) };
     const res = await w.fetch('/admin/versions', await adminInit('POST', huge));
     expect(res.status).toBe(413);
-    expect(await res.json()).toMatchObject({ error: { code: 'too_large' } });
+    expect(await res.json()).toMatchObject({
+      error: { code: 'body_too_large', limit: MAX_BUNDLE_BYTES },
+    });
     expect((await env.CONTENT.list()).keys.length).toBe(before);
   });
 
@@ -145,11 +148,15 @@ describe('publishing through the admin API', () => {
     expect(await live(w)).toBeNull();
   });
 
-  it('rejects a malformed move request with 422', async () => {
+  it('rejects a malformed move request with 400 and each problem in the one issue shape', async () => {
     const res = await w.fetch(
       '/admin/live',
       await adminInit('PUT', { to: 'latest' }, await mintAdminToken()),
     );
-    expect(res.status).toBe(422);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as ErrorBody;
+    expect(body.error.code).toBe('invalid_request');
+    expect(body.error.issues?.map((i) => i.path)).toEqual(['to', 'expected']);
+    expect(body.error.issues?.[0]).toMatchObject({ found: '"latest"' });
   });
 });

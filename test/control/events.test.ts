@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { SITE } from '../support/site.ts';
 import { profileKeys } from '../../shared/kv-keys.ts';
 import { MAX_EVENTS_BODY_BYTES } from '../../shared/schema/events.ts';
+import type { ErrorBody } from '../../shared/schema/api-error.ts';
 import type { Env } from '../../worker/env.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { trackerTag } from '../../worker/events/tracker.ts';
@@ -87,9 +88,14 @@ describe('POST /events', () => {
       { worker: createWorker(), env: recording },
     );
     expect(res.status).toBe(400);
-    const body = (await res.json()) as { error: { code: string; message: string } };
-    expect(body.error.code).toBe('invalid_events');
+    const body = (await res.json()) as ErrorBody;
+    expect(body.error.code).toBe('invalid_request');
     expect(body.error.message).toContain('events.1.currency');
+    expect(body.error.issues).toContainEqual({
+      path: 'events.1.currency',
+      message: expect.any(String),
+      found: '"euro"',
+    });
     expect(sent).toEqual([]);
     // The same worker queues a valid batch, so the recording queue would have seen it.
     expect(
@@ -102,9 +108,9 @@ describe('POST /events', () => {
   it('answers 413 for a body over the limit and 400 for too many events or bad JSON', async () => {
     const big = await post('v-events-big', 'x'.repeat(MAX_EVENTS_BODY_BYTES + 1));
     expect(big.status).toBe(413);
-    expect(((await big.json()) as { error: { message: string } }).error.message).toContain(
-      `at most ${MAX_EVENTS_BODY_BYTES} are accepted`,
-    );
+    expect(await big.json()).toMatchObject({
+      error: { code: 'body_too_large', limit: MAX_EVENTS_BODY_BYTES },
+    });
     const many = await post('v-events-big', {
       events: Array.from({ length: 51 }, () => ({ id: eventId(), type: 'page_view' })),
     });
@@ -112,7 +118,12 @@ describe('POST /events', () => {
     expect(((await many.json()) as { error: { message: string } }).error.message).toContain(
       'at most 50 events',
     );
-    expect((await post('v-events-big', '{"events": [')).status).toBe(400);
+    const broken = await post('v-events-big', '{"events": [');
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as ErrorBody).error).toMatchObject({
+      code: 'invalid_json',
+      message: expect.stringMatching(/line 1/),
+    });
   });
 
   it('needs the visitor cookie and a JSON or text body', async () => {

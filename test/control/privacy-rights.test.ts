@@ -29,7 +29,7 @@ describe('GET and DELETE /privacy/me', () => {
   it('shows the visitor their own profile, and the customer profile their cookie names', async () => {
     const res = await SITE.fetch(ME, { headers: await asVisitor('v-ada', 'c-7') });
     expect(res.status).toBe(200);
-    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    expect(res.headers.get('cache-control')).toBe('no-store');
     const body = await res.json<{
       subject: unknown;
       held: { profiles: { visitor: { traits: unknown }; customer: { traits: unknown } } };
@@ -64,6 +64,37 @@ describe('GET and DELETE /privacy/me', () => {
       await SITE.fetch(ME, { headers: cookieHeader(token) })
     ).json<{ subject: unknown }>();
     expect(body.subject).toEqual({ visitorId: 'v-ada' });
+  });
+
+  it('honours an expired cookie only while a browser could still hold it: 400 days after it was issued', async () => {
+    const day = 24 * 3600;
+    const read = async (iat: number, exp: number) =>
+      (
+        await (
+          await SITE.fetch(ME, {
+            headers: cookieHeader(await mintVisitorToken({ sub: 'v-ada', iat, exp })),
+          })
+        ).json<{ subject: unknown; held?: unknown }>()
+      ).subject;
+    // A site login's 90-day token, expired ten days ago: the browser may well still send it.
+    expect(await read(nowSeconds() - 100 * day, nowSeconds() - 10 * day)).toEqual({
+      visitorId: 'v-ada',
+    });
+    // A 2017 cookie (issued, expired a year later): no browser keeps a cookie that long.
+    expect(await read(Date.UTC(2017, 2, 1) / 1000, Date.UTC(2018, 2, 1) / 1000)).toBeNull();
+    // Issued 401 days ago, expired yesterday.
+    expect(await read(nowSeconds() - 401 * day, nowSeconds() - day)).toBeNull();
+  });
+
+  it('erases nothing for a cookie issued more than 400 days ago', async () => {
+    const token = await mintVisitorToken({
+      sub: 'v-ada',
+      iat: Date.UTC(2017, 2, 1) / 1000,
+      exp: Date.UTC(2018, 2, 1) / 1000,
+    });
+    const res = await SITE.fetch(ME, { method: 'DELETE', headers: cookieHeader(token) });
+    expect(await res.json()).toEqual({ subject: null, erased: null });
+    expect(await stored(profileKeys.visitor('v-ada'))).not.toBeNull();
   });
 
   it('erases the visitor’s and customer’s profiles, clears the cookie, and leaves others alone', async () => {
@@ -227,6 +258,12 @@ describe('/admin/privacy', () => {
   it('rejects an id that cannot be one, saying what an id looks like', async () => {
     const res = await admin('GET', 'visitors/%3Cscript%3E');
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: { code: 'invalid_id' } });
+    expect(await res.json()).toMatchObject({
+      error: {
+        code: 'invalid_request',
+        message: expect.stringContaining('letters, digits'),
+        issues: [{ path: 'id', message: expect.any(String), found: '"<script>"' }],
+      },
+    });
   });
 });

@@ -85,7 +85,7 @@ describe('publishing core (shared/publish)', () => {
     expect(second).toMatchObject({ ok: true, outcome: 'moved', from: v1, to: v2 });
     if (second.ok)
       expect(second.summary).toContain(
-        'variant "hero-default" changed in slot "hero" (props.headline)',
+        'variant "hero-default" changed in slot "hero" (props.headline: "One" → "Two")',
       );
     expect((await readPointer(env.CONTENT))?.version).toBe(v2);
     expect(await readLive(store())).toEqual({ version: v2, movedAt: T0 + 5000 });

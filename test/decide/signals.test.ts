@@ -100,6 +100,8 @@ const table: Record<string, [Parameters<typeof fromRequest>[0], Condition]> = {
   ],
   returning: [{ returning: true }, { field: 'context.returning', op: 'eq', value: true }],
   new: [{ returning: false }, { field: 'context.new', op: 'eq', value: true }],
+  // A page request is always the web (the decision API sets its caller's channel).
+  channel: [{}, { field: 'context.channel', op: 'eq', value: 'web' }],
   visitCount: [
     { returning: true, visits: 7 },
     { field: 'context.visitCount', op: 'gte', value: 5 },
@@ -115,9 +117,11 @@ describe('decide: every context signal', () => {
     it(`reads context.${name} from the request`, async () => {
       const context = fromRequest(request);
       expect((await decideRule(when, { context, profile: profile() })).variant).toBe('hit');
-      // …and the same rule does not match a plain request (unless the signal's plain value is what it tests).
+      // …and the same rule does not match a plain request (unless the signal's plain value is what
+      // it tests: `new`, and `channel`, which every page request has).
       const plain = fromRequest({});
-      if (name !== 'new') expect((await decideRule(when, { context: plain })).variant).toBe('miss');
+      if (name !== 'new' && name !== 'channel')
+        expect((await decideRule(when, { context: plain })).variant).toBe('miss');
     });
   }
 });

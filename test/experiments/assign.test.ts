@@ -311,6 +311,7 @@ describe('exposures from a decision record', () => {
     at: '2026-11-23T12:00:00.000Z',
     version: '0123456789abcdef',
     page: 'home',
+    channel: 'web',
     visitor: '0123456789abcdef0123456789abcdef',
     consent: 'personal',
     profile: 'none' as const,

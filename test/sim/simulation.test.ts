@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { abCoverage } from '../../sim/scenarios/ab-coverage.ts';
 import { banditExperiment, epsilonGreedy, runBandit, thompson } from '../../sim/bandit-world.ts';
 import { RATES } from '../../sim/scenarios/bandit-coverage.ts';
+import { minSample } from '../../sim/scenarios/min-sample.ts';
 import { phaseSrm } from '../../sim/scenarios/phase-srm.ts';
 import type { Figure } from '../../sim/scenario.ts';
 import { covers, mulberry32, TWO_VISITS } from '../../sim/world.ts';
@@ -27,6 +28,15 @@ describe('seeded simulations (fast subset of npm run simulate)', () => {
     expect(figure(f, 'null.p')).toBeGreaterThan(0.015);
     expect(figure(f, 'null.p')).toBeLessThan(0.09);
     expect(figure(f, 'null.winner')).toBeLessThanOrEqual(figure(f, 'null.p'));
+  });
+
+  it('small samples: no excess false winners from the minimum on, and the detectable lift is found 80 % of the time', () => {
+    const f = minSample.run({ seed: SEED, runs: 400 });
+    for (const x of f.filter((x) => /^winner\.(100|300)\./.test(x.key)))
+      expect(x.value, x.label).toBeLessThan(0.085);
+    expect(figure(f, 'power.planned')).toBeGreaterThan(0.65);
+    expect(figure(f, 'power.planned')).toBeLessThan(0.92);
+    expect(figure(f, 'exaggeration.100')).toBeGreaterThan(3); // why the minimum exists
   });
 
   it('a weight change starts a new phase: SRM stays quiet and the lift stays centred on 0', () => {

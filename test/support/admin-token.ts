@@ -3,11 +3,12 @@
  */
 import { SignJWT } from 'jose';
 import { ADMIN_KID, ADMIN_SECRET } from './keys.ts';
+import { nowSeconds } from './tokens.ts';
 
 export async function mintAdminToken(
   o: { scope: string; exp?: number; secret?: string; aud?: string } = { scope: 'read' },
 ): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
+  const now = nowSeconds();
   return new SignJWT({ scope: o.scope })
     .setProtectedHeader({ alg: 'HS256', kid: ADMIN_KID, typ: 'JWT' })
     .setIssuer('tessera')

@@ -11,7 +11,7 @@ import { createControlApp } from '../../control/index.ts';
 import { isControlPath } from '../../dev/router.ts';
 import { createApp } from '../../worker/index.ts';
 import { ADMIN_KID, ADMIN_SECRET } from './keys.ts';
-import { nowSeconds } from './tokens.ts';
+import { nowSeconds, useTokenClock } from './tokens.ts';
 
 export interface AdminMint {
   sub?: string;
@@ -43,6 +43,7 @@ export function testWorker(startMs = Date.UTC(2026, 10, 23, 10, 0, 0)) {
   const clock = { now: startMs };
   let ids = 0;
   const now = () => clock.now;
+  useTokenClock(now);
   const visitor = createApp({
     store: new BundleStore(),
     bandits: new BanditStore(),

@@ -16,7 +16,17 @@ export interface MintOptions {
   extra?: Record<string, unknown>;
 }
 
-export const nowSeconds = () => Math.floor(Date.now() / 1000);
+let testClock: (() => number) | undefined;
+
+/**
+ * Tests that drive a worker with a clock of their own (testWorker, apiWorker) mint tokens at that
+ * clock: the workers refuse a token issued in their future, and expire one by their own time.
+ */
+export function useTokenClock(now: (() => number) | undefined): void {
+  testClock = now;
+}
+
+export const nowSeconds = () => Math.floor((testClock ? testClock() : Date.now()) / 1000);
 
 export async function mintVisitorToken(o: MintOptions = {}): Promise<string> {
   const iat = o.iat ?? nowSeconds();

@@ -237,6 +237,7 @@ describe('request context', () => {
       language: 'de',
       locale: 'de-DE',
       returning: false,
+      channel: 'web',
       new: true,
       visitCount: 0,
     });

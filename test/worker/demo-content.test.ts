@@ -1,12 +1,16 @@
 /// <reference types="vite/client" />
 /**
- * The shipped demo content, through the real worker: every page for every sample profile
- * renders with no fallback, and the profiles really see different pages.
+ * The shipped demo content (content-variants/) is checked for invariants only — valid, every
+ * component kind used, every page renders for a first-time visitor and every sample profile — so
+ * a marketer can change any text, variant, rule or page without breaking `npm test`. Behaviour
+ * is specified by the other tests, on fixtures of their own.
  */
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseBundleBody } from '../../shared/bundle/parse.ts';
 import type { BundleInput } from '../../shared/schema/bundle.ts';
-import type { ProfileInput } from '../../shared/schema/profile.ts';
+import { COMPONENTS } from '../../shared/schema/components.ts';
+import { Profile, type ProfileInput } from '../../shared/schema/profile.ts';
 import { profileKeys } from '../../shared/kv-keys.ts';
 import { publishTestBundle } from '../support/bundle.ts';
 import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
@@ -51,6 +55,12 @@ const body = {
   experiments: byFile(experiments),
 } as unknown as BundleInput;
 
+/**
+ * Reason codes that mean something in the demo is broken — not a first visit, consent, or a KV
+ * read that outran its deadline on a busy machine (which says nothing about the content).
+ */
+const FAILURE = /(^|,)(slot|bundle|pointer|profile)\.(?!timeout)/;
+
 describe('the demo store (content-variants/)', () => {
   beforeAll(async () => {
     await publishTestBundle(body);
@@ -60,39 +70,41 @@ describe('the demo store (content-variants/)', () => {
     }
   });
 
-  it('ships at least 3 pages, 15 variants, 4 segments and 20 sample profiles', () => {
-    expect(body.pages.length).toBeGreaterThanOrEqual(3);
-    expect(body.slots.reduce((n, s) => n + s.variants.length, 0)).toBeGreaterThanOrEqual(15);
-    expect((body.segments ?? []).length).toBeGreaterThanOrEqual(4);
-    expect(Object.keys(profiles).length).toBeGreaterThanOrEqual(20);
-    expect(new Set(body.slots.map((s) => s.component)).size).toBe(5);
+  it('is a valid bundle, and every sample profile passes the profile schema', () => {
+    const parsed = parseBundleBody(body);
+    expect(parsed.ok ? [] : parsed.issues).toEqual([]);
+    const invalid = Object.entries(profiles)
+      .filter(([, p]) => !Profile.safeParse(p).success)
+      .map(([file]) => file);
+    expect(invalid).toEqual([]);
   });
 
-  it('ships an A/B test, a bandit and a holdout', () => {
-    expect(body.experiments?.map((e) => e.type ?? 'ab').sort()).toEqual(['ab', 'bandit']);
-    expect(body.holdout?.share).toBeGreaterThan(0);
+  it('uses every component kind', () => {
+    expect(new Set(body.slots.map((s) => s.component))).toEqual(new Set(Object.keys(COMPONENTS)));
   });
 
-  it('renders every page for every sample profile without a fallback, and pages differ across profiles', async () => {
-    const homes = new Set<string>();
+  it('renders every page for a first-time visitor and every sample profile, with no slot falling back', async () => {
+    const visitors: { who: string; headers: Record<string, string> }[] = [
+      { who: 'a first-time visitor', headers: {} },
+    ];
     for (const p of Object.values(profiles)) {
       const token = await mintVisitorToken(
         p.kind === 'customer' ? { sub: `v-of-${p.id}`, cid: p.id } : { sub: p.id },
       );
-      for (const page of body.pages) {
-        const res = await SELF.fetch(`https://shop.test${page.path}`, {
-          headers: cookieHeader(token),
-        });
-        const html = await res.text();
-        expect(res.status, `${p.id} ${page.path}`).toBe(200);
-        expect(res.headers.get('x-tessera-reasons'), `${p.id} ${page.path}`).toBeNull();
-        expect(html).not.toContain('data-tessera-variant=""');
-        if (page.path === '/')
-          homes.add(
-            [...html.matchAll(/data-tessera-variant="([^"]+)"/g)].map((m) => m[1]).join(','),
-          );
-      }
+      visitors.push({ who: p.id, headers: cookieHeader(token) });
     }
-    expect(homes.size).toBeGreaterThanOrEqual(10);
-  });
+    const broken: string[] = [];
+    for (const { who, headers } of visitors)
+      // Origin pages come from the demo origin (demo-origin/), which only `npm run dev` and the
+      // browser tests serve: test/browser/demo-store.test.ts covers them in a real browser.
+      for (const page of body.pages.filter((pg) => !pg.origin)) {
+        const res = await SELF.fetch(`https://shop.test${page.path}`, { headers });
+        const html = await res.text();
+        const reasons = res.headers.get('x-tessera-reasons') ?? '';
+        if (res.status !== 200 || FAILURE.test(reasons) || html.includes('data-tessera-variant=""'))
+          broken.push(`${page.path} for ${who}: ${res.status} ${reasons}`);
+      }
+    expect(visitors.length).toBeGreaterThan(1);
+    expect(broken).toEqual([]);
+  }, 60_000); // ~110 full page renders: seconds on a busy two-core machine
 });

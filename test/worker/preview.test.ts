@@ -141,6 +141,14 @@ describe('preview', () => {
     expect(res.headers.get('set-cookie')).toBeNull();
   });
 
+  it('refuses to sign a link "as" a visitor who has no profile, saying so', async () => {
+    const res = await previewLink(w, { as: 'v-nobody-has-this' });
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({
+      error: { code: 'unknown_visitor', message: expect.stringContaining('"v-nobody-has-this"') },
+    });
+  });
+
   it('refuses an expired or tampered link and sets no cookie', async () => {
     const now = Math.floor(w.clock.now / 1000);
     const expired = await new SignJWT({ scope: 'preview', pv: { path: '/', version: draft } })

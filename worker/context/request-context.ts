@@ -4,6 +4,7 @@
  * identity/profile already know; tolerant of any header or `cf` value a visitor can cause.
  */
 import type { RequestContext } from '../decide/types.ts';
+import { WEB } from '../../shared/schema/channel.ts';
 import { CONTINENTS } from '../../shared/schema/context-signals.ts';
 import { deviceSignals } from './device.ts';
 import { language } from './language.ts';
@@ -96,6 +97,8 @@ export function requestContext(input: ContextInput): RequestContext {
     path: url.pathname.slice(0, MAX_PATH),
     device,
     returning: input.returning,
+    // A page request is always the web; the decision API sets its caller's channel.
+    channel: WEB,
     ...defined({
       query: queryOf(url),
       os,

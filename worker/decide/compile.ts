@@ -11,6 +11,7 @@
 import { segmentRefs } from '../../shared/bundle/integrity.ts';
 import type { Bundle, Page, SegmentDef, Slot, Variant } from '../../shared/schema/bundle.ts';
 import type { Condition } from '../../shared/schema/condition.ts';
+import { pathMatches } from '../../shared/schema/origin.ts';
 import { isContextOnly } from './conditions.ts';
 
 export interface CompiledRule {
@@ -37,7 +38,10 @@ export interface CompiledSlot {
 
 export interface CompiledBundle {
   pagesById: Map<string, Page>;
+  /** Pages with an exact path (own pages and exact origin pages). */
   pagesByPath: Map<string, Page>;
+  /** Origin pages covering a prefix (`/journal/*`), in bundle order: the first match wins. */
+  prefixPages: Page[];
   slots: Map<string, CompiledSlot>;
   segments: Map<string, SegmentDef>;
 }
@@ -82,7 +86,10 @@ export function compile(bundle: Bundle): CompiledBundle {
   if (!c) {
     c = {
       pagesById: new Map(bundle.pages.map((p) => [p.id, p])),
-      pagesByPath: new Map(bundle.pages.map((p) => [p.path, p])),
+      pagesByPath: new Map(
+        bundle.pages.filter((p) => !p.path.endsWith('*')).map((p) => [p.path, p]),
+      ),
+      prefixPages: bundle.pages.filter((p) => p.origin && p.path.endsWith('/*')),
       slots: new Map(bundle.slots.map((s) => [s.id, compileSlot(s)])),
       segments: new Map(bundle.segments.map((s) => [s.id, s])),
     };
@@ -91,11 +98,15 @@ export function compile(bundle: Bundle): CompiledBundle {
   return c;
 }
 
-/** The page for a request path; a trailing slash is ignored. */
+/**
+ * The page for a request path: an exact path first (a trailing slash is ignored), then the
+ * first origin page whose `/*` prefix covers it. Paths of neither kind have no page (404).
+ */
 export function pageForPath(bundle: Bundle, path: string): Page | undefined {
-  const pages = compile(bundle).pagesByPath;
+  const { pagesByPath, prefixPages } = compile(bundle);
   return (
-    pages.get(path) ??
-    (path.length > 1 && path.endsWith('/') ? pages.get(path.slice(0, -1)) : undefined)
+    pagesByPath.get(path) ??
+    (path.length > 1 && path.endsWith('/') ? pagesByPath.get(path.slice(0, -1)) : undefined) ??
+    prefixPages.find((p) => pathMatches(p.path, path))
   );
 }

@@ -49,11 +49,14 @@ export function evaluate(condition: Condition, ev: Evaluator): boolean {
   );
 }
 
-/** True when a condition reads nothing but the request context (a cohort rule). */
+/**
+ * True when a condition reads nothing but the request: its context signals and the decision API
+ * caller's attributes (a cohort rule).
+ */
 export function isContextOnly(condition: Condition): boolean {
   if ('all' in condition) return condition.all.every(isContextOnly);
   if ('any' in condition) return condition.any.every(isContextOnly);
   if ('not' in condition) return isContextOnly(condition.not);
   if ('segment' in condition) return false;
-  return condition.field.startsWith('context.');
+  return condition.field.startsWith('context.') || condition.field.startsWith('attributes.');
 }

@@ -112,7 +112,7 @@ export function decideSlot(slot: CompiledSlot, input: SlotInput): Decision {
 
 export function decide(input: DecideInput): Decision[] {
   const c = compile(input.bundle);
-  const page = c.pagesById.get(input.pageId);
+  const page = input.page ?? c.pagesById.get(input.pageId);
   if (!page) return [];
   const ev = segmentMembership(c, input.profile, {
     lookup: lookupFor(input.profile, input.context, input.now),

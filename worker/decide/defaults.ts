@@ -3,11 +3,17 @@
  * what a visitor who has not consented to any personalization sees. Pure.
  */
 import { compile } from './compile.ts';
-import type { Bundle, Decision } from './types.ts';
+import type { Bundle, Decision, SlotList } from './types.ts';
 
-export function defaultDecisions(bundle: Bundle, pageId: string, cause: string): Decision[] {
+/** `list`: decide these slots instead of page `pageId`'s (see DecideInput.page). */
+export function defaultDecisions(
+  bundle: Bundle,
+  pageId: string,
+  cause: string,
+  list?: SlotList,
+): Decision[] {
   const c = compile(bundle);
-  const page = c.pagesById.get(pageId);
+  const page = list ?? c.pagesById.get(pageId);
   if (!page) return [];
   return page.slots.flatMap((id) => {
     const slot = c.slots.get(id)?.slot;

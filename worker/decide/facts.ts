@@ -3,7 +3,7 @@
  * `behavior.*` exposes derived counters, not raw arrays of objects.
  */
 import type { Profile } from '../../shared/schema/profile.ts';
-import type { RequestContext, Value } from './types.ts';
+import { attributeKey, type RequestContext, type Value } from './types.ts';
 
 export type Lookup = (root: string, key: string) => Value;
 
@@ -38,6 +38,10 @@ export function lookupFor(
 ): Lookup {
   return (root, key) => {
     if (root === 'context') return Object.hasOwn(context, key) ? context[key] : undefined;
+    if (root === 'attributes') {
+      const at = attributeKey(key);
+      return Object.hasOwn(context, at) ? context[at] : undefined;
+    }
     if (!profile) return undefined;
     switch (root) {
       case 'traits':

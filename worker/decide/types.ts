@@ -1,7 +1,7 @@
 /**
  * The decision core's inputs and outputs. Nothing here knows about HTTP, KV or the clock.
  */
-import type { Bundle, Variant } from '../../shared/schema/bundle.ts';
+import type { Bundle, Page, Variant } from '../../shared/schema/bundle.ts';
 import type { ComponentKind } from '../../shared/schema/components.ts';
 import type { DEVICE_CLASSES } from '../../shared/schema/context-signals.ts';
 import type { Profile } from '../../shared/schema/profile.ts';
@@ -20,8 +20,15 @@ export interface RequestContext {
   country?: string;
   /** True when the visitor has been here before (valid cookie or a profile with visits). */
   returning: boolean;
+  /**
+   * Signals, plus the decision API caller's custom attributes under `attributes.<name>` keys
+   * (conditions read them as `attributes.<name>`; a dot never occurs in a signal name).
+   */
   [signal: string]: Value;
 }
+
+/** Where custom attribute `name` sits in a RequestContext. */
+export const attributeKey = (name: string) => `attributes.${name}`;
 
 /** The rungs of the fallback ladder, most personal first; `experiment` (an experiment arm) overrides the ladder. */
 export type Level = 'experiment' | 'individual' | 'segment' | 'cohort' | 'default';
@@ -72,10 +79,18 @@ export interface Decision {
   experiment?: { id: string; arm: string };
 }
 
+/**
+ * The slots decided together, in order, and whether they share offers: a bundle page, or the
+ * decision API's own list of slots (which is no page of the bundle).
+ */
+export type SlotList = Pick<Page, 'slots'> & Partial<Pick<Page, 'uniqueOffers'>>;
+
 export interface DecideInput {
   bundle: Bundle;
   /** Page id from the bundle. */
   pageId: string;
+  /** Decide these slots instead of page `pageId`'s (which then only names them). */
+  page?: SlotList;
   profile?: Profile;
   /** Why `profile` is absent; ignored when a profile is given. Defaults to `profile.none`. */
   profileFault?: ProfileFault;

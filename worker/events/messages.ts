@@ -9,6 +9,7 @@
  *
  * There is no message at `none`: such events are not stored at all (see routes/events.ts).
  */
+import { WEB, type Channel } from '../../shared/schema/channel.ts';
 import type { EventConsent, EventMessage, TrackedEvent } from '../../shared/schema/events.ts';
 
 export interface Sender {
@@ -22,6 +23,7 @@ export function eventMessages(
   sender: Sender,
   events: readonly TrackedEvent[],
   receivedAt: number,
+  channel: Channel = WEB,
 ): EventMessage[] {
   const customer = consent === 'personal' && sender.cid ? { customerId: sender.cid } : {};
   return events.map((event) => ({
@@ -30,6 +32,7 @@ export function eventMessages(
     visitorId: sender.sub,
     ...customer,
     receivedAt,
+    channel,
     event,
   }));
 }

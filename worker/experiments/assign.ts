@@ -239,7 +239,7 @@ export function decideWithExperiments(input: DecideInput, assignment: Assignment
   if (experiments.length === 0)
     return { decisions: ladder, holdout: false, exposures: [], ...phase };
 
-  const page = compile(bundle).pagesById.get(input.pageId);
+  const page = input.page ?? compile(bundle).pagesById.get(input.pageId);
   const pageSlots = page?.slots ?? [];
   let ev: Evaluator | undefined;
   const evaluator = () =>

@@ -78,6 +78,8 @@ export function decisionRecord(p: RecordParts): DecisionRecord {
     at: new Date(p.now).toISOString(),
     version: p.version,
     page: p.page,
+    // The channel is a context signal (`web` for pages, the caller's for the decision API).
+    channel: typeof p.context.channel === 'string' ? p.context.channel : 'web',
     visitor: p.visitor,
     consent: p.consent,
     profile: p.profile,

@@ -7,6 +7,7 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { configFor } from '../../shared/config.ts';
+import { NO_STORE } from '../../shared/http/cache.ts';
 import type { Env } from '../env.ts';
 import { keyringFor } from '../../shared/auth/keyring.ts';
 import {
@@ -25,7 +26,7 @@ export const PREVIEW_COOKIE = '__Host-tsr_preview';
 type Ctx = Context<{ Bindings: Env }>;
 
 const noStore = {
-  'cache-control': 'no-store',
+  'cache-control': NO_STORE,
   'x-robots-tag': 'noindex, nofollow',
   'referrer-policy': 'no-referrer',
 };

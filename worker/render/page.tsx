@@ -3,6 +3,7 @@
  */
 import { raw } from 'hono/html';
 import type { Bundle, Page } from '../../shared/schema/bundle.ts';
+import { patternBase } from '../../shared/schema/origin.ts';
 import { STYLES } from './styles.ts';
 import { toHtml } from './to-html.ts';
 
@@ -18,9 +19,10 @@ export interface PageParts {
   bodyEnd?: string;
 }
 
-/** Home first, then the other pages in bundle order. */
-function navOrder(pages: Page[]): Page[] {
-  return [...pages.filter((p) => p.path === '/'), ...pages.filter((p) => p.path !== '/')];
+/** Home first, then the other pages in bundle order; an origin prefix links to its base path. */
+function navOrder(pages: Page[]): { href: string; title: string }[] {
+  const link = (p: Page) => ({ href: patternBase(p.path), title: p.title });
+  return [...pages.filter((p) => p.path === '/'), ...pages.filter((p) => p.path !== '/')].map(link);
 }
 
 const attr = (v: string) =>
@@ -58,7 +60,7 @@ function layout(
             </a>
             <nav>
               {navOrder(bundle.pages).map((p) => (
-                <a href={p.path}>{p.title}</a>
+                <a href={p.href}>{p.title}</a>
               ))}
             </nav>
           </header>

@@ -1,11 +1,18 @@
-/** The demo storefront's stylesheet. Slots reserve their height so a fallback never shifts layout. */
-export const STYLES = `
+/**
+ * The demo storefront's stylesheet. Slots reserve their height so a fallback never shifts layout.
+ * Two parts: the page chrome of Tessera's own pages (`SITE_STYLES`) and what slot variants, the
+ * preview ribbon and the debug panel need (`SLOT_STYLES`) — origin pages get only the latter, as
+ * a same-origin stylesheet (origin/assets.ts), so the origin's own look is left alone.
+ */
+export const SITE_STYLES = `
 *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,sans-serif;color:#1d1d1f;background:#fafaf7}
 h1,h2,p,blockquote,figcaption,a{overflow-wrap:break-word}
 header.site,footer.site{padding:12px 16px;display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;justify-content:space-between}
 header.site a,footer.site a{color:inherit;text-decoration:none}header.site nav{display:flex;flex-wrap:wrap;gap:4px 16px}header.site nav a{white-space:nowrap}
 main{max-width:1080px;margin:0 auto;padding:0 16px 48px}
-.slot{margin:16px 0}.slot-hero{min-height:260px}.slot-product-grid{min-height:320px}
+`;
+
+export const SLOT_STYLES = `.slot{margin:16px 0}.slot-hero{min-height:260px}.slot-product-grid{min-height:320px}
 .slot-testimonial{min-height:160px}.slot-cta-banner{min-height:150px}.slot-announcement-bar{min-height:44px;margin:0}
 .hero,.cta{border-radius:16px;padding:clamp(20px,5vw,40px)}.hero h1{font-size:clamp(1.75rem,7vw,2.4rem);line-height:1.15;margin:.2em 0}
 .eyebrow{text-transform:uppercase;letter-spacing:.1em;font-size:.8rem;margin:0}
@@ -24,3 +31,5 @@ main{max-width:1080px;margin:0 auto;padding:0 16px 48px}
 .rating{color:#c78a00;margin:0}
 .tessera-preview{position:fixed;left:0;right:0;bottom:0;z-index:2147483647;background:#5b21b6;color:#fff;font:600 14px/1.4 system-ui,sans-serif;padding:8px 16px;display:flex;flex-wrap:wrap;justify-content:space-between;gap:4px 16px}.tessera-preview a{color:#fff}
 `;
+
+export const STYLES = SITE_STYLES + SLOT_STYLES;

@@ -2,9 +2,9 @@
  * Marketer text may greet the visitor: `Welcome back, {{traits.firstName|friend}}`. The value
  * comes from the profile (untrusted) and is returned as plain text; JSX escapes it on output.
  */
+import { PLACEHOLDER } from '../../shared/bundle/placeholders.ts';
 import type { Profile } from '../../shared/schema/profile.ts';
 
-const PLACEHOLDER = /\{\{\s*traits\.([A-Za-z0-9_]{1,64})\s*(?:\|([^{}]{0,80}))?\}\}/g;
 const MAX_TRAIT_CHARS = 80;
 
 export type Fill = (text: string) => string;

@@ -1,5 +1,6 @@
 /**
- * GET /__tessera/bare: the benchmark's baseline (see docs/performance.md). Same worker, same
+ * GET /__tessera/bare: the benchmark's baseline (see docs/performance.md), served only where
+ * BENCH_ROUTES is "on" — never in a deployed worker. Same worker, same
  * router and the same class of headers as a personalized page, but the body is precomputed:
  * no cookie, no KV, no decide, no render. The cost of personalization is measured against it.
  * Like every HTML response it carries the CSP with a fresh nonce, which its one <style> names.
@@ -11,6 +12,15 @@ import type { Context } from 'hono';
 import { STYLES } from '../render/styles.ts';
 import { nonceFrom } from '../security/headers.ts';
 import { htmlHeaders } from '../visit/respond.ts';
+
+export const BARE_PATH = '/__tessera/bare';
+
+/**
+ * The route exists only when the bench asks for it (bench/server.ts sets BENCH_ROUTES=on):
+ * wrangler.toml sets it in no environment, so a deployed worker answers this path like any
+ * unknown page instead of serving up to 256 KB to anyone who asks.
+ */
+export const benchRoutesOn = (env: { BENCH_ROUTES?: string }) => env.BENCH_ROUTES === 'on';
 
 const DEFAULT_BYTES = 16 * 1024;
 const MIN_BYTES = 1024;

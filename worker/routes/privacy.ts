@@ -14,19 +14,15 @@ import type { Env } from '../env.ts';
 import { keyringFor } from '../../shared/auth/keyring.ts';
 import { VISITOR_COOKIE, clearVisitorCookie } from '../identity/visitor.ts';
 import { cookieSubject } from '../privacy/cookie-subject.ts';
+import { NO_STORE } from '../../shared/http/cache.ts';
+import { ApiError } from '../../shared/http/errors.ts';
+import { asJsonApi } from '../../shared/http/on-error.ts';
 import { eraseHeld, readHeld } from '../../shared/privacy/held-data.ts';
-import { privacyStores } from '../../shared/privacy/stores.ts';
+import { privacyStores, storeUnavailable } from '../../shared/privacy/stores.ts';
 
 type Ctx = Context<{ Bindings: Env }>;
 
-const NO_STORE = { 'cache-control': 'private, no-store' };
-
-/** A store failed: the answer would be incomplete, so say so and ask for a retry. */
-const unavailable = (what: string) =>
-  Response.json(
-    { error: { code: 'store_unavailable', message: `could not ${what}; it is safe to retry` } },
-    { status: 503, headers: { ...NO_STORE, 'retry-after': '5' } },
-  );
+const noStore = { 'cache-control': NO_STORE };
 
 function crossSite(c: Ctx): boolean {
   if (c.req.header('sec-fetch-site') === 'cross-site') return true;
@@ -39,16 +35,16 @@ function crossSite(c: Ctx): boolean {
   }
 }
 
-async function subjectOf(c: Ctx) {
+async function subjectOf(c: Ctx, nowMs: number) {
   const ring = await keyringFor(configFor(c.env).visitorKeys);
-  return cookieSubject(ring, getCookie(c, VISITOR_COOKIE), Math.floor(Date.now() / 1000));
+  return cookieSubject(ring, getCookie(c, VISITOR_COOKIE), Math.floor(nowMs / 1000));
 }
 
-export function privacyRoutes() {
-  const app = new Hono<{ Bindings: Env }>();
+export function privacyRoutes(now: () => number) {
+  const app = asJsonApi(new Hono<{ Bindings: Env }>());
 
   app.get('/me', async (c) => {
-    const subject = await subjectOf(c);
+    const subject = await subjectOf(c, now());
     if (!subject)
       return c.json(
         {
@@ -56,35 +52,26 @@ export function privacyRoutes() {
           note: 'this browser carries no valid Tessera cookie, so nothing is linked to it',
         },
         200,
-        NO_STORE,
+        noStore,
       );
     try {
-      return c.json(
-        { subject, held: await readHeld(privacyStores(c.env), subject) },
-        200,
-        NO_STORE,
-      );
-    } catch {
-      return unavailable('read your data');
+      return c.json({ subject, held: await readHeld(privacyStores(c.env), subject) }, 200, noStore);
+    } catch (cause) {
+      throw storeUnavailable('read your data', cause);
     }
   });
 
   app.delete('/me', async (c) => {
-    if (crossSite(c))
-      return c.json(
-        { error: { code: 'cross_site', message: 'erasure must come from the site itself' } },
-        403,
-        NO_STORE,
-      );
-    const subject = await subjectOf(c);
-    const headers = { ...NO_STORE, 'set-cookie': clearVisitorCookie() };
+    if (crossSite(c)) throw new ApiError('cross_site', 'erasure must come from the site itself');
+    const subject = await subjectOf(c, now());
+    const headers = { ...noStore, 'set-cookie': clearVisitorCookie() };
     if (!subject) return c.json({ subject: null, erased: null }, 200, headers);
     try {
-      const erased = await eraseHeld(privacyStores(c.env), subject, Date.now());
+      const erased = await eraseHeld(privacyStores(c.env), subject, now());
       console.log(JSON.stringify({ event: 'tessera.privacy.erase', by: 'visitor', erased }));
       return c.json({ subject, erased }, 200, headers);
-    } catch {
-      return unavailable('erase your data');
+    } catch (cause) {
+      throw storeUnavailable('erase your data', cause);
     }
   });
 

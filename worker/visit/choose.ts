@@ -11,19 +11,22 @@
  * Whether the exposures *count* is not decided here: the log phase records them only in a mode
  * that counts (mode.ts), so a debug render shows the arm without joining it.
  */
+import type { ArmClaims } from '../../shared/experiments/arm-claims.ts';
 import type { BanditSnapshot } from '../../shared/schema/bandit.ts';
 import type { Bundle } from '../../shared/schema/bundle.ts';
 import type { ConsentLevel } from '../../shared/schema/consent.ts';
 import type { Profile } from '../../shared/schema/profile.ts';
 import { decide } from '../decide/decide.ts';
 import { defaultDecisions } from '../decide/defaults.ts';
-import type { Decision, ProfileFault, RequestContext } from '../decide/types.ts';
-import { decideWithExperiments, type Exposure } from '../experiments/assign.ts';
+import type { ProfileFault, RequestContext, SlotList } from '../decide/types.ts';
+import { decideWithExperiments, type Outcome } from '../experiments/assign.ts';
 
 export interface ChooseInput {
   bundle: Bundle;
   /** The bundle page whose slots are decided, in order. */
   pageId: string;
+  /** The decision API's own slot list instead of the page's (`pageId` then only names it). */
+  page?: SlotList;
   profile?: Profile;
   profileFault?: ProfileFault;
   context: RequestContext;
@@ -33,17 +36,15 @@ export interface ChooseInput {
   /** The hashing unit of the holdout and experiments (consent allows identifiers here). */
   visitorId: string;
   snapshot?: BanditSnapshot;
+  /** The bandit arms the visitor keeps (their cookie); absent: bandits are sticky per epoch. */
+  claims?: ArmClaims;
   /** From the mode: apply the holdout and experiments; collect every candidate for a trace. */
   experiments: boolean;
   trace: boolean;
 }
 
-export interface Choice {
-  decisions: Decision[];
-  /** This visitor is on the holdout's held side. */
-  holdout: boolean;
-  /** The experiment arms this render assigned. */
-  exposures: Exposure[];
+/** The experiments' outcome (decisions, holdout side, arms, …) and how it is to be recorded. */
+export interface Choice extends Outcome {
   /** Assignment hashed the visitor (sticky across visits), not the render. */
   sticky: boolean;
   /** The render is part of the holdout's measured population. */
@@ -55,7 +56,7 @@ export function choose(input: ChooseInput): Choice {
   // pseudonymous cookie, so assignment hashes the visitor id and is sticky.
   if (input.consent === 'none') {
     return {
-      decisions: defaultDecisions(input.bundle, input.pageId, 'consent'),
+      decisions: defaultDecisions(input.bundle, input.pageId, 'consent', input.page),
       holdout: false,
       exposures: [],
       sticky: false,
@@ -65,6 +66,7 @@ export function choose(input: ChooseInput): Choice {
   const decideInput = {
     bundle: input.bundle,
     pageId: input.pageId,
+    ...(input.page ? { page: input.page } : {}),
     profile: input.profile,
     profileFault: input.profileFault,
     context: input.context,
@@ -84,6 +86,7 @@ export function choose(input: ChooseInput): Choice {
     unitId: input.visitorId,
     sticky: true,
     snapshot: input.snapshot,
+    ...(input.claims ? { claims: input.claims } : {}),
   });
   return {
     ...outcome,

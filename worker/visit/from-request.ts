@@ -8,6 +8,8 @@ import { getCookie } from 'hono/cookie';
 import { requestContext, type CfProps } from '../context/request-context.ts';
 import type { RequestContext } from '../decide/types.ts';
 import type { Env } from '../env.ts';
+import { verifyArmsToken } from '../../shared/auth/arms-token.ts';
+import { ARMS_COOKIE } from '../identity/arms-cookie.ts';
 import { VISITOR_COOKIE } from '../identity/visitor.ts';
 import { consentedIdentity } from '../privacy/identity.ts';
 import { requestConsent } from '../privacy/request-consent.ts';
@@ -20,6 +22,11 @@ export function requestWho(c: Ctx): Who {
     consent: (policy) => requestConsent(c, policy),
     identify: (level, ring, nowSeconds, newId) =>
       consentedIdentity(level, ring, getCookie(c, VISITOR_COOKIE), nowSeconds, newId),
+    arms: async (ring, nowSeconds) => {
+      const token = getCookie(c, ARMS_COOKIE);
+      return (token && (await verifyArmsToken(ring, token, nowSeconds))) || {};
+    },
+    holdsArms: () => getCookie(c, ARMS_COOKIE) !== undefined,
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Bundle, Page } from '../../shared/schema/bundle.ts';
 import { traceOf, type Trace } from '../debug/trace.ts';
-import type { RequestContext } from '../decide/types.ts';
+import type { RequestContext, SlotList } from '../decide/types.ts';
 import type { Reason } from '../../shared/reasons.ts';
 import type { RenderedSlot } from '../render/slot.tsx';
 import { choose, type Choice } from './choose.ts';
@@ -23,6 +23,8 @@ export interface PersonalizeInput {
   read: VisitRead;
   bundle: Bundle;
   page: Pick<Page, 'id' | 'path'>;
+  /** Decide these slots instead of the page's (the decision API's slot list). */
+  slots?: SlotList;
   context: RequestContext;
   /** The request's start, ms since the epoch. */
   now: number;
@@ -44,6 +46,7 @@ export function personalize(v: PersonalizeInput): Personalized {
   const choice = choose({
     bundle,
     pageId: v.page.id,
+    ...(v.slots ? { page: v.slots } : {}),
     profile: read.profile,
     profileFault: read.profileFault,
     context: v.context,
@@ -51,6 +54,7 @@ export function personalize(v: PersonalizeInput): Personalized {
     consent: read.consent.level,
     visitorId: read.identity.visitorId,
     snapshot: read.snapshot,
+    ...(read.armClaims ? { claims: read.armClaims } : {}),
     experiments: mode.experiments,
     trace: mode.debug !== undefined,
   });

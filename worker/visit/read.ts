@@ -10,12 +10,13 @@
 import type { Keyring } from '../../shared/auth/keyring.ts';
 import { keyringFor } from '../../shared/auth/keyring.ts';
 import type { Config } from '../../shared/config.ts';
+import type { ArmClaims } from '../../shared/experiments/arm-claims.ts';
 import type { BanditSnapshot } from '../../shared/schema/bandit.ts';
 import type { Bundle } from '../../shared/schema/bundle.ts';
 import type { SiteConsent } from '../../shared/schema/consent.ts';
 import type { Profile } from '../../shared/schema/profile.ts';
 import type { BanditStore } from '../data/bandit-store.ts';
-import type { BundleStore } from '../../shared/data/bundle-store.ts';
+import type { BundleStore, LiveBundle } from '../../shared/data/bundle-store.ts';
 import { profileFault, readProfile, type ProfileRead } from '../data/profile-store.ts';
 import type { ProfileFault } from '../decide/types.ts';
 import type { Identity } from '../identity/visitor.ts';
@@ -25,6 +26,8 @@ import type { ConsentedIdentity } from '../privacy/identity.ts';
 import type { Reason } from '../../shared/reasons.ts';
 import type { VisitMode } from './mode.ts';
 import type { Timings } from './timings.ts';
+
+type BanditRead = Awaited<ReturnType<BanditStore['current']>>;
 
 /** What the reads need: the stores (isolate caches), the namespaces, the clock and ids. */
 export interface VisitIO {
@@ -49,6 +52,13 @@ export interface Who {
     nowSeconds: number,
     newId: () => string,
   ): Promise<ConsentedIdentity>;
+  /**
+   * The bandit arms the visitor's cookie remembers (sticky bandits; `{}` for none). Absent when
+   * the caller has no cookie to remember them in: bandit draws are then sticky per epoch only.
+   */
+  arms?(ring: Keyring, nowSeconds: number): Promise<ArmClaims>;
+  /** Whether the visitor holds an arms cookie (to expire it at consent `none`). */
+  holdsArms?(): boolean;
 }
 
 export interface VisitRead {
@@ -65,6 +75,10 @@ export interface VisitRead {
   /** Why there is no profile, for the ladder's fallback causes. */
   profileFault?: ProfileFault;
   snapshot?: BanditSnapshot;
+  /** The bandit arms the visitor keeps (read only when the bundle runs a bandit). */
+  armClaims?: ArmClaims;
+  /** The response must expire the arms cookie (consent `none`). */
+  clearArms?: true;
   /** Request-level reasons so far (cookie, consent, bundle, profile, bandit). */
   reasons: Reason[];
 }
@@ -77,40 +91,79 @@ function previewWho(session: NonNullable<VisitMode['preview']>): Who {
   };
 }
 
-/** Marks `identity` (bundle, consent, cookie) and `kv` (profile, bandit) on `timings`. */
-export async function readVisit(
+/** The bundle this visit decides on: a preview's version, else the live one. Starts the reads. */
+export function readBundle(io: VisitIO, mode: VisitMode, t0: number): Promise<LiveBundle> {
+  const { config } = io;
+  const liveBundle = () => io.store.live(io.content, t0, config.kvDeadlineMs, config.pointerTtlMs);
+  return mode.preview
+    ? previewBundle(io.store, io.content, mode.preview, liveBundle, config.kvDeadlineMs)
+    : liveBundle();
+}
+
+/** Consent and identity: all a response's headers need (the cookie to issue or clear). */
+export interface WhoRead {
+  consent: VisitConsent;
+  identity: Identity;
+  clearCookie: boolean;
+  /** The bandit arms the visitor's cookie remembers, being read (only when a bandit runs). */
+  arms?: Promise<ArmClaims>;
+  /** The response must expire the arms cookie (consent `none`). */
+  clearArms?: true;
+}
+
+export async function readWho(
   io: VisitIO,
   mode: VisitMode,
   requestWho: Who,
-  timings: Timings,
-): Promise<VisitRead> {
-  const t0 = timings.start;
-  const { config } = io;
-  const liveBundle = () => io.store.live(io.content, t0, config.kvDeadlineMs, config.pointerTtlMs);
-  // The bandit snapshot does not depend on consent: fetch it alongside the bundle.
-  const banditRead = io.bandits.current(io.content, t0, config.kvDeadlineMs);
+  live: LiveBundle,
+  t0: number,
+): Promise<WhoRead> {
   const who = mode.preview ? previewWho(mode.preview) : requestWho;
-  // Consent first: the bundle holds the per-country defaults, and the level decides whether the
-  // identifier cookie may be read and the profile fetched (privacy/consent.ts).
-  const live = mode.preview
-    ? await previewBundle(io.store, io.content, mode.preview, liveBundle, config.kvDeadlineMs)
-    : await liveBundle();
+  // The bundle holds the per-country defaults, and the level decides whether the identifier
+  // cookie may be read and the profile fetched (privacy/consent.ts).
   const consent = who.consent(live.bundle?.site.consent);
-  const ring = await keyringFor(config.visitorKeys);
+  const ring = await keyringFor(io.config.visitorKeys);
   const { identity, clearCookie } = await who.identify(
     consent.level,
     ring,
     Math.floor(t0 / 1000),
     io.newId,
   );
-  timings.mark('identity');
-  const [read, bandit] = await Promise.all([
+  // Sticky bandit arms: only a counted visitor with identifiers allowed, on a bundle with a bandit.
+  const remembersArms =
+    who.arms &&
+    consent.level !== 'none' &&
+    !mode.preview &&
+    live.bundle?.experiments?.some((e) => e.type === 'bandit');
+  return {
+    consent,
+    identity,
+    clearCookie,
+    ...(remembersArms ? { arms: who.arms!(ring, Math.floor(t0 / 1000)) } : {}),
+    ...(consent.level === 'none' && who.holdsArms?.() ? { clearArms: true as const } : {}),
+  };
+}
+
+/** The bandit snapshot does not depend on consent or the page: start it with the bundle. */
+export const readBandit = (io: VisitIO, t0: number) =>
+  io.bandits.current(io.content, t0, io.config.kvDeadlineMs);
+
+/** The profile (at consent `personal`) and the bandit snapshot, then everything as one read. */
+export async function readData(
+  io: VisitIO,
+  mode: VisitMode,
+  live: LiveBundle,
+  who: WhoRead,
+  banditRead: Promise<BanditRead>,
+): Promise<VisitRead> {
+  const { consent, identity, clearCookie } = who;
+  const [read, bandit, armClaims] = await Promise.all([
     consent.level === 'personal'
-      ? readProfile(io.profiles, identity, config.kvDeadlineMs)
+      ? readProfile(io.profiles, identity, io.config.kvDeadlineMs)
       : Promise.resolve<ProfileRead>({ reasons: [] }),
     banditRead,
+    who.arms,
   ]);
-  timings.mark('kv');
   const reasons: Reason[] = [
     ...consent.reasons,
     ...(identity.reason ? [identity.reason] : []),
@@ -134,6 +187,25 @@ export async function readVisit(
     profileSource: read.source ?? 'none',
     ...(fault ? { profileFault: fault } : {}),
     ...(bandit.snapshot ? { snapshot: bandit.snapshot } : {}),
+    ...(armClaims ? { armClaims } : {}),
+    ...(who.clearArms ? { clearArms: true as const } : {}),
     reasons,
   };
+}
+
+/** All reads in order; marks `identity` (bundle, consent, cookie) and `kv` (profile, bandit). */
+export async function readVisit(
+  io: VisitIO,
+  mode: VisitMode,
+  requestWho: Who,
+  timings: Timings,
+): Promise<VisitRead> {
+  const t0 = timings.start;
+  const bandit = readBandit(io, t0);
+  const live = await readBundle(io, mode, t0);
+  const who = await readWho(io, mode, requestWho, live, t0);
+  timings.mark('identity');
+  const read = await readData(io, mode, live, who, bandit);
+  timings.mark('kv');
+  return read;
 }

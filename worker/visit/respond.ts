@@ -7,6 +7,7 @@
  * cleared as the read phase decided.
  */
 import type { Identity } from '../identity/visitor.ts';
+import { armsCookie, clearArmsCookie } from '../identity/arms-cookie.ts';
 import { clearVisitorCookie, visitorCookie } from '../identity/visitor.ts';
 import type { Reason } from '../../shared/reasons.ts';
 import { securityHeaders } from '../security/headers.ts';
@@ -34,6 +35,10 @@ export interface VisitHeaders {
   timing?: string;
   identity: Pick<Identity, 'issueToken'>;
   clearCookie: boolean;
+  /** A new sticky-bandit arms token to set (worker/visit/arms.ts). */
+  armsToken?: string;
+  /** Expire the arms cookie (consent `none`). */
+  clearArms?: boolean;
 }
 
 /** The `X-Tessera-*` headers, the cookie and the mode's overrides, set on `headers`. */
@@ -43,7 +48,9 @@ export function applyVisitHeaders(headers: Headers, v: VisitHeaders): Headers {
   if (v.reasons.length) headers.set('x-tessera-reasons', [...new Set(v.reasons)].join(','));
   if (v.timing) headers.set('server-timing', v.timing);
   if (v.identity.issueToken) headers.append('set-cookie', visitorCookie(v.identity.issueToken));
+  if (v.armsToken) headers.append('set-cookie', armsCookie(v.armsToken));
   if (v.clearCookie) headers.append('set-cookie', clearVisitorCookie());
+  if (v.clearArms) headers.append('set-cookie', clearArmsCookie());
   for (const [k, val] of Object.entries(v.mode.headers)) headers.set(k, val);
   return headers;
 }

@@ -1,0 +1,299 @@
+/**
+ * Origin mode in the benchmark (issue 11): the same origin reached two ways, in the same workerd
+ * and the same run —
+ *
+ *   pass-through   a bare proxy worker: fetch the origin, return its response (the baseline:
+ *                  what any worker in front of a site costs)
+ *   origin mode    Tessera in front of the same origin (page `/o/*` of the bench bundle, every
+ *                  slot of the standard page marked in the origin's HTML), for a first visit (no
+ *                  cookie: one is minted) and for a known visitor (cookie + profile read)
+ *
+ * The origin is a worker answering a page the size of Tessera's own standard page after
+ * `x-bench-delay` ms (a header the proxy and Tessera both forward): 20 ms stands for a fast CMS
+ * (real origins answer in 50–500 ms), 0 ms shows Tessera's own cost with nothing to hide it
+ * behind. Latency is measured per request by the client: time to the first byte of the response
+ * (headers) and to its last byte, over keep-alive connections at fixed concurrency, in
+ * interleaved rounds like the main load.
+ */
+import { Agent, request } from 'node:http';
+import type { WorkerOptions } from 'miniflare';
+import type { Cookies } from './server.ts';
+
+export const ORIGIN_URL = 'https://origin.bench';
+export const ORIGIN_PATH = '/o/article';
+/** The realistic origin's think time (ms); BENCH_ORIGIN_DELAY_MS overrides it. */
+export const ORIGIN_DELAY_MS = Number(process.env.BENCH_ORIGIN_DELAY_MS ?? 20);
+
+/** The origin's page: a marker per slot, filler paragraphs up to `bytes`. */
+export function originHtml(slotIds: string[], bytes: number): string {
+  const head =
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Field notes · Northwind</title>' +
+    '<link rel="stylesheet" href="/assets/site.css"></head><body><header class="site">Northwind Journal</header><main>';
+  const markers = slotIds
+    .map(
+      (s) =>
+        `<section class="promo" data-tessera-slot="${s}"><p>The origin's own ${s}.</p></section>`,
+    )
+    .join('');
+  const tail = '</main><footer>© Northwind</footer></body></html>';
+  const para =
+    '<p>Clean, dry, wax, store: the four habits our repair bench wishes every hiker had.</p>';
+  let filler = '';
+  while (head.length + markers.length + filler.length + para.length + tail.length <= bytes)
+    filler += para;
+  const half = Math.floor(filler.length / para.length / 2) * para.length;
+  return head + filler.slice(0, half) + markers + filler.slice(half) + tail;
+}
+
+const originScript = (html: string) => `const HTML = ${JSON.stringify(html)};
+export default {
+  async fetch(request) {
+    const delay = Number(request.headers.get('x-bench-delay') || 0);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    return new Response(HTML, {
+      headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+    });
+  },
+};`;
+
+const PROXY = `export default {
+  fetch(request) {
+    const url = new URL(request.url);
+    return fetch(new Request(${JSON.stringify(ORIGIN_URL)} + url.pathname + url.search, request));
+  },
+};`;
+
+export const ORIGIN_WORKER = 'bench-origin';
+
+/** The origin and the pass-through proxy (on its own port) as workers of the bench's workerd. */
+export function originWorkers(
+  html: string,
+  proxyPort: number,
+  compatibilityDate: string | undefined,
+): WorkerOptions[] {
+  return [
+    { name: ORIGIN_WORKER, modules: true, script: originScript(html), compatibilityDate },
+    {
+      name: 'bench-proxy',
+      modules: true,
+      script: PROXY,
+      compatibilityDate,
+      outboundService: ORIGIN_WORKER,
+      unsafeDirectSockets: [{ host: '127.0.0.1', port: proxyPort }],
+    },
+  ];
+}
+
+export interface OriginSpec {
+  name: string;
+  label: string;
+  url: string;
+  delayMs: number;
+  cookies?: () => string | undefined;
+}
+
+export interface OriginRouteResult {
+  name: string;
+  label: string;
+  delayMs: number;
+  /** One request in flight, the routes in turn (ms): TTFB and last byte, p50. */
+  unloaded: { ttfbP50: number; p50: number };
+  requests: number;
+  rps: number;
+  errors: number;
+  /** Time to the last byte (ms). */
+  p50: number;
+  p99: number;
+  /** Time to the first byte: the response's status line and headers (ms). */
+  ttfbP50: number;
+  ttfbP99: number;
+  /** Server-Timing medians the worker reported (origin mode: origin, identity). */
+  serverTiming: Record<string, number>;
+}
+
+function rotate<T>(pool: T[]): () => T {
+  let i = 0;
+  return () => pool[i++ % pool.length]!;
+}
+
+export function originSpecs(
+  tessera: string,
+  proxy: string,
+  cookies: Cookies,
+  delayMs: number,
+): OriginSpec[] {
+  const known = rotate(cookies.known);
+  const at = (d: number) => (d === delayMs ? '' : ` (${d} ms origin)`);
+  const specs = (d: number, suffix: string): OriginSpec[] => [
+    {
+      name: `pass-through${suffix}`,
+      label: `pass-through proxy of the origin${at(d)}`,
+      url: proxy + ORIGIN_PATH,
+      delayMs: d,
+    },
+    {
+      name: `origin-first${suffix}`,
+      label: `origin mode, first visit${at(d)}`,
+      url: tessera + ORIGIN_PATH,
+      delayMs: d,
+    },
+    {
+      name: `origin-known${suffix}`,
+      label: `origin mode, known visitor${at(d)}`,
+      url: tessera + ORIGIN_PATH,
+      delayMs: d,
+      cookies: known,
+    },
+  ];
+  return [...specs(delayMs, ''), ...specs(0, '-instant')];
+}
+
+interface Acc {
+  total: number[];
+  ttfb: number[];
+  errors: number;
+  seconds: number;
+  timings: Record<string, number[]>;
+}
+
+/** One request: resolves with [ttfb, total] in ms, or rejects. */
+function timed(agent: Agent, spec: OriginSpec, acc: Acc | undefined): Promise<[number, number]> {
+  return new Promise((resolve, reject) => {
+    const cookie = spec.cookies?.();
+    const start = performance.now();
+    const req = request(
+      spec.url,
+      {
+        agent,
+        headers: {
+          'x-bench-delay': String(spec.delayMs),
+          'accept-encoding': 'identity',
+          ...(cookie ? { cookie } : {}),
+        },
+      },
+      (res) => {
+        const ttfb = performance.now() - start;
+        if (acc && acc.total.length % 50 === 0) {
+          for (const part of String(res.headers['server-timing'] ?? '').split(',')) {
+            const m = /^\s*([\w-]+);dur=([\d.]+)/.exec(part);
+            if (m) (acc.timings[m[1]!] ??= []).push(Number(m[2]));
+          }
+        }
+        res.on('data', () => {});
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve([ttfb, performance.now() - start])
+            : reject(new Error(`status ${res.statusCode}`)),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function round(
+  spec: OriginSpec,
+  connections: number,
+  seconds: number,
+  acc?: Acc,
+): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const until = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < until) {
+        try {
+          const [ttfb, total] = await timed(agent, spec, acc);
+          acc?.ttfb.push(ttfb);
+          acc?.total.push(total);
+        } catch {
+          if (acc) acc.errors++;
+        }
+      }
+    }),
+  );
+  if (acc) acc.seconds += seconds;
+  agent.destroy();
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
+};
+const ms3 = (x: number) => Math.round(x * 1000) / 1000;
+
+export async function runOriginLoad(
+  specs: OriginSpec[],
+  o: {
+    connections: number;
+    warmupSeconds: number;
+    roundSeconds: number;
+    rounds: number;
+    samples: number;
+  },
+  log: (line: string) => void,
+): Promise<OriginRouteResult[]> {
+  const accs = new Map<string, Acc>(
+    specs.map((s) => [s.name, { total: [], ttfb: [], errors: 0, seconds: 0, timings: {} }]),
+  );
+  for (const spec of specs) {
+    log(`origin load: warm-up ${spec.name} (${o.warmupSeconds}s)`);
+    await round(spec, o.connections, o.warmupSeconds);
+  }
+  log(`origin: ${o.samples} requests per route one at a time, the routes in turn`);
+  const single = new Map(
+    specs.map((s) => [s.name, { ttfb: [] as number[], total: [] as number[] }]),
+  );
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  for (let i = 0; i < o.samples; i++)
+    for (const spec of specs) {
+      const [ttfb, total] = await timed(agent, spec, undefined);
+      single.get(spec.name)!.ttfb.push(ttfb);
+      single.get(spec.name)!.total.push(total);
+    }
+  agent.destroy();
+  for (let r = 1; r <= o.rounds; r++)
+    for (const spec of specs) {
+      log(
+        `origin load: round ${r}/${o.rounds} ${spec.name} (${o.roundSeconds}s × ${o.connections})`,
+      );
+      await round(spec, o.connections, o.roundSeconds, accs.get(spec.name));
+    }
+  return specs.map((spec) => {
+    const a = accs.get(spec.name)!;
+    const one = single.get(spec.name)!;
+    return {
+      name: spec.name,
+      label: spec.label,
+      delayMs: spec.delayMs,
+      unloaded: { ttfbP50: ms3(pct(one.ttfb, 50)), p50: ms3(pct(one.total, 50)) },
+      requests: a.total.length,
+      rps: Math.round(a.total.length / a.seconds),
+      errors: a.errors,
+      p50: ms3(pct(a.total, 50)),
+      p99: ms3(pct(a.total, 99)),
+      ttfbP50: ms3(pct(a.ttfb, 50)),
+      ttfbP99: ms3(pct(a.ttfb, 99)),
+      serverTiming: Object.fromEntries(Object.entries(a.timings).map(([k, v]) => [k, pct(v, 50)])),
+    };
+  });
+}
+
+/** Each row with its ratios to the pass-through at the same origin delay. */
+export function withPassThroughRatios(rows: OriginRouteResult[]) {
+  const x = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  return rows.map((r) => {
+    const base = rows.find((b) => b.name.startsWith('pass-through') && b.delayMs === r.delayMs)!;
+    return {
+      ...r,
+      p50x: x(r.p50, base.p50),
+      p99x: x(r.p99, base.p99),
+      ttfbP50x: x(r.ttfbP50, base.ttfbP50),
+      ttfbP99x: x(r.ttfbP99, base.ttfbP99),
+      addedP50: ms3(r.p50 - base.p50),
+    };
+  });
+}
+export type OriginRow = ReturnType<typeof withPassThroughRatios>[number];

@@ -1,0 +1,22 @@
+/**
+ * Where a decision is shown: `web` (Tessera's own and origin pages, the browser tracker), or
+ * what a decision API caller names — `app`, `email`, `server`, or a custom channel such as
+ * `call-centre` or `kiosk`. Recorded with every decision, exposure and event, so reports can
+ * be split by channel, and readable by rules as `context.channel`.
+ */
+import * as z from './zod.ts';
+
+export const BUILT_IN_CHANNELS = ['web', 'app', 'email', 'server'] as const;
+
+export const Channel = z
+  .string()
+  .check(
+    z.regex(
+      /^[a-z][a-z0-9-]{0,31}$/,
+      'web, app, email, server, or a custom channel of lowercase letters, digits and dashes (at most 32, starting with a letter), e.g. "call-centre"',
+    ),
+  );
+export type Channel = z.infer<typeof Channel>;
+
+/** Pages and the browser tracker. */
+export const WEB: Channel = 'web';
