@@ -11,7 +11,7 @@ describe('tessera report', () => {
   it('prints exposures, conversions, lift with its interval and the SRM line from local state', async () => {
     const state = tempDir('report');
     expect(
-      await runCli(['seed', '--dir', copyContent()], { TESSERA_LOCAL_STATE: state }).code,
+      (await runCli(['seed', '--dir', copyContent()], { TESSERA_LOCAL_STATE: state })).code,
     ).toBe(0);
     const prev = process.env.TESSERA_LOCAL_STATE;
     process.env.TESSERA_LOCAL_STATE = state;

@@ -3,10 +3,15 @@
  *
  * The files of a project share one workerd (`isolate: false`: starting a workerd per file cost
  * more than most files' tests), so each file starts here from what a workerd of its own would
- * give it: D1 migrated (migrations/, idempotent) and empty, both KV namespaces empty. Tests within
+ * give it: D1 migrated (migrations/, idempotent) and empty, both KV namespaces empty, tokens
+ * minted at the wall clock. Tests within
  * a file still share storage: a test that needs "nothing live" says so (`resetPublishing`).
  */
 import { applyD1Migrations, env } from 'cloudflare:test';
+import { useTokenClock } from './tokens.ts';
+
+// Tokens are minted at the wall clock until a test's worker sets a clock of its own (tokens.ts).
+useTokenClock(undefined);
 
 await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
 await emptyD1(env.DB);
