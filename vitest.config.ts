@@ -57,7 +57,14 @@ function immediateQueueConsumers() {
  * file starting from empty storage (test/support/fresh-storage.ts). A workerd per file (vitest's
  * default) spent more time starting workerd and loading modules than running tests.
  */
-const workerd = { isolate: false, setupFiles: ['./test/support/fresh-storage.ts'] };
+const workerd = {
+  isolate: false,
+  setupFiles: ['./test/support/fresh-storage.ts'],
+  // A test's speed is the benchmark's business (npm run bench), never asserted here: on a shared
+  // 2-core machine a render-heavy test can take several times its idle time.
+  testTimeout: 30_000,
+  hookTimeout: 30_000,
+};
 
 export default defineConfig({
   test: {
@@ -114,6 +121,10 @@ export default defineConfig({
           name: 'cli',
           include: ['test/cli/**/*.test.ts'],
           environment: 'node',
+          // Files share their Node process (wrangler, tsx-loaded CLI modules load once, not per
+          // file); each test leaves process.env and the console as it found them (test/cli/run.ts).
+          isolate: false,
+          setupFiles: ['./test/cli/setup.ts'],
           testTimeout: 30_000,
         },
       },
