@@ -9,6 +9,7 @@
  * share test/support/.
  */
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
+import { experimental_readRawConfig } from 'wrangler';
 import { defineConfig } from 'vitest/config';
 import { TEST_ADMIN_KEYS, TEST_VISITOR_KEYS } from './test/support/keys.ts';
 import { ACCESS_TEAM_WORKER, accessTeamWorker } from './test/support/access/config.ts';
@@ -25,6 +26,47 @@ const testBindings = async () => ({
   ORIGIN_URL: '',
 });
 
+/**
+ * The control plane's queue consumers as control/wrangler.toml declares them, but delivering at
+ * once: the production batch timeout (2 s) would only make every test that waits for a consumer
+ * wait 2 s more. Batching stays real (size, retries, dead-letter queue).
+ */
+function immediateQueueConsumers() {
+  type Consumer = {
+    queue: string;
+    max_batch_size?: number;
+    max_retries?: number;
+    dead_letter_queue?: string;
+  };
+  const { rawConfig } = experimental_readRawConfig({ config: './control/wrangler.toml' });
+  const consumers = (rawConfig.queues?.consumers ?? []) as Consumer[];
+  return Object.fromEntries(
+    consumers.map((c) => [
+      c.queue,
+      {
+        maxBatchSize: c.max_batch_size,
+        maxBatchTimeout: 0,
+        maxRetries: c.max_retries,
+        deadLetterQueue: c.dead_letter_queue,
+      },
+    ]),
+  );
+}
+
+/**
+ * The workerd projects: one workerd per project, shared by its test files (`isolate: false`), each
+ * file starting from empty storage (test/support/fresh-storage.ts). A workerd per file (vitest's
+ * default) spent more time starting workerd and loading modules than running tests.
+ */
+const workerd = {
+  isolate: false,
+  setupFiles: ['./test/support/fresh-storage.ts'],
+  // A test's speed is the benchmark's business (npm run bench), never asserted here: on a shared
+  // 2-core machine a render-heavy test can take several times its idle time.
+  testTimeout: 30_000,
+  hookTimeout: 30_000,
+};
+
 export default defineConfig({
   test: {
     silent: 'passed-only',
@@ -33,7 +75,7 @@ export default defineConfig({
     projects: [
       {
         plugins: [
-          // D1 migrations are read in Node and applied inside workerd by test/support/d1-setup.ts.
+          // D1 migrations are read in Node and applied inside workerd by test/support/fresh-storage.ts.
           cloudflareTest(async () => ({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
@@ -52,7 +94,7 @@ export default defineConfig({
             'test/experiments/**/*.test.ts',
             'test/revenue/**/*.test.ts',
           ],
-          setupFiles: ['./test/support/d1-setup.ts'],
+          ...workerd,
         },
       },
       {
@@ -69,13 +111,14 @@ export default defineConfig({
               // The console's Cloudflare Access sign-in fetches the team's keys: a test team serves them.
               outboundService: ACCESS_TEAM_WORKER,
               workers: [accessTeamWorker],
+              queueConsumers: immediateQueueConsumers(),
             },
           })),
         ],
         test: {
           name: 'control',
           include: ['test/control/**/*.test.ts'],
-          setupFiles: ['./test/support/d1-setup.ts'],
+          ...workerd,
           // The control plane imports the built console (control/console/assets.gen.js).
           globalSetup: ['./test/support/console-build.ts'],
         },
@@ -85,6 +128,10 @@ export default defineConfig({
           name: 'cli',
           include: ['test/cli/**/*.test.ts'],
           environment: 'node',
+          // Files share their Node process (wrangler, tsx-loaded CLI modules load once, not per
+          // file); each test leaves process.env and the console as it found them (test/cli/run.ts).
+          isolate: false,
+          setupFiles: ['./test/cli/setup.ts'],
           testTimeout: 30_000,
         },
       },

@@ -27,7 +27,7 @@ import { CONTENT_DIR } from './lib/paths.ts';
 const HELP = `tessera — edge personalization, from the command line
 
   tessera dev [--port 8787]                        seed local KV and serve the demo site (prints "ready: <url>")
-  tessera seed                                     publish content-variants/ + sample profiles to local KV
+  tessera seed [--dir <folder>]                    publish content-variants/ + sample profiles to local KV
   tessera token visitor <id> [--cid <customerId>]  a visitor cookie value for the local dev keys
   tessera profile put <id> <file.json> --local     write one profile to local KV
   tessera profile import <file.ndjson> --local     write many profiles (all valid, or none)
@@ -225,7 +225,7 @@ async function run(argv: string[]): Promise<number> {
     case 'dev':
       return dev(devPort(values.port), log);
     case 'seed':
-      await seed(log);
+      await seed(log, dir);
       return 0;
     case 'token admin':
       log(await adminToken(values.scope, values.sub, values.ttl));
@@ -244,20 +244,27 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
-try {
-  process.exitCode = await run(process.argv.slice(2));
-} catch (error) {
-  if (error instanceof CliError) {
-    console.error(`tessera: ${error.message}`);
-    process.exitCode = error.exitCode;
-  } else if (
-    error instanceof TypeError &&
-    'code' in error &&
-    String(error.code).startsWith('ERR_PARSE_ARGS')
-  ) {
-    console.error(`tessera: ${error.message}\n\n${HELP}`);
-    process.exitCode = 2;
-  } else {
+/**
+ * One command line, start to finish: the exit code it ends with. A mistake the user can fix
+ * prints one `tessera: …` line on stderr (no stack trace); anything else is a bug and throws.
+ * `cli/tessera.mjs` runs it for the binary; tests call it in-process (test/cli/run.ts).
+ */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    return await run(argv);
+  } catch (error) {
+    if (error instanceof CliError) {
+      console.error(`tessera: ${error.message}`);
+      return error.exitCode;
+    }
+    if (
+      error instanceof TypeError &&
+      'code' in error &&
+      String(error.code).startsWith('ERR_PARSE_ARGS')
+    ) {
+      console.error(`tessera: ${error.message}\n\n${HELP}`);
+      return 2;
+    }
     throw error;
   }
 }

@@ -1,8 +1,9 @@
 /**
- * `tessera seed`: makes local KV look like a live site: builds the bundle from
- * `content-variants/`, publishes it locally through the same code as `tessera publish`
+ * `tessera seed [--dir <folder>]`: makes local KV look like a live site: builds the bundle from
+ * `content-variants/` (or another content folder), publishes it locally through the same code as `tessera publish`
  * (stored under its version, then the live pointer), and writes the sample profiles. Idempotent.
  */
+import path from 'node:path';
 import { movePointer } from '../../shared/publish/move.ts';
 import { readLive } from '../../shared/publish/store.ts';
 import { uploadVersion } from '../../shared/publish/upload.ts';
@@ -12,7 +13,7 @@ import { buildBundle, formatIssues } from '../lib/content.ts';
 import { CliError } from '../lib/errors.ts';
 import { withLocalEnv } from '../lib/local-env.ts';
 import { applyLocalMigrations } from '../lib/local-migrations.ts';
-import { PROFILES_DIR } from '../lib/paths.ts';
+import { CONTENT_DIR } from '../lib/paths.ts';
 import { profileKey, sampleProfiles } from '../lib/profiles.ts';
 import { profileKeys } from '../../shared/kv-keys.ts';
 
@@ -48,13 +49,14 @@ export async function putPersonas(env: VisitorBindings, profiles: Profile[]): Pr
   );
 }
 
-export async function seed(log: (line: string) => void): Promise<void> {
-  const built = await buildBundle();
+/** Seeds from `dir` (content-variants/ by default): its bundle, and the profiles in its profiles/. */
+export async function seed(log: (line: string) => void, dir = CONTENT_DIR): Promise<void> {
+  const built = await buildBundle(dir);
   if (!built.ok)
     throw new CliError(
-      `content-variants/ is not valid, nothing seeded:\n${formatIssues(built.issues)}`,
+      `${path.basename(dir)}/ is not valid, nothing seeded:\n${formatIssues(built.issues)}`,
     );
-  const profiles = sampleProfiles(PROFILES_DIR);
+  const profiles = sampleProfiles(path.join(dir, 'profiles'));
   await withLocalEnv(async (env) => {
     await putBundleLocal(env, built.bundle, 'tessera seed');
     await putProfiles(env, profiles);

@@ -1,15 +1,20 @@
 /**
- * Temporary copies of content-variants/ with injected mistakes; the real folder is never touched.
+ * Temporary copies of the test suite's own content folder (test/fixtures/content/), named
+ * `content-variants` like the real one so messages read the same, with injected mistakes. Tests
+ * never read the demo content in content-variants/: marketers edit it (docs/testing.md).
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, tempDir } from './run.ts';
 
+/** The shipped content folder: only its generated editor schemas (schema/) are tested here. */
 export const REAL_CONTENT = path.join(ROOT, 'content-variants');
+/** The tests' content folder: three pages, five slots, an A/B test, a bandit, three profiles. */
+export const FIXTURE_CONTENT = path.join(ROOT, 'test', 'fixtures', 'content');
 
 export function copyContent(): string {
   const dir = path.join(tempDir('content'), 'content-variants');
-  cpSync(REAL_CONTENT, dir, { recursive: true });
+  cpSync(FIXTURE_CONTENT, dir, { recursive: true });
   return dir;
 }
 

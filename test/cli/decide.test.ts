@@ -20,7 +20,7 @@ import { profileKeys } from '../../shared/kv-keys.ts';
 import { DecisionAnswer } from '../../shared/schema/decision-api-answers.ts';
 import { decisionBundleBody } from '../support/decision-bundle.ts';
 import { startDevSession } from '../support/dev-session.ts';
-import { tempDir, tessera } from './run.ts';
+import { runCli, tempDir } from './run.ts';
 
 const options = (o: Partial<DecideOptions> = {}): DecideOptions => ({
   dryRun: false,
@@ -149,7 +149,7 @@ describe('tessera decide against a local site', () => {
   });
 
   it('prints, slot by slot, what the page shows the same visitor', async () => {
-    const r = tessera([
+    const r = await runCli([
       'decide',
       '--as',
       'v-cli',
@@ -174,7 +174,7 @@ describe('tessera decide against a local site', () => {
     expect(answer.slots.map((s) => [s.slot, s.variant])).toEqual(shown);
     expect(answer.slots.find((s) => s.slot === 'hero')!.props.headline).toBe('Welcome back, Cleo');
 
-    const table = tessera([
+    const table = await runCli([
       'decide',
       '--as',
       'v-cli',
@@ -190,17 +190,17 @@ describe('tessera decide against a local site', () => {
     expect(table.stdout).toMatch(/^ {2}hero +hero-\S+ +\w+ +\S+/m);
   }, 60_000);
 
-  it('says precisely what the site refused, and exits 1', () => {
-    const r = tessera(['decide', '--as', 'v-cli', '--page', 'nope', '--port', port]);
+  it('says precisely what the site refused, and exits 1', async () => {
+    const r = await runCli(['decide', '--as', 'v-cli', '--page', 'nope', '--port', port]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('refused (422 unknown_page)');
     expect(r.stderr).toContain('pages: home, deals, mail');
-    const remote = tessera(['decide', '--as', 'v-cli', '--target', url], {
+    const remote = await runCli(['decide', '--as', 'v-cli', '--target', url], {
       TESSERA_DECIDE_TOKEN: '',
       TESSERA_ADMIN_TOKEN: '',
     });
     expect(remote.code).toBe(1);
-    const missing = tessera(['decide', '--as', 'v-cli', '--target', url], {
+    const missing = await runCli(['decide', '--as', 'v-cli', '--target', url], {
       TESSERA_DECIDE_TOKEN: 'x.y.z',
     });
     expect(missing.stderr).toContain('refused (401 invalid_token)');

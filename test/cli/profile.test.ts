@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profileKeys } from '../../shared/kv-keys.ts';
 import { withLocalEnv } from '../../cli/lib/local-env.ts';
-import { tempDir, tessera } from './run.ts';
+import { tempDir, runCli } from './run.ts';
 
 const state = tempDir('state');
 const files = tempDir('profiles');
@@ -35,7 +35,7 @@ describe('tessera profile', () => {
 
   it('puts one valid profile into local KV, normalized by the schema', async () => {
     const f = file('ok.json', JSON.stringify({ traits: { firstName: 'Ada' }, segments: ['vip'] }));
-    const r = tessera(['profile', 'put', 'v-ada', f, '--local'], env);
+    const r = await runCli(['profile', 'put', 'v-ada', f, '--local'], env);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('wrote visitor profile "v-ada"');
@@ -54,21 +54,21 @@ describe('tessera profile', () => {
       'bad.json',
       JSON.stringify({ scores: { churnRisk: 3 }, affinities: { running: 'high' } }),
     );
-    const r = tessera(['profile', 'put', 'v-bad', f, '--local'], env);
+    const r = await runCli(['profile', 'put', 'v-bad', f, '--local'], env);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${f} at scores.churnRisk:`);
     expect(r.stderr).toContain(`${f} at affinities.running:`);
     expect(await stored(profileKeys.visitor('v-bad'))).toBeNull();
   });
 
-  it('reports JSON syntax errors and id mismatches clearly', () => {
-    const broken = tessera(
+  it('reports JSON syntax errors and id mismatches clearly', async () => {
+    const broken = await runCli(
       ['profile', 'put', 'v-x', file('broken.json', '{"traits": '), '--local'],
       env,
     );
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/broken\.json:1:\d+: invalid JSON/);
-    const mismatch = tessera(
+    const mismatch = await runCli(
       ['profile', 'put', 'v-x', file('other.json', '{"id":"v-y"}'), '--local'],
       env,
     );
@@ -77,8 +77,8 @@ describe('tessera profile', () => {
     );
   });
 
-  it('requires --local and explains where production profiles come from', () => {
-    const r = tessera(['profile', 'put', 'v-ada', file('x.json', '{}')], env);
+  it('requires --local and explains where production profiles come from', async () => {
+    const r = await runCli(['profile', 'put', 'v-ada', file('x.json', '{}')], env);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('only --local is supported');
   });
@@ -93,7 +93,7 @@ describe('tessera profile', () => {
         JSON.stringify({ id: 'v-n1' }),
       ].join('\n'),
     );
-    const r = tessera(['profile', 'import', bad, '--local'], env);
+    const r = await runCli(['profile', 'import', bad, '--local'], env);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('nothing imported');
     expect(r.stderr).toMatch(new RegExp(`${bad.replace(/[.]/g, '\\.')}:2:\\d+: invalid JSON`));
@@ -107,7 +107,7 @@ describe('tessera profile', () => {
         '\n',
       ),
     );
-    const ok = tessera(['profile', 'import', good, '--local'], env);
+    const ok = await runCli(['profile', 'import', good, '--local'], env);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('imported 2 profiles');
     expect(await stored(profileKeys.customer('c-g2'))).toMatchObject({

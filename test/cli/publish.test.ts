@@ -8,7 +8,7 @@ import { publish, refused } from '../../cli/commands/publish.ts';
 import { WRANGLER_TOML } from '../../cli/lib/paths.ts';
 import { withTarget, type TargetOptions } from '../../cli/lib/target.ts';
 import { copyContent, editJson, readJson } from './content-copy.ts';
-import { tempDir, tessera } from './run.ts';
+import { tempDir, tessera, runCli } from './run.ts';
 
 const version = (out: string) => /version ([0-9a-f]{16})/.exec(out)?.[1];
 
@@ -219,7 +219,7 @@ describe('tessera publish / diff / history / rollback / preview --target local',
 
 describe('the tessera binary', () => {
   it('publishes to a fresh local state end to end', () => {
-    const r = tessera(['publish', '--target', 'local'], {
+    const r = tessera(['publish', '--target', 'local', '--dir', copyContent()], {
       TESSERA_LOCAL_STATE: tempDir('bin-state'),
     });
     expect(r.stderr).toBe('');
@@ -243,35 +243,35 @@ describe('the tessera binary', () => {
     expect(r.stderr).toContain('nothing was built or published');
   });
 
-  it('asks for a target', () => {
-    const r = tessera(['publish']);
+  it('asks for a target', async () => {
+    const r = await runCli(['publish']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('missing --target: use --target local');
   });
 
-  it('explains a missing TESSERA_ADMIN_TOKEN for a remote target', () => {
-    const r = tessera(['history', '--target', 'https://shop.example.com'], {
+  it('explains a missing TESSERA_ADMIN_TOKEN for a remote target', async () => {
+    const r = await runCli(['history', '--target', 'https://shop.example.com'], {
       TESSERA_ADMIN_TOKEN: '',
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('TESSERA_ADMIN_TOKEN is not set');
   });
 
-  it('refuses to send an admin token over plain http to another host', () => {
-    const r = tessera(['history', '--target', 'http://shop.example.com'], {
+  it('refuses to send an admin token over plain http to another host', async () => {
+    const r = await runCli(['history', '--target', 'http://shop.example.com'], {
       TESSERA_ADMIN_TOKEN: 'x',
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('admin tokens are only sent over https');
   });
 
-  it('rejects a target that is neither local nor a URL', () => {
-    const r = tessera(['history', '--target', 'production']);
+  it('rejects a target that is neither local nor a URL', async () => {
+    const r = await runCli(['history', '--target', 'production']);
     expect(r.stderr).toContain('--target "production" is neither "local" nor a URL');
   });
 
-  it('prints an admin token for the dev keys with the requested scopes', () => {
-    const r = tessera(['token', 'admin', '--scope', 'publish,read']);
+  it('prints an admin token for the dev keys with the requested scopes', async () => {
+    const r = await runCli(['token', 'admin', '--scope', 'publish,read']);
     expect(r.code).toBe(0);
     const payload = JSON.parse(
       Buffer.from(r.stdout.trim().split('.')[1]!, 'base64url').toString(),
@@ -279,8 +279,8 @@ describe('the tessera binary', () => {
     expect(payload).toMatchObject({ iss: 'tessera', aud: 'tessera-admin', scope: 'publish read' });
   });
 
-  it('explains an unknown admin scope', () => {
-    const r = tessera(['token', 'admin', '--scope', 'root']);
+  it('explains an unknown admin scope', async () => {
+    const r = await runCli(['token', 'admin', '--scope', 'root']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('expected publish, read, preview, privacy or decide');
   });

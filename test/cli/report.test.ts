@@ -4,12 +4,15 @@ import { applyLocalMigrations } from '../../cli/lib/local-migrations.ts';
 import { phaseOf } from '../../shared/experiments/phase.ts';
 import { readPointer, readVersion } from '../../shared/publish/store.ts';
 import { exposureStatements } from '../../control/consumers/exposures.ts';
-import { tempDir, tessera } from './run.ts';
+import { copyContent } from './content-copy.ts';
+import { tempDir, runCli } from './run.ts';
 
 describe('tessera report', () => {
   it('prints exposures, conversions, lift with its interval and the SRM line from local state', async () => {
     const state = tempDir('report');
-    expect(tessera(['seed'], { TESSERA_LOCAL_STATE: state }).code).toBe(0);
+    expect(
+      (await runCli(['seed', '--dir', copyContent()], { TESSERA_LOCAL_STATE: state })).code,
+    ).toBe(0);
     const prev = process.env.TESSERA_LOCAL_STATE;
     process.env.TESSERA_LOCAL_STATE = state;
     try {
@@ -47,7 +50,7 @@ describe('tessera report', () => {
     } finally {
       process.env.TESSERA_LOCAL_STATE = prev;
     }
-    const r = tessera(['report', 'first-visit-cta'], { TESSERA_LOCAL_STATE: state });
+    const r = await runCli(['report', 'first-visit-cta'], { TESSERA_LOCAL_STATE: state });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/welcome-code \(control\)\s+200\s+20\s+10\.00%/);
@@ -58,14 +61,14 @@ describe('tessera report', () => {
     expect(r.stdout).toContain('RESULT: trail-club converts better than welcome-code');
     expect(r.stdout).toMatch(/phase [0-9a-f]{16}: 400 visitors since 2026-11-20 10:00/);
 
-    const unknown = tessera(['report', 'nope'], { TESSERA_LOCAL_STATE: state });
+    const unknown = await runCli(['report', 'nope'], { TESSERA_LOCAL_STATE: state });
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no experiment "nope" in live bundle');
     expect(unknown.stderr).toContain('known: holdout, first-visit-cta, reviews-bandit');
   }, 90_000);
 
-  it('needs an admin token to report from a deployed worker', () => {
-    const r = tessera(['report', 'first-visit-cta', '--target', 'https://shop.example.com'], {
+  it('needs an admin token to report from a deployed worker', async () => {
+    const r = await runCli(['report', 'first-visit-cta', '--target', 'https://shop.example.com'], {
       TESSERA_ADMIN_TOKEN: '',
     });
     expect(r.code).toBe(1);

@@ -2,16 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { buildBundle } from '../../cli/lib/content.ts';
 import { withLocalEnv } from '../../cli/lib/local-env.ts';
 import { contentKeys, profileKeys } from '../../shared/kv-keys.ts';
-import { tempDir, tessera } from './run.ts';
+import { FIXTURE_CONTENT, copyContent } from './content-copy.ts';
+import { tempDir, runCli } from './run.ts';
 
 describe('tessera seed', () => {
-  it('makes local KV look like a live site: the demo bundle under its version, the pointer, the sample profiles', async () => {
+  it('makes local KV look like a live site: the bundle under its version, the pointer, the sample profiles', async () => {
     const state = tempDir('seed');
-    const r = tessera(['seed'], { TESSERA_LOCAL_STATE: state });
+    const dir = copyContent();
+    const r = await runCli(['seed', '--dir', dir], { TESSERA_LOCAL_STATE: state });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const built = await buildBundle();
-    if (!built.ok) throw new Error('demo content must be valid');
+    const built = await buildBundle(dir);
+    if (!built.ok) throw new Error('the fixture content must be valid');
     expect(r.stdout).toContain(`bundle ${built.bundle.version} is live`);
 
     const prev = process.env.TESSERA_LOCAL_STATE;
@@ -36,7 +38,7 @@ describe('tessera seed', () => {
   });
 
   it('builds the same version from the same content', async () => {
-    const [a, b] = await Promise.all([buildBundle(), buildBundle()]);
+    const [a, b] = await Promise.all([buildBundle(FIXTURE_CONTENT), buildBundle(copyContent())]);
     expect(a.ok && b.ok && a.bundle.version === b.bundle.version).toBe(true);
   });
 });

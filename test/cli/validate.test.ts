@@ -3,9 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildBundle, formatIssues } from '../../cli/lib/content.ts';
 import { schemaFiles } from '../../cli/lib/schema-files.ts';
-import { REAL_CONTENT, editJson, readJson } from './content-copy.ts';
+import { REAL_CONTENT, copyContent, editJson, readJson } from './content-copy.ts';
 import { fixtureContent } from './fixture-content.ts';
-import { tessera } from './run.ts';
+import { runCli } from './run.ts';
 
 /** A slot of our own, so mistakes can be injected whatever the real content holds. */
 const extraSlot = () => ({
@@ -52,8 +52,8 @@ async function problems(dir: string): Promise<string> {
 }
 
 describe('tessera validate', () => {
-  it('accepts the real content-variants/ and prints its version', () => {
-    const r = tessera(['validate']);
+  it('accepts a valid content folder and prints its version', async () => {
+    const r = await runCli(['validate', '--dir', copyContent()]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
@@ -61,11 +61,11 @@ describe('tessera validate', () => {
     );
   });
 
-  it('exits non-zero and names file, path, expectation and what was found', () => {
+  it('exits non-zero and names file, path, expectation and what was found', async () => {
     const dir = withSlot(
       (s) => void ((s.variants[1]!.props as Record<string, unknown>).headline = 42),
     );
-    const r = tessera(['validate', '--dir', dir]);
+    const r = await runCli(['validate', '--dir', dir]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
       /content-variants\/slots\/zz-test-hero\.json:\d+:\d+ › variant "zz-b" › props\.headline: Invalid input: expected string, received number \(found 42\)/,
@@ -122,7 +122,7 @@ describe('tessera validate', () => {
     expect(built.ok ? formatIssues(built.warnings) : '').toMatch(
       /zz-test-hero\.json:\d+:\d+ › variant "zz-b" › props\.headline: \{\{traits\.fristName\|friend\}\} names a trait no sample profile has \(known: firstName\); visitors see "friend" there/,
     );
-    const r = tessera(['validate', '--dir', dir]);
+    const r = await runCli(['validate', '--dir', dir]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('warning: content-variants/slots/zz-test-hero.json:');
     expect(r.stdout).toMatch(/^valid: /);
@@ -234,9 +234,9 @@ describe('tessera validate', () => {
 });
 
 describe('tessera build', () => {
-  it('gives the same version for the same content, however the files are formatted', () => {
+  it('gives the same version for the same content, however the files are formatted', async () => {
     const dir = fixtureContent();
-    const first = tessera(['build', '--dir', dir]).stdout.trim();
+    const first = (await runCli(['build', '--dir', dir])).stdout.trim();
     for (const f of readdirSync(path.join(dir, 'slots'))) {
       const p = path.join(dir, 'slots', f);
       const json = JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
@@ -244,13 +244,13 @@ describe('tessera build', () => {
       writeFileSync(p, JSON.stringify(reordered));
     }
     expect(first).toMatch(/^[0-9a-f]{16}$/);
-    expect(tessera(['build', '--dir', dir]).stdout.trim()).toBe(first);
+    expect((await runCli(['build', '--dir', dir])).stdout.trim()).toBe(first);
     editJson(
       dir,
       'site.json',
       (s) => void ((s.site as Record<string, unknown>).name = 'Another name'),
     );
-    expect(tessera(['build', '--dir', dir]).stdout.trim()).not.toBe(first);
+    expect((await runCli(['build', '--dir', dir])).stdout.trim()).not.toBe(first);
   });
 });
 

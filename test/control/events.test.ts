@@ -11,6 +11,8 @@ import { createWorker } from '../../worker/index.ts';
 import { createControlWorker } from '../../control/index.ts';
 import { pseudonym, pseudonymKey } from '../../shared/privacy/pseudonym.ts';
 import { publishTestBundle } from '../support/bundle.ts';
+import { eventually } from '../support/eventually.ts';
+import { captureQueue, deliver } from '../support/queues.ts';
 import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
 
 let seq = 0;
@@ -33,17 +35,6 @@ async function post(
   return o.worker
     ? o.worker.fetch!(new Request(url, init), o.env ?? env, createExecutionContext())
     : SITE.fetch(url, init);
-}
-
-/** Polls until `check` returns a value (queues deliver asynchronously, batch timeout 2 s). */
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 12_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** D1 stores pseudonyms of visitor ids, the same the decision log uses. */
@@ -164,18 +155,16 @@ describe('POST /events', () => {
   it('counts a duplicated event id once (client retry, at-least-once delivery)', async () => {
     const id = eventId();
     const events = [{ id, type: 'add_to_cart', sku: 'shoe-1', qty: 1, category: 'running' }];
-    expect((await post('v-events-dup', { events })).status).toBe(202);
-    expect((await post('v-events-dup', { events })).status).toBe(202);
-    expect((await post('v-events-dup', { events: [...events, ...events] })).status).toBe(202);
-    const profile = await eventually(async () => {
-      const p = await profileOf(profileKeys.visitor('v-events-dup'));
-      return p?.behavior.cart.length ? p : undefined;
-    });
-    await new Promise((r) => setTimeout(r, 2500));
+    // Three posts of the same event, the last one twice; the consumer gets each post's batch.
+    const queue = captureQueue();
+    const o = { worker: createWorker(), env: { ...env, EVENTS: queue.queue } };
+    expect((await post('v-events-dup', { events }, o)).status).toBe(202);
+    expect((await post('v-events-dup', { events }, o)).status).toBe(202);
+    expect((await post('v-events-dup', { events: [...events, ...events] }, o)).status).toBe(202);
+    for (const batch of queue.batches) await deliver('tessera-events', batch);
     expect(await countEvents('v-events-dup')).toBe(1);
-    expect((await profileOf(profileKeys.visitor('v-events-dup')))!.behavior.cart).toEqual([
-      { sku: 'shoe-1', qty: 1 },
-    ]);
+    const profile = (await profileOf(profileKeys.visitor('v-events-dup')))!;
+    expect(profile.behavior.cart).toEqual([{ sku: 'shoe-1', qty: 1 }]);
     expect(profile.affinities.running).toBeGreaterThan(0);
   });
 

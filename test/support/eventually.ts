@@ -1,4 +1,8 @@
-/** Polls until `check` returns a value (queues deliver asynchronously, batch timeout 2 s). */
+/**
+ * Polls until `check` returns a value. For flows that are about the real queues (they deliver
+ * asynchronously, at once in tests: vitest.config.ts); to test a consumer, hand it a batch
+ * instead (test/support/queues.ts, `deliver`).
+ */
 export async function eventually<T>(
   check: () => Promise<T | null | undefined>,
   timeoutMs = 12_000,

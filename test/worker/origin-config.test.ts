@@ -113,7 +113,7 @@ describe('routing', () => {
   it('answers 502 origin.unconfigured when a stored bundle has origin pages but no origin', async () => {
     // Written past publishing's checks, under a version of its own (isolates cache versions).
     const bundle = await buildTestBundle(originBundleBody());
-    const broken = { ...bundle, version: 'badbadbadbad0001', site: { name: 'Broken', lang: 'en' } };
+    const broken = { ...bundle, version: '0a1900c0f1600001', site: { name: 'Broken', lang: 'en' } };
     await env.CONTENT.put(contentKeys.bundle(broken.version), JSON.stringify(broken));
     await env.CONTENT.put(
       contentKeys.pointer(),
