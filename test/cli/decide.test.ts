@@ -31,6 +31,20 @@ const options = (o: Partial<DecideOptions> = {}): DecideOptions => ({
   ...o,
 });
 
+/**
+ * GET, once more if the pooled keep-alive socket was closed by the dev server while the CLI ran
+ * (undici: "other side closed", UND_ERR_SOCKET); the failed socket is dropped, so the retry opens
+ * a new one. Any other failure, and a second one, still fail the test.
+ */
+async function getOnFreshSocket(url: string): Promise<Response> {
+  try {
+    return await fetch(url);
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw error;
+    return fetch(url);
+  }
+}
+
 describe('tessera decide: the request', () => {
   it('names the subject, the page by id or path, the slots, channel and consent', () => {
     expect(
@@ -207,7 +221,7 @@ describe('tessera decide against a local site', () => {
   }, 60_000);
 
   it('serves the OpenAPI document at GET /v1/openapi.json through the router', async () => {
-    const res = await fetch(`${url}/v1/openapi.json`);
+    const res = await getOnFreshSocket(`${url}/v1/openapi.json`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual(JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')));
   });
