@@ -131,7 +131,7 @@ describe('the profile gate', () => {
     () => {
       accepted = 0;
       fc.assert(fc.property(nearProfile, agrees), { numRuns: 1500 });
-    expect(accepted).toBeGreaterThan(100); // the generator reaches valid profiles, not only faults
+      expect(accepted).toBeGreaterThan(100); // the generator reaches valid profiles, not only faults
     },
   );
 

@@ -17,12 +17,7 @@ import type { SiteConsent } from '../../shared/schema/consent.ts';
 import type { Profile } from '../../shared/schema/profile.ts';
 import type { BanditStore } from '../data/bandit-store.ts';
 import type { BundleStore, LiveBundle } from '../../shared/data/bundle-store.ts';
-import {
-  profileFault,
-  readPersona,
-  readProfile,
-  type ProfileRead,
-} from '../data/profile-store.ts';
+import { profileFault, readPersona, readProfile, type ProfileRead } from '../data/profile-store.ts';
 import type { ProfileFault } from '../decide/types.ts';
 import type { Identity } from '../identity/visitor.ts';
 import { forceSegment, previewBundle, previewIdentity } from '../preview/apply.ts';
