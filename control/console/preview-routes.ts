@@ -22,6 +22,7 @@ import {
 import { parseBundleBody } from '../../shared/bundle/parse.ts';
 import { configFor } from '../../shared/config.ts';
 import { MAX_DRAFT_BYTES } from '../../shared/drafts/store.ts';
+import { profileKeys } from '../../shared/kv-keys.ts';
 import { uploadVersion } from '../../shared/publish/upload.ts';
 import { NO_STORE } from '../../shared/http/cache.ts';
 import { ApiError } from '../../shared/http/errors.ts';
@@ -49,6 +50,15 @@ export function consolePreviewRoutes(now: () => number) {
           {
             issues: checked.issues.map(toApiIssue),
           },
+        );
+      // "as" names a persona (a sample profile), never a real visitor (as POST /admin/previews).
+      if (
+        target.as !== undefined &&
+        (await c.env.PROFILES.get(profileKeys.persona(target.as))) === null
+      )
+        throw new ApiError(
+          'unknown_persona',
+          `no preview persona "${target.as}" on this worker (personas are sample profiles stored as persona:<id>; \`tessera seed\` writes them locally)`,
         );
       const uploaded = await uploadVersion(c.env.CONTENT, checked.body);
       if (!uploaded.ok)

@@ -28,6 +28,12 @@ import { ACCESS_HEADER, accessConfig, verifyAccessJwt } from './access.ts';
 
 const noStore = { 'cache-control': NO_STORE };
 
+/** The only /admin/* paths answered without an admin token: sign-in itself, and whether Access is on. */
+export const CONSOLE_OPEN_PATHS: ReadonlySet<string> = new Set([
+  '/admin/console/session',
+  '/admin/console/config',
+]);
+
 const unauthorized = (code: ErrorCode, message: string) =>
   new ApiError(code, message, { headers: { 'www-authenticate': 'Bearer realm="tessera-admin"' } });
 

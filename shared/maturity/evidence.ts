@@ -2,7 +2,7 @@
  * Gathers the maturity evidence (./assess.ts `Evidence`) from the live bundle and the last
  * `days` days of D1: decision records (debug renders left out), their slots, exposures and
  * events. A handful of aggregate queries over the time indexes of
- * migrations/0007_report_indexes.sql; freshness is measured on a sample of the most recent
+ * migrations/0008_report_indexes.sql; freshness is measured on a sample of the most recent
  * decisions (2,000) so the check stays cheap on millions of records.
  */
 import type { Bundle } from '../schema/bundle.ts';

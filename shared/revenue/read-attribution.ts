@@ -3,7 +3,7 @@
  * exposures counted in SQL, then its purchases a day at a time with, for each, the last decision
  * of each slot and the last exposure to each experiment the same visitor saw within the window
  * before it (SQLite returns the other columns of the MAX row). Debug renders never count.
- * Indexes: migrations/0007_report_indexes.sql.
+ * Indexes: migrations/0008_report_indexes.sql.
  */
 import type { SiteRevenue } from '../schema/revenue.ts';
 import {

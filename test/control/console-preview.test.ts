@@ -8,6 +8,7 @@ import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Trace } from '../../worker/debug/trace.ts';
 import { adminInit, resetPublishing, testWorker } from '../support/admin.ts';
+import { profileKeys } from '../../shared/kv-keys.ts';
 import { publishTestBundle, putVisitorProfile, testBundleBody } from '../support/bundle.ts';
 
 type Worker = ReturnType<typeof testWorker>;
@@ -101,12 +102,22 @@ describe('console preview', () => {
     expect(trace.slots.find((s) => s.slot === 'hero')).toMatchObject({ rule: 'vip-hero' });
   });
 
-  it('shows the draft as a sample visitor, with their profile', async () => {
-    await putVisitorProfile('v-rosa', { traits: { firstName: 'Rosa' }, segments: ['vip'] });
-    const res = await preview(w, { path: '/', as: 'v-rosa', context: { hour: 10 } });
+  it('shows the draft as a persona (a sample profile), with its profile', async () => {
+    const persona = { id: 'p-rosa', traits: { firstName: 'Rosa' }, segments: ['vip'] };
+    await env.PROFILES.put(profileKeys.persona('p-rosa'), JSON.stringify(persona));
+    const res = await preview(w, { path: '/', as: 'p-rosa', context: { hour: 10 } });
     const { html, trace } = await open(w, await res.json<PreviewLink>());
     expect(headline(html)).toBe('Welcome back, Rosa');
-    expect(trace.profile).toBe('visitor');
+    expect(trace.profile).not.toBe('none');
+  });
+
+  it('never previews as a real visitor: only personas, an unknown one named', async () => {
+    await putVisitorProfile('v-real-ines', { traits: { firstName: 'Ines' } });
+    const res = await preview(w, { path: '/', as: 'v-real-ines' });
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({
+      error: { code: 'unknown_persona', message: expect.stringContaining('"v-real-ines"') },
+    });
   });
 
   it('pretends a local time', async () => {

@@ -103,7 +103,7 @@ export function Preview(p: { body: BundleBody; pagePath?: string | undefined }) 
           </select>
         </div>
         <div class="field">
-          <label for="pv-as">As sample visitor</label>
+          <label for="pv-as">As persona (a sample profile)</label>
           <input
             id="pv-as"
             value={as}
