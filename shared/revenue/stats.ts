@@ -16,7 +16,7 @@
  * All of them are computed from per-arm moment sums (`Moments`), so a report folds visitors
  * page by page without holding them.
  */
-import { normalUpperTail, Z95, type Interval } from '../experiments/stats.ts';
+import { logGamma, normalUpperTail, Z95, type Interval } from '../experiments/stats.ts';
 
 export interface Estimate extends Interval {
   estimate: number;
@@ -71,20 +71,6 @@ const covariance = (sumX: number, sumY: number, sumXY: number, n: number) =>
 
 // ---------------------------------------------------------------------------------------------
 // Student t: CDF through the regularized incomplete beta, quantile by bisection.
-
-function logGamma(x: number): number {
-  const c = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-    -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-    1.5056327351493116e-7,
-  ];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const xx = x - 1;
-  let a = c[0]!;
-  const t = xx + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i]! / (xx + i);
-  return 0.5 * Math.log(2 * Math.PI) + (xx + 0.5) * Math.log(t) - t + Math.log(a);
-}
 
 /** Continued fraction for the incomplete beta (Lentz). */
 function betaFraction(a: number, b: number, x: number): number {
