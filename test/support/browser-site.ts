@@ -21,12 +21,12 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { demoOriginArgs } from '../../cli/commands/dev.ts';
 import { chromiumPath } from './browser.ts';
+import { freePort } from './dev-session.ts';
 import { TEST_ADMIN_KEYS, TEST_VISITOR_KEYS } from './keys.ts';
 
 declare module 'vitest' {
@@ -37,22 +37,6 @@ declare module 'vitest' {
 }
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-
-/** A port nothing listens on right now (the OS picks it; we release it for wrangler). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 export default async function startSite({ provide }: TestProject): Promise<() => Promise<void>> {
   const state = mkdtempSync(path.join(tmpdir(), 'tessera-browser-state-'));

@@ -89,7 +89,21 @@ async function copyConfig(config: string, dir: string, o: DevSessionOptions): Pr
   return path.join(out, 'wrangler.json');
 }
 
+/**
+ * A free port is only free until someone binds it: another session or test server started between
+ * our probe and wrangler's bind takes it ("Address already in use"). Then start again on another.
+ */
 export async function startDevSession(o: DevSessionOptions): Promise<RunningSession> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(o);
+    } catch (error) {
+      if (attempt >= 3 || !/Address already in use/.test(String(error))) throw error;
+    }
+  }
+}
+
+async function startOnce(o: DevSessionOptions): Promise<RunningSession> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tessera-dev-session-'));
   const configs: string[] = [];
   for (const config of DEV_CONFIGS) configs.push(await copyConfig(config, dir, o));
