@@ -49,7 +49,7 @@ export interface GoalMatch {
   event: Goal['event'];
   /** `custom`: the event name. */
   name?: string;
-  /** `click`: clicks on these slots only (absent: any slot). */
+  /** `click`: clicks on these slots only (absent: every slot). */
   slots?: readonly string[];
   /** `purchase`: at least this value … */
   minValue?: number;

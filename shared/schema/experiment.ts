@@ -60,8 +60,8 @@ export type Arm = z.infer<typeof Arm>;
  * - `click`: a click on the experiment's own slot(s) (its `scope.slot`, or the slots of its
  *   `scope.page`), or on the slots named in `slots`; never a click anywhere else on the site.
  *   The holdout, which covers the whole site, counts a click on any slot unless `slots` names some.
- * - `add_to_cart`: any add-to-cart.
- * - `purchase`: any purchase, or with `minValue` only those worth at least that much in
+ * - `add_to_cart`: every add-to-cart.
+ * - `purchase`: every purchase, or with `minValue` only those worth at least that much in
  *   `currency` (required with `minValue`: amounts in different currencies are never compared).
  * - `custom`: the site's own event of that `name` (`tessera.track({ type: 'custom', name })`).
  */

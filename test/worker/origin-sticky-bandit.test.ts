@@ -6,11 +6,7 @@
  */
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { contentKeys } from '../../shared/kv-keys.ts';
-import type { BanditSnapshot } from '../../shared/schema/bandit.ts';
-import { BanditStore } from '../../worker/data/bandit-store.ts';
-import { BundleStore } from '../../shared/data/bundle-store.ts';
-import { createApp } from '../../worker/index.ts';
+import { armsCookieOf, freshIsolate, publishSplit } from '../support/bandit-visits.ts';
 import { publishTestBundle } from '../support/bundle.ts';
 import { originBundleBody } from '../support/origin/bundle.ts';
 import { SHOP, variantOf } from '../support/origin/visit.ts';
@@ -28,36 +24,10 @@ const banditOnBanner = originBundleBody({
 });
 
 /** Publishes a split that sends every new visitor to one arm (share of `vip-look`). */
-async function split(epoch: string, vipLook: number) {
-  const snapshot: BanditSnapshot = {
-    epoch,
-    computedAt: new Date().toISOString(),
-    experiments: {
-      'banner-bandit': {
-        arms: [
-          { arm: 'plain', exposures: 500, conversions: 10, share: 1 - vipLook },
-          { arm: 'vip-look', exposures: 500, conversions: 40, share: vipLook },
-        ],
-      },
-    },
-  };
-  await env.CONTENT.put(contentKeys.banditSnapshot(), JSON.stringify(snapshot));
-}
+const split = (epoch: string, vipLook: number) =>
+  publishSplit('banner-bandit', ['plain', 'vip-look'], epoch, vipLook);
 
-/** A fresh isolate (empty caches), so it reads the snapshot just written. */
-const isolate = () =>
-  createApp({
-    store: new BundleStore(),
-    bandits: new BanditStore(),
-    now: () => Date.now(),
-    newId: () => crypto.randomUUID(),
-  });
-
-const armsCookieOf = (res: Response) =>
-  res.headers
-    .getSetCookie()
-    .find((c) => c.startsWith('__Host-tsr_arms='))
-    ?.split(';')[0];
+const isolate = freshIsolate;
 
 const visitorCookie = async (sub: string) => `__Host-tsr_vid=${await mintVisitorToken({ sub })}`;
 

@@ -7,12 +7,8 @@
 import { createExecutionContext, env } from 'cloudflare:test';
 import { SignJWT } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { contentKeys } from '../../shared/kv-keys.ts';
-import type { BanditSnapshot } from '../../shared/schema/bandit.ts';
-import { BanditStore } from '../../worker/data/bandit-store.ts';
-import { BundleStore } from '../../shared/data/bundle-store.ts';
-import { createApp } from '../../worker/index.ts';
 import { bearerHeader, mintAdminToken } from '../support/admin-token.ts';
+import { armsCookieOf, freshIsolate, publishSplit } from '../support/bandit-visits.ts';
 import { publishTestBundle, testBundleBody } from '../support/bundle.ts';
 import { NEW_KID } from '../support/keys.ts';
 import { mintVisitorToken } from '../support/tokens.ts';
@@ -28,37 +24,11 @@ const bandit = testBundleBody({
   ],
 });
 
-/** Publishes a split that sends every new visitor to one arm. */
-async function split(epoch: string, running: number) {
-  const snapshot: BanditSnapshot = {
-    epoch,
-    computedAt: new Date().toISOString(),
-    experiments: {
-      'hero-bandit': {
-        arms: [
-          { arm: 'plain', exposures: 500, conversions: 10, share: 1 - running },
-          { arm: 'running', exposures: 500, conversions: 40, share: running },
-        ],
-      },
-    },
-  };
-  await env.CONTENT.put(contentKeys.banditSnapshot(), JSON.stringify(snapshot));
-}
+/** Publishes a split that sends every new visitor to one arm (share of `running`). */
+const split = (epoch: string, running: number) =>
+  publishSplit('hero-bandit', ['plain', 'running'], epoch, running);
 
-/** A fresh isolate (empty caches), so it reads the snapshot just written. */
-const isolate = () =>
-  createApp({
-    store: new BundleStore(),
-    bandits: new BanditStore(),
-    now: () => Date.now(),
-    newId: () => crypto.randomUUID(),
-  });
-
-const armsCookieOf = (res: Response) =>
-  res.headers
-    .getSetCookie()
-    .find((c) => c.startsWith('__Host-tsr_arms='))
-    ?.split(';')[0];
+const isolate = freshIsolate;
 
 async function view(
   app: ReturnType<typeof isolate>,
