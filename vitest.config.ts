@@ -54,8 +54,9 @@ function immediateQueueConsumers() {
 }
 
 /**
- * The workerd projects: one workerd per project, shared by its test files (`isolate: false`), each
- * file starting from empty storage (test/support/fresh-storage.ts). A workerd per file (vitest's
+ * The workerd projects: one workerd per vitest worker (each its own storage), shared by the test
+ * files it runs (`isolate: false`), each file starting from empty storage
+ * (test/support/fresh-storage.ts). A workerd per file (vitest's
  * default) spent more time starting workerd and loading modules than running tests.
  */
 const workerd = {
@@ -70,6 +71,9 @@ const workerd = {
 export default defineConfig({
   test: {
     silent: 'passed-only',
+    // Two files at a time: most of a file's wall time is waiting on workerd, wrangler dev or
+    // Chromium (processes of their own), so a second file fills the idle core (docs/testing.md).
+    maxWorkers: 2,
     // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
     reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]],
     projects: [
