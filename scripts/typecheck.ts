@@ -1,0 +1,82 @@
+/**
+ * `npm run typecheck`: the four `tsc --noEmit` programs (the workers and their tests, Node code,
+ * the tracker, the console), two at a time — each is one core's work, and the machine has two.
+ * `npm test` runs the same check beside the suite (scripts/test.ts).
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const BIN = path.join(ROOT, 'node_modules', '.bin');
+
+/** The tsc programs (tsconfig files) checked; each includes what its code runs beside. */
+export const TSC_PROJECTS = [
+  'tsconfig.json',
+  'tsconfig.node.json',
+  'tsconfig.tracker.json',
+  'tsconfig.console.json',
+];
+
+export interface Outcome {
+  code: number;
+  output: string;
+  seconds: number;
+}
+
+/** Runs a command from the repository root; its output streamed, or kept for the caller. */
+export function run(command: string, args: string[], stream: boolean): Promise<Outcome> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      stdio: stream ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const done = (code: number) =>
+      resolve({ code, output, seconds: (performance.now() - started) / 1000 });
+    child.on('error', (error) => {
+      output += `${command}: ${error.message}\n`;
+      done(1);
+    });
+    child.on('close', (code, signal) => done(code ?? (signal ? 1 : 0)));
+  });
+}
+
+/** Every program checked, two at a time; `output` holds the failing programs' errors. */
+export async function typecheck(): Promise<Outcome> {
+  const started = performance.now();
+  const queue = [...TSC_PROJECTS];
+  const results: (Outcome & { project: string })[] = [];
+  const lane = async () => {
+    for (let project = queue.shift(); project; project = queue.shift())
+      results.push({
+        project,
+        ...(await run(path.join(BIN, 'tsc'), ['--noEmit', '-p', project], false)),
+      });
+  };
+  await Promise.all([lane(), lane()]);
+  const failed = results.filter((r) => r.code !== 0);
+  return {
+    code: failed.length ? 1 : 0,
+    output: failed.map((r) => `tsc --noEmit -p ${r.project}:\n${r.output}`).join('\n'),
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** The verdict line(s) both `npm run typecheck` and `npm test` print. */
+export function report(outcome: Outcome, note = ''): void {
+  if (outcome.code === 0)
+    console.log(
+      `type check: ${TSC_PROJECTS.length} programs clean (${outcome.seconds.toFixed(0)} s${note})`,
+    );
+  else console.error(`type check FAILED:\n${outcome.output}`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const outcome = await typecheck();
+  report(outcome);
+  process.exit(outcome.code);
+}
