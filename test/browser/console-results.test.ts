@@ -61,6 +61,18 @@ const bannerTest: ExperimentInput = {
   goal: { event: 'click' },
   windowHours: 24,
 };
+/** Control never converts: no relative lift, only the absolute difference and why. */
+const promoTest: ExperimentInput = {
+  id: 'promo-test',
+  scope: { slot: 'promo' },
+  arms: [
+    { id: 'control', variant: 'promo-a' },
+    { id: 'bright', variant: 'promo-b' },
+  ],
+  goal: { event: 'click' },
+  windowHours: 24,
+  minVisitorsPerArm: 10,
+};
 const tipsBandit: ExperimentInput = {
   id: 'tips-bandit',
   type: 'bandit',
@@ -89,7 +101,7 @@ const BODY = {
   segments: [],
   pages: [
     { id: 'home', path: '/', title: 'Home', slots: ['hero'] },
-    { id: 'deals', path: '/deals', title: 'Deals', slots: ['banner'] },
+    { id: 'deals', path: '/deals', title: 'Deals', slots: ['banner', 'promo'] },
     { id: 'guide', path: '/guide', title: 'Guide', slots: ['tips'] },
   ],
   slots: [
@@ -106,13 +118,19 @@ const BODY = {
       variants: [hero('banner-a', 'Deals'), hero('banner-b', 'Sale')],
     },
     {
+      id: 'promo',
+      component: 'hero',
+      default: 'promo-a',
+      variants: [hero('promo-a', 'Promo'), hero('promo-b', 'PROMO')],
+    },
+    {
       id: 'tips',
       component: 'hero',
       default: 'tips-a',
       variants: [hero('tips-a', 'Tip A'), hero('tips-b', 'Tip B'), hero('tips-c', 'Tip C')],
     },
   ],
-  experiments: [heroTest, bannerTest, tipsBandit],
+  experiments: [heroTest, bannerTest, promoTest, tipsBandit],
   holdout,
 };
 
@@ -205,6 +223,13 @@ async function seed(db: D1Database): Promise<void> {
   };
   await seedArm(db, { ...banner, arm: 'control', visitors: 12, clicks: 1, at: todayAt(720) });
   await seedArm(db, { ...banner, arm: 'sale', visitors: 9, clicks: 2, at: todayAt(732) });
+  const promo = {
+    experiment: 'promo-test',
+    phase: phaseOf(Experiment.parse(promoTest)),
+    slot: 'promo',
+  };
+  await seedArm(db, { ...promo, arm: 'control', visitors: 20, clicks: 0, at: todayAt(750) });
+  await seedArm(db, { ...promo, arm: 'bright', visitors: 20, clicks: 5, at: todayAt(770) });
   const bandit = {
     experiment: 'tips-bandit',
     phase: phaseOf(Experiment.parse(tipsBandit)),
@@ -417,6 +442,31 @@ describe('the console’s experiment results in Chromium', () => {
     expect(await results.locator('svg.lift-chart').count()).toBe(0);
   });
 
+  it('gives the absolute difference, and why, when a relative lift cannot be given', async () => {
+    explainFailure();
+    const r = await report('promo-test');
+    const bright = r.arms[1]!;
+    expect(bright.relativeLift).toBeUndefined();
+    expect(bright.relativeLiftNote).toContain('control has no conversions');
+    const a = bright.absoluteLift!;
+    const pp = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} pp`;
+    const results = (await openResults(experiment('promo-test'))).getByRole('region', {
+      name: 'Results',
+      exact: true,
+    });
+    expect(await rowsOf(results.getByRole('table', { name: 'Results: arms' }))).toEqual([
+      ['control (control)', '20', '0', '0.0%', '—'],
+      [
+        'bright',
+        '20',
+        '5',
+        '25.0%',
+        `${pp(a.estimate)} (${pp(a.low)} to ${pp(a.high)}) (${bright.relativeLiftNote!})`,
+      ],
+    ]);
+    await results.getByText('No lift to draw yet.').waitFor();
+  });
+
   it('draws the bandit’s allocation over time as the allocation route counts it', async () => {
     explainFailure();
     const allocation = await site.admin<ConsoleAllocation>(
@@ -437,7 +487,7 @@ describe('the console’s experiment results in Chromium', () => {
       allocation.days.map((d) => {
         const counts = ['tips-a', 'tips-b', 'tips-c'].map((a) => d.arms[a] ?? 0);
         const total = counts.reduce((s, n) => s + n, 0);
-        return [d.day, ...counts.map(String), total ? pct(counts[2]! / total) : '—'];
+        return [d.day, ...counts.map((n) => (total ? `${n} (${pct(n / total)})` : '0'))];
       }),
     );
     // One stacked bar per day, each arm's height in proportion to its visitors (one scale for all).
@@ -495,7 +545,8 @@ describe('the console’s experiment results in Chromium', () => {
 
   it('has no serious accessibility violations (axe-core) with every result open, and no console errors', async () => {
     explainFailure();
-    for (const id of ['hero-test', 'banner-test', 'tips-bandit']) await openResults(experiment(id));
+    for (const id of ['hero-test', 'banner-test', 'promo-test', 'tips-bandit'])
+      await openResults(experiment(id));
     await openResults(page.getByRole('article', { name: 'Holdout', exact: true }));
     expect(await seriousAxeViolations(page)).toEqual([]);
     await experiment('hero-test').screenshot({ path: path.join(RESULTS, 'console-results.png') });

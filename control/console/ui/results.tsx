@@ -102,6 +102,7 @@ export function AllocationChart({ data }: { data: ConsoleAllocation }) {
   const total = (d: ConsoleAllocation['days'][number]) =>
     Object.values(d.arms).reduce((s, n) => s + n, 0);
   const max = Math.max(1, ...data.days.map(total));
+  const share = (n: number, of: number) => (of ? `${n} (${pct(n / of)})` : String(n));
   const W = 480;
   const H = 140;
   const bw = (W - 20) / data.days.length;
@@ -162,7 +163,6 @@ export function AllocationChart({ data }: { data: ConsoleAllocation }) {
                     {a}
                   </th>
                 ))}
-                <th scope="col">Share of {arms.at(-1)}</th>
               </tr>
             </thead>
             <tbody>
@@ -170,9 +170,8 @@ export function AllocationChart({ data }: { data: ConsoleAllocation }) {
                 <tr key={d.day}>
                   <th scope="row">{d.day}</th>
                   {arms.map((a) => (
-                    <td key={a}>{d.arms[a] ?? 0}</td>
+                    <td key={a}>{share(d.arms[a] ?? 0, total(d))}</td>
                   ))}
-                  <td>{total(d) ? pct((d.arms[arms.at(-1)!] ?? 0) / total(d)) : '—'}</td>
                 </tr>
               ))}
             </tbody>
