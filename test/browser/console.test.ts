@@ -6,20 +6,17 @@
  * it changed back. No console errors on the way (CSP violations included), no serious axe-core
  * violations, screenshots at desktop and tablet size in .test-results/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { consoleLink } from '../../cli/commands/console.ts';
-import { adminToken } from '../../cli/commands/token.ts';
-import { devVars } from '../../cli/lib/dev-vars.ts';
-import { applyLocalMigrations } from '../../cli/lib/local-migrations.ts';
-import { ROOT, WRANGLER_TOML } from '../../cli/lib/paths.ts';
-import { launchChromium } from '../support/browser.ts';
-import { startDevSession } from '../support/dev-session.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../../cli/lib/paths.ts';
+import {
+  openConsole,
+  seriousAxeViolations,
+  startConsoleSite,
+  type ConsoleSite,
+} from './console-site.ts';
 
 const RESULTS = path.join(ROOT, '.test-results');
 
@@ -66,77 +63,29 @@ const BODY = {
 };
 
 describe('the marketer console in Chromium', () => {
-  const state = mkdtempSync(path.join(tmpdir(), 'tessera-console-state-'));
-  let site: { url: string; port: number; stop(): Promise<void> };
+  let site: ConsoleSite;
   let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
+  let explainFailure = () => {};
 
   const livePage = async () => (await fetch(`${site.url}/`)).text();
-  const admin = async (method: string, p: string, body?: unknown) => {
-    const token = await adminToken('publish,read', 'setup@shop.test', undefined);
-    const res = await fetch(`${site.url}${p}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    expect(res.ok, `${method} ${p}: ${res.status} ${await res.clone().text()}`).toBe(true);
-    return res.json() as Promise<{ version: string }>;
-  };
-  /** On failure, what the page showed and said: the assertion alone rarely tells why. */
-  const explainFailure = () =>
-    onTestFailed(async () => {
-      const text = await page
-        ?.locator('body')
-        .innerText()
-        .catch(() => '(no page)');
-      console.error(`console test failed at ${page?.url()}\n${problems.join('\n')}\n---\n${text}`);
-    });
   const frame = () => page.frameLocator('iframe[title="Preview of the draft"]');
 
   beforeAll(async () => {
-    const { getPlatformProxy } = await import('wrangler');
-    const proxy = await getPlatformProxy<{ DB: D1Database }>({
-      configPath: WRANGLER_TOML,
-      persist: { path: path.join(state, 'v3') },
-    });
-    await applyLocalMigrations(proxy.env.DB);
-    await proxy.dispose();
-    // The dev keys: `tessera console` signs its link with them, as it does for `npm run dev`.
-    const keys = devVars();
-    site = await startDevSession({
-      state,
-      secrets: { VISITOR_KEYS: keys.VISITOR_KEYS!, ADMIN_KEYS: keys.ADMIN_KEYS! },
-      vars: { POINTER_TTL_MS: '0', ORIGIN_URL: '' },
-    });
-    const { version } = await admin('POST', '/admin/versions', BODY);
-    await admin('PUT', '/admin/live', { to: version, expected: null });
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    site = await startConsoleSite({ body: BODY });
+    ({ browser, page, problems, explainFailure } = await openConsole(site, 'rosa@shop.test'));
     mkdirSync(RESULTS, { recursive: true });
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
     await site?.stop();
-    rmSync(state, { recursive: true, force: true });
   });
 
   it('takes a marketer from sign-in to a published change and back', async () => {
     explainFailure();
     expect(await livePage()).toContain('Gear for every trail');
-    const { url } = await consoleLink({
-      port: String(site.port),
-      sub: 'rosa@shop.test',
-      print: true,
-    });
-    await page.goto(url);
-    await page.getByRole('heading', { name: 'Pages and slots' }).waitFor();
     // The sign-in link left the address bar.
     expect(page.url()).toBe(`${site.url}/console`);
     await page.getByRole('banner').getByText('rosa@shop.test').waitFor();
@@ -213,23 +162,7 @@ describe('the marketer console in Chromium', () => {
 
   it('has no serious accessibility violations (axe-core) and is usable on a tablet', async () => {
     explainFailure();
-    const source = readFileSync(
-      createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
-      'utf8',
-    );
-    const audit = async () => {
-      // Evaluated through the DevTools protocol: the console's CSP forbids inline scripts.
-      await page.evaluate(source);
-      // Strings, not functions: this runs in the page, and the Node type check knows no DOM.
-      return page.evaluate<string[]>(`(async () => {
-        const r = await axe.run({ exclude: [['iframe']] }, {
-          runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'],
-        });
-        return r.violations
-          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map((v) => v.id + ': ' + v.help + ' (' + v.nodes.map((n) => n.target.join(' ')).join(', ') + ')');
-      })()`);
-    };
+    const audit = () => seriousAxeViolations(page);
     await page.getByRole('button', { name: 'Pages and slots' }).click();
     expect(await audit()).toEqual([]);
     await page

@@ -193,8 +193,10 @@ function App() {
       ? body?.pages.find((pg) => pg.slots.includes(view.id))?.path.replace(/\*$/, '')
       : undefined;
 
+  // Results need the width more than a preview of the draft does.
+  const wide = view.kind === 'experiments';
   return (
-    <div class="shell">
+    <div class={wide ? 'shell wide' : 'shell'}>
       <header class="top">
         <h1>Tessera console</h1>
         <p class="status" role="status" aria-live="polite">
@@ -289,9 +291,11 @@ function App() {
           </>
         )}
       </main>
-      <aside class="side-preview">
-        {body && <Preview key={pagePath} body={body} pagePath={pagePath} />}
-      </aside>
+      {!wide && (
+        <aside class="side-preview">
+          {body && <Preview key={pagePath} body={body} pagePath={pagePath} />}
+        </aside>
+      )}
     </div>
   );
 }
