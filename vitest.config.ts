@@ -11,6 +11,7 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { experimental_readRawConfig } from 'wrangler';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { TEST_ADMIN_KEYS, TEST_VISITOR_KEYS } from './test/support/keys.ts';
 import { ACCESS_TEAM_WORKER, accessTeamWorker } from './test/support/access/config.ts';
 import { TEST_ORIGIN, testOriginWorker } from './test/support/origin/config.ts';
@@ -68,12 +69,29 @@ const workerd = {
   hookTimeout: 30_000,
 };
 
+/**
+ * The order projects' files are handed to the two workers (vitest's own: alphabetical, so the
+ * browser tests came first and waited for the demo site to start). The CLI first, the browser
+ * tests second (the site has started in the background meanwhile), the workerd projects, and the
+ * single simulation file last to fill the tail. Within a project, vitest's order (the slowest or
+ * largest files first).
+ */
+const PROJECT_ORDER = ['cli', 'browser', 'control', 'worker', 'sim'];
+class ProjectOrder extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (f: TestSpecification) => PROJECT_ORDER.indexOf(f.project.name);
+    // Array.prototype.sort is stable: vitest's order within a project is kept.
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
+
 export default defineConfig({
   test: {
     silent: 'passed-only',
     // Two files at a time: most of a file's wall time is waiting on workerd, wrangler dev or
     // Chromium (processes of their own), so a second file fills the idle core (docs/testing.md).
     maxWorkers: 2,
+    sequence: { sequencer: ProjectOrder },
     // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
     reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]],
     projects: [
@@ -150,14 +168,16 @@ export default defineConfig({
       },
       {
         // Chromium from npm (test/support/browser.ts) against one wrangler dev server for all
-        // browser test files (test/support/browser-site.ts; tests read its URL with inject('siteOrigin')).
+        // browser test files (test/support/browser-site.ts; tests wait for it with demoSite(), test/support/demo-site.ts).
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['./test/support/console-build.ts', './test/support/browser-site.ts'],
           testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // A file's beforeAll waits for the shared site, which starts in the background
+          // (demoSite(): at most 3 minutes) before doing its own work.
+          hookTimeout: 240_000,
         },
       },
     ],

@@ -1,10 +1,11 @@
 import { HtmlValidate } from 'html-validate';
 import { devices, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBundle } from '../../cli/lib/content.ts';
 import { PROFILES_DIR } from '../../cli/lib/paths.ts';
 import { sampleProfiles } from '../../cli/lib/profiles.ts';
 import { launchChromium } from '../support/browser.ts';
+import { demoSite } from '../support/demo-site.ts';
 import { mintVisitorToken } from '../support/tokens.ts';
 import { pathMatches, patternBase } from '../../shared/schema/origin.ts';
 
@@ -52,11 +53,12 @@ interface Seen {
 }
 
 describe('the demo store on a phone', () => {
-  const origin = inject('siteOrigin');
+  let origin = '';
   let browser: Browser;
   const seen: Seen[] = [];
 
   beforeAll(async () => {
+    origin = await demoSite();
     const built = await buildBundle();
     if (!built.ok) throw new Error('content-variants/ is not valid (see the demo-content test)');
     const visitors: Visitor[] = [{ name: 'a first-time visitor' }];

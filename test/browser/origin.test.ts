@@ -1,6 +1,7 @@
 import { type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
+import { demoSite } from '../support/demo-site.ts';
 import { mintVisitorToken } from '../support/tokens.ts';
 
 /**
@@ -11,10 +12,11 @@ import { mintVisitorToken } from '../support/tokens.ts';
  * origin's own inline script still runs, and the console stays clean. No demo variant is named.
  */
 describe('an origin-mode page in a real browser', () => {
-  const origin = inject('siteOrigin');
+  let origin = '';
   let browser: Browser;
 
   beforeAll(async () => {
+    origin = await demoSite();
     browser = await launchChromium();
   });
 

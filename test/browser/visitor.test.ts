@@ -1,6 +1,7 @@
 import { type Browser, type BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
+import { demoSite } from '../support/demo-site.ts';
 import { mintVisitorToken } from '../support/tokens.ts';
 
 /**
@@ -10,10 +11,11 @@ import { mintVisitorToken } from '../support/tokens.ts';
  * content (which variant a visitor gets is the worker tests' business, on fixtures).
  */
 describe('the demo site in a real browser', () => {
-  const origin = inject('siteOrigin');
+  let origin = '';
   let browser: Browser;
 
   beforeAll(async () => {
+    origin = await demoSite();
     browser = await launchChromium();
   });
 
