@@ -207,4 +207,11 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The console's JSX compiles to calls of the imported `h` (tsconfig.console.json): a local
+    // named `h` silently broke every element under it (the bandit chart crashed on "g is not a
+    // function"). No shadowing in the console's browser code.
+    files: ['control/console/ui/**/*.{ts,tsx}'],
+    rules: { 'no-shadow': 'error' },
+  },
 );

@@ -81,7 +81,7 @@ export function History(p: {
   const [error, setError] = useState('');
   useEffect(() => {
     api<{ records: AuditRecord[] }>('GET', '/admin/history?limit=20')
-      .then((h) => setRecords(h.records))
+      .then((history) => setRecords(history.records))
       .catch((e: unknown) => setError(errorText(e)));
   }, [p.refreshKey, p.liveVersion]);
 
