@@ -1,0 +1,31 @@
+/**
+ * The report rollup's cron chore (every 5 minutes; a phase's rows move every half hour): for the
+ * live bundle's holdout and each of its experiments, one step of shared/rollup/build.ts
+ * — recompute the visitors with new (or late) data from the raw tables, then move the horizon —
+ * so a report sums one row per visitor and reads only the last half hour raw. Runs that repeat,
+ * overlap or die half-way never count a visitor twice (see rollup-build.ts).
+ */
+import type { BundleStore } from '../../shared/data/bundle-store.ts';
+import { rollUp, type RollupRun } from '../../shared/rollup/build.ts';
+import { rollupSpecs } from '../../shared/experiments/report.ts';
+import type { ControlEnv } from '../env.ts';
+
+const CRON_KV_DEADLINE_MS = 5_000;
+
+/** The steps taken (phases already up to date are left out). Throws on D1 failure: the next run retries. */
+export async function rollUpReports(
+  env: Pick<ControlEnv, 'DB' | 'CONTENT'>,
+  store: BundleStore,
+  nowMs: number,
+): Promise<RollupRun[]> {
+  const live = await store.live(env.CONTENT, nowMs, CRON_KV_DEADLINE_MS, 0);
+  if (!live.bundle) return [];
+  const runs: RollupRun[] = [];
+  // One phase after another: each step is bounded (rollup-build.ts MAX_STEP_MS), D1 is one writer.
+  for (const spec of rollupSpecs(live.bundle)) {
+    const run = await rollUp(env.DB, spec, nowMs);
+    if (run) runs.push(run);
+  }
+  if (runs.length) console.log(JSON.stringify({ event: 'tessera.report.rollup', runs }));
+  return runs;
+}
