@@ -42,7 +42,7 @@ export const SETTLE_MS = 5 * MINUTE;
 /** A run moves the horizon by at least this much (so the 5-minute cron rolls up every half hour). */
 export const MIN_STEP_MS = 30 * MINUTE;
 /** … and by at most this much (catching up with a new phase). */
-export const MAX_STEP_MS = 3 * DAY;
+export const MAX_STEP_MS = DAY;
 /** Every run recomputes the visitors with data this long before the old horizon … */
 export const SLACK_MS = HOUR;
 /** … and the first run of a UTC day those with data `LATE_MS` before it (late arrivals). */

@@ -235,12 +235,12 @@ async function horizons() {
 
 /** Runs the cron at `at` until the rollup has caught up (a new phase advances a few days a run). */
 async function catchUp(at: number) {
-  for (let i = 0; i < 30; i++) {
+  for (let i = 0; i < 60; i++) {
     const before = JSON.stringify(await horizons());
     await cron(at);
     if (JSON.stringify(await horizons()) === before) return;
   }
-  throw new Error('the rollup did not catch up in 30 runs');
+  throw new Error('the rollup did not catch up in 60 runs');
 }
 
 async function routeReport(id: string): Promise<Report> {
