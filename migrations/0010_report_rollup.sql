@@ -59,3 +59,35 @@ CREATE INDEX IF NOT EXISTS exposures_phase_at ON exposures (experiment, phase, s
 DROP INDEX IF EXISTS exposures_phase;
 -- The channels an experiment has exposures in, by a few seeks instead of a scan.
 CREATE INDEX IF NOT EXISTS exposures_channel ON exposures (experiment, channel);
+
+-- Attribution by day (shared/revenue/attribution-days.ts): per settled UTC day and attribution
+-- window, the day's exact slot and arm exposure counts and its purchases' credit per currency
+-- (kind: decisions | slot | arm | purchases | unattributed | levels | rules | variants | arms).
+-- Counts and sums per rule, variant and arm: no visitor is named.
+CREATE TABLE IF NOT EXISTS attribution_days (
+  day INTEGER NOT NULL,         -- UTC day: ms since the epoch / 86,400,000
+  window_ms INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  grp TEXT NOT NULL,            -- the slot, or the experiment
+  key TEXT NOT NULL,            -- ladder level, rule, variant or arm (a slot row: JSON [level, reason, rule, variant])
+  currency TEXT NOT NULL,       -- '' on exposure counts
+  count INTEGER NOT NULL,
+  amount REAL NOT NULL,         -- in `currency`, converted when read
+  PRIMARY KEY (day, window_ms, kind, grp, key, currency)
+) WITHOUT ROWID;
+-- The days built (their rows complete) per window; a report reads the others raw.
+CREATE TABLE IF NOT EXISTS attribution_days_built (
+  day INTEGER NOT NULL,
+  window_ms INTEGER NOT NULL,
+  built_at INTEGER NOT NULL,
+  PRIMARY KEY (window_ms, day)
+) WITHOUT ROWID;
+-- Erasure: a deleted purchase, decision or exposure drops every day it could count in (its own
+-- day, and for a decision or exposure the days its window reaches), so reports read those days
+-- raw until the cron rebuilds them without it.
+CREATE TRIGGER IF NOT EXISTS attribution_days_erase_events AFTER DELETE ON events WHEN OLD.type = 'purchase'
+BEGIN DELETE FROM attribution_days_built WHERE day = OLD.at / 86400000; DELETE FROM attribution_days WHERE day = OLD.at / 86400000; END;
+CREATE TRIGGER IF NOT EXISTS attribution_days_erase_exposures AFTER DELETE ON exposures
+BEGIN DELETE FROM attribution_days_built WHERE day BETWEEN OLD.at / 86400000 AND (OLD.at + window_ms) / 86400000; DELETE FROM attribution_days WHERE day BETWEEN OLD.at / 86400000 AND (OLD.at + window_ms) / 86400000; END;
+CREATE TRIGGER IF NOT EXISTS attribution_days_erase_decisions AFTER DELETE ON decisions
+BEGIN DELETE FROM attribution_days_built WHERE day BETWEEN CAST(strftime('%s', OLD.at) AS INTEGER) / 86400 AND (CAST(strftime('%s', OLD.at) AS INTEGER) * 1000 + window_ms) / 86400000; DELETE FROM attribution_days WHERE day BETWEEN CAST(strftime('%s', OLD.at) AS INTEGER) / 86400 AND (CAST(strftime('%s', OLD.at) AS INTEGER) * 1000 + window_ms) / 86400000; END;

@@ -24,6 +24,7 @@ import { assess } from '../shared/maturity/assess.ts';
 import { readEvidence } from '../shared/maturity/evidence.ts';
 import { holdoutPhaseOf } from '../shared/experiments/phase.ts';
 import { readAttribution } from '../shared/revenue/read-attribution.ts';
+import { rollUpAttribution } from '../shared/revenue/attribution-days.ts';
 import { Holdout } from '../shared/schema/experiment.ts';
 import { SiteRevenue } from '../shared/schema/revenue.ts';
 import { Costs } from '../shared/schema/costs.ts';
@@ -214,8 +215,8 @@ try {
   const [evidence, maturityMs] = await time('maturity (30 days)', () =>
     readEvidence(measured.db, { holdout, experiments: [] } as never, END, 30),
   );
-  const [attribution, attributionMs] = await time('attribution (30 days)', () =>
-    readAttribution(measured.db, { from: START, to: END }, site),
+  const [rawAttribution, rawAttributionMs] = await time('attribution (30 days), raw', () =>
+    readAttribution(measured.db, { from: START, to: END }, site, undefined, true),
   );
   const [rawReport, rawMs] = RAW
     ? await time('holdout report with revenue, raw tables', () =>
@@ -241,13 +242,32 @@ try {
     holdoutReport(measured.db, holdout, {}, site),
   );
   if (!report.rollup) throw new Error('the holdout report did not use the rollup');
+  // Attribution's settled days, as the same cron builds them (5 a run, newest first).
+  const [attributionRuns, attributionBuildMs] = await time(
+    'attribution: building the days',
+    async () => {
+      let n = 0;
+      while (
+        (await rollUpAttribution(measured.db, site.attributionWindowHours * 3600_000, END)).length
+      )
+        n++;
+      return n;
+    },
+  );
+  const [attribution, attributionMs] = await time(
+    'attribution (30 days), from the daily rows',
+    () => readAttribution(measured.db, { from: START, to: END }, site),
+  );
+  if (!attribution.rolledUpDays) throw new Error('attribution did not use the daily rows');
   const result = {
     seed: SEED,
     indexes: INDEXES,
     rows,
     seconds: {
       maturity: maturityMs,
-      attribution: attributionMs,
+      attribution: { ...attributionMs, rolledUpDays: attribution.rolledUpDays },
+      attributionRaw: rawAttributionMs,
+      attributionBuild: { ...attributionBuildMs, runs: attributionRuns },
       holdoutReport: holdoutMs,
       ...(rawMs ? { holdoutReportRaw: rawMs } : {}),
       rollupCatchUp: { ...buildMs, runs },
@@ -257,6 +277,9 @@ try {
     check: {
       maturityStages: assess(evidence).dimensions.map((d) => `${d.dimension} ${d.stage}`),
       attributedConversions: attribution.conversions,
+      attributionSameAsRaw:
+        attribution.conversions === rawAttribution.conversions &&
+        Math.abs(attribution.revenue - rawAttribution.revenue) <= 1e-6 * rawAttribution.revenue,
       holdoutVisitors: report.arms.map((a) => `${a.arm} ${a.exposures}`),
       incrementalPer1000: report.revenue?.incremental?.per1000Visitors,
       rollupRecomputed: report.rollup.recomputed,

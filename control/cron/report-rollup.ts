@@ -3,11 +3,14 @@
  * live bundle's holdout and each of its experiments, one step of shared/rollup/build.ts
  * — recompute the visitors with new (or late) data from the raw tables, then move the horizon —
  * so a report sums one row per visitor and reads only the last half hour raw. Runs that repeat,
- * overlap or die half-way never count a visitor twice (see rollup-build.ts).
+ * overlap or die half-way never count a visitor twice (see shared/rollup/build.ts). Then up to
+ * five settled days of attribution (shared/revenue/attribution-days.ts).
  */
 import type { BundleStore } from '../../shared/data/bundle-store.ts';
 import { rollUp, type RollupRun } from '../../shared/rollup/build.ts';
 import { rollupSpecs } from '../../shared/experiments/report.ts';
+import { rollUpAttribution } from '../../shared/revenue/attribution-days.ts';
+import { DEFAULT_ATTRIBUTION_WINDOW_HOURS } from '../../shared/schema/revenue.ts';
 import type { ControlEnv } from '../env.ts';
 
 const CRON_KV_DEADLINE_MS = 5_000;
@@ -26,6 +29,13 @@ export async function rollUpReports(
     const run = await rollUp(env.DB, spec, nowMs);
     if (run) runs.push(run);
   }
-  if (runs.length) console.log(JSON.stringify({ event: 'tessera.report.rollup', runs }));
+  // Attribution's settled days for the site's window (shared/revenue/attribution-days.ts).
+  const hours =
+    live.bundle.site.revenue?.attributionWindowHours ?? DEFAULT_ATTRIBUTION_WINDOW_HOURS;
+  const days = await rollUpAttribution(env.DB, hours * 3600_000, nowMs);
+  if (runs.length || days.length)
+    console.log(
+      JSON.stringify({ event: 'tessera.report.rollup', runs, attributionDays: days.length }),
+    );
   return runs;
 }

@@ -16,6 +16,8 @@ import { createControlWorker } from '../../control/index.ts';
 import { holdoutPhaseOf, phaseOf } from '../../shared/experiments/phase.ts';
 import { mulberry32, type Rng } from '../../shared/experiments/random.ts';
 import { experimentReport, type Report } from '../../shared/experiments/report.ts';
+import { attributionReport } from '../../shared/revenue/insights.ts';
+import { readAttribution, type AttributionReport } from '../../shared/revenue/read-attribution.ts';
 import { rollUp } from '../../shared/rollup/build.ts';
 import { holdoutGoal } from '../../shared/experiments/goals.ts';
 import type { Bundle } from '../../shared/schema/bundle.ts';
@@ -275,7 +277,8 @@ function expectSame(actual: unknown, expected: unknown, path = 'report'): void {
   if (expected && typeof expected === 'object' && actual && typeof actual === 'object') {
     const a = actual as Record<string, unknown>;
     const e = expected as Record<string, unknown>;
-    const keys = (o: Record<string, unknown>) => Object.keys(o).filter((k) => k !== 'rollup');
+    const keys = (o: Record<string, unknown>) =>
+      Object.keys(o).filter((k) => k !== 'rollup' && k !== 'rolledUpDays');
     expect(keys(a).sort(), path).toEqual(keys(e).sort());
     for (const k of keys(e)) expectSame(a[k], e[k], `${path}.${k}`);
     return;
@@ -464,5 +467,148 @@ describe('report rollup', () => {
     await cron(NOW + 40 * MINUTE);
     expect((await rowsOf(kept)).every((r) => r.upto > 0)).toBe(true);
     await expectReportsMatchRaw(bundle);
+  });
+});
+
+/** A month of decisions (two slots each, every ladder level), exposures and purchases before `now`. */
+async function seedDecisions(seed: number, now: number, visitors: number) {
+  const rng = mulberry32(seed);
+  const decisions: unknown[] = [];
+  const slots: unknown[] = [];
+  const exposures: ExposureRow[] = [];
+  const events: EventRow[] = [];
+  const levels = [
+    ['individual', 'affinity:running', null, 'hero-running'],
+    ['individual', 'nbo:hero-mobile', null, 'hero-mobile'],
+    ['segment', 'rule:pro-greeting', 'pro-greeting', 'hero-greeting'],
+    ['default', 'default:no_match', null, 'hero-default'],
+  ] as const;
+  for (let v = 0; v < visitors; v++) {
+    const unit = v === 0 ? await visitorPseudonym('v-attr') : `a${seed}-v${v}`;
+    for (let k = 0, n = 1 + Math.floor(rng() * 4); k < n; k++) {
+      const at = Math.floor(now - rng() * 31 * DAY);
+      const id = `a${seed}-${v}-${k}`;
+      const [level, reason, rule, variant] = levels[Math.floor(rng() * levels.length)]!;
+      decisions.push([id, new Date(at).toISOString(), unit, rng() < 0.05 ? 1 : 0]);
+      slots.push(
+        [id, 0, 'hero', variant, level, reason, rule],
+        [id, 1, 'grid', 'grid-all', 'default', 'default:no_profile', null],
+      );
+      exposures.push([
+        id,
+        'hero-test',
+        rng() < 0.5 ? 'control' : 'running',
+        unit,
+        1,
+        at,
+        heroPhase,
+        'web',
+      ]);
+      if (rng() < 0.4) {
+        const r = rng();
+        const t = at + Math.floor(rng() * 9 * DAY); // some after the window, some after now
+        if (t < now)
+          events.push([
+            `${id}-o`,
+            unit,
+            'purchase',
+            null,
+            cents(10 + 90 * rng()),
+            r < 0.85 ? 'EUR' : r < 0.95 ? 'USD' : 'GBP',
+            t,
+            t,
+          ]);
+      }
+    }
+  }
+  await env.DB.batch([
+    env.DB.prepare(
+      `INSERT INTO decisions (id, at, version, page, visitor, consent, profile, context, reasons, debug)
+        SELECT j.value ->> 0, j.value ->> 1, 'v', 'home', j.value ->> 2, 'personal', 'visitor', '{}', '[]', j.value ->> 3
+        FROM json_each(?1) AS j`,
+    ).bind(JSON.stringify(decisions)),
+    env.DB.prepare(
+      `INSERT INTO decision_slots (decision_id, position, slot, variant, level, reason, rule)
+        SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6
+        FROM json_each(?1) AS j`,
+    ).bind(JSON.stringify(slots)),
+  ]);
+  await insert(exposures, events);
+}
+
+describe('attribution rollup', () => {
+  beforeEach(async () => {
+    await env.DB.exec(
+      'DELETE FROM decision_slots; DELETE FROM decisions; DELETE FROM exposures; DELETE FROM events; DELETE FROM attribution_days; DELETE FROM attribution_days_built;',
+    );
+  });
+
+  const site = {
+    currency: 'EUR',
+    rates: { USD: 0.9 },
+    attributionWindowHours: 72,
+  };
+  const siteBody = () => testBundleBody({ site: { name: 'Test Shop', lang: 'en', revenue: site } });
+
+  it.each([21, 22])(
+    'gives the raw table from settled days plus the last days read raw (seed %i)',
+    async (seed) => {
+      const bundle = await publishTestBundle(siteBody());
+      const now = Date.now();
+      await seedDecisions(seed, now, 120);
+      for (let i = 0; i < 8; i++) await cron(now);
+      const rolled = await attributionReport(env.DB, bundle, now, 30);
+      const raw = await readAttribution(
+        env.DB,
+        { from: now - 30 * DAY, to: now },
+        bundle.site.revenue,
+        undefined,
+        true,
+      );
+      expect(rolled.rolledUpDays).toBeGreaterThanOrEqual(26);
+      expect(raw.exposureSample.every).toBe(1);
+      expectSame(rolled, raw, 'attribution');
+      expect(rolled.conversions).toBeGreaterThan(20);
+      expect(rolled.converted?.USD).toBeDefined();
+      expect(rolled.excluded?.orders).toBeGreaterThan(0);
+      // The route serves it.
+      const res = await SELF.fetch('https://shop.test/admin/attribution?days=30', {
+        headers: bearerHeader(await mintAdminToken({ scope: 'read' })),
+      });
+      expect(((await res.json()) as AttributionReport).rolledUpDays).toBeGreaterThanOrEqual(26);
+    },
+  );
+
+  it('drops the days an erased visitor counted in, then rebuilds them without them', async () => {
+    const bundle = await publishTestBundle(siteBody());
+    const now = Date.now();
+    await seedDecisions(23, now, 80);
+    const erased = await visitorPseudonym('v-attr');
+    await insert(
+      [],
+      [['attr-erased-o', erased, 'purchase', null, 999, 'EUR', now - 10 * DAY, now - 10 * DAY]],
+    );
+    await env.DB.prepare(
+      "INSERT INTO decisions (id, at, version, page, visitor, consent, profile, context, reasons, debug) VALUES ('attr-erased-d', ?1, 'v', 'home', ?2, 'personal', 'visitor', '{}', '[]', 0)",
+    )
+      .bind(new Date(now - 10 * DAY - HOUR).toISOString(), erased)
+      .run();
+    for (let i = 0; i < 8; i++) await cron(now);
+    const rolledDays = async () => (await attributionReport(env.DB, bundle, now, 30)).rolledUpDays;
+    const before = await rolledDays();
+    expect(before).toBeGreaterThanOrEqual(26);
+    const res = await SELF.fetch('https://shop.test/admin/privacy/visitors/v-attr', {
+      method: 'DELETE',
+      headers: bearerHeader(await mintAdminToken({ scope: 'privacy' })),
+    });
+    expect(res.status).toBe(200);
+    // The erased purchase's day and the days the erased decisions' windows reach are read raw.
+    expect((await rolledDays()) ?? 0).toBeLessThan(before!);
+    const period = { from: now - 30 * DAY, to: now };
+    const raw = () => readAttribution(env.DB, period, bundle.site.revenue, undefined, true);
+    expectSame(await attributionReport(env.DB, bundle, now, 30), await raw(), 'attribution');
+    await cron(now);
+    expect(await rolledDays()).toBe(before);
+    expectSame(await attributionReport(env.DB, bundle, now, 30), await raw(), 'attribution');
   });
 });
