@@ -7,7 +7,7 @@
  * five settled days of attribution (shared/revenue/attribution-days.ts).
  */
 import type { BundleStore } from '../../shared/data/bundle-store.ts';
-import { rollUp, type RollupRun } from '../../shared/rollup/build.ts';
+import { forgetOtherPhases, rollUp, type RollupRun } from '../../shared/rollup/build.ts';
 import { rollupSpecs } from '../../shared/experiments/report.ts';
 import { rollUpAttribution } from '../../shared/revenue/attribution-days.ts';
 import { DEFAULT_ATTRIBUTION_WINDOW_HOURS } from '../../shared/schema/revenue.ts';
@@ -23,9 +23,11 @@ export async function rollUpReports(
 ): Promise<RollupRun[]> {
   const live = await store.live(env.CONTENT, nowMs, CRON_KV_DEADLINE_MS, 0);
   if (!live.bundle) return [];
+  const specs = rollupSpecs(live.bundle);
+  await forgetOtherPhases(env.DB, specs);
   const runs: RollupRun[] = [];
   // One phase after another: each step is bounded (rollup-build.ts MAX_STEP_MS), D1 is one writer.
-  for (const spec of rollupSpecs(live.bundle)) {
+  for (const spec of specs) {
     const run = await rollUp(env.DB, spec, nowMs);
     if (run) runs.push(run);
   }

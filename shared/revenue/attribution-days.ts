@@ -36,7 +36,7 @@ import {
 export const DAY = 86_400_000;
 /** Days built per cron run (newest first), so a new window's 90 days take 18 runs. */
 export const DAYS_PER_RUN = 5;
-/** How far back days are built: the longest period a report asks for. */
+/** How far back days are built (and kept): the longest period a report asks for. */
 export const KEPT_DAYS = 90;
 
 /** A span's raw material: exact counts, its purchases and their touches. */
@@ -229,6 +229,11 @@ export async function rollUpAttribution(
   const built = await builtDays(db, windowMs, first, last + 1);
   const todo: number[] = [];
   for (let d = last; d >= first && todo.length < DAYS_PER_RUN; d--) if (!built.has(d)) todo.push(d);
+  // Days older than any period a report asks for are not kept.
+  await db.batch([
+    db.prepare('DELETE FROM attribution_days WHERE day < ?1').bind(first),
+    db.prepare('DELETE FROM attribution_days_built WHERE day < ?1').bind(first),
+  ]);
   for (const day of todo) {
     const pieces = spanPieces(
       await db.batch(spanStatements(db, day * DAY, (day + 1) * DAY, windowMs)),

@@ -198,3 +198,21 @@ export async function rollUp(
     rebuilt,
   };
 }
+
+/**
+ * Forgets the rollups of phases no longer in `live` (a new phase started, an experiment was
+ * removed): their rows would only go stale. A report of such a phase (an older bundle version)
+ * reads the raw tables. Returns the phases forgotten.
+ */
+export async function forgetOtherPhases(
+  db: D1Database,
+  live: readonly Pick<RollupSpec, 'experiment' | 'phase'>[],
+): Promise<number> {
+  const keep = new Set(live.map((s) => `${s.experiment}\u0000${s.phase}`));
+  const { results } = await db
+    .prepare('SELECT DISTINCT experiment, phase FROM report_rollups')
+    .all<{ experiment: string; phase: string }>();
+  const gone = results.filter((r) => !keep.has(`${r.experiment}\u0000${r.phase}`));
+  for (const g of gone) await resetRollup(db, g);
+  return gone.length;
+}

@@ -339,6 +339,22 @@ describe('report rollup', () => {
     expect((await routeReport('hero-test')).holdout!.rollup).toBeDefined();
   });
 
+  it('forgets the rows of a phase that is no longer live', async () => {
+    await publishTestBundle(body());
+    await seedMonth(9, 30);
+    await catchUp(NOW);
+    const rowsOf = async (experiment: string) =>
+      (await env.DB.prepare('SELECT COUNT(*) AS n FROM report_visitors WHERE experiment = ?1')
+        .bind(experiment)
+        .first<{ n: number }>())!.n;
+    expect(await rowsOf('hero-test')).toBeGreaterThan(0);
+    await publishTestBundle({ ...body(), experiments: [] });
+    await cron(NOW + HOUR);
+    expect(await rowsOf('hero-test')).toBe(0);
+    expect((await horizons()).map((h) => h.experiment)).toEqual([HOLDOUT_EXPERIMENT]);
+    expect(await rowsOf(HOLDOUT_EXPERIMENT)).toBeGreaterThan(0);
+  });
+
   it('changes nothing when the cron runs again, twice at once, or after a run died half-way', async () => {
     const bundle = await publishTestBundle(body());
     await seedMonth(11, 120);
