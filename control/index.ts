@@ -13,7 +13,8 @@
  * profiles), `tessera-dead-letter` (→ D1 dead_letters), dispatched on `batch.queue`.
  * Scheduled: the bandit cron (D1 → CONTENT bandit:snapshot), pruning of old erasure
  * tombstones (shared/privacy/tombstones.ts) and draining decision records the visitor worker
- * spilled to D1 when the queue failed (cron/drain-decisions.ts).
+ * spilled to D1 when the queue failed (cron/drain-decisions.ts), and the report rollup
+ * (cron/report-rollup.ts: one summary row per visitor of each live phase, for fast reports).
  * Configuration is checked once at start-up (shared/config.ts).
  */
 import { env as startupEnv } from 'cloudflare:workers';
@@ -28,6 +29,7 @@ import { DECISIONS_QUEUE, consumeDecisions } from './consumers/decisions.ts';
 import { EVENTS_QUEUE, consumeEvents } from './consumers/events.ts';
 import { publishBanditSnapshot } from './cron/bandit-snapshot.ts';
 import { drainSpilledDecisions } from './cron/drain-decisions.ts';
+import { rollUpReports } from './cron/report-rollup.ts';
 import { requireAdmin, type AdminVars } from './auth/require-scope.ts';
 import type { ControlEnv } from './env.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -129,6 +131,7 @@ export function createControlWorker(deps: ControlDeps = { now: () => Date.now() 
         publishBanditSnapshot(env, store, controller.scheduledTime),
         pruneTombstones(env.DB, controller.scheduledTime),
         drainSpilledDecisions(env.DB),
+        rollUpReports(env, store, controller.scheduledTime),
       ]);
       const failed = chores.find((c): c is PromiseRejectedResult => c.status === 'rejected');
       if (failed) throw failed.reason;

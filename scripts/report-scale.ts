@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/report-scale.ts [--decisions=1000000] [--seed=17] [--no-indexes] [--print]`: how long a
+ * `npx tsx scripts/report-scale.ts [--decisions=1000000] [--seed=17] [--no-indexes] [--no-raw] [--print]`: how long a
  * 30-day revenue report, attribution table and maturity assessment take on a million decision
  * records in D1 (workerd's SQLite through miniflare, as `wrangler dev` runs it). A measurement,
  * not a test: docs/maturity.md "Scale" quotes its figures. `--print` prints the CLI's text for
@@ -18,11 +18,13 @@ import path from 'node:path';
 import { Miniflare } from 'miniflare';
 import { statements } from '../cli/lib/local-migrations.ts';
 import { ROOT } from '../cli/lib/paths.ts';
-import { holdoutReport } from '../shared/experiments/report.ts';
+import { holdoutReport, rollupSpecs } from '../shared/experiments/report.ts';
+import { rollUp } from '../shared/rollup/build.ts';
 import { assess } from '../shared/maturity/assess.ts';
 import { readEvidence } from '../shared/maturity/evidence.ts';
 import { holdoutPhaseOf } from '../shared/experiments/phase.ts';
 import { readAttribution } from '../shared/revenue/read-attribution.ts';
+import { rollUpAttribution } from '../shared/revenue/attribution-days.ts';
 import { Holdout } from '../shared/schema/experiment.ts';
 import { SiteRevenue } from '../shared/schema/revenue.ts';
 import { Costs } from '../shared/schema/costs.ts';
@@ -37,6 +39,8 @@ const args = new Map(
   }),
 );
 const N = Number(args.get('decisions') ?? 1_000_000);
+/** `--no-raw`: skip the raw holdout report (the "before" figure; ~45 s at a million decisions). */
+const RAW = !args.has('no-raw');
 const SEED = Number(args.get('seed') ?? 17);
 const INDEXES = !args.has('no-indexes');
 if (!Number.isInteger(N) || N < 1000 || !Number.isInteger(SEED)) {
@@ -168,7 +172,7 @@ try {
   for (const file of readdirSync(path.join(ROOT, 'migrations'))
     .filter((f) => f.endsWith('.sql'))
     .sort()) {
-    if (!INDEXES && file.startsWith('0007')) continue;
+    if (!INDEXES && file.startsWith('0008')) continue; // 0008_report_indexes.sql
     for (const sql of statements(readFileSync(path.join(ROOT, 'migrations', file), 'utf8')))
       await db.prepare(sql).run();
   }
@@ -211,22 +215,85 @@ try {
   const [evidence, maturityMs] = await time('maturity (30 days)', () =>
     readEvidence(measured.db, { holdout, experiments: [] } as never, END, 30),
   );
-  const [attribution, attributionMs] = await time('attribution (30 days)', () =>
-    readAttribution(measured.db, { from: START, to: END }, site),
+  const [rawAttribution, rawAttributionMs] = await time('attribution (30 days), raw', () =>
+    readAttribution(measured.db, { from: START, to: END }, site, undefined, true),
   );
-  const [report, holdoutMs] = await time('holdout report with revenue', () =>
+  const [rawReport, rawMs] = RAW
+    ? await time('holdout report with revenue, raw tables', () =>
+        holdoutReport(measured.db, holdout, { raw: true }, site),
+      )
+    : [undefined, undefined];
+  // The cron's rollup (control/cron/report-rollup.ts), as production runs it: a new phase is
+  // caught up a few days a run; then a run every half hour, the first of a UTC day also
+  // recomputing the visitors with data in the two days before (late arrivals).
+  const spec = rollupSpecs({ holdout, experiments: [] } as never)[0]!;
+  const [runs, buildMs] = await time('rollup: catching up with the month', async () => {
+    let n = 0;
+    while (await rollUp(measured.db, spec, END)) n++;
+    return n;
+  });
+  const [daily, dailyMs] = await time('rollup: first run of a UTC day', () =>
+    rollUp(measured.db, spec, END + 35 * 60_000),
+  );
+  const [, halfHourMs] = await time('rollup: a half-hourly run', () =>
+    rollUp(measured.db, spec, END + 70 * 60_000),
+  );
+  const [report, holdoutMs] = await time('holdout report with revenue, from the rollup', () =>
     holdoutReport(measured.db, holdout, {}, site),
   );
+  if (!report.rollup) throw new Error('the holdout report did not use the rollup');
+  // Attribution's settled days, as the same cron builds them (5 a run, newest first).
+  const [attributionRuns, attributionBuildMs] = await time(
+    'attribution: building the days',
+    async () => {
+      let n = 0;
+      while (
+        (await rollUpAttribution(measured.db, site.attributionWindowHours * 3600_000, END)).length
+      )
+        n++;
+      return n;
+    },
+  );
+  const [attribution, attributionMs] = await time(
+    'attribution (30 days), from the daily rows',
+    () => readAttribution(measured.db, { from: START, to: END }, site),
+  );
+  if (!attribution.rolledUpDays) throw new Error('attribution did not use the daily rows');
   const result = {
     seed: SEED,
     indexes: INDEXES,
     rows,
-    seconds: { maturity: maturityMs, attribution: attributionMs, holdoutReport: holdoutMs },
+    seconds: {
+      maturity: maturityMs,
+      attribution: { ...attributionMs, rolledUpDays: attribution.rolledUpDays },
+      attributionRaw: rawAttributionMs,
+      attributionBuild: { ...attributionBuildMs, runs: attributionRuns },
+      holdoutReport: holdoutMs,
+      ...(rawMs ? { holdoutReportRaw: rawMs } : {}),
+      rollupCatchUp: { ...buildMs, runs },
+      rollupDailyRun: { ...dailyMs, visitors: daily?.visitors },
+      rollupHalfHourlyRun: halfHourMs,
+    },
     check: {
       maturityStages: assess(evidence).dimensions.map((d) => `${d.dimension} ${d.stage}`),
       attributedConversions: attribution.conversions,
+      attributionSameAsRaw:
+        attribution.conversions === rawAttribution.conversions &&
+        Math.abs(attribution.revenue - rawAttribution.revenue) <= 1e-6 * rawAttribution.revenue,
       holdoutVisitors: report.arms.map((a) => `${a.arm} ${a.exposures}`),
       incrementalPer1000: report.revenue?.incremental?.per1000Visitors,
+      rollupRecomputed: report.rollup.recomputed,
+      ...(rawReport
+        ? {
+            sameAsRaw:
+              JSON.stringify(rawReport.arms) === JSON.stringify(report.arms) &&
+              rawReport.revenue?.arms.every(
+                (a, i) =>
+                  Math.abs(a.revenue - report.revenue!.arms[i]!.revenue) <= 1e-6 * a.revenue &&
+                  a.orders === report.revenue!.arms[i]!.orders,
+              ),
+          }
+        : {}),
     },
   };
   if (args.has('print')) {

@@ -64,7 +64,35 @@ const EXCLUDED = `SELECT COUNT(DISTINCT unit_id) AS n FROM exposures
 const PHASES = `SELECT phase, MIN(at) AS first, MAX(at) AS last, COUNT(DISTINCT unit_id) AS units
   FROM exposures WHERE experiment = ?1 AND ${IN_CHANNEL(2)} GROUP BY phase ORDER BY first`;
 
-const CHANNELS = `SELECT DISTINCT channel FROM exposures WHERE experiment = ?1 ORDER BY channel`;
+/** One seek per channel on exposures_channel (0010), not a scan of the experiment's exposures. */
+const CHANNELS = `WITH RECURSIVE c(channel) AS (
+    SELECT MIN(channel) FROM exposures WHERE experiment = ?1
+    UNION ALL
+    SELECT (SELECT MIN(channel) FROM exposures WHERE experiment = ?1 AND channel > c.channel)
+    FROM c WHERE c.channel IS NOT NULL)
+  SELECT channel FROM c WHERE channel IS NOT NULL`;
+
+/** The experiment's phases other than ?2: one seek per phase, then their own rows only. */
+const OTHER_PHASES = `WITH RECURSIVE p(phase) AS (
+    SELECT MIN(phase) FROM exposures WHERE experiment = ?1
+    UNION ALL
+    SELECT (SELECT MIN(phase) FROM exposures WHERE experiment = ?1 AND phase > p.phase)
+    FROM p WHERE p.phase IS NOT NULL)
+  SELECT x.phase, MIN(x.at) AS first, MAX(x.at) AS last, COUNT(DISTINCT x.unit_id) AS units
+  FROM exposures x WHERE x.experiment = ?1
+    AND x.phase IN (SELECT phase FROM p WHERE phase IS NOT NULL AND phase <> ?2)
+  GROUP BY x.phase
+  UNION ALL
+  SELECT NULL, MIN(at), MAX(at), COUNT(DISTINCT unit_id) FROM exposures
+  WHERE experiment = ?1 AND phase IS NULL HAVING COUNT(*) > 0`;
+
+/** The first and last exposure of a phase, by seeks on exposures_phase_at (0010). */
+const PHASE_SPAN = `SELECT MIN(COALESCE(a, b), COALESCE(b, a)) AS first, MAX(COALESCE(c, d), COALESCE(d, c)) AS last
+  FROM (SELECT
+    (SELECT MIN(at) FROM exposures WHERE experiment = ?1 AND phase = ?2 AND sticky = 0) AS a,
+    (SELECT MIN(at) FROM exposures WHERE experiment = ?1 AND phase = ?2 AND sticky = 1) AS b,
+    (SELECT MAX(at) FROM exposures WHERE experiment = ?1 AND phase = ?2 AND sticky = 0) AS c,
+    (SELECT MAX(at) FROM exposures WHERE experiment = ?1 AND phase = ?2 AND sticky = 1) AS d)`;
 
 /** One phase of an experiment as D1 holds it. */
 export interface PhaseSummary {
@@ -89,6 +117,29 @@ export async function readPhases(
       .bind(experiment, channel ?? null)
       .all<PhaseSummary>()
   ).results;
+}
+
+/**
+ * Every phase the experiment has exposures in, oldest first, when the current one's visitors
+ * are already counted (the rollup: shared/rollup/read.ts) — without reading the
+ * current phase's rows.
+ */
+export async function readPhasesKnowing(
+  db: D1Database,
+  experiment: string,
+  current: { phase: string; units: number },
+): Promise<PhaseSummary[]> {
+  const [others, span] = await db.batch<
+    PhaseSummary | { first: number | null; last: number | null }
+  >([
+    db.prepare(OTHER_PHASES).bind(experiment, current.phase),
+    db.prepare(PHASE_SPAN).bind(experiment, current.phase),
+  ]);
+  const phases = others!.results as PhaseSummary[];
+  const { first, last } = span!.results[0] as { first: number | null; last: number | null };
+  if (first != null && last != null)
+    phases.push({ phase: current.phase, first, last, units: current.units });
+  return phases.sort((a, b) => a.first - b.first);
 }
 
 /** The channels an experiment has exposures in (each a possible split of its report). */

@@ -15,7 +15,9 @@ import {
   type Experiment,
   type Holdout,
 } from '../schema/experiment.ts';
-import { readChannels, readPhases, type PhaseSummary } from './arm-stats.ts';
+import { readChannels, readPhases, readPhasesKnowing, type PhaseSummary } from './arm-stats.ts';
+import { readRolledUp, type RollupInfo } from '../rollup/read.ts';
+import type { RollupSpec } from '../rollup/visitors.ts';
 import { armRanges } from './bucketing.ts';
 import type { ArmCounts, GoalMatch } from './counting.ts';
 import { describeGoal, experimentGoal, holdoutGoal } from './goals.ts';
@@ -105,11 +107,18 @@ export interface Report {
    * personalization added.
    */
   revenue?: RevenueSection;
+  /**
+   * Present when the numbers came from the cron's rollup (shared/rollup/visitors.ts) plus the
+   * visitors with data since its horizon, read raw; absent when every row was read raw.
+   */
+  rollup?: RollupInfo;
 }
 
 /** Narrows a report to the visitors exposed in one channel (shared/schema/channel.ts). */
 export interface ReportOptions {
   channel?: string;
+  /** Read every row from the raw tables, ignoring the rollup (checks and tests). */
+  raw?: boolean;
 }
 
 export interface PhaseInfo {
@@ -278,26 +287,30 @@ async function readReport(
   db: D1Database,
   src: Source,
   meta: ReportMeta,
-  { channel }: ReportOptions = {},
+  { channel, raw }: ReportOptions = {},
 ): Promise<Report> {
   const query = {
     experiment: src.experiment,
     phase: src.phase,
     arms: src.arms,
     windowMs: src.windowHours * 3600_000,
+    goal: src.goal,
     ...(channel ? { channel } : {}),
   };
+  const settings = {
+    site: src.site,
+    control: meta.control,
+    minVisitorsPerArm: meta.minVisitorsPerArm ?? DEFAULT_MIN_VISITORS_PER_ARM,
+  };
+  const rolled = raw ? undefined : await readRolledUp(db, query, settings);
   const [{ counted, revenue }, phases, channels] = await Promise.all([
-    readCountsAndRevenue(
-      db,
-      { ...query, goal: src.goal },
-      {
-        site: src.site,
-        control: meta.control,
-        minVisitorsPerArm: meta.minVisitorsPerArm ?? DEFAULT_MIN_VISITORS_PER_ARM,
-      },
-    ),
-    readPhases(db, src.experiment, channel),
+    rolled ?? readCountsAndRevenue(db, query, settings),
+    rolled
+      ? readPhasesKnowing(db, src.experiment, {
+          phase: src.phase,
+          units: rolled.visitors + rolled.counted.excluded,
+        })
+      : readPhases(db, src.experiment, channel),
     readChannels(db, src.experiment),
   ]);
   const current = phases.find((p) => p.phase === src.phase);
@@ -310,7 +323,43 @@ async function readReport(
     earlierPhases: phases.filter((p) => p.phase !== src.phase).map(phaseInfo),
     ...(channel ? { channel } : {}),
     channels,
+    ...(rolled ? { rollup: rolled.rollup } : {}),
   };
+}
+
+const holdoutSource = (holdout: Holdout, site?: SiteRevenue): Source => ({
+  experiment: HOLDOUT_EXPERIMENT,
+  phase: holdoutPhaseOf(holdout),
+  arms: ['holdout', 'personalized'],
+  goal: holdoutGoal(holdout),
+  windowHours: holdout.windowHours,
+  site,
+});
+
+const experimentSource = (bundle: Bundle, e: Experiment): Source => ({
+  experiment: e.id,
+  phase: phaseOf(e),
+  arms: e.arms.map((a) => a.id),
+  goal: experimentGoal(bundle, e),
+  windowHours: e.windowHours,
+  site: bundle.site.revenue,
+});
+
+/**
+ * What the cron rolls up for a bundle (shared/rollup/visitors.ts): every report it can serve —
+ * the holdout's and each experiment's current phase, with the goal and window the report reads.
+ */
+export function rollupSpecs(bundle: Bundle): RollupSpec[] {
+  const sources = [
+    ...(bundle.holdout && bundle.holdout.share > 0 ? [holdoutSource(bundle.holdout)] : []),
+    ...(bundle.experiments ?? []).map((e) => experimentSource(bundle, e)),
+  ];
+  return sources.map((s) => ({
+    experiment: s.experiment,
+    phase: s.phase,
+    goal: s.goal,
+    windowMs: s.windowHours * 3600_000,
+  }));
 }
 
 export async function holdoutReport(
@@ -321,14 +370,7 @@ export async function holdoutReport(
 ): Promise<Report> {
   return readReport(
     db,
-    {
-      experiment: HOLDOUT_EXPERIMENT,
-      phase: holdoutPhaseOf(holdout),
-      arms: ['holdout', 'personalized'],
-      goal: holdoutGoal(holdout),
-      windowHours: holdout.windowHours,
-      site,
-    },
+    holdoutSource(holdout, site),
     {
       id: HOLDOUT_EXPERIMENT,
       type: 'holdout',
@@ -357,14 +399,7 @@ export async function experimentReport(
   if (!e) return undefined;
   const report = await readReport(
     db,
-    {
-      experiment: e.id,
-      phase: phaseOf(e),
-      arms: e.arms.map((a) => a.id),
-      goal: experimentGoal(bundle, e),
-      windowHours: e.windowHours,
-      site: bundle.site.revenue,
-    },
+    experimentSource(bundle, e),
     {
       id: e.id,
       type: e.type,

@@ -167,6 +167,23 @@ function lastPer<T extends { at: number }>(
   return [...last.values()];
 }
 
+/** Credit already worked out (a rolled-up day: ./attribution-days.ts), in the reporting currency. */
+export interface Credit {
+  table: 'levels' | 'rules' | 'variants' | 'arms';
+  group: string;
+  key: string;
+  conversions: number;
+  revenue: number;
+}
+
+/** Conversions already credited elsewhere: their totals, unattributed part and credits. */
+export interface Credited {
+  conversions: number;
+  revenue: number;
+  unattributed: { conversions: number; revenue: number };
+  credits: readonly Credit[];
+}
+
 export function attribute(input: {
   slotExposures: readonly SlotExposures[];
   armExposures: readonly ArmExposures[];
@@ -174,11 +191,15 @@ export function attribute(input: {
   slotTouches: readonly SlotTouch[];
   armTouches: readonly ArmTouch[];
   windowMs: number;
+  credited?: Credited;
 }): AttributionTable {
   const levels: Acc = new Map();
   const rules: Acc = new Map();
   const variants: Acc = new Map();
   const arms: Acc = new Map();
+  const tables = { levels, rules, variants, arms };
+  for (const c of input.credited?.credits ?? [])
+    add(tables[c.table], c.group, c.key, { conversions: c.conversions, revenue: c.revenue });
   for (const e of input.slotExposures) {
     add(levels, e.slot, ladderOf(e.level, e.reason), { exposures: e.count });
     if (e.rule) add(rules, e.slot, e.rule, { exposures: e.count });
@@ -187,8 +208,8 @@ export function attribute(input: {
   for (const e of input.armExposures) add(arms, e.experiment, e.arm, { exposures: e.count });
   const slotTouches = group(input.slotTouches);
   const armTouches = group(input.armTouches);
-  let revenue = 0;
-  const unattributed = { conversions: 0, revenue: 0 };
+  let revenue = input.credited?.revenue ?? 0;
+  const unattributed = { ...(input.credited?.unattributed ?? { conversions: 0, revenue: 0 }) };
   for (const c of input.conversions) {
     revenue += c.revenue;
     const credit = { conversions: 1, revenue: c.revenue };
@@ -206,7 +227,7 @@ export function attribute(input: {
       add(arms, t.experiment, t.arm, credit);
   }
   return {
-    conversions: input.conversions.length,
+    conversions: input.conversions.length + (input.credited?.conversions ?? 0),
     revenue,
     unattributed,
     levels: rows(levels),

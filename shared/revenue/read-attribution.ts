@@ -12,16 +12,37 @@ import {
   type ArmTouch,
   type AttributionTable,
   type Conversion,
+  type Credit,
+  type Credited,
   type SlotExposures,
   type SlotTouch,
 } from './attribution.ts';
 import {
+  convert,
   currencyPolicy,
   emptyCurrencyLedger,
   visitorTotal,
   type CurrencyLedger,
 } from './currency.ts';
+import {
+  DAY as DAY_MS,
+  SPAN_STATEMENTS,
+  builtDays,
+  readDayRows,
+  slotExposureOf,
+  spanPieces,
+  spanStatements,
+  type SpanPieces,
+} from './attribution-days.ts';
 import { DEFAULT_ATTRIBUTION_WINDOW_HOURS } from '../schema/revenue.ts';
+import {
+  ARM_EXPOSURES,
+  ARM_TOUCHES,
+  DECISION_COUNT,
+  PURCHASES,
+  SLOT_EXPOSURES,
+  SLOT_TOUCHES,
+} from './attribution-sql.ts';
 
 const DAY = 86_400_000;
 const DAYS_PER_BATCH = 10;
@@ -34,36 +55,6 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * revenue are always exact.
  */
 export const EXPOSURE_SAMPLE = 50_000;
-
-const DECISION_COUNT = `SELECT COUNT(*) AS n FROM decisions WHERE at >= ?1 AND at < ?2 AND debug = 0`;
-
-const SLOT_EXPOSURES = `SELECT s.slot, s.level, s.reason, s.rule, s.variant, COUNT(*) * ?3 AS count
-  FROM decisions d JOIN decision_slots s ON s.decision_id = d.id
-  WHERE d.at >= ?1 AND d.at < ?2 AND d.debug = 0 AND d.rowid % ?3 = 0
-  GROUP BY s.slot, s.level, s.reason, s.rule, s.variant`;
-
-const ARM_EXPOSURES = `SELECT experiment, arm, COUNT(*) AS count FROM exposures
-  WHERE at >= ?1 AND at < ?2 GROUP BY experiment, arm`;
-
-const PURCHASES = `SELECT id, value, currency, at FROM events
-  WHERE type = 'purchase' AND at >= ?1 AND at < ?2`;
-
-/** ISO text of an event time (ms) minus ?3 ms, in the decision log's format. */
-const ISO_OF = (expr: string) => `strftime('%Y-%m-%dT%H:%M:%fZ', (${expr}) / 1000.0, 'unixepoch')`;
-
-const SLOT_TOUCHES = `SELECT e.id AS conversion, s.slot, MAX(d.at) AS iso, s.level, s.reason, s.rule, s.variant
-  FROM events e
-  JOIN decisions d ON d.visitor = e.visitor_id
-    AND d.at >= ${ISO_OF('e.at - ?3')} AND d.at <= ${ISO_OF('e.at')} AND d.debug = 0
-  JOIN decision_slots s ON s.decision_id = d.id
-  WHERE e.type = 'purchase' AND e.at >= ?1 AND e.at < ?2
-  GROUP BY e.id, s.slot`;
-
-const ARM_TOUCHES = `SELECT e.id AS conversion, x.experiment, MAX(x.at) AS at, x.arm
-  FROM events e
-  JOIN exposures x ON x.unit_id = e.visitor_id AND x.at >= e.at - ?3 AND x.at <= e.at
-  WHERE e.type = 'purchase' AND e.at >= ?1 AND e.at < ?2
-  GROUP BY e.id, x.experiment`;
 
 export interface AttributionReport extends AttributionTable {
   from: string;
@@ -78,6 +69,156 @@ export interface AttributionReport extends AttributionTable {
   converted?: CurrencyLedger['converted'];
   /** Orders whose currency has no rate: left out, never summed. */
   excluded?: { orders: number; byCurrency: CurrencyLedger['excluded'] };
+  /** Days read from the cron's daily rows (./attribution-days.ts); the rest were read raw. */
+  rolledUpDays?: number;
+}
+
+/** With more days than this to read raw (the rollup is not built yet), the sampled read is used. */
+export const MAX_RAW_SPANS = 6;
+
+/**
+ * The table from the cron's daily rows plus the raw spans around and between them (the
+ * period's partial first and last day, the last two days, any day not built): exact exposure
+ * counts, and the same credit as the raw read. Undefined when no day of the period is built
+ * or too many are missing.
+ */
+async function readRolledUp(
+  db: D1Database,
+  period: { from: number; to: number },
+  site: SiteRevenue | undefined,
+  windowMs: number,
+): Promise<AttributionReport | undefined> {
+  const dFrom = Math.ceil(period.from / DAY_MS);
+  const dTo = Math.floor(period.to / DAY_MS);
+  if (dTo <= dFrom) return undefined;
+  const built = await builtDays(db, windowMs, dFrom, dTo);
+  if (!built.size) return undefined;
+  const spans: [number, number][] = [];
+  const days: number[] = [];
+  if (period.from < dFrom * DAY_MS) spans.push([period.from, dFrom * DAY_MS]);
+  for (let d = dFrom; d < dTo; d++)
+    if (built.has(d)) days.push(d);
+    else spans.push([d * DAY_MS, (d + 1) * DAY_MS]);
+  if (dTo * DAY_MS < period.to) spans.push([dTo * DAY_MS, period.to]);
+  if (spans.length > MAX_RAW_SPANS) return undefined;
+  const [rows, answers] = await Promise.all([
+    readDayRows(db, windowMs, days),
+    spans.length
+      ? db.batch<unknown>(spans.flatMap(([from, to]) => spanStatements(db, from, to, windowMs)))
+      : Promise.resolve([]),
+  ]);
+  const raw: SpanPieces = {
+    decisions: 0,
+    slotExposures: [],
+    armExposures: [],
+    purchases: [],
+    slotTouches: [],
+    armTouches: [],
+  };
+  for (let k = 0; k < answers.length; k += SPAN_STATEMENTS) {
+    const p = spanPieces(answers.slice(k, k + SPAN_STATEMENTS));
+    raw.decisions += p.decisions;
+    raw.slotExposures.push(...p.slotExposures);
+    raw.armExposures.push(...p.armExposures);
+    raw.purchases.push(...p.purchases);
+    raw.slotTouches.push(...p.slotTouches);
+    raw.armTouches.push(...p.armTouches);
+  }
+  const orders: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const r of rows)
+    if (r.kind === 'purchases') orders[r.currency] = (orders[r.currency] ?? 0) + r.count;
+  for (const r of raw.purchases) if (r.currency) orders[r.currency] = (orders[r.currency] ?? 0) + 1;
+  const policy = currencyPolicy(site, orders);
+  const ledger = emptyCurrencyLedger();
+  const credited: Credited & { credits: Credit[] } = {
+    conversions: 0,
+    revenue: 0,
+    unattributed: { conversions: 0, revenue: 0 },
+    credits: [],
+  };
+  let decisions = raw.decisions;
+  const slotExposures = [...raw.slotExposures];
+  const armExposures = [...raw.armExposures];
+  for (const r of rows) {
+    switch (r.kind) {
+      case 'decisions':
+        decisions += r.count;
+        continue;
+      case 'slot':
+        slotExposures.push(slotExposureOf(r));
+        continue;
+      case 'arm':
+        armExposures.push({ experiment: r.grp, arm: r.key, count: r.count });
+        continue;
+    }
+    if (!policy) continue;
+    if (r.kind === 'purchases') {
+      const t = visitorTotal(
+        policy,
+        { [r.currency]: { events: r.count, value: r.amount } },
+        ledger,
+      );
+      credited.conversions += t.orders;
+      credited.revenue += t.revenue;
+      continue;
+    }
+    const revenue = convert(policy, r.amount, r.currency);
+    if (revenue === undefined) continue; // excluded: counted once, from the purchases row
+    if (r.kind === 'unattributed') {
+      credited.unattributed.conversions += r.count;
+      credited.unattributed.revenue += revenue;
+    } else
+      credited.credits.push({
+        table: r.kind,
+        group: r.grp,
+        key: r.key,
+        conversions: r.count,
+        revenue,
+      });
+  }
+  const conversions: Conversion[] = [];
+  for (const r of raw.purchases) {
+    if (!policy || !r.currency) continue;
+    const t = visitorTotal(policy, { [r.currency]: { events: 1, value: r.value ?? 0 } }, ledger);
+    if (t.orders) conversions.push({ id: r.id, at: r.at, revenue: t.revenue });
+  }
+  const table = attribute({
+    slotExposures,
+    armExposures,
+    conversions,
+    slotTouches: raw.slotTouches,
+    armTouches: raw.armTouches,
+    windowMs,
+    credited,
+  });
+  return report(period, decisions, 1, windowMs, policy, table, ledger, days.length);
+}
+
+function report(
+  period: { from: number; to: number },
+  decisions: number,
+  every: number,
+  windowMs: number,
+  policy: ReturnType<typeof currencyPolicy>,
+  table: AttributionTable,
+  ledger: CurrencyLedger,
+  rolledUpDays?: number,
+): AttributionReport {
+  const excludedOrders = Object.values(ledger.excluded).reduce((n, x) => n + x.orders, 0);
+  return {
+    from: iso(period.from),
+    to: iso(period.to),
+    decisions,
+    exposureSample: { every },
+    windowHours: windowMs / 3600_000,
+    ...(policy ? { currency: policy.currency, currencySource: policy.source } : {}),
+    ...table,
+    ...(Object.keys(ledger.converted).length ? { converted: ledger.converted } : {}),
+    ...(excludedOrders
+      ? { excluded: { orders: excludedOrders, byCurrency: ledger.excluded } }
+      : {}),
+    ...(rolledUpDays ? { rolledUpDays } : {}),
+  };
 }
 
 export async function readAttribution(
@@ -85,9 +226,16 @@ export async function readAttribution(
   period: { from: number; to: number },
   site: SiteRevenue | undefined,
   progress?: (day: number, days: number) => void,
+  /** Read every day raw (sampled exposure counts), ignoring the daily rows: checks and tests. */
+  rawOnly = false,
 ): Promise<AttributionReport> {
   const windowHours = site?.attributionWindowHours ?? DEFAULT_ATTRIBUTION_WINDOW_HOURS;
   const windowMs = windowHours * 3600_000;
+  const rolled = rawOnly ? undefined : await readRolledUp(db, period, site, windowMs);
+  if (rolled) {
+    progress?.(1, 1);
+    return rolled;
+  }
   const decisions =
     (await db.prepare(DECISION_COUNT).bind(iso(period.from), iso(period.to)).first<{ n: number }>())
       ?.n ?? 0;
@@ -143,18 +291,5 @@ export async function readAttribution(
     armTouches,
     windowMs,
   });
-  const excludedOrders = Object.values(ledger.excluded).reduce((n, x) => n + x.orders, 0);
-  return {
-    from: iso(period.from),
-    to: iso(period.to),
-    decisions,
-    exposureSample: { every },
-    windowHours,
-    ...(policy ? { currency: policy.currency, currencySource: policy.source } : {}),
-    ...table,
-    ...(Object.keys(ledger.converted).length ? { converted: ledger.converted } : {}),
-    ...(excludedOrders
-      ? { excluded: { orders: excludedOrders, byCurrency: ledger.excluded } }
-      : {}),
-  };
+  return report(period, decisions, every, windowMs, policy, table, ledger);
 }
