@@ -10,6 +10,7 @@ import type { RouteResult } from './load.ts';
 import type { MicroResults, ScalePoint } from './micro.ts';
 import type { OriginRow } from './origin.ts';
 import type { ColdStart, ScaleRow } from './scale.ts';
+import { eventSection, type EventPathResult } from './events.ts';
 import { ROOT } from './build.ts';
 
 export interface Machine {
@@ -67,6 +68,8 @@ export interface Results {
   scale?: ScaleRow[];
   /** Cold start of the visitor worker's script in workerd (bench/scale.ts). */
   cold?: ColdStart;
+  /** POST /events → the control plane's consumer → the profile in KV (bench/events.ts). */
+  events?: EventPathResult;
   micro: MicroResults;
   workerdMicro?: { name: string; us: number }[];
   /** The visitor-facing worker's script (the one under the 60 KB budget). */
@@ -224,6 +227,8 @@ ${breakdown(r)}
 ${originSection(r)}
 
 ${scaleSection(r)}
+
+${r.events ? eventSection(r.events) : ''}
 
 Worker log lines during the run (decision records and anything else written to stdout/stderr): ${r.load.workerLogLines}.
 

@@ -3,8 +3,10 @@
  * visitor worker's built script in workerd with the realistic workload, load five routes side by
  * side (the fifth: one decision API call for the known page's visitors), and write bench/results.json, docs/performance.md (tables) and the README headline.
  *
- * Bounded: about three minutes on 2 cores. `BENCH_QUICK=1` shortens every phase (for a smoke run).
+ * Bounded: about four minutes on 2 cores. `BENCH_QUICK=1` shortens every phase (for a smoke run).
  * `npm run bench -- --size` only builds both scripts and prints their sizes by part (seconds).
+ * `npm run bench -- --events` runs only the event path (bench/events.ts: POST /events → the
+ * control plane's consumer → the profile in KV) and prints its table; it writes nothing.
  */
 import { cpus, loadavg } from 'node:os';
 import { createRequire } from 'node:module';
@@ -33,6 +35,7 @@ import {
 import { banditSnapshot, buildBundle, PROFILE_COUNT, STANDARD } from './workload.ts';
 import { runWorkerdMicro } from './workerd-micro.ts';
 import { runColdStart, runScale } from './scale.ts';
+import { eventSection, runEventPath } from './events.ts';
 import {
   ORIGIN_DELAY_MS,
   originHtml,
@@ -43,6 +46,7 @@ import {
 
 const quick = process.env.BENCH_QUICK === '1';
 const sizeOnly = process.argv.includes('--size');
+const eventsOnly = process.argv.includes('--events');
 const log = (line: string) =>
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 /** Origin mode's six routes (bench/origin.ts): shorter rounds keep the whole run bounded. */
@@ -122,6 +126,12 @@ async function main() {
     console.log(sizeSection({ size: build.size, controlSize: control.size }));
     return;
   }
+  if (eventsOnly) {
+    const events = await runEventPath(build.script, control.script, log, quick);
+    console.log(eventSection(events, loadAverageBefore));
+    log('events only: nothing written');
+    return;
+  }
 
   // Built like the deployed script (no keepNames), not as tsx runs it: see node-build.ts.
   const built = await importBuilt<{ runMicro: typeof runMicro }>('bench/micro.ts');
@@ -171,6 +181,8 @@ async function main() {
     const loadResults = await runLoad(running.url, specs, LOAD, log);
     const bare = loadResults.find((x) => x.name === 'bare')!;
     const x = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+    const r2s = (ms: number) => Math.round(ms / 10) / 100;
+    const lostOf = (p: { lost: number; rejected: number }) => p.lost + p.rejected;
     const withRatios = loadResults.map((r) => ({
       ...r,
       p50x: x(r.p50, bare.p50),
@@ -196,6 +208,10 @@ async function main() {
     const scale = await runScale(build.script, log, quick);
     log('cold start: workerd ready with the visitor worker against a trivial script');
     const cold = await runColdStart(build.script, log, quick);
+    log('event path: POST /events → queue → the control plane’s consumer → the profile in KV');
+    const events = await runEventPath(build.script, control.script, log, quick);
+    const steady = events.phases.find((p) => p.name === 'steady')!;
+    const burst = events.phases.find((p) => p.name === 'burst')!;
 
     const op = (prefix: string) => micro.ops.find((o) => o.name.startsWith(prefix))!;
     const route = (n: string) => withRatios.find((r) => r.name === n)!;
@@ -320,6 +336,18 @@ async function main() {
         ok: orow('origin-first').ttfbP50x <= 1.1,
       },
       {
+        name: `event path: POST /events → profile in KV, p99 (max_batch_size ${events.maxBatchSize}, max_batch_timeout ${events.maxBatchTimeoutSeconds} s; local)`,
+        limit: '≤ 5 s',
+        measured: `${r2s(steady.p99)} s steady (p50 ${r2s(steady.p50)} s), ${r2s(burst.p99)} s burst (p50 ${r2s(burst.p50)} s); ${lostOf(steady) + lostOf(burst)} lost or refused`,
+        ok: steady.p99 <= 5000 && burst.p99 <= 5000 && lostOf(steady) + lostOf(burst) === 0,
+      },
+      {
+        name: 'event path: one consumer invocation, full batch (events/s; D1 statements per batch)',
+        limit: 'reported',
+        measured: `${burst.invocations.eventsPerSecondFull ?? burst.invocations.eventsPerSecondP50} events/s; ${burst.invocations.statementsP50} statements in ${burst.invocations.roundTripsP50} D1 round trips per batch of ${burst.invocations.sizeP50}`,
+        ok: true,
+      },
+      {
         name: 'errors under load',
         limit: '0',
         measured: String(errors + origin.reduce((n, r) => n + r.errors, 0)),
@@ -372,6 +400,7 @@ async function main() {
       origin: { ...ORIGIN_LOAD, delayMs: ORIGIN_DELAY_MS, routes: origin },
       scale,
       cold,
+      events,
       micro,
       workerdMicro,
       size: build.size,
