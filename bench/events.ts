@@ -104,6 +104,9 @@ export interface InvocationSummary {
   roundTripsP50: number;
   kvReadsP50: number;
   kvWritesP50: number;
+  /** Share of an invocation's time spent awaiting D1 and KV calls (summed over all invocations). */
+  d1Share: number;
+  kvShare: number;
   /** How long the oldest message of a batch waited for its invocation (ms). */
   oldestWaitP50: number;
   retried: number;
@@ -226,6 +229,20 @@ function summarize(stats: InvocationStat[], maxBatchSize: number): InvocationSum
     oldestWaitP50: pct(
       ev.map((s) => s.oldestWaitMs),
       50,
+    ),
+    d1Share: r2(
+      ev.reduce((n, s) => n + s.d1.ms, 0) /
+        Math.max(
+          1,
+          ev.reduce((n, s) => n + s.ms, 0),
+        ),
+    ),
+    kvShare: r2(
+      ev.reduce((n, s) => n + s.kv.ms, 0) /
+        Math.max(
+          1,
+          ev.reduce((n, s) => n + s.ms, 0),
+        ),
     ),
     retried: ev.reduce((n, s) => n + s.retried, 0),
     errors: ev.filter((s) => s.error).length,
@@ -448,6 +465,7 @@ export function eventSection(e: EventPathResult, loadAverageBefore?: number[]): 
     'D1 statements per batch p50 / max (per event)',
     'D1 round trips per batch p50',
     'KV reads / writes per batch p50',
+    'time awaiting D1 / KV',
     'oldest message waited p50 ms',
     'load average',
   ];
@@ -470,6 +488,7 @@ export function eventSection(e: EventPathResult, loadAverageBefore?: number[]): 
       `${i.statementsP50} / ${i.statementsMax} (${i.statementsPerEvent})`,
       i.roundTripsP50,
       `${i.kvReadsP50} / ${i.kvWritesP50}`,
+      `${Math.round(i.d1Share * 100)} % / ${Math.round(i.kvShare * 100)} %`,
       i.oldestWaitP50,
       p.loadAverage,
     ];

@@ -24,8 +24,9 @@ export interface InvocationStat {
   ms: number;
   /** Time the oldest message of the batch waited in the queue before this invocation (ms). */
   oldestWaitMs: number;
-  d1: { statements: number; roundTrips: number };
-  kv: { reads: number; writes: number };
+  /** Summed time of the D1 and KV calls (ms): near `ms` when the calls run one after another. */
+  d1: { statements: number; roundTrips: number; ms: number };
+  kv: { reads: number; writes: number; ms: number };
   acked: number;
   retried: number;
   error?: string;
@@ -36,6 +37,16 @@ interface Counter {
   roundTrips: number;
   reads: number;
   writes: number;
+  d1Ms: number;
+  kvMs: number;
+}
+
+/** `promise`, its time from now until it settles added to `c[key]`. */
+function timed<T>(c: Counter, key: 'd1Ms' | 'kvMs', promise: Promise<T>): Promise<T> {
+  const t = Date.now();
+  return promise.finally(() => {
+    c[key] += Date.now() - t;
+  });
 }
 
 type Handler = Required<Pick<ExportedHandler<Record<string, unknown>>, 'fetch' | 'queue'>> &
@@ -49,7 +60,7 @@ function countingD1(db: D1Database, c: Counter): D1Database {
     (...args: unknown[]) => {
       c.statements++;
       c.roundTrips++;
-      return (s[method] as (...a: unknown[]) => Promise<unknown>).apply(s, args);
+      return timed(c, 'd1Ms', (s[method] as (...a: unknown[]) => Promise<unknown>).apply(s, args));
     };
   const wrap = (s: D1PreparedStatement): D1PreparedStatement => {
     const w = {
@@ -67,12 +78,12 @@ function countingD1(db: D1Database, c: Counter): D1Database {
     batch: (statements: D1PreparedStatement[]) => {
       c.statements += statements.length;
       c.roundTrips++;
-      return db.batch(statements.map((s) => real.get(s) ?? s));
+      return timed(c, 'd1Ms', db.batch(statements.map((s) => real.get(s) ?? s)));
     },
     exec: (query: string) => {
       c.statements += query.split(';').filter((q) => q.trim()).length;
       c.roundTrips++;
-      return db.exec(query);
+      return timed(c, 'd1Ms', db.exec(query));
     },
     dump: () => db.dump(),
     withSession: (constraint?: string) => db.withSession(constraint),
@@ -85,7 +96,11 @@ function countingKV(kv: KVNamespace, c: Counter): KVNamespace {
     (method: keyof KVNamespace, kind: 'reads' | 'writes') =>
     (...args: unknown[]) => {
       c[kind]++;
-      return (kv[method] as (...a: unknown[]) => Promise<unknown>).apply(kv, args);
+      return timed(
+        c,
+        'kvMs',
+        (kv[method] as (...a: unknown[]) => Promise<unknown>).apply(kv, args),
+      );
     };
   return {
     get: call('get', 'reads'),
@@ -109,7 +124,7 @@ export function meter(inner: Handler): ExportedHandler<Record<string, unknown>> 
       return inner.fetch(request, env, ctx);
     },
     async queue(batch, env, ctx) {
-      const c: Counter = { statements: 0, roundTrips: 0, reads: 0, writes: 0 };
+      const c: Counter = { statements: 0, roundTrips: 0, reads: 0, writes: 0, d1Ms: 0, kvMs: 0 };
       let acked = 0;
       let retried = 0;
       const messages = batch.messages.map((m) => ({
@@ -162,8 +177,8 @@ export function meter(inner: Handler): ExportedHandler<Record<string, unknown>> 
           startedAt,
           ms: Date.now() - startedAt,
           oldestWaitMs: startedAt - oldest,
-          d1: { statements: c.statements, roundTrips: c.roundTrips },
-          kv: { reads: c.reads, writes: c.writes },
+          d1: { statements: c.statements, roundTrips: c.roundTrips, ms: c.d1Ms },
+          kv: { reads: c.reads, writes: c.writes, ms: c.kvMs },
           acked,
           retried,
           ...(error ? { error } : {}),
