@@ -11,8 +11,9 @@
  * whose first event also stitches) send `page_view` events, each with a SKU of its own, at a
  * bounded rate; the bench polls the profiles in KV (one request to a helper worker bound to the
  * same namespace per poll, every POLL_MS) until each SKU shows in the visitor's recent views.
- * Latency = the poll that first saw it, minus the moment its POST was sent: an upper bound, at
- * most one poll period (plus the read) late.
+ * Each poll reads only the profiles the consumer wrote since the last one (the meter lists them),
+ * and every FULL_POLL_MS all pending ones. Latency = the poll that first saw the SKU, minus the
+ * moment its POST was sent: an upper bound, at most one poll period (plus the read) late.
  *
  *   steady  a low rate, one event per request, every event a different visitor: a batch never
  *           fills, so each waits for max_batch_timeout — the latency a quiet site sees
@@ -28,10 +29,15 @@ import type { Miniflare } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions } from 'wrangler';
 import { profileKeys } from '../shared/kv-keys.ts';
 import { CONTROL_CONFIG, ROOT } from './build.ts';
-import type { InvocationStat } from './workerd/control-meter.ts';
+import {
+  PROFILE_WRITES_PATH,
+  type InvocationStat,
+  type ProfileWrite,
+} from './workerd/control-meter.ts';
 import {
   applyMigrations,
   CONTROL_WORKER,
+  inCookiePool,
   mintCookies,
   publish,
   readProfiles,
@@ -42,6 +48,8 @@ import {
 import { buildBundle, STANDARD } from './workload.ts';
 
 const POLL_MS = 50;
+/** Every pending profile is read at least this often, written or not. */
+const FULL_POLL_MS = 2000;
 /** An event not in its profile this long after its POST counts as lost. */
 const GIVE_UP_MS = 30_000;
 const EVENTS_QUEUE = 'tessera-events';
@@ -279,14 +287,32 @@ async function runPhase(
   let sending = true;
   let seq = 0;
 
+  const writesFrom = async (from: number) =>
+    (await (
+      await control.fetch(`http://control.local${PROFILE_WRITES_PATH}?from=${from}`)
+    ).json()) as ProfileWrite[];
+  let cursor = (await writesFrom(0)).length;
+
   const poller = (async () => {
     let lastPost = performance.now();
+    let lastFull = performance.now();
     while (sending || pending.size > 0) {
       await sleep(POLL_MS);
       if (pending.size === 0) continue;
       if (!sending && performance.now() - lastPost > GIVE_UP_MS) break;
       if (sending) lastPost = performance.now();
-      const keys = [...new Set([...pending.values()].map((p) => p.key))];
+      // Only the profiles the consumer wrote since the last poll (reading every pending profile
+      // every poll would put many times the consumer's own KV traffic on the same workerd);
+      // every FULL_POLL_MS all of them, a safety net that does not depend on the meter.
+      const written = await writesFrom(cursor);
+      cursor += written.length;
+      const waiting = new Set([...pending.values()].map((p) => p.key));
+      const full = performance.now() - lastFull > FULL_POLL_MS;
+      if (full) lastFull = performance.now();
+      const keys = full
+        ? [...waiting]
+        : [...new Set(written.map((w) => w.key).filter((k) => waiting.has(k)))];
+      if (keys.length === 0) continue;
       const values = await readProfiles(mf, keys);
       const seenAt = performance.now();
       const skus = new Map<string, Set<string>>();
@@ -406,7 +432,7 @@ export async function runEventPath(
     await applyMigrations(mf);
     const bundle = await buildBundle(STANDARD);
     await publish(mf, bundle);
-    await seedProfiles(mf, bundle);
+    await seedProfiles(mf, bundle, inCookiePool);
     const cookies = await mintCookies(Math.floor(Date.now() / 1000));
     let next = 0;
     const senders = (): Sender => {

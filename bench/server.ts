@@ -220,7 +220,12 @@ const SEEDER = `export default {
 };`;
 
 /** Writes the 10,000 profiles, a thousand per request to the seeder worker. */
-export async function seedProfiles(mf: Miniflare, bundle: Bundle): Promise<void> {
+export async function seedProfiles(
+  mf: Miniflare,
+  bundle: Bundle,
+  /** Seed only these of the 10,000 (the event path needs only its senders' profiles). */
+  only: (i: number) => boolean = () => true,
+): Promise<void> {
   const seeder = await mf.getWorker('bench-seeder');
   const slots = slotIdsOf(bundle);
   const key = (i: number) =>
@@ -228,7 +233,7 @@ export async function seedProfiles(mf: Miniflare, bundle: Bundle): Promise<void>
   for (let start = 0; start < PROFILE_COUNT; start += 1000) {
     const batch: [string, string][] = [];
     for (let i = start; i < Math.min(PROFILE_COUNT, start + 1000); i++)
-      batch.push([key(i), JSON.stringify(profile(i, slots))]);
+      if (only(i)) batch.push([key(i), JSON.stringify(profile(i, slots))]);
     const res = await seeder.fetch('http://seeder.local/', {
       method: 'POST',
       body: JSON.stringify(batch),
@@ -272,6 +277,10 @@ export async function mintDecideTokens(nowSeconds: number, count = 400): Promise
     ),
   );
 }
+
+/** The profiles `mintCookies` names: every (PROFILE_COUNT / count)-th. */
+export const inCookiePool = (i: number, count = 2000) =>
+  Math.floor((Math.ceil((i * count) / PROFILE_COUNT) * PROFILE_COUNT) / count) === i;
 
 /** Cookie header values minted with the worker's own signer and the bench keys. */
 export async function mintCookies(nowSeconds: number, count = 2000): Promise<Cookies> {

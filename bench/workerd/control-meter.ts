@@ -7,7 +7,8 @@
  * to D1 (`batch` sends many statements in one). Nothing is changed on the way: the real bindings
  * answer every call, acks and retries reach the real messages.
  *
- * `GET /__bench/queue-stats` answers what was measured since the last `DELETE` of the same path.
+ * `GET /__bench/queue-stats` answers what was measured since the last `DELETE` of the same path;
+ * `GET /__bench/profile-writes?from=N` the profile writes completed since the N-th.
  * The control plane's HTTP routes are not served by the bench (only `mf.getWorker(...)` reaches
  * this worker), and the wrapper exists only in the bench's own workerd.
  */
@@ -90,7 +91,10 @@ function countingD1(db: D1Database, c: Counter): D1Database {
   } as unknown as D1Database;
 }
 
-/** A KV binding that counts reads (get, getWithMetadata, list) and writes (put, delete). */
+/**
+ * A KV binding that counts reads (get, getWithMetadata, list) and writes (put, delete), and
+ * notes when each profile write completed (so the bench re-reads a profile only once it changed).
+ */
 function countingKV(kv: KVNamespace, c: Counter): KVNamespace {
   const call =
     (method: keyof KVNamespace, kind: 'reads' | 'writes') =>
@@ -102,22 +106,39 @@ function countingKV(kv: KVNamespace, c: Counter): KVNamespace {
         (kv[method] as (...a: unknown[]) => Promise<unknown>).apply(kv, args),
       );
     };
+  const put = call('put', 'writes');
   return {
     get: call('get', 'reads'),
     getWithMetadata: call('getWithMetadata', 'reads'),
     list: call('list', 'reads'),
-    put: call('put', 'writes'),
+    put: (key: string, ...rest: unknown[]) =>
+      put(key, ...rest).then((out) => {
+        if (key.startsWith('profile:')) profileWrites.push({ key, at: Date.now() });
+        return out;
+      }),
     delete: call('delete', 'writes'),
   } as unknown as KVNamespace;
 }
 
 const stats: InvocationStat[] = [];
 
+/** Profile writes the consumer completed, in order: `GET ${PROFILE_WRITES_PATH}?from=N`. */
+export const PROFILE_WRITES_PATH = '/__bench/profile-writes';
+export interface ProfileWrite {
+  key: string;
+  /** workerd's clock when the put resolved (ms since the epoch). */
+  at: number;
+}
+const profileWrites: ProfileWrite[] = [];
+
 /** `inner`'s handlers, its queue handler metered. */
 export function meter(inner: Handler): ExportedHandler<Record<string, unknown>> {
   return {
     async fetch(request, env, ctx) {
-      if (new URL(request.url).pathname === QUEUE_STATS_PATH) {
+      const url = new URL(request.url);
+      if (url.pathname === PROFILE_WRITES_PATH)
+        return Response.json(profileWrites.slice(Number(url.searchParams.get('from') ?? 0)));
+      if (url.pathname === QUEUE_STATS_PATH) {
         if (request.method === 'DELETE') stats.length = 0;
         return Response.json(stats);
       }
