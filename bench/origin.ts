@@ -103,7 +103,24 @@ export interface OriginSpec {
   url: string;
   delayMs: number;
   cookies?: () => string | undefined;
+  /** The in-isolate stand-ins this route asks for (worker/bench/isolate-kv.ts). */
+  headers?: Record<string, string>;
 }
+
+/**
+ * The second set, labelled as such (docs/performance.md, "Ratios the worker controls"): KV reads
+ * answered by the in-isolate stand-in for an edge cache hit, and, on top of that, the decision
+ * record's queue send dropped in the isolate (the record is still built, hashed and serialised).
+ * Both are local-simulator costs on the worker's own thread here, network calls at the edge.
+ */
+export const ISOLATE_SETS = [
+  { suffix: '-isolate-kv', label: 'KV in-isolate', headers: { 'x-bench-kv': 'isolate' } },
+  {
+    suffix: '-isolate-kv-queue',
+    label: 'KV in-isolate, decision-record send dropped in-isolate',
+    headers: { 'x-bench-kv': 'isolate', 'x-bench-queue': 'isolate' },
+  },
+] as const;
 
 export interface OriginRouteResult {
   name: string;
@@ -157,6 +174,23 @@ export function originSpecs(
       delayMs: d,
       cookies: known,
     },
+    ...ISOLATE_SETS.flatMap((set) => [
+      {
+        name: `origin-first${set.suffix}${suffix}`,
+        label: `origin mode, first visit — ${set.label}${at(d)}`,
+        url: tessera + ORIGIN_PATH,
+        delayMs: d,
+        headers: set.headers,
+      },
+      {
+        name: `origin-known${set.suffix}${suffix}`,
+        label: `origin mode, known visitor — ${set.label}${at(d)}`,
+        url: tessera + ORIGIN_PATH,
+        delayMs: d,
+        cookies: known,
+        headers: set.headers,
+      },
+    ]),
     {
       // No arms cookie is ever sent back: every view is a first exposure to the page's bandit,
       // whose claim the headers carry, so they wait for the profile read and the decisions.
@@ -190,6 +224,7 @@ function timed(agent: Agent, spec: OriginSpec, acc: Acc | undefined): Promise<[n
         headers: {
           'x-bench-delay': String(spec.delayMs),
           'accept-encoding': 'identity',
+          ...spec.headers,
           ...(cookie ? { cookie } : {}),
         },
       },

@@ -294,7 +294,7 @@ ${evalLine}Cold start as workerd sees it: workerd was ready ${c.readyMs} ms afte
 }
 
 /** Origin mode against the pass-through proxy of the same origin, at each origin delay. */
-function originSection(r: Results): string {
+export function originSection(r: Pick<Results, 'origin'>): string {
   const o = r.origin;
   if (!o) return '';
   const rows = table(

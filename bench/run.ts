@@ -7,16 +7,19 @@
  * `npm run bench -- --size` only builds both scripts and prints their sizes by part (seconds).
  * `npm run bench -- --events` runs only the event path (bench/events.ts: POST /events → the
  * control plane's consumer → the profile in KV) and prints its table; it writes nothing.
+ * `npm run bench -- --origin` runs only origin mode against its pass-through proxy, with both
+ * sets (miniflare's KV; the in-isolate stand-ins) and prints its table; it writes nothing.
  */
 import { cpus, loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { buildWorker, CONTROL_CONFIG } from './build.ts';
 import { routes, runLoad, type RouteSpec } from './load.ts';
-import type { runMicro } from './micro.ts';
+import type { runMicro, standardPageBytes } from './micro.ts';
 import { importBuilt } from './node-build.ts';
 import {
   isLinear,
   markdown,
+  originSection,
   sizeSection,
   writeResults,
   type Budget,
@@ -49,10 +52,10 @@ const sizeOnly = process.argv.includes('--size');
 const eventsOnly = process.argv.includes('--events');
 const log = (line: string) =>
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
-/** Origin mode's six routes (bench/origin.ts): shorter rounds keep the whole run bounded. */
+/** Origin mode's sixteen routes (bench/origin.ts): shorter rounds keep the whole run bounded. */
 const ORIGIN_LOAD = quick
   ? { connections: 8, warmupSeconds: 1, roundSeconds: 1, rounds: 1, samples: 20 }
-  : { connections: 8, warmupSeconds: 2, roundSeconds: 4, rounds: 3, samples: 100 };
+  : { connections: 8, warmupSeconds: 2, roundSeconds: 3, rounds: 2, samples: 100 };
 const LOAD = quick
   ? { connections: 8, warmupSeconds: 1, roundSeconds: 2, rounds: 1 }
   : { connections: 8, warmupSeconds: 3, roundSeconds: 5, rounds: 3 };
@@ -111,6 +114,59 @@ async function sampleAll(url: string, specs: RouteSpec[], n: number): Promise<Sa
   });
 }
 
+/**
+ * The in-isolate KV stand-in answers from memory only what it has read once: read every known
+ * visitor's profile through it first, so its routes measure edge cache hits from the start.
+ */
+async function primeIsolateKv(url: string, known: string[]): Promise<void> {
+  log(`priming the in-isolate KV stand-in with ${known.length} known visitors`);
+  for (let i = 0; i < known.length; i += 8)
+    await Promise.all(
+      known.slice(i, i + 8).map(async (cookie) => {
+        const res = await fetch(`${url}/`, { headers: { cookie, 'x-bench-kv': 'isolate' } });
+        await res.arrayBuffer();
+      }),
+    );
+}
+
+/**
+ * `--origin`: origin mode alone — the pass-through proxy and Tessera in front of the same origin,
+ * with miniflare's KV and with the in-isolate stand-ins — printed, nothing written.
+ */
+async function originOnly(script: string): Promise<void> {
+  const built = await importBuilt<{ standardPageBytes: typeof standardPageBytes }>(
+    'bench/micro.ts',
+  );
+  const bundle = await buildBundle(STANDARD);
+  const { mf, running } = await startWorker(script, {
+    html: originHtml(bundle.pages[0]!.slots, await built.standardPageBytes()),
+  });
+  try {
+    log(`workerd on ${running.url}; seeding the bundle and ${PROFILE_COUNT} profiles`);
+    await applyMigrations(mf);
+    await publish(mf, bundle);
+    await publishBanditSnapshot(mf, banditSnapshot(new Date().toISOString()));
+    await seedProfiles(mf, bundle);
+    const cookies = await mintCookies(Math.floor(Date.now() / 1000));
+    await primeIsolateKv(running.url, cookies.known);
+    const routes = withPassThroughRatios(
+      await runOriginLoad(
+        originSpecs(running.directUrl!, running.proxyUrl!, cookies, ORIGIN_DELAY_MS),
+        ORIGIN_LOAD,
+        log,
+      ),
+    );
+    console.log(
+      originSection({ origin: { ...ORIGIN_LOAD, delayMs: ORIGIN_DELAY_MS, routes } }) +
+        `\n\nLoad average ${loadavg()
+          .map((x) => Math.round(x * 100) / 100)
+          .join(' / ')} after.`,
+    );
+  } finally {
+    await running.dispose();
+  }
+}
+
 async function main() {
   const loadAverageBefore = loadavg();
   const require = createRequire(import.meta.url);
@@ -124,6 +180,11 @@ async function main() {
   );
   if (sizeOnly) {
     console.log(sizeSection({ size: build.size, controlSize: control.size }));
+    return;
+  }
+  if (process.argv.includes('--origin')) {
+    await originOnly(build.script);
+    log('origin only: nothing written');
     return;
   }
   if (eventsOnly) {
@@ -161,18 +222,7 @@ async function main() {
       throw new Error(`the anonymous page answered ${first.status}; the bench needs a live bundle`);
     const specs = routes(cookies, bareBytes, await mintDecideTokens(Math.floor(Date.now() / 1000)));
 
-    // The in-isolate KV stand-in answers from memory only what it has read once: read every known
-    // visitor's profile through it first, so its routes measure edge cache hits from the start.
-    log(`priming the in-isolate KV stand-in with ${cookies.known.length} known visitors`);
-    for (let i = 0; i < cookies.known.length; i += 8)
-      await Promise.all(
-        cookies.known.slice(i, i + 8).map(async (cookie) => {
-          const res = await fetch(`${running.url}/`, {
-            headers: { cookie, 'x-bench-kv': 'isolate' },
-          });
-          await res.arrayBuffer();
-        }),
-      );
+    await primeIsolateKv(running.url, cookies.known);
     log(
       'sampling every route, one request at a time (headers, reasons, server-timing, unloaded latency)',
     );
