@@ -131,6 +131,8 @@ export interface PhaseResult {
   sentRate: number;
   /** Requests not answered 202 with every event accepted. */
   rejected: number;
+  /** Why, by status and error code (or the client's error: a timeout, a reset). */
+  rejectedBy: Record<string, number>;
   reflected: number;
   lost: number;
   /** POST /events round trip (ms). */
@@ -284,6 +286,7 @@ async function runPhase(
   const latencies: number[] = [];
   const posts: number[] = [];
   let rejected = 0;
+  const rejectedBy: Record<string, number> = {};
   let sending = true;
   let seq = 0;
 
@@ -366,13 +369,15 @@ async function runPhase(
         signal: AbortSignal.timeout(10_000),
       })
         .then(async (res) => {
-          const body = (await res.json()) as { accepted?: number };
+          const body = (await res.json()) as { accepted?: number; error?: { code?: string } };
           posts.push(performance.now() - sentAt);
           if (res.status !== 202 || body.accepted !== events.length)
-            throw new Error(String(res.status));
+            throw new Error(`${res.status} ${body.error?.code ?? ''}`.trim());
         })
-        .catch(() => {
+        .catch((error: unknown) => {
           rejected++;
+          const why = error instanceof Error ? error.message : String(error);
+          rejectedBy[why] = (rejectedBy[why] ?? 0) + 1;
           for (const e of events) pending.delete(e.id);
         })
         .finally(() => inFlight--),
@@ -397,6 +402,7 @@ async function runPhase(
     targetRate: spec.rate,
     sentRate: Math.round((requests * spec.perRequest) / sentSeconds),
     rejected,
+    rejectedBy,
     reflected: latencies.length,
     lost: pending.size,
     postP50: r2(pct(posts, 50)),
@@ -483,7 +489,7 @@ export function eventSection(e: EventPathResult, loadAverageBefore?: number[]): 
     'p90 ms',
     'p99 ms',
     'max ms',
-    'lost',
+    'lost or refused',
     'consumer invocations',
     'batch size p50 / max',
     'invocation ms p50 / p90',
@@ -506,7 +512,11 @@ export function eventSection(e: EventPathResult, loadAverageBefore?: number[]): 
       p.p90,
       p.p99,
       p.max,
-      p.lost + p.rejected,
+      p.lost + p.rejected === 0
+        ? 0
+        : `${p.lost} lost, ${p.rejected} requests refused (${Object.entries(p.rejectedBy)
+            .map(([k, v]) => `${k} ×${v}`)
+            .join(', ')})`,
       i.count,
       `${i.sizeP50} / ${i.sizeMax}`,
       `${i.msP50} / ${i.msP90}`,
@@ -521,7 +531,7 @@ export function eventSection(e: EventPathResult, loadAverageBefore?: number[]): 
   });
   return `### Event path: POST /events → the visitor's profile in KV (max_batch_size ${e.maxBatchSize}, max_batch_timeout ${e.maxBatchTimeoutSeconds} s, control/wrangler.toml)
 
-The visitor worker and the control plane as built for deploy, in one workerd sharing KV, D1 and the queues (bench/events.ts); miniflare's queue broker runs one consumer invocation at a time. Latency is from sending the POST to the poll (every ${e.pollMs} ms) that first finds the event in the profile, so it reads up to one poll late; invocation figures are the consumer's own, timed and counted inside workerd around its queue handler (bench/workerd/control-meter.ts). _Lost_ counts requests refused plus events never seen in their profile within 30 s.${loadAverageBefore ? ` Load average ${loadAverageBefore.map(r2).join(' / ')} before.` : ''}
+The visitor worker and the control plane as built for deploy, in one workerd sharing KV, D1 and the queues (bench/events.ts); miniflare's queue broker runs one consumer invocation at a time. Latency is from sending the POST to the poll (every ${e.pollMs} ms) that first finds the event in the profile, so it reads up to one poll late; invocation figures are the consumer's own, timed and counted inside workerd around its queue handler (bench/workerd/control-meter.ts). _Lost_: events never seen in their profile within 30 s; _refused_: requests not answered 202 with every event accepted (status and error code, or the client's error).${loadAverageBefore ? ` Load average ${loadAverageBefore.map(r2).join(' / ')} before.` : ''}
 
 | ${head.join(' | ')} |
 |${head.map(() => '---').join('|')}|
