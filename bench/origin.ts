@@ -56,14 +56,20 @@ const withBanditSlot = (html: string) =>
     `<main><aside data-tessera-slot="${ORIGIN_BANDIT_SLOT}"><p>Deals.</p></aside>`,
   );
 
+/** `/o/plain` (diagnosis only): the same page with no slot marker — nothing for Tessera to fill. */
+export const ORIGIN_PLAIN_PATH = '/o/plain';
+const withoutMarkers = (html: string) => html.replace(/ data-tessera-slot="[^"]*"/g, '');
+
 const originScript = (html: string) => `const HTML = ${JSON.stringify(html)};
 const BANDIT_HTML = ${JSON.stringify(withBanditSlot(html))};
+const PLAIN_HTML = ${JSON.stringify(withoutMarkers(html))};
 export default {
   async fetch(request) {
     const delay = Number(request.headers.get('x-bench-delay') || 0);
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const bandit = new URL(request.url).pathname.startsWith('/ob/');
-    return new Response(bandit ? BANDIT_HTML : HTML, {
+    const plain = new URL(request.url).pathname === ${JSON.stringify(ORIGIN_PLAIN_PATH)};
+    return new Response(bandit ? BANDIT_HTML : plain ? PLAIN_HTML : HTML, {
       headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
     });
   },
@@ -201,7 +207,16 @@ export function originSpecs(
       cookies: known,
     },
   ];
-  return [...specs(delayMs, ''), ...specs(0, '-instant')];
+  // Diagnosis, at the instant origin only: Tessera's pass over a page with no marker (routing,
+  // the new visitor's cookie, the rewriter, stylesheet and tracker; no decision, no record).
+  const plain: OriginSpec = {
+    name: 'origin-plain-instant',
+    label: `origin mode, first visit, a page with no slot marker (diagnosis) — ${ISOLATE_SETS[1].label}${at(0)}`,
+    url: tessera + ORIGIN_PLAIN_PATH,
+    delayMs: 0,
+    headers: ISOLATE_SETS[1].headers,
+  };
+  return [...specs(delayMs, ''), ...specs(0, '-instant'), plain];
 }
 
 interface Acc {
