@@ -71,6 +71,12 @@ function newBench(timeMs: number) {
   return new Bench({ time: timeMs, warmupTime: Math.min(200, timeMs / 2), iterations: 64 });
 }
 
+/** Bytes of the standard page's HTML for the known visitor (the bench's origin page is this size). */
+export async function standardPageBytes(): Promise<number> {
+  return new TextEncoder().encode(decideAndRender(visits(await buildBundle(STANDARD)).known))
+    .byteLength;
+}
+
 export async function runMicro(log: (line: string) => void, timeMs = 400): Promise<MicroResults> {
   const ring = await benchKeyring();
   const token = await signVisitorToken(ring, { sub: 'bv-1' }, NOW_S);

@@ -56,14 +56,20 @@ const withBanditSlot = (html: string) =>
     `<main><aside data-tessera-slot="${ORIGIN_BANDIT_SLOT}"><p>Deals.</p></aside>`,
   );
 
+/** `/o/plain` (diagnosis only): the same page with no slot marker — nothing for Tessera to fill. */
+export const ORIGIN_PLAIN_PATH = '/o/plain';
+const withoutMarkers = (html: string) => html.replace(/ data-tessera-slot="[^"]*"/g, '');
+
 const originScript = (html: string) => `const HTML = ${JSON.stringify(html)};
 const BANDIT_HTML = ${JSON.stringify(withBanditSlot(html))};
+const PLAIN_HTML = ${JSON.stringify(withoutMarkers(html))};
 export default {
   async fetch(request) {
     const delay = Number(request.headers.get('x-bench-delay') || 0);
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const bandit = new URL(request.url).pathname.startsWith('/ob/');
-    return new Response(bandit ? BANDIT_HTML : HTML, {
+    const plain = new URL(request.url).pathname === ${JSON.stringify(ORIGIN_PLAIN_PATH)};
+    return new Response(bandit ? BANDIT_HTML : plain ? PLAIN_HTML : HTML, {
       headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
     });
   },
@@ -103,7 +109,24 @@ export interface OriginSpec {
   url: string;
   delayMs: number;
   cookies?: () => string | undefined;
+  /** The in-isolate stand-ins this route asks for (worker/bench/isolate-kv.ts). */
+  headers?: Record<string, string>;
 }
+
+/**
+ * The second set, labelled as such (docs/performance.md, "Ratios the worker controls"): KV reads
+ * answered by the in-isolate stand-in for an edge cache hit, and, on top of that, the decision
+ * record's queue send dropped in the isolate (the record is still built, hashed and serialised).
+ * Both are local-simulator costs on the worker's own thread here, network calls at the edge.
+ */
+export const ISOLATE_SETS = [
+  { suffix: '-isolate-kv', label: 'KV in-isolate', headers: { 'x-bench-kv': 'isolate' } },
+  {
+    suffix: '-isolate-kv-queue',
+    label: 'KV in-isolate, decision-record send dropped in-isolate',
+    headers: { 'x-bench-kv': 'isolate', 'x-bench-queue': 'isolate' },
+  },
+] as const;
 
 export interface OriginRouteResult {
   name: string;
@@ -157,6 +180,23 @@ export function originSpecs(
       delayMs: d,
       cookies: known,
     },
+    ...ISOLATE_SETS.flatMap((set) => [
+      {
+        name: `origin-first${set.suffix}${suffix}`,
+        label: `origin mode, first visit — ${set.label}${at(d)}`,
+        url: tessera + ORIGIN_PATH,
+        delayMs: d,
+        headers: set.headers,
+      },
+      {
+        name: `origin-known${set.suffix}${suffix}`,
+        label: `origin mode, known visitor — ${set.label}${at(d)}`,
+        url: tessera + ORIGIN_PATH,
+        delayMs: d,
+        cookies: known,
+        headers: set.headers,
+      },
+    ]),
     {
       // No arms cookie is ever sent back: every view is a first exposure to the page's bandit,
       // whose claim the headers carry, so they wait for the profile read and the decisions.
@@ -167,7 +207,16 @@ export function originSpecs(
       cookies: known,
     },
   ];
-  return [...specs(delayMs, ''), ...specs(0, '-instant')];
+  // Diagnosis, at the instant origin only: Tessera's pass over a page with no marker (routing,
+  // the new visitor's cookie, the rewriter, stylesheet and tracker; no decision, no record).
+  const plain: OriginSpec = {
+    name: 'origin-plain-instant',
+    label: `origin mode, first visit, a page with no slot marker (diagnosis) — ${ISOLATE_SETS[1].label}${at(0)}`,
+    url: tessera + ORIGIN_PLAIN_PATH,
+    delayMs: 0,
+    headers: ISOLATE_SETS[1].headers,
+  };
+  return [...specs(delayMs, ''), ...specs(0, '-instant'), plain];
 }
 
 interface Acc {
@@ -190,6 +239,7 @@ function timed(agent: Agent, spec: OriginSpec, acc: Acc | undefined): Promise<[n
         headers: {
           'x-bench-delay': String(spec.delayMs),
           'accept-encoding': 'identity',
+          ...spec.headers,
           ...(cookie ? { cookie } : {}),
         },
       },

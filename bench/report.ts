@@ -10,6 +10,7 @@ import type { RouteResult } from './load.ts';
 import type { MicroResults, ScalePoint } from './micro.ts';
 import type { OriginRow } from './origin.ts';
 import type { ColdStart, ScaleRow } from './scale.ts';
+import { eventSection, type EventPathResult } from './events.ts';
 import { ROOT } from './build.ts';
 
 export interface Machine {
@@ -67,6 +68,8 @@ export interface Results {
   scale?: ScaleRow[];
   /** Cold start of the visitor worker's script in workerd (bench/scale.ts). */
   cold?: ColdStart;
+  /** POST /events → the control plane's consumer → the profile in KV (bench/events.ts). */
+  events?: EventPathResult;
   micro: MicroResults;
   workerdMicro?: { name: string; us: number }[];
   /** The visitor-facing worker's script (the one under the 60 KB budget). */
@@ -225,6 +228,8 @@ ${originSection(r)}
 
 ${scaleSection(r)}
 
+${r.events ? eventSection(r.events) : ''}
+
 Worker log lines during the run (decision records and anything else written to stdout/stderr): ${r.load.workerLogLines}.
 
 ### Micro-benchmarks
@@ -289,7 +294,7 @@ ${evalLine}Cold start as workerd sees it: workerd was ready ${c.readyMs} ms afte
 }
 
 /** Origin mode against the pass-through proxy of the same origin, at each origin delay. */
-function originSection(r: Results): string {
+export function originSection(r: Pick<Results, 'origin'>): string {
   const o = r.origin;
   if (!o) return '';
   const rows = table(
@@ -334,7 +339,7 @@ function originSection(r: Results): string {
   );
   return `### Origin mode against a pass-through proxy of the same origin (${o.connections} connections; ${o.warmupSeconds} s warm-up, ${o.rounds} interleaved rounds of ${o.roundSeconds} s per route)
 
-The origin is a worker in the same workerd answering a page of Tessera's standard size with every slot marked; the proxy and Tessera are each reached on a socket of their own (no miniflare entry worker in between, unlike the table above), after ${o.delayMs} ms (a fast CMS) or at once (0 ms: nothing to hide Tessera's own work behind). Times are the client's (Node \`http\`, keep-alive): TTFB to the response headers, p50/p99 to the last byte; *unloaded* is ${o.samples} requests per route with one in flight, the routes in turn, before the load. *Added* is the p50 difference to the pass-through at the same origin delay — Tessera's cost in ms, whatever the origin's speed.
+The origin is a worker in the same workerd answering a page of Tessera's standard size with every slot marked; the proxy and Tessera are each reached on a socket of their own (no miniflare entry worker in between, unlike the table above), after ${o.delayMs} ms (a fast CMS) or at once (0 ms: nothing to hide Tessera's own work behind). Times are the client's (Node \`http\`, keep-alive): TTFB to the response headers, p50/p99 to the last byte; *unloaded* is ${o.samples} requests per route with one in flight, the routes in turn, before the load. *Added* is the p50 difference to the pass-through at the same origin delay — Tessera's cost in ms, whatever the origin's speed. Rows marked *KV in-isolate* are the second set (worker/bench/isolate-kv.ts, \`BENCH_ROUTES=on\` only): KV reads answered by an in-isolate stand-in for an edge cache hit, and, where marked, the decision record's queue send dropped in the isolate too (the record is still built, hashed, serialised and logged) — what remains is the worker's own share plus the runtime's; the row with no slot marker is a diagnosis (Tessera's pass over the page without deciding, filling or logging anything).
 
 ${rows}`;
 }

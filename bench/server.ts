@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { Miniflare } from 'miniflare';
+import { Miniflare, type WorkerOptions } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from 'wrangler';
 import { contentKeys, profileKeys } from '../shared/kv-keys.ts';
 import type { BanditSnapshot } from '../shared/schema/bandit.ts';
@@ -16,7 +16,7 @@ import { signAdminToken } from '../shared/auth/admin-token.ts';
 import { keyringFor } from '../shared/auth/keyring.ts';
 import { signVisitorToken } from '../shared/auth/visitor-token.ts';
 import { loadConfig } from '../shared/config.ts';
-import { ROOT } from './build.ts';
+import { CONTROL_CONFIG, ROOT } from './build.ts';
 import { BENCH_ADMIN_KEYS, BENCH_VISITOR_KEYS, benchKeyring } from './keys.ts';
 import { ORIGIN_URL, ORIGIN_WORKER, originWorkers } from './origin.ts';
 import { isCustomer, profile, PROFILE_COUNT, profileId, slotIdsOf } from './workload.ts';
@@ -41,9 +41,40 @@ export interface OriginSetup {
   html: string;
 }
 
+/**
+ * The event path (bench/events.ts): the control plane next to the visitor worker, as `npm run dev`
+ * runs both configs in one session — same KV namespaces, D1 database and queues, so POST /events
+ * reaches the control plane's consumer with control/wrangler.toml's batch settings.
+ */
+export interface ControlSetup {
+  /** The modules of the built control plane, its entry (the metering wrapper) first. */
+  modules: { type: 'ESModule'; path: string; contents: string }[];
+  /** POST /events per client address (EVENTS_IP_RATE): every bench request comes from 127.0.0.1. */
+  eventsPerAddressLimit: number;
+}
+
+export const CONTROL_WORKER = 'tessera-control';
+
+function controlWorker(control: ControlSetup): WorkerOptions {
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(ROOT, CONTROL_CONFIG));
+  return {
+    ...workerOptions,
+    name: CONTROL_WORKER,
+    modules: control.modules,
+    modulesRoot: path.dirname(control.modules[0]!.path),
+    // KV, D1 and queues are shared with the visitor worker by id and name, as in a dev session.
+    bindings: {
+      ...workerOptions.bindings,
+      VISITOR_KEYS: BENCH_VISITOR_KEYS,
+      ADMIN_KEYS: BENCH_ADMIN_KEYS,
+    },
+  } as WorkerOptions;
+}
+
 export async function startWorker(
   script: string,
   origin?: OriginSetup,
+  control?: ControlSetup,
 ): Promise<{ mf: Miniflare; running: Running }> {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(ROOT, 'wrangler.toml'));
   let lines = 0;
@@ -64,6 +95,8 @@ export async function startWorker(
       handleRuntimeStdio(stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) {
         stdout.pipe(drain());
         stderr.pipe(drain());
+        // BENCH_VERBOSE=1: the runtime's own output too (why workerd would not start, say).
+        if (process.env.BENCH_VERBOSE === '1') stderr.pipe(process.stderr);
       },
       workers: [
         {
@@ -81,6 +114,14 @@ export async function startWorker(
             // The bench bundle's site.origin.url, not wrangler.toml's local demo origin.
             ORIGIN_URL: ORIGIN_URL,
           },
+          ...(control
+            ? {
+                ratelimits: {
+                  ...workerOptions.ratelimits,
+                  EVENTS_IP_RATE: { simple: { limit: control.eventsPerAddressLimit, period: 60 } },
+                },
+              }
+            : {}),
           // Origin pages reach the bench's origin worker through the worker's outbound fetch; the
           // worker also listens on a socket of its own, as the proxy does (no miniflare entry hop).
           ...(origin
@@ -91,6 +132,7 @@ export async function startWorker(
             : {}),
         },
         ...(origin ? originWorkers(origin.html, proxyPort, workerOptions.compatibilityDate) : []),
+        ...(control ? [controlWorker(control)] : []),
         {
           name: 'bench-seeder',
           modules: true,
@@ -162,10 +204,15 @@ export async function publishBanditSnapshot(
 
 /**
  * A second worker in the same workerd, bound to the same PROFILES namespace: it writes a batch of
- * profiles with in-process KV puts, far faster than one proxied put per profile from Node.
+ * profiles with in-process KV puts, far faster than one proxied put per profile from Node; at
+ * `/read` it answers a list of keys' values in one request (the event path polls profiles so).
  */
 const SEEDER = `export default {
   async fetch(request, env) {
+    if (new URL(request.url).pathname === '/read') {
+      const keys = await request.json();
+      return Response.json(await Promise.all(keys.map((key) => env.PROFILES.get(key))));
+    }
     const entries = await request.json();
     await Promise.all(entries.map(([key, value]) => env.PROFILES.put(key, value)));
     return new Response(String(entries.length));
@@ -173,7 +220,12 @@ const SEEDER = `export default {
 };`;
 
 /** Writes the 10,000 profiles, a thousand per request to the seeder worker. */
-export async function seedProfiles(mf: Miniflare, bundle: Bundle): Promise<void> {
+export async function seedProfiles(
+  mf: Miniflare,
+  bundle: Bundle,
+  /** Seed only these of the 10,000 (the event path needs only its senders' profiles). */
+  only: (i: number) => boolean = () => true,
+): Promise<void> {
   const seeder = await mf.getWorker('bench-seeder');
   const slots = slotIdsOf(bundle);
   const key = (i: number) =>
@@ -181,7 +233,7 @@ export async function seedProfiles(mf: Miniflare, bundle: Bundle): Promise<void>
   for (let start = 0; start < PROFILE_COUNT; start += 1000) {
     const batch: [string, string][] = [];
     for (let i = start; i < Math.min(PROFILE_COUNT, start + 1000); i++)
-      batch.push([key(i), JSON.stringify(profile(i, slots))]);
+      if (only(i)) batch.push([key(i), JSON.stringify(profile(i, slots))]);
     const res = await seeder.fetch('http://seeder.local/', {
       method: 'POST',
       body: JSON.stringify(batch),
@@ -189,6 +241,17 @@ export async function seedProfiles(mf: Miniflare, bundle: Bundle): Promise<void>
     if (res.status !== 200)
       throw new Error(`seeding profiles failed: ${res.status} ${await res.text()}`);
   }
+}
+
+/** The stored profiles under `keys` (null where none), read in one request to the seeder worker. */
+export async function readProfiles(mf: Miniflare, keys: string[]): Promise<(string | null)[]> {
+  const seeder = await mf.getWorker('bench-seeder');
+  const res = await seeder.fetch('http://seeder.local/read', {
+    method: 'POST',
+    body: JSON.stringify(keys),
+  });
+  if (res.status !== 200) throw new Error(`reading profiles failed: ${res.status}`);
+  return (await res.json()) as (string | null)[];
 }
 
 export interface Cookies {
@@ -214,6 +277,10 @@ export async function mintDecideTokens(nowSeconds: number, count = 400): Promise
     ),
   );
 }
+
+/** The profiles `mintCookies` names: every (PROFILE_COUNT / count)-th. */
+export const inCookiePool = (i: number, count = 2000) =>
+  Math.floor((Math.ceil((i * count) / PROFILE_COUNT) * PROFILE_COUNT) / count) === i;
 
 /** Cookie header values minted with the worker's own signer and the bench keys. */
 export async function mintCookies(nowSeconds: number, count = 2000): Promise<Cookies> {

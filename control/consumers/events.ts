@@ -5,7 +5,8 @@
  *     an event received before its sender's erasure is not inserted either: privacy/tombstones.ts)
  *     → consent `contextual`: stored already processed, nothing more (no profile, no stitch)
  *     → group the new events by profile (customer when the cookie had a cid, else visitor)
- *     → per profile: read once, stitch (first cid sighting), apply all events, write once
+ *     → per profile, six profiles at a time (anonymous ones before customers, whose first stitch
+ *       reads them): read once, stitch (first cid sighting), apply all events, write once
  *     → mark the events processed → ack
  *
  * D1 holds pseudonyms (shared/privacy/pseudonym.ts), never raw visitor or customer ids — the same
@@ -37,6 +38,13 @@ export const EVENTS_QUEUE = 'tessera-events';
 export const MAX_EVENT_AGE_MS = 24 * 3600 * 1000;
 /** D1 binds at most 100 parameters per statement. */
 const ID_CHUNK = 50;
+/**
+ * Profiles updated at once. Each is a few KV and D1 round trips (read, write, mark processed;
+ * a first stitch adds four), all waiting on the network: one after another, a batch of 100
+ * visitors took 100 × those round trips (docs/performance.md, "Event path"). Six is the
+ * Workers limit of simultaneous open connections per invocation.
+ */
+const PROFILES_AT_ONCE = 6;
 
 interface Item {
   message: Message<unknown>;
@@ -243,29 +251,48 @@ export async function consumeEvents(
     groups.set(key, [...(groups.get(key) ?? []), item]);
   }
 
-  for (const group of groups.values()) {
-    let result: Awaited<ReturnType<typeof updateProfile>>;
-    try {
-      result = await updateProfile(env, group, now);
-    } catch {
-      result = 'retry';
-    }
-    if (result === 'retry') {
-      for (const item of group) item.message.retry();
-      continue;
-    }
-    try {
-      await markProcessed(
-        env.DB,
-        group.map((i) => i.body.event.id),
-      );
-    } catch {
-      for (const item of group) item.message.retry();
-      continue;
-    }
-    if (result === 'ok') for (const item of group) item.message.ack();
-    else
-      for (const item of group)
-        await forwardToDeadLetter(env, EVENTS_QUEUE, item.message, result.dead);
+  // Anonymous profiles first: a customer seen for the first time in this batch folds in the
+  // anonymous profile of the same browser, which this batch may have just updated.
+  const all = [...groups.values()];
+  for (const wave of [
+    all.filter((g) => !g[0]!.body.customerId),
+    all.filter((g) => g[0]!.body.customerId),
+  ])
+    await eachAtMost(PROFILES_AT_ONCE, wave, (group) => settleGroup(env, group, now));
+}
+
+/** One profile's events: update the profile, mark the events processed, ack (or retry). */
+async function settleGroup(env: ControlEnv, group: Item[], now: number): Promise<void> {
+  let result: Awaited<ReturnType<typeof updateProfile>>;
+  try {
+    result = await updateProfile(env, group, now);
+  } catch {
+    result = 'retry';
   }
+  if (result === 'retry') {
+    for (const item of group) item.message.retry();
+    return;
+  }
+  try {
+    await markProcessed(
+      env.DB,
+      group.map((i) => i.body.event.id),
+    );
+  } catch {
+    for (const item of group) item.message.retry();
+    return;
+  }
+  if (result === 'ok') for (const item of group) item.message.ack();
+  else
+    for (const item of group)
+      await forwardToDeadLetter(env, EVENTS_QUEUE, item.message, result.dead);
+}
+
+/** `f` over `items`, at most `limit` at a time. */
+async function eachAtMost<T>(limit: number, items: T[], f: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await f(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
