@@ -1,10 +1,15 @@
 /**
- * A stored bundle whose only problems are inside some variants (a prop this worker does not know
- * yet, after a CLI upgrade; a value out of range) is still served: those variants are dropped,
- * and a slot whose decided variant is gone falls back to its default (or renders empty, keeping
- * its space). Anything wrong outside variants still rejects the whole bundle. Pure.
+ * A stored bundle, checked as the visitor worker reads it (after its bytes matched their version:
+ * version.ts): the bundle's shape (shape.ts), and every variant's props against its component's
+ * schema — the renderer's own input. A bundle whose only problems are inside some variants (a
+ * prop this worker does not know yet, after a CLI upgrade; a value out of range) is still served:
+ * those variants are dropped, and a slot whose decided variant is gone falls back to its default
+ * (or renders empty, keeping its space). Anything wrong outside variants (a component kind this
+ * worker does not know, a slot left without variants) rejects the whole bundle. Pure.
  */
-import { Bundle } from '../schema/bundle.ts';
+import type { Bundle } from '../schema/bundle.ts';
+import { COMPONENTS } from '../schema/components.ts';
+import { hasBundleShape, isVariantFrame } from './shape.ts';
 
 export interface Salvaged {
   bundle: Bundle;
@@ -13,39 +18,33 @@ export interface Salvaged {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const propsOf: Record<string, { safeParse(v: unknown): { success: boolean } } | undefined> =
+  COMPONENTS;
 
 export function salvageBundle(json: unknown): Salvaged | undefined {
-  const first = Bundle.safeParse(json);
-  if (first.success) return { bundle: first.data, dropped: [] };
-  if (!isObject(json) || !Array.isArray(json.slots)) return undefined;
-
-  const bad = new Map<number, Set<number>>();
-  for (const issue of first.error.issues) {
-    const [root, s, variants, v] = issue.path;
-    if (
-      root !== 'slots' ||
-      typeof s !== 'number' ||
-      variants !== 'variants' ||
-      typeof v !== 'number'
-    )
-      return undefined;
-    bad.set(s, (bad.get(s) ?? new Set()).add(v));
-  }
-
+  const version = (json as { version?: unknown } | null)?.version;
+  if (typeof version !== 'string' || !hasBundleShape(json, version)) return undefined;
   const dropped: string[] = [];
-  const slots = json.slots.map((slot: unknown, s) => {
-    const drop = bad.get(s);
-    if (!drop || !isObject(slot) || !Array.isArray(slot.variants)) return slot;
-    const variants = slot.variants.filter((variant: unknown, v) => {
-      if (!drop.has(v)) return true;
-      const vid = isObject(variant) && typeof variant.id === 'string' ? variant.id : `variant#${v}`;
-      dropped.push(`${typeof slot.id === 'string' ? slot.id : `slot#${s}`}/${vid}`);
+  let changed = false;
+  const slots: Json[] = [];
+  for (const slot of json.slots) {
+    const props = Object.hasOwn(COMPONENTS, slot.component as string)
+      ? propsOf[slot.component as string]
+      : undefined;
+    if (!props) return undefined;
+    const variants = (slot.variants as unknown[]).filter((variant, v) => {
+      if (isVariantFrame(variant) && props.safeParse(variant.props).success) return true;
+      const vid = isVariantFrame(variant) ? variant.id : `variant#${v}`;
+      dropped.push(`${slot.id as string}/${vid}`);
       return false;
     });
-    return { ...slot, variants };
-  });
-  const second = Bundle.safeParse({ ...json, slots });
-  return second.success ? { bundle: second.data, dropped } : undefined;
+    if (variants.length === 0) return undefined;
+    const lost = variants.length !== (slot.variants as unknown[]).length;
+    changed ||= lost;
+    slots.push(lost ? { ...slot, variants } : slot);
+  }
+  // The bytes are what a writer validated with the full schema (version.ts); the shape and the
+  // props are checked above, so the JSON is the Bundle it was when written.
+  const bundle = (changed ? { ...json, slots } : json) as unknown as Bundle;
+  return { bundle, dropped };
 }
