@@ -8,7 +8,15 @@
  * worker does not know, a slot left without variants) rejects the whole bundle. Pure.
  */
 import type { Bundle } from '../schema/bundle.ts';
-import { COMPONENTS } from '../schema/components.ts';
+import {
+  AnnouncementBarProps,
+  CtaBannerProps,
+  HeroProps,
+  ProductGridProps,
+  TestimonialProps,
+} from '../schema/validators.gen.ts';
+import { nullProto } from '../schema/dict-values.ts';
+import { BUNDLE_DICTS } from '../schema/validators.gen.ts';
 import { hasBundleShape, isVariantFrame } from './shape.ts';
 
 export interface Salvaged {
@@ -18,8 +26,14 @@ export interface Salvaged {
 }
 
 type Json = Record<string, unknown>;
-const propsOf: Record<string, { safeParse(v: unknown): { success: boolean } } | undefined> =
-  COMPONENTS;
+/** Each component's props validator (generated from shared/schema/components.ts). */
+const PROPS: Record<string, (props: unknown) => { success: boolean }> = {
+  hero: HeroProps,
+  'product-grid': ProductGridProps,
+  testimonial: TestimonialProps,
+  'cta-banner': CtaBannerProps,
+  'announcement-bar': AnnouncementBarProps,
+};
 
 export function salvageBundle(json: unknown): Salvaged | undefined {
   const version = (json as { version?: unknown } | null)?.version;
@@ -28,12 +42,12 @@ export function salvageBundle(json: unknown): Salvaged | undefined {
   let changed = false;
   const slots: Json[] = [];
   for (const slot of json.slots) {
-    const props = Object.hasOwn(COMPONENTS, slot.component as string)
-      ? propsOf[slot.component as string]
+    const props = Object.hasOwn(PROPS, slot.component as string)
+      ? PROPS[slot.component as string]
       : undefined;
     if (!props) return undefined;
     const variants = (slot.variants as unknown[]).filter((variant, v) => {
-      if (isVariantFrame(variant) && props.safeParse(variant.props).success) return true;
+      if (isVariantFrame(variant) && props(variant.props).success) return true;
       const vid = isVariantFrame(variant) ? variant.id : `variant#${v}`;
       dropped.push(`${slot.id as string}/${vid}`);
       return false;
@@ -43,8 +57,26 @@ export function salvageBundle(json: unknown): Salvaged | undefined {
     changed ||= lost;
     slots.push(lost ? { ...slot, variants } : slot);
   }
+  const out: Json = changed ? { ...json, slots } : json;
+  // Records keyed by someone else's ids are prototype-free, as the schema makes them.
+  for (const path of BUNDLE_DICTS) toDicts(out, path, 0);
   // The bytes are what a writer validated with the full schema (version.ts); the shape and the
   // props are checked above, so the JSON is the Bundle it was when written.
-  const bundle = (changed ? { ...json, slots } : json) as unknown as Bundle;
+  const bundle = out as unknown as Bundle;
   return { bundle, dropped };
+}
+
+/** Makes the objects at `path` (`*`: every element) prototype-free copies, in place. */
+function toDicts(at: unknown, path: readonly string[], i: number): void {
+  if (typeof at !== 'object' || at === null) return;
+  const node = at as Record<string, unknown>;
+  const key = path[i]!;
+  const keys = key === '*' ? Object.keys(node) : Object.hasOwn(node, key) ? [key] : [];
+  for (const k of keys) {
+    const value = node[k];
+    if (i === path.length - 1) {
+      if (typeof value === 'object' && value !== null && !Array.isArray(value))
+        node[k] = nullProto(value);
+    } else toDicts(value, path, i + 1);
+  }
 }

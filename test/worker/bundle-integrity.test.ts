@@ -5,7 +5,9 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { bundleText, canonicalJson, verifiedBundleJson } from '../../shared/bundle/version.ts';
+import { salvageBundle } from '../../shared/bundle/salvage.ts';
 import { contentKeys } from '../../shared/kv-keys.ts';
+import { Bundle } from '../../shared/schema/bundle.ts';
 import { uploadVersion } from '../../shared/publish/upload.ts';
 import { buildTestBundle, testBundleBody } from '../support/bundle.ts';
 
@@ -49,5 +51,28 @@ describe('verifiedBundleJson', () => {
     expect(await verifiedBundleJson('not json', bundle.version)).toBeUndefined();
     expect(await verifiedBundleJson('[]', bundle.version)).toBeUndefined();
     expect(await verifiedBundleJson('null', bundle.version)).toBeUndefined();
+  });
+});
+
+describe('a stored bundle as the worker reads it', () => {
+  it('is what the full schema makes of it, prototype-free records included', async () => {
+    const bundle = await buildTestBundle(
+      testBundleBody({
+        site: { name: 'Shop', lang: 'en', consent: { countries: { US: 'personal' } } },
+        experiments: [
+          {
+            id: 'home-test',
+            scope: { page: 'home' },
+            arms: [{ id: 'a' }, { id: 'b', variants: { hero: 'hero-running' } }],
+          },
+        ],
+      }),
+    );
+    const read = salvageBundle(await verifiedBundleJson(bundleText(bundle), bundle.version));
+    expect(read?.dropped).toEqual([]);
+    expect(read?.bundle).toStrictEqual(Bundle.parse(JSON.parse(bundleText(bundle))));
+    const arm = read!.bundle.experiments![0]!.arms[1]!;
+    expect(Object.getPrototypeOf(arm.variants)).toBeNull();
+    expect(Object.getPrototypeOf(read!.bundle.site.consent!.countries)).toBeNull();
   });
 });
