@@ -63,6 +63,10 @@ function describeFound(value: unknown): string | undefined {
   return Array.isArray(value) ? `a list of ${value.length}` : undefined;
 }
 
+/** What was found at `path` in `input`, when it is a plain value (JSON). */
+export const foundAt = (input: unknown, path: Path): string | undefined =>
+  describeFound(valueAt(input, path));
+
 export function readableIssues(error: z.core.$ZodError, input: unknown): Issue[] {
   return error.issues.flatMap((raw) =>
     flatten(raw, []).map(({ path, message }) => {

@@ -1,8 +1,13 @@
 /**
  * Content addressing: the version of a bundle is a hash of its canonical JSON, so the same
  * content always gets the same version and a published version can never change.
+ *
+ * The same hash is the visitor worker's integrity check on read (docs/publishing.md, "Trust
+ * boundary"): a bundle is written only by the control plane and the CLI, after the full schema
+ * and integrity check, and the worker accepts the bytes it reads only if they hash to the
+ * version they are stored under.
  */
-import type { BundleBody } from '../schema/bundle.ts';
+import type { Bundle, BundleBody } from '../schema/bundle.ts';
 
 /** JSON with object keys sorted at every depth; arrays keep their order (order is meaning). */
 export function canonicalJson(value: unknown): string {
@@ -17,10 +22,56 @@ export function canonicalJson(value: unknown): string {
   });
 }
 
-export async function bundleVersion(body: BundleBody): Promise<string> {
-  const bytes = new TextEncoder().encode(canonicalJson(body));
+async function versionOfText(canonicalBody: string): Promise<string> {
+  const bytes = new TextEncoder().encode(canonicalBody);
   const digest = await crypto.subtle.digest('SHA-256', bytes);
   return [...new Uint8Array(digest).slice(0, 8)]
     .map((b) => b.toString(16).padStart(2, '0'))
     .join('');
+}
+
+export async function bundleVersion(body: BundleBody): Promise<string> {
+  return versionOfText(canonicalJson(body));
+}
+
+const versionTail = (version: string) => `,"version":${JSON.stringify(version)}}`;
+
+/**
+ * The bytes a bundle is stored as: its body's canonical JSON (exactly what its version hashes)
+ * with `version` appended as the last member. A reader can then check the bytes it got against
+ * the version without re-serialising anything (`verifiedBundleJson`).
+ */
+export function bundleText(bundle: Bundle): string {
+  const { version, ...body } = bundle;
+  const text = canonicalJson(body);
+  return text === '{}'
+    ? `{"version":${JSON.stringify(version)}}`
+    : text.slice(0, -1) + versionTail(version);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The JSON of a stored bundle if, and only if, its content hashes to `version`; undefined for
+ * anything else (not JSON, another version's content, a truncated or altered copy).
+ * Bytes written by `bundleText` are hashed as they are (one SHA-256 over the text); bytes in any
+ * other key order (bundles stored before `bundleText`) are parsed and canonicalised first.
+ */
+export async function verifiedBundleJson(text: string, version: string): Promise<unknown> {
+  const tail = versionTail(version);
+  if (text.endsWith(tail) && (await versionOfText(`${text.slice(0, -tail.length)}}`)) === version)
+    return parseJson(text);
+  const json = parseJson(text);
+  if (!isObject(json) || json.version !== version) return undefined;
+  const { version: _, ...body } = json;
+  return (await versionOfText(canonicalJson(body))) === version ? json : undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -6,11 +6,12 @@
  * - the last good bundle, served whenever the pointer or the bundle it names cannot be read
  *   (timeout, KV error, not yet replicated, garbage).
  */
-import { Bundle, Pointer } from '../schema/bundle.ts';
+import { Pointer, type Bundle } from '../schema/bundle.ts';
 import { contentKeys } from '../kv-keys.ts';
 import type { Reason } from '../reasons.ts';
 import { withDeadline } from './deadline.ts';
 import { salvageBundle } from '../bundle/salvage.ts';
+import { verifiedBundleJson } from '../bundle/version.ts';
 
 export interface LiveBundle {
   bundle?: Bundle;
@@ -74,9 +75,12 @@ export class BundleStore {
       reasons.push('bundle.missing');
       return undefined;
     }
-    const salvaged = salvageJson(read.value);
+    // Bundles are checked in full when written (control plane, CLI); here the bytes must hash to
+    // the version they are stored under, then the shape and each variant's props are checked.
+    const json = await verifiedBundleJson(read.value, version);
+    const salvaged = json === undefined ? undefined : salvageBundle(json);
     const bundle = salvaged?.bundle;
-    if (!bundle || bundle.version !== version) {
+    if (!bundle) {
       reasons.push('bundle.invalid');
       return undefined;
     }
@@ -92,14 +96,6 @@ export class BundleStore {
     }
     this.bundles.set(version, bundle);
     return bundle;
-  }
-}
-
-function salvageJson(text: string) {
-  try {
-    return salvageBundle(JSON.parse(text));
-  } catch {
-    return undefined;
   }
 }
 

@@ -11,7 +11,14 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type * as z from '../schema/zod.ts';
 import { ApiError } from './errors.ts';
-import { apiIssues, firstIssue } from './issues.ts';
+import { apiIssues, firstIssue, toApiIssue } from './issues.ts';
+import type { Validator } from '../schema/validate.ts';
+
+/**
+ * What checks a body: a zod schema (the control plane), or a validator generated from one
+ * (shared/schema/validators.gen.ts: the visitor worker, which ships no zod). Same issues.
+ */
+export type BodySchema<T> = z.ZodMiniType<T> | Validator<T>;
 
 export interface JsonBodyOptions {
   maxBytes: number;
@@ -79,17 +86,25 @@ export interface ReadJsonOptions {
 /** The body as JSON checked by `schema`: the parsed value, or 400 with every issue. */
 export async function readJson<T>(
   c: Context,
-  schema: z.ZodMiniType<T>,
+  schema: BodySchema<T>,
   o: ReadJsonOptions = {},
 ): Promise<T> {
   return checkJson(await readJsonValue(c), schema, o);
 }
 
 /** `json` (already read) checked by `schema`: the parsed value, or 400 with every issue. */
-export function checkJson<T>(json: unknown, schema: z.ZodMiniType<T>, o: ReadJsonOptions = {}): T {
-  const parsed = schema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const issues = apiIssues(parsed.error, json).slice(0, o.maxIssues);
+export function checkJson<T>(json: unknown, schema: BodySchema<T>, o: ReadJsonOptions = {}): T {
+  let issues;
+  if (typeof schema === 'function') {
+    const checked = schema(json);
+    if (checked.success) return checked.data;
+    issues = checked.issues.map(toApiIssue);
+  } else {
+    const parsed = schema.safeParse(json);
+    if (parsed.success) return parsed.data;
+    issues = apiIssues(parsed.error, json);
+  }
+  issues = issues.slice(0, o.maxIssues);
   throw new ApiError(
     'invalid_request',
     `${o.expected ? `${o.expected}; ` : ''}${firstIssue(issues)}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`,

@@ -5,7 +5,7 @@
  */
 import type { Issue } from '../bundle/issues.ts';
 import { parseBundleBody } from '../bundle/parse.ts';
-import { bundleVersion } from '../bundle/version.ts';
+import { bundleText, bundleVersion } from '../bundle/version.ts';
 import { contentKeys } from '../kv-keys.ts';
 import type { Bundle } from '../schema/bundle.ts';
 
@@ -40,6 +40,6 @@ export async function uploadVersion(kv: KVNamespace, input: unknown): Promise<Up
   const key = contentKeys.bundle(bundle.version);
   // Immutable: a version that exists already holds exactly these bytes.
   const exists = (await kv.get(key, 'text')) !== null;
-  if (!exists) await kv.put(key, JSON.stringify(bundle));
+  if (!exists) await kv.put(key, bundleText(bundle));
   return { ok: true, bundle, created: !exists };
 }

@@ -3,7 +3,7 @@
  * the renderer in worker/render/components has one function per kind.
  */
 import * as z from './zod.ts';
-import { isSafeUrl } from '../url.ts';
+import { isSafeUrl } from './checks.ts';
 
 export const SafeUrl = z
   .string()

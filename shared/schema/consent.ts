@@ -8,20 +8,12 @@
  */
 import * as z from './zod.ts';
 import { dict } from './dict.ts';
+import { CONSENT_LEVELS, OPT_IN_COUNTRIES } from './consent-levels.ts';
 
-/** Ordered from least to most: `min` of two levels is the stricter one. */
-export const CONSENT_LEVELS = ['none', 'contextual', 'personal'] as const;
+export { CONSENT_LEVELS, OPT_IN_COUNTRIES } from './consent-levels.ts';
+
 export const ConsentLevel = z.enum(CONSENT_LEVELS);
 export type ConsentLevel = z.infer<typeof ConsentLevel>;
-
-/** Opt-in jurisdictions (GDPR and its relatives): the EU, the rest of the EEA, the UK and Switzerland. */
-// prettier-ignore
-export const OPT_IN_COUNTRIES = [
-  'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT',
-  'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE', // EU
-  'IS', 'LI', 'NO', // EEA
-  'GB', 'CH',
-] as const;
 
 const Country = z.string().check(z.regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as "DE"'));
 

@@ -3,10 +3,10 @@
  * slot per component kind, each with rules on every rung of the ladder.
  */
 import { env } from 'cloudflare:test';
-import { bundleVersion } from '../../shared/bundle/version.ts';
+import { bundleText, bundleVersion } from '../../shared/bundle/version.ts';
 import { parseBundleBody } from '../../shared/bundle/parse.ts';
 import { contentKeys, profileKeys } from '../../shared/kv-keys.ts';
-import type { Bundle, BundleInput } from '../../shared/schema/bundle.ts';
+import type { Bundle, BundleBody, BundleInput } from '../../shared/schema/bundle.ts';
 import type { ProfileInput } from '../../shared/schema/profile.ts';
 
 export function testBundleBody(overrides: Partial<BundleInput> = {}): BundleInput {
@@ -146,13 +146,34 @@ export async function buildTestBundle(body: BundleInput = testBundleBody()): Pro
   return { ...parsed.body, version: await bundleVersion(parsed.body) };
 }
 
+/**
+ * Stores `body` as it is — no schema, no integrity check — under the version its content hashes
+ * to, and points live at it: what a writer that skipped publishing's checks would leave in KV
+ * (the visitor worker's read-side checks are what stand between such bytes and a page).
+ */
+export async function storeUncheckedBundle(
+  body: Record<string, unknown>,
+  kv: KVNamespace = env.CONTENT,
+): Promise<Bundle> {
+  const bundle = {
+    ...body,
+    version: await bundleVersion(body as unknown as BundleBody),
+  } as unknown as Bundle;
+  await kv.put(contentKeys.bundle(bundle.version), bundleText(bundle));
+  await kv.put(
+    contentKeys.pointer(),
+    JSON.stringify({ version: bundle.version, updatedAt: new Date().toISOString(), by: 'test' }),
+  );
+  return bundle;
+}
+
 /** Stores the bundle, then points live at it. */
 export async function publishTestBundle(
   body?: BundleInput,
   kv: KVNamespace = env.CONTENT,
 ): Promise<Bundle> {
   const bundle = await buildTestBundle(body);
-  await kv.put(contentKeys.bundle(bundle.version), JSON.stringify(bundle));
+  await kv.put(contentKeys.bundle(bundle.version), bundleText(bundle));
   await kv.put(
     contentKeys.pointer(),
     JSON.stringify({ version: bundle.version, updatedAt: new Date().toISOString(), by: 'test' }),

@@ -3,7 +3,14 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { contentKeys, profileKeys } from '../../shared/kv-keys.ts';
 import { createWorker } from '../../worker/index.ts';
 import type { Env } from '../../worker/env.ts';
-import { publishTestBundle, putVisitorProfile, testBundleBody } from '../support/bundle.ts';
+import { bundleText } from '../../shared/bundle/version.ts';
+import {
+  buildTestBundle,
+  publishTestBundle,
+  putVisitorProfile,
+  storeUncheckedBundle,
+  testBundleBody,
+} from '../support/bundle.ts';
 import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
 
 /** A KV namespace whose reads fail the way real ones can; writes go to the real one. */
@@ -134,16 +141,30 @@ describe('bundle faults serve the last good bundle', () => {
     const worker = createWorker();
     const good = await publishTestBundle();
     await render(worker, env);
-    const body = testBundleBody();
-    const bad = { ...body, version: '0123456789abcdef', slots: 'oops' };
-    await env.CONTENT.put(contentKeys.bundle(bad.version), JSON.stringify(bad));
-    await env.CONTENT.put(
-      contentKeys.pointer(),
-      JSON.stringify({ version: bad.version, updatedAt: new Date().toISOString() }),
-    );
+    // Under the version its content hashes to: the bytes are intact, the shape is not.
+    await storeUncheckedBundle({ ...testBundleBody(), slots: 'oops' });
     const { res, reasons } = await render(worker, env);
     expect(res.headers.get('x-tessera-version')).toBe(good.version);
     expect(reasons).toContain('bundle.invalid');
+  });
+
+  it('rejects a stored bundle whose bytes do not match its version and keeps the last good one', async () => {
+    const worker = createWorker();
+    const good = await publishTestBundle();
+    await render(worker, env);
+    // A valid bundle, altered after it was named: one character of its content changed.
+    const next = await buildTestBundle(testBundleBody({ site: { name: 'Next Shop', lang: 'en' } }));
+    const altered = bundleText(next).replace('Next Shop', 'Evil Shop');
+    await env.CONTENT.put(contentKeys.bundle(next.version), altered);
+    await env.CONTENT.put(
+      contentKeys.pointer(),
+      JSON.stringify({ version: next.version, updatedAt: new Date().toISOString() }),
+    );
+    const { res, reasons, html } = await render(worker, env);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-tessera-version')).toBe(good.version);
+    expect(reasons).toContain('bundle.invalid');
+    expect(html).not.toContain('Evil Shop');
   });
 
   it('reads a new version as soon as the pointer moves (no stale cache with POINTER_TTL_MS=0)', async () => {

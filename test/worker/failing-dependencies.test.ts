@@ -6,10 +6,16 @@
 import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { contentKeys } from '../../shared/kv-keys.ts';
-import type { BundleInput } from '../../shared/schema/bundle.ts';
+import { parseBundleBody } from '../../shared/bundle/parse.ts';
+import type { BundleBody } from '../../shared/schema/bundle.ts';
 import { createWorker } from '../../worker/index.ts';
 import { salvageBundle } from '../../shared/bundle/salvage.ts';
-import { publishTestBundle, putVisitorProfile, testBundleBody } from '../support/bundle.ts';
+import {
+  publishTestBundle,
+  putVisitorProfile,
+  storeUncheckedBundle,
+  testBundleBody,
+} from '../support/bundle.ts';
 import {
   faultyKv,
   faultyQueue,
@@ -152,9 +158,14 @@ describe('failing dependencies on the page path', () => {
 });
 
 describe('a bundle whose one variant cannot render', () => {
-  /** The test bundle with one hero variant the worker's schema refuses (an unknown prop). */
-  function withBrokenVariant(): BundleInput {
-    const body = testBundleBody();
+  /**
+   * The test bundle as a writer stores it (defaults applied), with one hero variant the worker's
+   * schema refuses (an unknown prop).
+   */
+  function withBrokenVariant(): BundleBody {
+    const parsed = parseBundleBody(testBundleBody());
+    if (!parsed.ok) throw new Error('the test bundle is valid');
+    const body = parsed.body;
     const hero = body.slots.find((s) => s.id === 'hero')!;
     const running = hero.variants.find((v) => v.id === 'hero-running')!;
     (running.props as Record<string, unknown>).video = 'https://cdn.test/run.mp4';
@@ -180,10 +191,10 @@ describe('a bundle whose one variant cannot render', () => {
   });
 
   it('serves the page: the broken variant’s slot falls back to its default, other slots stay personal', async () => {
-    // Written straight to KV, as an older worker would meet a bundle from a newer CLI.
-    const valid = await publishTestBundle();
-    const broken = { ...withBrokenVariant(), version: valid.version };
-    await env.CONTENT.put(contentKeys.bundle(valid.version), JSON.stringify(broken));
+    // Under the version its content hashes to, as an older worker would meet a bundle from a
+    // newer CLI (whose schema accepts the prop).
+    await publishTestBundle();
+    await storeUncheckedBundle(withBrokenVariant() as unknown as Record<string, unknown>);
     await putVisitorProfile('v-runner', { segments: ['vip'], affinities: { running: 0.9 } });
     const { res, html, reasons } = await visit({});
     expect(res.status).toBe(200);

@@ -7,10 +7,14 @@ import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:
 import { describe, expect, it } from 'vitest';
 import { parseBundleBody } from '../../shared/bundle/parse.ts';
 import { ConfigError, loadConfig } from '../../shared/config.ts';
-import { contentKeys } from '../../shared/kv-keys.ts';
 import { pageForPath } from '../../worker/decide/compile.ts';
 import { createWorker } from '../../worker/index.ts';
-import { buildTestBundle, publishTestBundle, testBundleBody } from '../support/bundle.ts';
+import {
+  buildTestBundle,
+  publishTestBundle,
+  storeUncheckedBundle,
+  testBundleBody,
+} from '../support/bundle.ts';
 import { TEST_ADMIN_KEYS, TEST_VISITOR_KEYS } from '../support/keys.ts';
 import { ORIGIN_URL, originBundleBody } from '../support/origin/bundle.ts';
 import { SHOP, visit } from '../support/origin/visit.ts';
@@ -112,13 +116,8 @@ describe('routing', () => {
 
   it('answers 502 origin.unconfigured when a stored bundle has origin pages but no origin', async () => {
     // Written past publishing's checks, under a version of its own (isolates cache versions).
-    const bundle = await buildTestBundle(originBundleBody());
-    const broken = { ...bundle, version: '0a1900c0f1600001', site: { name: 'Broken', lang: 'en' } };
-    await env.CONTENT.put(contentKeys.bundle(broken.version), JSON.stringify(broken));
-    await env.CONTENT.put(
-      contentKeys.pointer(),
-      JSON.stringify({ version: broken.version, updatedAt: new Date().toISOString(), by: 'test' }),
-    );
+    const { version: _, ...body } = await buildTestBundle(originBundleBody());
+    await storeUncheckedBundle({ ...body, site: { name: 'Broken', lang: 'en' } });
     const res = await visit('/o/a');
     expect(res.status).toBe(502);
     expect(res.headers.get('x-tessera-reasons')).toContain('origin.unconfigured');

@@ -6,7 +6,8 @@
  * until then every request still reports why it has no fresh snapshot.
  */
 import { contentKeys } from '../../shared/kv-keys.ts';
-import { BanditSnapshot } from '../../shared/schema/bandit.ts';
+import type { BanditSnapshot } from '../../shared/schema/bandit.ts';
+import { BanditSnapshot as checkSnapshot } from '../../shared/schema/validators.gen.ts';
 import type { Reason } from '../../shared/reasons.ts';
 import { withDeadline } from '../../shared/data/deadline.ts';
 
@@ -35,9 +36,9 @@ export class BanditStore {
       this.cached = { readAt: nowMs };
       return {};
     }
-    let parsed: ReturnType<typeof BanditSnapshot.safeParse> | undefined;
+    let parsed: ReturnType<typeof checkSnapshot> | undefined;
     try {
-      parsed = BanditSnapshot.safeParse(JSON.parse(read.value));
+      parsed = checkSnapshot(JSON.parse(read.value));
     } catch {
       parsed = undefined;
     }

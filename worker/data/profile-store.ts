@@ -3,8 +3,8 @@
  * `cid` (preferred), else the anonymous visitor's. Every profile passes the schema before it
  * may drive a decision (data-quality gate); a bad or slow one means "no profile" plus a reason.
  */
-import { gate } from '../../shared/schema/compiled.ts';
-import { Profile } from '../../shared/schema/profile.ts';
+import type { Profile } from '../../shared/schema/profile.ts';
+import { Profile as profileGate } from '../../shared/schema/validators.gen.ts';
 import { profileKeys } from '../../shared/kv-keys.ts';
 import type { Reason } from '../../shared/reasons.ts';
 import type { ProfileFault } from '../decide/types.ts';
@@ -19,13 +19,6 @@ export interface ProfileRead {
 
 type One = { profile?: Profile; reason?: Reason };
 
-/**
- * The data-quality gate: exactly `Profile.safeParse`, with the schema compiled once per isolate
- * into a fast path (shared/schema/compiled.ts) — zod still judges anything the fast path does not
- * accept, so a profile that fails the schema never drives a decision.
- */
-const profileGate = gate(Profile);
-
 async function readOne(kv: KVNamespace, key: string, deadlineMs: number): Promise<One> {
   const read = await withDeadline(() => kv.get(key, 'text'), deadlineMs);
   if (!read.ok) return { reason: read.cause === 'timeout' ? 'profile.timeout' : 'profile.error' };
@@ -36,6 +29,9 @@ async function readOne(kv: KVNamespace, key: string, deadlineMs: number): Promis
   } catch {
     return { reason: 'profile.invalid_json' };
   }
+  // The data-quality gate: the validator generated from the `Profile` schema (accepts and
+  // refuses exactly what `Profile.safeParse` does: test/cli/validators.test.ts), so a profile
+  // that fails the schema never drives a decision.
   const parsed = profileGate(json);
   return parsed.success ? { profile: parsed.data } : { reason: 'profile.schema' };
 }

@@ -6,15 +6,20 @@
  * 2. otherwise the bundle's `site.consent` default for the visitor's country (`request.cf.country`);
  * and `Sec-GPC: 1` (Global Privacy Control) caps whatever that gives at `contextual`.
  */
+import { CONSENT_LEVELS } from '../../shared/schema/consent-levels.ts';
+import type { ConsentLevel, SiteConsent } from '../../shared/schema/consent.ts';
 import {
-  CONSENT_LEVELS,
-  ConsentLevel,
-  DEFAULT_SITE_CONSENT,
-  type SiteConsent,
-} from '../../shared/schema/consent.ts';
+  ConsentLevel as checkConsentLevel,
+  SiteConsent as checkSiteConsent,
+} from '../../shared/schema/validators.gen.ts';
 import type { Reason } from '../../shared/reasons.ts';
 
 export { type ConsentLevel } from '../../shared/schema/consent.ts';
+
+/** `site.consent` when the bundle leaves it out: every field's default (shared/schema/consent.ts). */
+const defaults = checkSiteConsent({});
+if (!defaults.success) throw new Error('unreachable: every field of SiteConsent has a default');
+const DEFAULT_SITE_CONSENT: SiteConsent = defaults.data;
 
 /** Set by the site's banner (readable by its scripts, so not `__Host-`/HttpOnly). */
 export const CONSENT_COOKIE = 'tsr_consent';
@@ -38,7 +43,7 @@ export type CookieLevel = { level: ConsentLevel } | { invalid: true } | undefine
 /** The banner's cookie: one of the three words, any case, surrounding blanks ignored. */
 export function parseConsentCookie(raw: string | undefined): CookieLevel {
   if (raw === undefined) return undefined;
-  const parsed = ConsentLevel.safeParse(raw.trim().toLowerCase());
+  const parsed = checkConsentLevel(raw.trim().toLowerCase());
   return parsed.success ? { level: parsed.data } : { invalid: true };
 }
 
