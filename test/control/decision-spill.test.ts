@@ -82,8 +82,23 @@ function failureLines() {
       .map((line) => JSON.parse(line) as { event: string; attempt?: number; next?: string });
 }
 
+/**
+ * Every record rendered in this isolate so far has its outcome. The counters are the isolate's:
+ * a page view of the file that ran before this one in the same workerd may still be retrying in
+ * its waitUntil (up to ~1 s of backoff) and would count in this file's window.
+ */
+const settled = () =>
+  vi.waitFor(
+    () => {
+      const c = shipCounts;
+      expect(c.firstTry + c.afterRetry + c.spilled + c.lost).toBe(c.rendered);
+    },
+    { timeout: 10_000, interval: 50 },
+  );
+
 describe('a decision record when the queue stumbles', () => {
   beforeEach(async () => {
+    await settled();
     await publishTestBundle();
   });
   afterEach(() => vi.restoreAllMocks());
@@ -190,6 +205,7 @@ describe('a decision record when the queue stumbles', () => {
     const { queue } = stumblingQueue(Infinity);
     const id = await render(queue, 'v-lost', downD1(env.DB));
     expect(since(before)).toMatchObject({ rendered: 1, spilled: 0, lost: 1 });
+    expect((await spilled(id)).results).toEqual([]);
     const lost = lines(id).find((l) => l.event === 'tessera.decision.lost') as
       { record: unknown } | undefined;
     expect(DecisionRecord.parse(lost?.record).id).toBe(id);
