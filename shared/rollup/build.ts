@@ -61,7 +61,7 @@ export interface RollupRun {
 
 const FIRST_EXPOSURE = `SELECT MIN(at) AS at FROM exposures WHERE experiment = ?1 AND phase = ?2 AND sticky = 1`;
 
-const STALE = `SELECT unit, upto FROM report_visitors
+const STALE = `SELECT unit, upto FROM report_visitors INDEXED BY report_visitors_marked
   WHERE experiment = ?1 AND phase = ?2 AND scope = ?3 AND upto < 0`;
 
 /**
@@ -74,7 +74,7 @@ const UPSERT = `INSERT INTO report_visitors
     (experiment, phase, scope, unit, arm, at, upto, goal_events, goal_value, purchases)
   SELECT ?1, ?2, ?3, j.value ->> 0, j.value ->> 1, j.value ->> 2, ?4, j.value ->> 3, j.value ->> 4, j.value ->> 5
   FROM json_each(?5) AS j
-  WHERE EXISTS (SELECT 1 FROM exposures x WHERE x.experiment = ?1 AND x.phase = ?2
+  WHERE EXISTS (SELECT 1 FROM exposures AS x INDEXED BY exposures_report WHERE x.experiment = ?1 AND x.phase = ?2
     AND x.sticky = 1 AND x.unit_id = j.value ->> 0)
   ON CONFLICT (experiment, phase, scope, unit) DO UPDATE SET
     arm = excluded.arm, at = excluded.at, upto = excluded.upto, goal_events = excluded.goal_events,
@@ -91,7 +91,7 @@ const REPLACE_MARKED = `UPDATE report_visitors SET arm = j.value ->> 1, at = j.v
 /** A run marked rows it could not recompute (no exposure left): those are deleted. */
 const DROP_MARKED = `DELETE FROM report_visitors WHERE experiment = ?1 AND phase = ?2 AND scope = ?3
   AND upto < 0 AND unit IN (SELECT value FROM json_each(?4))
-  AND NOT EXISTS (SELECT 1 FROM exposures x WHERE x.experiment = ?1 AND x.phase = ?2
+  AND NOT EXISTS (SELECT 1 FROM exposures AS x INDEXED BY exposures_report WHERE x.experiment = ?1 AND x.phase = ?2
     AND x.sticky = 1 AND x.unit_id = report_visitors.unit)`;
 
 const ADVANCE = `UPDATE report_rollups SET upto = ?7, built_at = ?8
