@@ -10,15 +10,16 @@
  *   and the horizon only moves (in the run's last statement) from the value the run started at.
  *   The report reads the raw tables for every visitor with data at or after the horizon, so rows
  *   a dead run wrote beyond it are recomputed there, never counted twice.
- * - **Late data.** A run covers data up to `SETTLE_MS` before now (exposures and events reach D1
- *   through queues within seconds). Each run also recomputes the visitors with data in the
- *   `SLACK_MS` before the old horizon, and the first run of each UTC day those with data in the
- *   `LATE_MS` before it: an event or exposure that reaches D1 up to two days after its time is
- *   counted from the next daily run (or the next run at all, within the hour). Later than that,
- *   `resetRollup` (or any change of goal or window) rebuilds the phase.
+ * - **Late data.** A run covers data up to `SETTLE_MS` before now. An event's time is its
+ *   sender's, up to a day before it arrived (control/consumers/events.ts), so every run — and
+ *   every report — also picks up the events that reached D1 since the previous run with a time
+ *   up to `LATE_MS` (two days) before the horizon. Exposures carry the decision's time and come
+ *   through a queue: each run recomputes the visitors with data in the `SLACK_MS` (an hour)
+ *   before the old horizon, and the first run of each UTC day those with data in the `LATE_MS`
+ *   before it. Later than that, `resetRollup` (or any change of goal or window) rebuilds the phase.
  * - **Catching up.** A new phase (or a reset) starts at its first exposure and advances at most
- *   `MAX_STEP_MS` per run, so no run holds more than a few days of visitors; until the horizon is
- *   within `TAIL_LIMIT` visitors of now the report reads the raw tables, as before the rollup.
+ *   `MAX_STEP_MS` per run, so no run holds more than a day of visitors; until the tail after the
+ *   horizon is under `TAIL_LIMIT` visitors (./read.ts) the report reads the raw tables.
  */
 import {
   LATE_MS,
@@ -43,9 +44,11 @@ export const SETTLE_MS = 5 * MINUTE;
 export const MIN_STEP_MS = 30 * MINUTE;
 /** … and by at most this much (catching up with a new phase). */
 export const MAX_STEP_MS = DAY;
-/** Every run recomputes the visitors with data this long before the old horizon … */
+/**
+ * Every run recomputes the visitors with data this long before the old horizon; the first run of
+ * a UTC day, those with data `LATE_MS` before it (late arrivals).
+ */
 export const SLACK_MS = HOUR;
-/** … and the first run of a UTC day those with data `LATE_MS` before it (late arrivals). */
 
 export interface RollupRun {
   experiment: string;
