@@ -41,6 +41,8 @@ CREATE TABLE IF NOT EXISTS report_visitors (
 -- The report's per-arm sums without reading a table row, and its buyers.
 CREATE INDEX IF NOT EXISTS report_visitors_arm ON report_visitors (experiment, phase, scope, arm, upto, goal_events, goal_value);
 CREATE INDEX IF NOT EXISTS report_visitors_buyers ON report_visitors (experiment, phase, scope) WHERE purchases IS NOT NULL;
+-- Rows whose events were erased since they were written (few; read by every run and report).
+CREATE INDEX IF NOT EXISTS report_visitors_marked ON report_visitors (experiment, phase, scope) WHERE upto < 0;
 -- Erasure (the triggers below) finds a visitor's rows by pseudonym.
 CREATE INDEX IF NOT EXISTS report_visitors_unit ON report_visitors (unit);
 

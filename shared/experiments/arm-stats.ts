@@ -58,7 +58,8 @@ const CANDIDATE_EVENTS = `SELECT visitor_id AS unit, type, name, slot, value, cu
       WHERE experiment = ?6 AND phase = ?7 AND sticky = 1 AND unit_id BETWEEN ?2 AND ?3
         AND ${IN_CHANNEL(8)})`;
 
-const EXCLUDED = `SELECT COUNT(DISTINCT unit_id) AS n FROM exposures
+/** Per-request units sit apart in exposures_phase_at (0010): a seek, not a scan of the phase. */
+const EXCLUDED = `SELECT COUNT(DISTINCT unit_id) AS n FROM exposures INDEXED BY exposures_phase_at
   WHERE experiment = ?1 AND phase = ?2 AND sticky = 0 AND ${IN_CHANNEL(3)}`;
 
 const PHASES = `SELECT phase, MIN(at) AS first, MAX(at) AS last, COUNT(DISTINCT unit_id) AS units

@@ -10,15 +10,16 @@
  *   and the horizon only moves (in the run's last statement) from the value the run started at.
  *   The report reads the raw tables for every visitor with data at or after the horizon, so rows
  *   a dead run wrote beyond it are recomputed there, never counted twice.
- * - **Late data.** A run covers data up to `SETTLE_MS` before now (exposures and events reach D1
- *   through queues within seconds). Each run also recomputes the visitors with data in the
- *   `SLACK_MS` before the old horizon, and the first run of each UTC day those with data in the
- *   `LATE_MS` before it: an event or exposure that reaches D1 up to two days after its time is
- *   counted from the next daily run (or the next run at all, within the hour). Later than that,
- *   `resetRollup` (or any change of goal or window) rebuilds the phase.
+ * - **Late data.** A run covers data up to `SETTLE_MS` before now. An event's time is its
+ *   sender's, up to a day before it arrived (control/consumers/events.ts), so every run — and
+ *   every report — also picks up the events that reached D1 since the previous run with a time
+ *   up to `LATE_MS` (two days) before the horizon. Exposures carry the decision's time and come
+ *   through a queue: each run recomputes the visitors with data in the `SLACK_MS` (an hour)
+ *   before the old horizon, and the first run of each UTC day those with data in the `LATE_MS`
+ *   before it. Later than that, `resetRollup` (or any change of goal or window) rebuilds the phase.
  * - **Catching up.** A new phase (or a reset) starts at its first exposure and advances at most
- *   `MAX_STEP_MS` per run, so no run holds more than a few days of visitors; until the horizon is
- *   within `TAIL_LIMIT` visitors of now the report reads the raw tables, as before the rollup.
+ *   `MAX_STEP_MS` per run, so no run holds more than a day of visitors; until the tail after the
+ *   horizon is under `TAIL_LIMIT` visitors (./read.ts) the report reads the raw tables.
  */
 import {
   LATE_MS,
@@ -43,9 +44,11 @@ export const SETTLE_MS = 5 * MINUTE;
 export const MIN_STEP_MS = 30 * MINUTE;
 /** … and by at most this much (catching up with a new phase). */
 export const MAX_STEP_MS = DAY;
-/** Every run recomputes the visitors with data this long before the old horizon … */
+/**
+ * Every run recomputes the visitors with data this long before the old horizon; the first run of
+ * a UTC day, those with data `LATE_MS` before it (late arrivals).
+ */
 export const SLACK_MS = HOUR;
-/** … and the first run of a UTC day those with data `LATE_MS` before it (late arrivals). */
 
 export interface RollupRun {
   experiment: string;
@@ -61,7 +64,7 @@ export interface RollupRun {
 
 const FIRST_EXPOSURE = `SELECT MIN(at) AS at FROM exposures WHERE experiment = ?1 AND phase = ?2 AND sticky = 1`;
 
-const STALE = `SELECT unit, upto FROM report_visitors
+const STALE = `SELECT unit, upto FROM report_visitors INDEXED BY report_visitors_marked
   WHERE experiment = ?1 AND phase = ?2 AND scope = ?3 AND upto < 0`;
 
 /**
@@ -74,7 +77,7 @@ const UPSERT = `INSERT INTO report_visitors
     (experiment, phase, scope, unit, arm, at, upto, goal_events, goal_value, purchases)
   SELECT ?1, ?2, ?3, j.value ->> 0, j.value ->> 1, j.value ->> 2, ?4, j.value ->> 3, j.value ->> 4, j.value ->> 5
   FROM json_each(?5) AS j
-  WHERE EXISTS (SELECT 1 FROM exposures x WHERE x.experiment = ?1 AND x.phase = ?2
+  WHERE EXISTS (SELECT 1 FROM exposures AS x INDEXED BY exposures_report WHERE x.experiment = ?1 AND x.phase = ?2
     AND x.sticky = 1 AND x.unit_id = j.value ->> 0)
   ON CONFLICT (experiment, phase, scope, unit) DO UPDATE SET
     arm = excluded.arm, at = excluded.at, upto = excluded.upto, goal_events = excluded.goal_events,
@@ -91,7 +94,7 @@ const REPLACE_MARKED = `UPDATE report_visitors SET arm = j.value ->> 1, at = j.v
 /** A run marked rows it could not recompute (no exposure left): those are deleted. */
 const DROP_MARKED = `DELETE FROM report_visitors WHERE experiment = ?1 AND phase = ?2 AND scope = ?3
   AND upto < 0 AND unit IN (SELECT value FROM json_each(?4))
-  AND NOT EXISTS (SELECT 1 FROM exposures x WHERE x.experiment = ?1 AND x.phase = ?2
+  AND NOT EXISTS (SELECT 1 FROM exposures AS x INDEXED BY exposures_report WHERE x.experiment = ?1 AND x.phase = ?2
     AND x.sticky = 1 AND x.unit_id = report_visitors.unit)`;
 
 const ADVANCE = `UPDATE report_rollups SET upto = ?7, built_at = ?8

@@ -55,7 +55,7 @@ const SUMS = `SELECT arm, COUNT(*) AS n, SUM(goal_events > 0) AS conversions,
   FROM report_visitors WHERE experiment = ?1 AND phase = ?2 AND scope = ?3 AND ${NOT_IN_TAIL}
   GROUP BY arm`;
 
-const BUYERS = `SELECT unit, arm, purchases FROM report_visitors
+const BUYERS = `SELECT unit, arm, purchases FROM report_visitors INDEXED BY report_visitors_buyers
   WHERE experiment = ?1 AND phase = ?2 AND scope = ?3 AND purchases IS NOT NULL AND ${NOT_IN_TAIL}`;
 
 interface ArmSums {

@@ -104,15 +104,16 @@ const TOUCHED = `SELECT unit_id AS unit FROM exposures
   UNION
   SELECT e.visitor_id FROM events e
     WHERE e.type IN (?5, 'purchase') AND e.at >= ?3 AND e.at < ?4
-      AND EXISTS (SELECT 1 FROM exposures x WHERE x.experiment = ?1 AND x.phase = ?2
+      AND EXISTS (SELECT 1 FROM exposures AS x INDEXED BY exposures_report WHERE x.experiment = ?1 AND x.phase = ?2
         AND x.unit_id = e.visitor_id AND x.sticky = 1)
   UNION
   SELECT e.visitor_id FROM events e
     WHERE e.type IN (?5, 'purchase') AND e.at >= ?7 AND e.at < ?3 AND e.received_at >= ?8
-      AND EXISTS (SELECT 1 FROM exposures x WHERE x.experiment = ?1 AND x.phase = ?2
+      AND EXISTS (SELECT 1 FROM exposures AS x INDEXED BY exposures_report WHERE x.experiment = ?1 AND x.phase = ?2
         AND x.unit_id = e.visitor_id AND x.sticky = 1)
   UNION
-  SELECT unit FROM report_visitors WHERE experiment = ?1 AND phase = ?2 AND scope = ?6 AND upto < 0`;
+  SELECT unit FROM report_visitors INDEXED BY report_visitors_marked
+    WHERE experiment = ?1 AND phase = ?2 AND scope = ?6 AND upto < 0`;
 
 /** The span `touchedUnits` looks at. */
 export interface TouchedSpan {
@@ -144,12 +145,14 @@ export async function touchedUnits(
   return rows.results.map((r) => r.unit);
 }
 
-const UNIT_EXPOSURES = `SELECT unit_id AS unit, arm, MIN(at) AS at, phase FROM exposures
+// INDEXED BY: without statistics SQLite would read the phase's (or the type's) whole range and
+// filter it by the list; these are a few seeks per visitor.
+const UNIT_EXPOSURES = `SELECT unit_id AS unit, arm, MIN(at) AS at, phase FROM exposures INDEXED BY exposures_report
   WHERE experiment = ?1 AND phase = ?2 AND sticky = 1 AND at < ?3
     AND unit_id IN (SELECT value FROM json_each(?4))
   GROUP BY unit_id, arm`;
 
-const UNIT_EVENTS = `SELECT visitor_id AS unit, type, name, slot, value, currency, at FROM events
+const UNIT_EVENTS = `SELECT visitor_id AS unit, type, name, slot, value, currency, at FROM events INDEXED BY events_visitor_at
   WHERE visitor_id IN (SELECT value FROM json_each(?1)) AND type IN (?2, 'purchase') AND at < ?3`;
 
 /**
