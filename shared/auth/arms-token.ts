@@ -9,24 +9,13 @@
  * is never an error: the visitor simply has no claims and is drawn afresh.
  */
 import { SignJWT, jwtVerify } from 'jose';
-import { CLAIM_KEY_PATTERN, MAX_CLAIMS, type ArmClaims } from '../experiments/arm-claims.ts';
-import * as z from '../schema/zod.ts';
+import type { ArmClaims } from '../experiments/arm-claims.ts';
+import { ArmsClaims } from '../schema/validators.gen.ts';
+import { ARMS_AUDIENCE } from './token-names.ts';
+
+export { ARMS_AUDIENCE } from './token-names.ts';
 import { resolveKid, type Keyring } from './keyring.ts';
 import { MAX_TOKEN_LENGTH, VISITOR_ALG, VISITOR_TTL_SECONDS } from './visitor-token.ts';
-
-export const ARMS_AUDIENCE = 'tessera-arms';
-
-export const ArmsClaims = z.object({
-  aud: z.literal(ARMS_AUDIENCE),
-  arms: z
-    .record(
-      z.string().check(z.regex(CLAIM_KEY_PATTERN)),
-      z.number().check(z.int(), z.gte(0), z.lt(20)),
-    )
-    .check(z.refine((r) => Object.keys(r).length <= MAX_CLAIMS, `at most ${MAX_CLAIMS} claims`)),
-  iat: z.number().check(z.int()),
-  exp: z.number().check(z.int()),
-});
 
 export async function signArmsToken(
   ring: Keyring,
@@ -55,7 +44,7 @@ export async function verifyArmsToken(
       currentDate: new Date(nowSeconds * 1000),
       requiredClaims: ['iat', 'exp'],
     });
-    const parsed = ArmsClaims.safeParse(payload);
+    const parsed = ArmsClaims(payload);
     return parsed.success ? parsed.data.arms : undefined;
   } catch {
     return undefined;
