@@ -6,7 +6,8 @@
  * for servers calling the decision API (`/v1/*` on the visitor-facing worker) and nothing else. Pure apart from
  * crypto; the HTTP mapping (401/403) lives in middleware.ts.
  */
-import { SignJWT, jwtVerify, errors } from 'jose';
+import { errors } from 'jose';
+import { signJwt, verifyJwt } from './jwt.ts';
 import { AdminClaims, Scope } from '../schema/validators.gen.ts';
 import type { SCOPES } from './token-names.ts';
 
@@ -39,14 +40,18 @@ export async function signAdminToken(
   const ttl = o.ttlSeconds ?? 3600;
   if (!(ttl > 0 && ttl <= MAX_ADMIN_TTL_SECONDS))
     throw new RangeError(`an admin token lives at most ${MAX_ADMIN_TTL_SECONDS} s, not ${ttl}`);
-  return new SignJWT({ scope: o.scopes.join(' ') })
-    .setProtectedHeader({ alg: ADMIN_ALG, kid: ring.signing.kid, typ: 'JWT' })
-    .setIssuer(ADMIN_ISSUER)
-    .setAudience(ADMIN_AUDIENCE)
-    .setSubject(o.sub)
-    .setIssuedAt(o.nowSeconds)
-    .setExpirationTime(o.nowSeconds + ttl)
-    .sign(ring.signing.key);
+  return signJwt(
+    { alg: ADMIN_ALG, kid: ring.signing.kid, typ: 'JWT' },
+    {
+      scope: o.scopes.join(' '),
+      iss: ADMIN_ISSUER,
+      aud: ADMIN_AUDIENCE,
+      sub: o.sub,
+      iat: o.nowSeconds,
+      exp: o.nowSeconds + ttl,
+    },
+    ring.signing.key,
+  );
 }
 
 /** Reads `Authorization: Bearer <jwt>`; cookies are never consulted (no CSRF surface). */
@@ -71,11 +76,11 @@ export async function verifyAdminToken(
   if (!isCanonicalJws(token))
     return { ok: false, code: 'invalid_token', message: 'token is not a valid admin token' };
   try {
-    const { payload } = await jwtVerify(token, resolveKid(ring), {
+    const payload = await verifyJwt(token, resolveKid(ring), {
       algorithms: [ADMIN_ALG],
       issuer: ADMIN_ISSUER,
       audience: ADMIN_AUDIENCE,
-      currentDate: new Date(nowSeconds * 1000),
+      nowSeconds,
       requiredClaims: ['sub', 'iat', 'exp', 'scope'],
     });
     const claims = AdminClaims(payload);

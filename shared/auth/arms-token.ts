@@ -8,7 +8,7 @@
  * from ever passing as a visitor cookie (and a visitor cookie from passing as this). A bad token
  * is never an error: the visitor simply has no claims and is drawn afresh.
  */
-import { SignJWT, jwtVerify } from 'jose';
+import { signJwt, verifyJwt } from './jwt.ts';
 import type { ArmClaims } from '../experiments/arm-claims.ts';
 import { ArmsClaims } from '../schema/validators.gen.ts';
 import { ARMS_AUDIENCE } from './token-names.ts';
@@ -22,12 +22,11 @@ export async function signArmsToken(
   arms: ArmClaims,
   nowSeconds: number,
 ): Promise<string> {
-  return new SignJWT({ arms })
-    .setProtectedHeader({ alg: VISITOR_ALG, kid: ring.signing.kid })
-    .setAudience(ARMS_AUDIENCE)
-    .setIssuedAt(nowSeconds)
-    .setExpirationTime(nowSeconds + VISITOR_TTL_SECONDS)
-    .sign(ring.signing.key);
+  return signJwt(
+    { alg: VISITOR_ALG, kid: ring.signing.kid },
+    { arms, aud: ARMS_AUDIENCE, iat: nowSeconds, exp: nowSeconds + VISITOR_TTL_SECONDS },
+    ring.signing.key,
+  );
 }
 
 /** The claims, or undefined for anything that is not a valid, unexpired arms token of ours. */
@@ -38,10 +37,10 @@ export async function verifyArmsToken(
 ): Promise<ArmClaims | undefined> {
   if (token.length > MAX_TOKEN_LENGTH) return undefined;
   try {
-    const { payload } = await jwtVerify(token, resolveKid(ring), {
+    const payload = await verifyJwt(token, resolveKid(ring), {
       algorithms: [VISITOR_ALG],
       audience: ARMS_AUDIENCE,
-      currentDate: new Date(nowSeconds * 1000),
+      nowSeconds,
       requiredClaims: ['iat', 'exp'],
     });
     const parsed = ArmsClaims(payload);

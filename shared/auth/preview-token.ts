@@ -5,7 +5,7 @@
  * - `tessera-preview-session`: the HttpOnly cookie that link is exchanged for.
  * Neither is accepted as an admin bearer token (audience `tessera-admin`), nor the reverse.
  */
-import { SignJWT, jwtVerify } from 'jose';
+import { signJwt, verifyJwt } from './jwt.ts';
 import type { PreviewTarget } from './claims.ts';
 import { PreviewClaims } from '../schema/validators.gen.ts';
 import { isCanonicalJws } from './canonical.ts';
@@ -45,14 +45,19 @@ export async function signPreviewToken(
 ): Promise<string> {
   if (!(o.expSeconds > o.nowSeconds && o.expSeconds - o.nowSeconds <= MAX_PREVIEW_TTL_SECONDS))
     throw new RangeError(`a preview token lives at most ${MAX_PREVIEW_TTL_SECONDS} s`);
-  return new SignJWT({ scope: 'preview', pv: o.target })
-    .setProtectedHeader({ alg: ADMIN_ALG, kid: ring.signing.kid, typ: 'JWT' })
-    .setIssuer(ADMIN_ISSUER)
-    .setAudience(o.audience)
-    .setSubject(o.by)
-    .setIssuedAt(o.nowSeconds)
-    .setExpirationTime(o.expSeconds)
-    .sign(ring.signing.key);
+  return signJwt(
+    { alg: ADMIN_ALG, kid: ring.signing.kid, typ: 'JWT' },
+    {
+      scope: 'preview',
+      pv: o.target,
+      iss: ADMIN_ISSUER,
+      aud: o.audience,
+      sub: o.by,
+      iat: o.nowSeconds,
+      exp: o.expSeconds,
+    },
+    ring.signing.key,
+  );
 }
 
 /** Never throws: undefined for anything that is not a valid, unexpired preview token. */
@@ -64,11 +69,11 @@ export async function verifyPreviewToken(
 ): Promise<PreviewSession | undefined> {
   if (!token || token.length > 2048 || !isCanonicalJws(token)) return undefined;
   try {
-    const { payload } = await jwtVerify(token, resolveKid(ring), {
+    const payload = await verifyJwt(token, resolveKid(ring), {
       algorithms: [ADMIN_ALG],
       issuer: ADMIN_ISSUER,
       audience,
-      currentDate: new Date(nowSeconds * 1000),
+      nowSeconds,
       requiredClaims: ['sub', 'iat', 'exp', 'scope'],
     });
     const claims = PreviewClaims(payload);

@@ -3,7 +3,8 @@
  * carrying `cid` (a known customer id minted by the site's own login system with the same keys).
  * Verification pins the algorithm and resolves the key by `kid`; anything else is rejected.
  */
-import { SignJWT, jwtVerify, errors } from 'jose';
+import { errors } from 'jose';
+import { signJwt, verifyJwt } from './jwt.ts';
 import type { VisitorClaims } from './claims.ts';
 
 export { VISITOR_AUDIENCE, VisitorIdPattern } from './token-names.ts';
@@ -23,12 +24,16 @@ export async function signVisitorToken(
   nowSeconds: number,
   ttlSeconds = VISITOR_TTL_SECONDS,
 ): Promise<string> {
-  const jwt = new SignJWT(claims.cid ? { cid: claims.cid } : {})
-    .setProtectedHeader({ alg: VISITOR_ALG, kid: ring.signing.kid, typ: 'JWT' })
-    .setSubject(claims.sub)
-    .setIssuedAt(nowSeconds)
-    .setExpirationTime(nowSeconds + ttlSeconds);
-  return jwt.sign(ring.signing.key);
+  return signJwt(
+    { alg: VISITOR_ALG, kid: ring.signing.kid, typ: 'JWT' },
+    {
+      ...(claims.cid ? { cid: claims.cid } : {}),
+      sub: claims.sub,
+      iat: nowSeconds,
+      exp: nowSeconds + ttlSeconds,
+    },
+    ring.signing.key,
+  );
 }
 
 export type { VisitorClaims } from './claims.ts';
@@ -46,9 +51,9 @@ export async function verifyVisitorToken(
   if (token.length > MAX_TOKEN_LENGTH) return { ok: false, failure: 'oversized' };
   if (!isCanonicalJws(token)) return { ok: false, failure: 'invalid' };
   try {
-    const { payload } = await jwtVerify(token, resolveKid(ring), {
+    const payload = await verifyJwt(token, resolveKid(ring), {
       algorithms: [VISITOR_ALG],
-      currentDate: new Date(nowSeconds * 1000),
+      nowSeconds,
       requiredClaims: ['sub', 'iat', 'exp'],
     });
     const claims = checkVisitorClaims(payload);
