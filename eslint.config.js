@@ -50,6 +50,43 @@ const SIZE_PATHS = [
   },
 ];
 
+/**
+ * The visitor worker ships no zod (docs/performance.md, "Script size"): it validates with the
+ * validators generated from the schemas (shared/schema/validators.gen.ts, `npm run
+ * build:validators`). So nothing under worker/ imports zod, or a module that defines zod schemas,
+ * at runtime; `import type` is fine (types flow from the schemas). The zod-free modules of
+ * shared/schema/ are listed: a new one goes here when the worker needs its values.
+ */
+const NO_RUNTIME_ZOD = [
+  {
+    group: ['zod', 'zod/*', '**/schema/zod.ts', '**/shared/config-schema.ts', '**/auth/claims.ts'],
+    allowTypeImports: true,
+    message:
+      'The visitor worker ships no zod: use the generated validator (shared/schema/validators.gen.ts; add the schema to runtime-schemas.ts and run npm run build:validators), or `import type`.',
+  },
+  {
+    group: [
+      '**/shared/schema/*',
+      ...[
+        'validators.gen.ts',
+        'validate.ts',
+        'checks.ts',
+        'dict-values.ts',
+        'consent-levels.ts',
+        'channels.ts',
+        'event-limits.ts',
+        'origin-paths.ts',
+        'experiment-rules.ts',
+        'decision-api-rules.ts',
+        'context-signals.ts',
+      ].map((file) => `!**/shared/schema/${file}`),
+    ],
+    allowTypeImports: true,
+    message:
+      'This module defines zod schemas: the visitor worker imports their types only (`import type`), its values from a zod-free module (origin-paths.ts, channels.ts, …), and validates with shared/schema/validators.gen.ts.',
+  },
+];
+
 const IO_PATTERNS = [
   {
     group: ['cloudflare:*', 'node:*'],
@@ -158,6 +195,11 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: SIZE_PATHS }] },
   },
   {
+    files: ['worker/**'],
+    ignores: PURE_FOLDERS,
+    rules: { 'no-restricted-imports': ['error', { paths: SIZE_PATHS, patterns: NO_RUNTIME_ZOD }] },
+  },
+  {
     files: PURE_FOLDERS,
     ignores: PURE_EXCEPTIONS,
     rules: {
@@ -204,6 +246,16 @@ export default tseslint.config(
             ]),
           ),
         },
+      ],
+    },
+  },
+  {
+    // The pure folders under worker/: their I/O rules and the no-zod rule together.
+    files: PURE_FOLDERS.filter((glob) => glob.startsWith('worker/')),
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: SIZE_PATHS, patterns: [...IO_PATTERNS, ...NO_RUNTIME_ZOD] },
       ],
     },
   },

@@ -26,6 +26,7 @@ interface CheckDef {
   format?: string;
   pattern?: RegExp;
   fn?: unknown;
+  path?: (string | number)[];
   error?: (issue: unknown) => unknown;
 }
 interface Def {
@@ -106,7 +107,7 @@ function checkCode(c: CheckDef, origin: string, where: string): string {
         return `v.pattern(${c.pattern.toString()}, ${lit(m ?? formatMessage(c))})`;
       break;
     case 'custom':
-      return `v.refine(${fnName(c.fn, where, 'refinement')}, ${lit(m ?? 'Invalid input')})`;
+      return `v.refine(${fnName(c.fn, where, 'refinement')}, ${lit(m ?? 'Invalid input')}${c.path?.length ? `, ${lit(c.path)}` : ''})`;
   }
   throw new Error(`build-validators: unsupported check ${c.check}/${c.format ?? ''} at ${where}`);
 }

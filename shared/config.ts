@@ -2,10 +2,9 @@
  * Turns the worker's env into a checked configuration, once per isolate. Misconfiguration
  * throws at start-up with a message that says how to fix it; it never degrades silently.
  */
-import * as z from './schema/zod.ts';
 import { keyWeakness } from './auth/key-strength.ts';
-import { dict } from './schema/dict.ts';
-import { isOriginUrl, ORIGIN_URL_HINT } from './schema/origin.ts';
+import { isOriginUrl, ORIGIN_URL_HINT } from './schema/origin-paths.ts';
+import { KeyMap, KvDeadlineMs, PointerTtlMs } from './schema/validators.gen.ts';
 
 export const MIN_KEY_BYTES = 32;
 
@@ -30,10 +29,6 @@ export interface Config {
   originUrl?: string;
 }
 
-const KeyMap = dict(z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/)), z.string());
-const Millis = (fallback: number) =>
-  z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(60_000)), fallback);
-
 export const GENERATE_KEY = 'openssl rand -base64 48';
 
 const fixKeys = (name: string) =>
@@ -50,7 +45,7 @@ function parseKeys(name: string, raw: string | undefined): HmacKey[] {
   } catch {
     throw new ConfigError(`${name} is not valid JSON. ${FIX_KEYS}`);
   }
-  const map = KeyMap.safeParse(json);
+  const map = KeyMap(json);
   if (!map.success) {
     throw new ConfigError(
       `${name} must map key ids (letters, digits, . _ -) to strings. ${FIX_KEYS}`,
@@ -108,12 +103,12 @@ export interface ConfigVars {
 }
 
 export function loadConfig(env: ConfigVars): Config {
-  const deadline = Millis(75).safeParse(env.KV_DEADLINE_MS);
+  const deadline = KvDeadlineMs(env.KV_DEADLINE_MS);
   if (!deadline.success)
     throw new ConfigError(
       `KV_DEADLINE_MS must be a whole number of milliseconds (0–60000), got "${env.KV_DEADLINE_MS}".`,
     );
-  const ttl = Millis(5_000).safeParse(env.POINTER_TTL_MS);
+  const ttl = PointerTtlMs(env.POINTER_TTL_MS);
   if (!ttl.success)
     throw new ConfigError(
       `POINTER_TTL_MS must be a whole number of milliseconds (0–60000), got "${env.POINTER_TTL_MS}".`,

@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
-import { Scope } from '../../shared/auth/admin-token.ts';
+import { Scope } from '../../shared/auth/claims.ts';
 import { CONSOLE_LINK_TTL_SECONDS, signConsoleLink } from '../../shared/auth/console-link.ts';
 import { adminKeyring } from '../lib/dev-keys.ts';
 import { CliError } from '../lib/errors.ts';

@@ -5,7 +5,7 @@
  * real visitor's). `--live` previews the live
  * version instead (useful with --segment).
  */
-import { PreviewTarget } from '../../shared/auth/preview-token.ts';
+import { PreviewTarget } from '../../shared/auth/claims.ts';
 import type { Bundle } from '../../shared/schema/bundle.ts';
 import { formatPath } from '../lib/content.ts';
 import { CliError } from '../lib/errors.ts';

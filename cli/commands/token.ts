@@ -4,7 +4,8 @@
  * `tessera token admin --scope …`: the same for admin bearer tokens.
  */
 import { userInfo } from 'node:os';
-import { MAX_ADMIN_TTL_SECONDS, Scope, signAdminToken } from '../../shared/auth/admin-token.ts';
+import { MAX_ADMIN_TTL_SECONDS, signAdminToken } from '../../shared/auth/admin-token.ts';
+import { Scope } from '../../shared/auth/claims.ts';
 import { adminKeyring } from '../lib/dev-keys.ts';
 import { loadConfig, ConfigError } from '../../shared/config.ts';
 import { keyringFor } from '../../shared/auth/keyring.ts';

@@ -11,7 +11,7 @@
  */
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { ConfigError } from '../../shared/config.ts';
-import { Scope } from '../../shared/auth/admin-token.ts';
+import { Scope } from '../../shared/auth/claims.ts';
 import * as z from '../../shared/schema/zod.ts';
 
 export const ACCESS_HEADER = 'cf-access-jwt-assertion';

@@ -28,9 +28,9 @@ import { PREVIEW_PATH } from '../../shared/auth/preview-token.ts';
 import {
   PREVIEW_LINK_AUDIENCE,
   PREVIEW_TTL_SECONDS,
-  PreviewTarget,
   signPreviewToken,
 } from '../../shared/auth/preview-token.ts';
+import { PreviewTarget } from '../../shared/auth/claims.ts';
 import { LiveMove } from '../../shared/schema/admin-api.ts';
 import { requireScope, type AdminVars } from '../auth/require-scope.ts';
 

@@ -6,8 +6,12 @@
  * for servers calling the decision API (`/v1/*` on the visitor-facing worker) and nothing else. Pure apart from
  * crypto; the HTTP mapping (401/403) lives in middleware.ts.
  */
-import { SignJWT, jwtVerify, errors } from 'jose';
-import * as z from '../schema/zod.ts';
+import { errors } from 'jose';
+import { signJwt, verifyJwt } from './jwt.ts';
+import { AdminClaims, Scope } from '../schema/validators.gen.ts';
+import type { SCOPES } from './token-names.ts';
+
+export { SCOPES } from './token-names.ts';
 import { isCanonicalJws } from './canonical.ts';
 import { UnknownKid, resolveKid, type Keyring } from './keyring.ts';
 import { lifetimeProblem } from './lifetime.ts';
@@ -15,18 +19,9 @@ import { lifetimeProblem } from './lifetime.ts';
 export const ADMIN_ISSUER = 'tessera';
 export const ADMIN_AUDIENCE = 'tessera-admin';
 export const ADMIN_ALG = 'HS256';
-export const SCOPES = ['publish', 'read', 'preview', 'privacy', 'decide'] as const;
-export const Scope = z.enum(SCOPES);
 /** The longest an admin token may live (exp − iat): a day's work, then mint another. */
 export const MAX_ADMIN_TTL_SECONDS = 24 * 3600;
-export type Scope = z.infer<typeof Scope>;
-
-const AdminClaims = z.object({
-  sub: z.string().check(z.minLength(1), z.maxLength(200)),
-  scope: z.string().check(z.maxLength(200)),
-  iat: z.number().check(z.int()),
-  exp: z.number().check(z.int()),
-});
+export type Scope = (typeof SCOPES)[number];
 
 export interface Admin {
   /** Who: shown in audit records. */
@@ -45,14 +40,18 @@ export async function signAdminToken(
   const ttl = o.ttlSeconds ?? 3600;
   if (!(ttl > 0 && ttl <= MAX_ADMIN_TTL_SECONDS))
     throw new RangeError(`an admin token lives at most ${MAX_ADMIN_TTL_SECONDS} s, not ${ttl}`);
-  return new SignJWT({ scope: o.scopes.join(' ') })
-    .setProtectedHeader({ alg: ADMIN_ALG, kid: ring.signing.kid, typ: 'JWT' })
-    .setIssuer(ADMIN_ISSUER)
-    .setAudience(ADMIN_AUDIENCE)
-    .setSubject(o.sub)
-    .setIssuedAt(o.nowSeconds)
-    .setExpirationTime(o.nowSeconds + ttl)
-    .sign(ring.signing.key);
+  return signJwt(
+    { alg: ADMIN_ALG, kid: ring.signing.kid, typ: 'JWT' },
+    {
+      scope: o.scopes.join(' '),
+      iss: ADMIN_ISSUER,
+      aud: ADMIN_AUDIENCE,
+      sub: o.sub,
+      iat: o.nowSeconds,
+      exp: o.nowSeconds + ttl,
+    },
+    ring.signing.key,
+  );
 }
 
 /** Reads `Authorization: Bearer <jwt>`; cookies are never consulted (no CSRF surface). */
@@ -77,14 +76,14 @@ export async function verifyAdminToken(
   if (!isCanonicalJws(token))
     return { ok: false, code: 'invalid_token', message: 'token is not a valid admin token' };
   try {
-    const { payload } = await jwtVerify(token, resolveKid(ring), {
+    const payload = await verifyJwt(token, resolveKid(ring), {
       algorithms: [ADMIN_ALG],
       issuer: ADMIN_ISSUER,
       audience: ADMIN_AUDIENCE,
-      currentDate: new Date(nowSeconds * 1000),
+      nowSeconds,
       requiredClaims: ['sub', 'iat', 'exp', 'scope'],
     });
-    const claims = AdminClaims.safeParse(payload);
+    const claims = AdminClaims(payload);
     if (!claims.success)
       return { ok: false, code: 'invalid_token', message: 'token claims are malformed' };
     const tooLong = lifetimeProblem(claims.data, nowSeconds, MAX_ADMIN_TTL_SECONDS);
@@ -92,7 +91,7 @@ export async function verifyAdminToken(
     const scopes = new Set(
       claims.data.scope
         .split(' ')
-        .map((s) => Scope.safeParse(s))
+        .map((s) => Scope(s))
         .flatMap((r) => (r.success ? [r.data] : [])),
     );
     return { ok: true, admin: { sub: claims.data.sub, scopes } };

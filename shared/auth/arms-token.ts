@@ -8,37 +8,25 @@
  * from ever passing as a visitor cookie (and a visitor cookie from passing as this). A bad token
  * is never an error: the visitor simply has no claims and is drawn afresh.
  */
-import { SignJWT, jwtVerify } from 'jose';
-import { CLAIM_KEY_PATTERN, MAX_CLAIMS, type ArmClaims } from '../experiments/arm-claims.ts';
-import * as z from '../schema/zod.ts';
+import { signJwt, verifyJwt } from './jwt.ts';
+import type { ArmClaims } from '../experiments/arm-claims.ts';
+import { ArmsClaims } from '../schema/validators.gen.ts';
+import { ARMS_AUDIENCE } from './token-names.ts';
+
+export { ARMS_AUDIENCE } from './token-names.ts';
 import { resolveKid, type Keyring } from './keyring.ts';
 import { MAX_TOKEN_LENGTH, VISITOR_ALG, VISITOR_TTL_SECONDS } from './visitor-token.ts';
-
-export const ARMS_AUDIENCE = 'tessera-arms';
-
-export const ArmsClaims = z.object({
-  aud: z.literal(ARMS_AUDIENCE),
-  arms: z
-    .record(
-      z.string().check(z.regex(CLAIM_KEY_PATTERN)),
-      z.number().check(z.int(), z.gte(0), z.lt(20)),
-    )
-    .check(z.refine((r) => Object.keys(r).length <= MAX_CLAIMS, `at most ${MAX_CLAIMS} claims`)),
-  iat: z.number().check(z.int()),
-  exp: z.number().check(z.int()),
-});
 
 export async function signArmsToken(
   ring: Keyring,
   arms: ArmClaims,
   nowSeconds: number,
 ): Promise<string> {
-  return new SignJWT({ arms })
-    .setProtectedHeader({ alg: VISITOR_ALG, kid: ring.signing.kid })
-    .setAudience(ARMS_AUDIENCE)
-    .setIssuedAt(nowSeconds)
-    .setExpirationTime(nowSeconds + VISITOR_TTL_SECONDS)
-    .sign(ring.signing.key);
+  return signJwt(
+    { alg: VISITOR_ALG, kid: ring.signing.kid },
+    { arms, aud: ARMS_AUDIENCE, iat: nowSeconds, exp: nowSeconds + VISITOR_TTL_SECONDS },
+    ring.signing.key,
+  );
 }
 
 /** The claims, or undefined for anything that is not a valid, unexpired arms token of ours. */
@@ -49,13 +37,13 @@ export async function verifyArmsToken(
 ): Promise<ArmClaims | undefined> {
   if (token.length > MAX_TOKEN_LENGTH) return undefined;
   try {
-    const { payload } = await jwtVerify(token, resolveKid(ring), {
+    const payload = await verifyJwt(token, resolveKid(ring), {
       algorithms: [VISITOR_ALG],
       audience: ARMS_AUDIENCE,
-      currentDate: new Date(nowSeconds * 1000),
+      nowSeconds,
       requiredClaims: ['iat', 'exp'],
     });
-    const parsed = ArmsClaims.safeParse(payload);
+    const parsed = ArmsClaims(payload);
     return parsed.success ? parsed.data.arms : undefined;
   } catch {
     return undefined;

@@ -10,7 +10,8 @@
  */
 import { SignJWT, errors, jwtVerify } from 'jose';
 import * as z from '../schema/zod.ts';
-import { ADMIN_ALG, ADMIN_ISSUER, Scope } from './admin-token.ts';
+import { ADMIN_ALG, ADMIN_ISSUER } from './admin-token.ts';
+import { Scope } from './claims.ts';
 import { UnknownKid, resolveKid, type Keyring } from './keyring.ts';
 
 export const CONSOLE_LINK_AUDIENCE = 'tessera-console-link';

@@ -5,14 +5,11 @@
  * - `tessera-preview-session`: the HttpOnly cookie that link is exchanged for.
  * Neither is accepted as an admin bearer token (audience `tessera-admin`), nor the reverse.
  */
-import { SignJWT, jwtVerify } from 'jose';
-import * as z from '../schema/zod.ts';
-import { Id } from '../schema/bundle.ts';
-import { PreviewContext } from '../schema/preview-context.ts';
-import { SitePath } from '../schema/site-path.ts';
+import { signJwt, verifyJwt } from './jwt.ts';
+import type { PreviewTarget } from './claims.ts';
+import { PreviewClaims } from '../schema/validators.gen.ts';
 import { isCanonicalJws } from './canonical.ts';
 import { resolveKid, type Keyring } from './keyring.ts';
-import { VisitorIdPattern } from './visitor-token.ts';
 import { ADMIN_ALG, ADMIN_ISSUER } from './admin-token.ts';
 import { lifetimeProblem } from './lifetime.ts';
 
@@ -25,30 +22,7 @@ export const PREVIEW_TTL_SECONDS = 30 * 60;
 /** No link or session lives longer than this (exp − iat), whoever minted it. */
 export const MAX_PREVIEW_TTL_SECONDS = 4 * 3600;
 
-export const PreviewTarget = z.strictObject({
-  /** Page path to open first. */
-  path: z._default(SitePath, '/'),
-  version: z.optional(z.string().check(z.regex(/^[0-9a-f]{16}$/, 'a bundle version'))),
-  segment: z.optional(Id),
-  /**
-   * Render as this persona: a sample profile stored as `persona:<id>`, never a real visitor's
-   * (issue 13 #6); no cookie is read or issued.
-   */
-  as: z.optional(z.string().check(z.regex(VisitorIdPattern, 'a visitor id'))),
-  /** Request signals to pretend (country, device, local time, referrer): the console's "preview as". */
-  context: z.optional(PreviewContext),
-  /** The session may read its own decision trace (`?tessera_debug=json`) without an admin token. */
-  trace: z.optional(z.boolean()),
-});
-export type PreviewTarget = z.infer<typeof PreviewTarget>;
-
-const PreviewClaims = z.object({
-  sub: z.string().check(z.minLength(1), z.maxLength(200)),
-  scope: z.literal('preview'),
-  iat: z.number().check(z.int()),
-  exp: z.number().check(z.int()),
-  pv: PreviewTarget,
-});
+export type { PreviewTarget } from './claims.ts';
 
 export interface PreviewSession extends PreviewTarget {
   /** Who created the link (token `sub`). */
@@ -71,14 +45,19 @@ export async function signPreviewToken(
 ): Promise<string> {
   if (!(o.expSeconds > o.nowSeconds && o.expSeconds - o.nowSeconds <= MAX_PREVIEW_TTL_SECONDS))
     throw new RangeError(`a preview token lives at most ${MAX_PREVIEW_TTL_SECONDS} s`);
-  return new SignJWT({ scope: 'preview', pv: o.target })
-    .setProtectedHeader({ alg: ADMIN_ALG, kid: ring.signing.kid, typ: 'JWT' })
-    .setIssuer(ADMIN_ISSUER)
-    .setAudience(o.audience)
-    .setSubject(o.by)
-    .setIssuedAt(o.nowSeconds)
-    .setExpirationTime(o.expSeconds)
-    .sign(ring.signing.key);
+  return signJwt(
+    { alg: ADMIN_ALG, kid: ring.signing.kid, typ: 'JWT' },
+    {
+      scope: 'preview',
+      pv: o.target,
+      iss: ADMIN_ISSUER,
+      aud: o.audience,
+      sub: o.by,
+      iat: o.nowSeconds,
+      exp: o.expSeconds,
+    },
+    ring.signing.key,
+  );
 }
 
 /** Never throws: undefined for anything that is not a valid, unexpired preview token. */
@@ -90,14 +69,14 @@ export async function verifyPreviewToken(
 ): Promise<PreviewSession | undefined> {
   if (!token || token.length > 2048 || !isCanonicalJws(token)) return undefined;
   try {
-    const { payload } = await jwtVerify(token, resolveKid(ring), {
+    const payload = await verifyJwt(token, resolveKid(ring), {
       algorithms: [ADMIN_ALG],
       issuer: ADMIN_ISSUER,
       audience,
-      currentDate: new Date(nowSeconds * 1000),
+      nowSeconds,
       requiredClaims: ['sub', 'iat', 'exp', 'scope'],
     });
-    const claims = PreviewClaims.safeParse(payload);
+    const claims = PreviewClaims(payload);
     if (!claims.success) return undefined;
     if (lifetimeProblem(claims.data, nowSeconds, MAX_PREVIEW_TTL_SECONDS)) return undefined;
     return { ...claims.data.pv, by: claims.data.sub, exp: claims.data.exp };

@@ -3,8 +3,12 @@
  * carrying `cid` (a known customer id minted by the site's own login system with the same keys).
  * Verification pins the algorithm and resolves the key by `kid`; anything else is rejected.
  */
-import { SignJWT, jwtVerify, errors } from 'jose';
-import * as z from '../schema/zod.ts';
+import { errors } from 'jose';
+import { signJwt, verifyJwt } from './jwt.ts';
+import type { VisitorClaims } from './claims.ts';
+
+export { VISITOR_AUDIENCE, VisitorIdPattern } from './token-names.ts';
+import { VisitorClaims as checkVisitorClaims } from '../schema/validators.gen.ts';
 import { isCanonicalJws } from './canonical.ts';
 import { UnknownKid, resolveKid, type Keyring } from './keyring.ts';
 
@@ -14,37 +18,25 @@ export const MAX_TOKEN_LENGTH = 1024;
 /** Browsers cap cookie lifetime at 400 days; the token lives as long as the cookie. */
 export const VISITOR_TTL_SECONDS = 400 * 24 * 3600;
 
-export const VisitorIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
-
-/**
- * A token meant for something else (the admin API, the site's own APIs) is not a visitor cookie,
- * even when it is signed with the same key: a foreign `aud` (or an `aud` list) fails the claims.
- * Our own cookies and the site's login cookies carry no `aud`, or this one.
- */
-export const VISITOR_AUDIENCE = 'tessera-visitor';
-
-export const VisitorClaims = z.object({
-  sub: z.string().check(z.regex(VisitorIdPattern)),
-  aud: z.optional(z.literal(VISITOR_AUDIENCE)),
-  cid: z.optional(z.string().check(z.regex(VisitorIdPattern))),
-  iat: z.number().check(z.int()),
-  exp: z.number().check(z.int()),
-});
-export type VisitorClaims = z.infer<typeof VisitorClaims>;
-
 export async function signVisitorToken(
   ring: Keyring,
   claims: { sub: string; cid?: string },
   nowSeconds: number,
   ttlSeconds = VISITOR_TTL_SECONDS,
 ): Promise<string> {
-  const jwt = new SignJWT(claims.cid ? { cid: claims.cid } : {})
-    .setProtectedHeader({ alg: VISITOR_ALG, kid: ring.signing.kid, typ: 'JWT' })
-    .setSubject(claims.sub)
-    .setIssuedAt(nowSeconds)
-    .setExpirationTime(nowSeconds + ttlSeconds);
-  return jwt.sign(ring.signing.key);
+  return signJwt(
+    { alg: VISITOR_ALG, kid: ring.signing.kid, typ: 'JWT' },
+    {
+      ...(claims.cid ? { cid: claims.cid } : {}),
+      sub: claims.sub,
+      iat: nowSeconds,
+      exp: nowSeconds + ttlSeconds,
+    },
+    ring.signing.key,
+  );
 }
+
+export type { VisitorClaims } from './claims.ts';
 
 export type VerifyFailure = 'oversized' | 'expired' | 'unknown_kid' | 'bad_claims' | 'invalid';
 export type VerifyResult =
@@ -59,12 +51,12 @@ export async function verifyVisitorToken(
   if (token.length > MAX_TOKEN_LENGTH) return { ok: false, failure: 'oversized' };
   if (!isCanonicalJws(token)) return { ok: false, failure: 'invalid' };
   try {
-    const { payload } = await jwtVerify(token, resolveKid(ring), {
+    const payload = await verifyJwt(token, resolveKid(ring), {
       algorithms: [VISITOR_ALG],
-      currentDate: new Date(nowSeconds * 1000),
+      nowSeconds,
       requiredClaims: ['sub', 'iat', 'exp'],
     });
-    const claims = VisitorClaims.safeParse(payload);
+    const claims = checkVisitorClaims(payload);
     return claims.success
       ? { ok: true, claims: claims.data }
       : { ok: false, failure: 'bad_claims' };

@@ -3,7 +3,8 @@
  * every problem carries its path inside the bundle (`experiments[2].arms[1].variant`).
  */
 import type { BundleBody } from '../schema/bundle.ts';
-import { laneShares, type Experiment, type Goal } from '../schema/experiment.ts';
+import type { Experiment, Goal } from '../schema/experiment.ts';
+import { laneShares } from '../schema/experiment-rules.ts';
 import type { Issue } from './issues.ts';
 
 /** Slack for floating-point sums of shares. */

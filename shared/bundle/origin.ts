@@ -4,7 +4,7 @@
  * an origin to come from. Pure.
  */
 import type { BundleBody } from '../schema/bundle.ts';
-import { patternBase } from '../schema/origin.ts';
+import { patternBase } from '../schema/origin-paths.ts';
 import type { Issue } from './issues.ts';
 
 export function checkOrigin(body: BundleBody): Issue[] {

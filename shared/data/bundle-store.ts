@@ -6,7 +6,8 @@
  * - the last good bundle, served whenever the pointer or the bundle it names cannot be read
  *   (timeout, KV error, not yet replicated, garbage).
  */
-import { Pointer, type Bundle } from '../schema/bundle.ts';
+import type { Bundle } from '../schema/bundle.ts';
+import { Pointer } from '../schema/validators.gen.ts';
 import { contentKeys } from '../kv-keys.ts';
 import type { Reason } from '../reasons.ts';
 import { withDeadline } from './deadline.ts';
@@ -101,10 +102,10 @@ export class BundleStore {
 
 function safeJson<T>(
   text: string,
-  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
+  check: (v: unknown) => { success: true; data: T } | { success: false },
 ): T | undefined {
   try {
-    const parsed = schema.safeParse(JSON.parse(text));
+    const parsed = check(JSON.parse(text));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

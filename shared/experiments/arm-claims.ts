@@ -10,7 +10,8 @@
  * arms, traffic, goal or targeting) draws afresh, and the cookie never names the experiment.
  * At most MAX_CLAIMS entries: claims of experiments no longer live go first, then the oldest.
  */
-import { saltOf, type Experiment } from '../schema/experiment.ts';
+import type { Experiment } from '../schema/experiment.ts';
+import { saltOf } from '../schema/experiment-rules.ts';
 import { hash32 } from './hash.ts';
 import { phaseOf } from './phase.ts';
 

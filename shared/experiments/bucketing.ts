@@ -16,7 +16,7 @@
  * salt reassigns visitors, so do that only when starting a new experiment (new id or salt).
  */
 import type { Arm, Experiment, Holdout, Layer } from '../schema/experiment.ts';
-import { laneShares, saltOf } from '../schema/experiment.ts';
+import { laneShares, saltOf } from '../schema/experiment-rules.ts';
 import { unitHash } from './hash.ts';
 
 export const BUCKETS = 10_000;

@@ -4,7 +4,7 @@
  * Descriptions the schemas do not carry (the worker's copies stay free of documentation bytes)
  * are added by document.ts from DESCRIPTIONS.
  */
-import { PreviewTarget } from '../auth/preview-token.ts';
+import { PreviewTarget } from '../auth/claims.ts';
 import { AuditRecord } from '../publish/history.ts';
 import { ErrorBody } from '../schema/api-error.ts';
 import {

@@ -16,7 +16,7 @@
  * `Object.prototype` member turned into NaN), and "__proto__", which no stored profile may hold
  * as a key, moves no affinity.
  */
-import { isDataKey, nullProto, own } from '../schema/dict.ts';
+import { isDataKey, nullProto, own } from '../schema/dict-values.ts';
 import type { Profile } from '../schema/profile.ts';
 import type { TrackedEvent } from '../schema/events.ts';
 

@@ -6,7 +6,7 @@
  */
 import * as z from './zod.ts';
 
-export const BUILT_IN_CHANNELS = ['web', 'app', 'email', 'server'] as const;
+export { BUILT_IN_CHANNELS, WEB } from './channels.ts';
 
 export const Channel = z
   .string()
@@ -17,6 +17,3 @@ export const Channel = z
     ),
   );
 export type Channel = z.infer<typeof Channel>;
-
-/** Pages and the browser tracker. */
-export const WEB: Channel = 'web';

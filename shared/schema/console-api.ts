@@ -3,7 +3,7 @@
  * its routes parse and the answers the OpenAPI document (shared/openapi/) describes. Answers are
  * non-strict, as in admin-api.ts.
  */
-import { PreviewTarget } from '../auth/preview-token.ts';
+import { PreviewTarget } from '../auth/claims.ts';
 import { MAX_TITLE } from '../drafts/store.ts';
 import { Version } from '../publish/store.ts';
 import { MoveAnswer } from './admin-api.ts';

@@ -8,7 +8,28 @@
  * consent it holds for that person, what it knows about the moment (the context) and which slots
  * it wants — a page id for all of a page's slots, or a list of slot ids.
  */
-import { VisitorIdPattern } from '../auth/visitor-token.ts';
+import { VisitorIdPattern } from '../auth/token-names.ts';
+import {
+  atMostMaxAttributes,
+  everyItemHasConsent,
+  isFiniteNumber,
+  isHttpUrl,
+  isTimeZone,
+  MAX_ATTRIBUTES,
+  MAX_BATCH_ITEMS,
+  MAX_SLOTS,
+  namesSubject,
+  notCookieAndIds,
+  targetNamed,
+} from './decision-api-rules.ts';
+
+export {
+  MAX_ATTRIBUTES,
+  MAX_BATCH_BODY_BYTES,
+  MAX_BATCH_ITEMS,
+  MAX_DECISION_BODY_BYTES,
+  MAX_SLOTS,
+} from './decision-api-rules.ts';
 import { Id } from './bundle.ts';
 import { Channel } from './channel.ts';
 import { ConsentLevel } from './consent.ts';
@@ -35,36 +56,17 @@ export const Subject = z
     cookie: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
   })
   .check(
-    z.refine((s) => !(s.cookie !== undefined && (s.visitorId ?? s.customerId) !== undefined), {
+    z.refine(notCookieAndIds, {
       message: 'send either "cookie", or "visitorId" and/or "customerId" — not both',
     }),
-    z.refine((s) => (s.cookie ?? s.visitorId ?? s.customerId) !== undefined, {
+    z.refine(namesSubject, {
       message: 'name the subject: "visitorId", "customerId" (or both), or "cookie"',
     }),
   );
 export type Subject = z.infer<typeof Subject>;
 
-const isTimeZone = (zone: string) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-const isHttpUrl = (value: string) => {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:' || url.protocol === 'android-app:';
-  } catch {
-    return false;
-  }
-};
-
 const Utm = z.string().check(z.minLength(1), z.maxLength(100));
 
-export const MAX_ATTRIBUTES = 20;
 export const AttributeName = z
   .string()
   .check(
@@ -76,7 +78,7 @@ export const AttributeName = z
 /** A custom attribute's value: a string of at most 200 characters, a finite number or a boolean. */
 export const AttributeValue = z.union([
   z.string().check(z.maxLength(200)),
-  z.number().check(z.refine(Number.isFinite, 'a finite number')),
+  z.number().check(z.refine(isFiniteNumber, 'a finite number')),
   z.boolean(),
 ]);
 
@@ -144,17 +146,11 @@ export const DecisionContext = z.strictObject({
   attributes: z.optional(
     z
       .record(AttributeName, AttributeValue)
-      .check(
-        z.refine(
-          (a) => Object.keys(a).length <= MAX_ATTRIBUTES,
-          `at most ${MAX_ATTRIBUTES} attributes`,
-        ),
-      ),
+      .check(z.refine(atMostMaxAttributes, `at most ${MAX_ATTRIBUTES} attributes`)),
   ),
 });
 export type DecisionContext = z.infer<typeof DecisionContext>;
 
-export const MAX_SLOTS = 50;
 const Slots = z
   .array(Id)
   .check(
@@ -176,8 +172,6 @@ const what = {
   html: z._default(z.boolean(), false),
 };
 
-const targetNamed = (r: { page?: string; slots?: string[]; context?: { path?: string } }) =>
-  r.page !== undefined || r.slots !== undefined || r.context?.path !== undefined;
 const TARGET_MESSAGE = 'name the slots: "page" (a page id), "slots" (slot ids) or "context.path"';
 
 export const DecisionRequest = z
@@ -191,9 +185,6 @@ export const DecisionRequest = z
   .check(z.refine(targetNamed, { message: TARGET_MESSAGE, path: ['slots'] }));
 export type DecisionRequest = z.infer<typeof DecisionRequest>;
 export type DecisionRequestInput = z.input<typeof DecisionRequest>;
-
-/** Most subjects one batch call decides (an email send is split into calls of this size). */
-export const MAX_BATCH_ITEMS = 100;
 
 export const BatchItem = z.strictObject({
   subject: Subject,
@@ -219,7 +210,7 @@ export const DecisionBatchRequest = z
   })
   .check(
     z.refine(targetNamed, { message: TARGET_MESSAGE, path: ['slots'] }),
-    z.refine((b) => b.consent !== undefined || b.items.every((i) => i.consent !== undefined), {
+    z.refine(everyItemHasConsent, {
       message: 'every item needs a consent level: set "consent" on the batch or on each item',
       path: ['consent'],
     }),
@@ -239,7 +230,3 @@ export const ServerEventsRequest = z.strictObject({
     ),
 });
 export type ServerEventsRequest = z.infer<typeof ServerEventsRequest>;
-
-/** Body size limits, enforced while reading (Content-Length is not trusted). */
-export const MAX_DECISION_BODY_BYTES = 32 * 1024;
-export const MAX_BATCH_BODY_BYTES = 512 * 1024;

@@ -7,6 +7,9 @@ import { dict } from './dict.ts';
 import { Channel } from './channel.ts';
 import { CONSENT_LEVELS, type ConsentLevel } from './consent.ts';
 
+import { MAX_EVENTS_PER_BATCH } from './event-limits.ts';
+export { MAX_EVENTS_PER_BATCH, MAX_EVENTS_BODY_BYTES } from './event-limits.ts';
+
 /** Client-generated, so a retried beacon carries the same id and is counted once. */
 export const EventId = z
   .string()
@@ -66,9 +69,6 @@ export const TrackedEvent = z.discriminatedUnion('type', [
 ]);
 export type TrackedEvent = z.infer<typeof TrackedEvent>;
 export type EventType = TrackedEvent['type'];
-
-export const MAX_EVENTS_PER_BATCH = 50;
-export const MAX_EVENTS_BODY_BYTES = 64 * 1024;
 
 export const EventBatch = z.strictObject({
   /** Where the events happened (default `web`: the tracker and the site's own pages). */

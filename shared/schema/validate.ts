@@ -141,9 +141,9 @@ export const pattern =
 
 /** A refinement: one of the named functions in shared/schema/checks.ts. */
 export const refine =
-  (ok: (x: never) => unknown, message: string): Check =>
+  (ok: (x: never) => unknown, message: string, path: Path = []): Check =>
   (x: never, issues) => {
-    if (!ok(x)) issue(issues, 'custom', message);
+    if (!ok(x)) issue(issues, 'custom', message, [...path]);
   };
 
 // ----- nodes -----

@@ -9,9 +9,21 @@ import type { RUNTIME_SCHEMAS } from './runtime-schemas.ts';
 
 /** What each validator returns: its schema’s `z.infer` type. */
 interface Types {
+  KeyMap: z.output<(typeof RUNTIME_SCHEMAS)['KeyMap']>;
+  KvDeadlineMs: z.output<(typeof RUNTIME_SCHEMAS)['KvDeadlineMs']>;
+  PointerTtlMs: z.output<(typeof RUNTIME_SCHEMAS)['PointerTtlMs']>;
+  VisitorClaims: z.output<(typeof RUNTIME_SCHEMAS)['VisitorClaims']>;
+  AdminClaims: z.output<(typeof RUNTIME_SCHEMAS)['AdminClaims']>;
+  Scope: z.output<(typeof RUNTIME_SCHEMAS)['Scope']>;
+  PreviewClaims: z.output<(typeof RUNTIME_SCHEMAS)['PreviewClaims']>;
+  ArmsClaims: z.output<(typeof RUNTIME_SCHEMAS)['ArmsClaims']>;
+  Pointer: z.output<(typeof RUNTIME_SCHEMAS)['Pointer']>;
   Profile: z.output<(typeof RUNTIME_SCHEMAS)['Profile']>;
   BanditSnapshot: z.output<(typeof RUNTIME_SCHEMAS)['BanditSnapshot']>;
   EventBatch: z.output<(typeof RUNTIME_SCHEMAS)['EventBatch']>;
+  DecisionRequest: z.output<(typeof RUNTIME_SCHEMAS)['DecisionRequest']>;
+  DecisionBatchRequest: z.output<(typeof RUNTIME_SCHEMAS)['DecisionBatchRequest']>;
+  ServerEventsRequest: z.output<(typeof RUNTIME_SCHEMAS)['ServerEventsRequest']>;
   ConsentLevel: z.output<(typeof RUNTIME_SCHEMAS)['ConsentLevel']>;
   SiteConsent: z.output<(typeof RUNTIME_SCHEMAS)['SiteConsent']>;
   HeroProps: z.output<(typeof RUNTIME_SCHEMAS)['HeroProps']>;
@@ -20,6 +32,171 @@ interface Types {
   CtaBannerProps: z.output<(typeof RUNTIME_SCHEMAS)['CtaBannerProps']>;
   AnnouncementBarProps: z.output<(typeof RUNTIME_SCHEMAS)['AnnouncementBarProps']>;
 }
+
+export const KeyMap: Validator<Types['KeyMap']> = v.validator(
+  v.pipe(
+    v.transform(checks.refuseProto),
+    v.pipe(
+      v.record(
+        v.string([
+          v.pattern(
+            /^[A-Za-z0-9._-]{1,64}$/,
+            'Invalid string: must match pattern /^[A-Za-z0-9._-]{1,64}$/',
+          ),
+        ]),
+        v.string([]),
+        [],
+      ),
+      v.transform(checks.nullProto),
+    ),
+  ),
+);
+
+export const KvDeadlineMs: Validator<Types['KvDeadlineMs']> = v.validator(
+  v.withDefault(v.number([v.int(), v.gt(0, true), v.lt(60000, true)], true), () => 75),
+);
+
+export const PointerTtlMs: Validator<Types['PointerTtlMs']> = v.validator(
+  v.withDefault(v.number([v.int(), v.gt(0, true), v.lt(60000, true)], true), () => 5000),
+);
+
+export const VisitorClaims: Validator<Types['VisitorClaims']> = v.validator(
+  v.object(
+    {
+      sub: v.string([
+        v.pattern(
+          /^[A-Za-z0-9_-]{1,64}$/,
+          'Invalid string: must match pattern /^[A-Za-z0-9_-]{1,64}$/',
+        ),
+      ]),
+      aud: v.optional(v.oneOf(['tessera-visitor'])),
+      cid: v.optional(
+        v.string([
+          v.pattern(
+            /^[A-Za-z0-9_-]{1,64}$/,
+            'Invalid string: must match pattern /^[A-Za-z0-9_-]{1,64}$/',
+          ),
+        ]),
+      ),
+      iat: v.number([v.int()]),
+      exp: v.number([v.int()]),
+    },
+    'strip',
+    [],
+  ),
+);
+
+export const AdminClaims: Validator<Types['AdminClaims']> = v.validator(
+  v.object(
+    {
+      sub: v.string([v.minLength(1, 'string'), v.maxLength(200, 'string')]),
+      scope: v.string([v.maxLength(200, 'string')]),
+      iat: v.number([v.int()]),
+      exp: v.number([v.int()]),
+    },
+    'strip',
+    [],
+  ),
+);
+
+export const Scope: Validator<Types['Scope']> = v.validator(
+  v.oneOf(['publish', 'read', 'preview', 'privacy', 'decide']),
+);
+
+export const PreviewClaims: Validator<Types['PreviewClaims']> = v.validator(
+  v.object(
+    {
+      sub: v.string([v.minLength(1, 'string'), v.maxLength(200, 'string')]),
+      scope: v.oneOf(['preview']),
+      iat: v.number([v.int()]),
+      exp: v.number([v.int()]),
+      pv: v.object(
+        {
+          path: v.withDefault(
+            v.string([
+              v.maxLength(512, 'string'),
+              v.pattern(
+                /^\/(?:[A-Za-z0-9_-]+\/)*[A-Za-z0-9_-]*$/,
+                'a path such as "/" or "/collections/shoes": one "/" at the start, no "//", letters, digits, "_" and "-"',
+              ),
+            ]),
+            () => '/',
+          ),
+          version: v.optional(v.string([v.pattern(/^[0-9a-f]{16}$/, 'a bundle version')])),
+          segment: v.optional(
+            v.string([
+              v.pattern(
+                /^[a-z0-9][a-z0-9-]{0,63}$/,
+                'an id of lowercase letters, digits and dashes, e.g. "spring-sale"',
+              ),
+            ]),
+          ),
+          as: v.optional(v.string([v.pattern(/^[A-Za-z0-9_-]{1,64}$/, 'a visitor id')])),
+          context: v.optional(
+            v.object(
+              {
+                country: v.optional(
+                  v.string([v.pattern(/^[A-Z]{2}$/, 'a country code such as "DE"')]),
+                ),
+                device: v.optional(v.oneOf(['mobile', 'tablet', 'desktop', 'bot'])),
+                hour: v.optional(v.number([v.int(), v.gt(0, true), v.lt(23, true)])),
+                weekday: v.optional(v.oneOf(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])),
+                referrer: v.optional(
+                  v.oneOf(['direct', 'internal', 'search', 'social', 'email', 'paid', 'referral']),
+                ),
+              },
+              'strict',
+              [],
+            ),
+          ),
+          trace: v.optional(v.boolean()),
+        },
+        'strict',
+        [],
+      ),
+    },
+    'strip',
+    [],
+  ),
+);
+
+export const ArmsClaims: Validator<Types['ArmsClaims']> = v.validator(
+  v.object(
+    {
+      aud: v.oneOf(['tessera-arms']),
+      arms: v.record(
+        v.string([
+          v.pattern(/^[0-9a-z]{1,7}$/, 'Invalid string: must match pattern /^[0-9a-z]{1,7}$/'),
+        ]),
+        v.number([v.int(), v.gt(0, true), v.lt(20, false)]),
+        [v.refine(checks.atMostMaxClaims, 'at most 12 claims')],
+      ),
+      iat: v.number([v.int()]),
+      exp: v.number([v.int()]),
+    },
+    'strip',
+    [],
+  ),
+);
+
+export const Pointer: Validator<Types['Pointer']> = v.validator(
+  v.object(
+    {
+      version: v.string([
+        v.pattern(/^[0-9a-f]{16}$/, 'Invalid string: must match pattern /^[0-9a-f]{16}$/'),
+      ]),
+      updatedAt: v.string([
+        v.pattern(
+          /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|([+-](?:[01]\d|2[0-3]):[0-5]\d)))$/,
+          'Invalid ISO datetime',
+        ),
+      ]),
+      by: v.withDefault(v.string([v.maxLength(200, 'string')]), () => 'unknown'),
+    },
+    'strip',
+    [],
+  ),
+);
 
 export const Profile: Validator<Types['Profile']> = v.validator(
   v.object(
@@ -216,6 +393,633 @@ export const EventBatch: Validator<Types['EventBatch']> = v.validator(
           ),
         ]),
       ),
+      events: v.array(
+        v.discriminated('type', [
+          [
+            ['page_view'],
+            v.object(
+              {
+                id: v.string([
+                  v.pattern(/^[A-Za-z0-9_-]{8,64}$/, '8–64 letters, digits, _ or - (e.g. a UUID)'),
+                ]),
+                at: v.optional(v.number([v.int(), v.gt(0, true)])),
+                decisionId: v.optional(
+                  v.string([v.minLength(1, 'string'), v.maxLength(64, 'string')]),
+                ),
+                path: v.optional(v.string([v.maxLength(512, 'string')])),
+                type: v.oneOf(['page_view']),
+                sku: v.optional(v.string([v.minLength(1, 'string'), v.maxLength(64, 'string')])),
+                category: v.optional(
+                  v.string([v.minLength(1, 'string'), v.maxLength(64, 'string')]),
+                ),
+              },
+              'strict',
+              [],
+            ),
+          ],
+          [
+            ['click'],
+            v.object(
+              {
+                id: v.string([
+                  v.pattern(/^[A-Za-z0-9_-]{8,64}$/, '8–64 letters, digits, _ or - (e.g. a UUID)'),
+                ]),
+                at: v.optional(v.number([v.int(), v.gt(0, true)])),
+                decisionId: v.optional(
+                  v.string([v.minLength(1, 'string'), v.maxLength(64, 'string')]),
+                ),
+                path: v.optional(v.string([v.maxLength(512, 'string')])),
+                type: v.oneOf(['click']),
+                slot: v.string([v.minLength(1, 'string'), v.maxLength(64, 'string')]),
+                variant: v.optional(v.string([v.maxLength(64, 'string')])),
+              },
+              'strict',
+              [],
+            ),
+          ],
+          [
+            ['add_to_cart'],
+            v.object(
+              {
+                id: v.string([
+                  v.pattern(/^[A-Za-z0-9_-]{8,64}$/, '8–64 letters, digits, _ or - (e.g. a UUID)'),
+                ]),
+                at: v.optional(v.number([v.int(), v.gt(0, true)])),
+                decisionId: v.optional(
+                  v.string([v.minLength(1, 'string'), v.maxLength(64, 'string')]),
+                ),
+                path: v.optional(v.string([v.maxLength(512, 'string')])),
+                type: v.oneOf(['add_to_cart']),
+                sku: v.string([v.minLength(1, 'string'), v.maxLength(64, 'string')]),
+                qty: v.withDefault(v.number([v.int(), v.gt(1, true), v.lt(99, true)]), () => 1),
+                category: v.optional(
+                  v.string([v.minLength(1, 'string'), v.maxLength(64, 'string')]),
+                ),
+              },
+              'strict',
+              [],
+            ),
+          ],
+          [
+            ['purchase'],
+            v.object(
+              {
+                id: v.string([
+                  v.pattern(/^[A-Za-z0-9_-]{8,64}$/, '8–64 letters, digits, _ or - (e.g. a UUID)'),
+                ]),
+                at: v.optional(v.number([v.int(), v.gt(0, true)])),
+                decisionId: v.optional(
+                  v.string([v.minLength(1, 'string'), v.maxLength(64, 'string')]),
+                ),
+                path: v.optional(v.string([v.maxLength(512, 'string')])),
+                type: v.oneOf(['purchase']),
+                value: v.number([v.gt(0, true), v.lt(1000000000, true)]),
+                currency: v.string([v.pattern(/^[A-Z]{3}$/, 'an ISO 4217 code such as "EUR"')]),
+                orderId: v.optional(
+                  v.string([v.minLength(1, 'string'), v.maxLength(64, 'string')]),
+                ),
+              },
+              'strict',
+              [],
+            ),
+          ],
+          [
+            ['custom'],
+            v.object(
+              {
+                id: v.string([
+                  v.pattern(/^[A-Za-z0-9_-]{8,64}$/, '8–64 letters, digits, _ or - (e.g. a UUID)'),
+                ]),
+                at: v.optional(v.number([v.int(), v.gt(0, true)])),
+                decisionId: v.optional(
+                  v.string([v.minLength(1, 'string'), v.maxLength(64, 'string')]),
+                ),
+                path: v.optional(v.string([v.maxLength(512, 'string')])),
+                type: v.oneOf(['custom']),
+                name: v.string([
+                  v.pattern(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : - (at most 64)'),
+                ]),
+                props: v.optional(
+                  v.pipe(
+                    v.transform(checks.refuseProto),
+                    v.pipe(
+                      v.record(
+                        v.string([v.maxLength(64, 'string')]),
+                        v.union([
+                          v.string([v.maxLength(200, 'string')]),
+                          v.number([]),
+                          v.boolean(),
+                        ]),
+                        [],
+                      ),
+                      v.transform(checks.nullProto),
+                    ),
+                  ),
+                ),
+              },
+              'strict',
+              [],
+            ),
+          ],
+        ]),
+        [
+          v.minLength(1, 'array', 'send at least one event'),
+          v.maxLength(50, 'array', 'at most 50 events per request'),
+        ],
+      ),
+    },
+    'strict',
+    [],
+  ),
+);
+
+export const DecisionRequest: Validator<Types['DecisionRequest']> = v.validator(
+  v.object(
+    {
+      subject: v.object(
+        {
+          visitorId: v.optional(
+            v.string([
+              v.pattern(
+                /^[A-Za-z0-9_-]{1,64}$/,
+                'a visitor id: 1–64 letters, digits, _ or - (as in the visitor cookie)',
+              ),
+            ]),
+          ),
+          customerId: v.optional(
+            v.string([
+              v.pattern(
+                /^[A-Za-z0-9_-]{1,64}$/,
+                'a customer id: 1–64 letters, digits, _ or - (as in the visitor cookie)',
+              ),
+            ]),
+          ),
+          cookie: v.optional(v.string([v.minLength(1, 'string'), v.maxLength(1024, 'string')])),
+        },
+        'strict',
+        [
+          v.refine(
+            checks.notCookieAndIds,
+            'send either "cookie", or "visitorId" and/or "customerId" — not both',
+          ),
+          v.refine(
+            checks.namesSubject,
+            'name the subject: "visitorId", "customerId" (or both), or "cookie"',
+          ),
+        ],
+      ),
+      consent: v.oneOf(['none', 'contextual', 'personal']),
+      channel: v.string([
+        v.pattern(
+          /^[a-z][a-z0-9-]{0,31}$/,
+          'web, app, email, server, or a custom channel of lowercase letters, digits and dashes (at most 32, starting with a letter), e.g. "call-centre"',
+        ),
+      ]),
+      page: v.optional(
+        v.string([
+          v.pattern(
+            /^[a-z0-9][a-z0-9-]{0,63}$/,
+            'an id of lowercase letters, digits and dashes, e.g. "spring-sale"',
+          ),
+        ]),
+      ),
+      slots: v.optional(
+        v.array(
+          v.string([
+            v.pattern(
+              /^[a-z0-9][a-z0-9-]{0,63}$/,
+              'an id of lowercase letters, digits and dashes, e.g. "spring-sale"',
+            ),
+          ]),
+          [
+            v.minLength(1, 'array', 'name at least one slot'),
+            v.maxLength(50, 'array', 'at most 50 slots'),
+          ],
+        ),
+      ),
+      dryRun: v.withDefault(v.boolean(), () => false),
+      html: v.withDefault(v.boolean(), () => false),
+      context: v.withDefault(
+        v.object(
+          {
+            path: v.optional(
+              v.string([
+                v.pattern(/^\/[^?#\s]{0,1023}$/, 'a path such as "/" or "/deals" (no query, no #)'),
+              ]),
+            ),
+            query: v.optional(v.string([v.maxLength(512, 'string')])),
+            utm: v.optional(
+              v.object(
+                {
+                  source: v.optional(
+                    v.string([v.minLength(1, 'string'), v.maxLength(100, 'string')]),
+                  ),
+                  medium: v.optional(
+                    v.string([v.minLength(1, 'string'), v.maxLength(100, 'string')]),
+                  ),
+                  campaign: v.optional(
+                    v.string([v.minLength(1, 'string'), v.maxLength(100, 'string')]),
+                  ),
+                  term: v.optional(
+                    v.string([v.minLength(1, 'string'), v.maxLength(100, 'string')]),
+                  ),
+                  content: v.optional(
+                    v.string([v.minLength(1, 'string'), v.maxLength(100, 'string')]),
+                  ),
+                },
+                'strict',
+                [],
+              ),
+            ),
+            referrer: v.optional(
+              v.string([
+                v.maxLength(2048, 'string'),
+                v.refine(checks.isHttpUrl, 'an http(s) URL (or android-app://<package>)'),
+              ]),
+            ),
+            device: v.optional(v.oneOf(['mobile', 'tablet', 'desktop', 'bot'])),
+            os: v.optional(v.oneOf(['android', 'ios', 'windows', 'macos', 'linux', 'chromeos'])),
+            userAgent: v.optional(v.string([v.maxLength(512, 'string')])),
+            country: v.optional(
+              v.string([v.pattern(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as "DE"')]),
+            ),
+            region: v.optional(v.string([v.minLength(1, 'string'), v.maxLength(100, 'string')])),
+            regionCode: v.optional(
+              v.string([v.minLength(1, 'string'), v.maxLength(100, 'string')]),
+            ),
+            city: v.optional(v.string([v.minLength(1, 'string'), v.maxLength(100, 'string')])),
+            continent: v.optional(v.oneOf(['AF', 'AN', 'AS', 'EU', 'NA', 'OC', 'SA'])),
+            timezone: v.optional(
+              v.string([
+                v.maxLength(64, 'string'),
+                v.refine(checks.isTimeZone, 'an IANA time zone such as "Europe/Berlin"'),
+              ]),
+            ),
+            locale: v.optional(
+              v.string([
+                v.pattern(
+                  /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/,
+                  'a language tag such as "de-CH"',
+                ),
+              ]),
+            ),
+            returning: v.optional(v.boolean()),
+            attributes: v.optional(
+              v.record(
+                v.string([
+                  v.pattern(
+                    /^[A-Za-z][A-Za-z0-9_-]{0,63}$/,
+                    'an attribute name: a letter, then letters, digits, _ or - (at most 64)',
+                  ),
+                ]),
+                v.union([
+                  v.string([v.maxLength(200, 'string')]),
+                  v.number([v.refine(checks.isFiniteNumber, 'a finite number')]),
+                  v.boolean(),
+                ]),
+                [v.refine(checks.atMostMaxAttributes, 'at most 20 attributes')],
+              ),
+            ),
+          },
+          'strict',
+          [],
+        ),
+        () => ({}),
+      ),
+    },
+    'strict',
+    [
+      v.refine(
+        checks.targetNamed,
+        'name the slots: "page" (a page id), "slots" (slot ids) or "context.path"',
+        ['slots'],
+      ),
+    ],
+  ),
+);
+
+export const DecisionBatchRequest: Validator<Types['DecisionBatchRequest']> = v.validator(
+  v.object(
+    {
+      channel: v.string([
+        v.pattern(
+          /^[a-z][a-z0-9-]{0,31}$/,
+          'web, app, email, server, or a custom channel of lowercase letters, digits and dashes (at most 32, starting with a letter), e.g. "call-centre"',
+        ),
+      ]),
+      page: v.optional(
+        v.string([
+          v.pattern(
+            /^[a-z0-9][a-z0-9-]{0,63}$/,
+            'an id of lowercase letters, digits and dashes, e.g. "spring-sale"',
+          ),
+        ]),
+      ),
+      slots: v.optional(
+        v.array(
+          v.string([
+            v.pattern(
+              /^[a-z0-9][a-z0-9-]{0,63}$/,
+              'an id of lowercase letters, digits and dashes, e.g. "spring-sale"',
+            ),
+          ]),
+          [
+            v.minLength(1, 'array', 'name at least one slot'),
+            v.maxLength(50, 'array', 'at most 50 slots'),
+          ],
+        ),
+      ),
+      dryRun: v.withDefault(v.boolean(), () => false),
+      html: v.withDefault(v.boolean(), () => false),
+      consent: v.optional(v.oneOf(['none', 'contextual', 'personal'])),
+      context: v.withDefault(
+        v.object(
+          {
+            path: v.optional(
+              v.string([
+                v.pattern(/^\/[^?#\s]{0,1023}$/, 'a path such as "/" or "/deals" (no query, no #)'),
+              ]),
+            ),
+            query: v.optional(v.string([v.maxLength(512, 'string')])),
+            utm: v.optional(
+              v.object(
+                {
+                  source: v.optional(
+                    v.string([v.minLength(1, 'string'), v.maxLength(100, 'string')]),
+                  ),
+                  medium: v.optional(
+                    v.string([v.minLength(1, 'string'), v.maxLength(100, 'string')]),
+                  ),
+                  campaign: v.optional(
+                    v.string([v.minLength(1, 'string'), v.maxLength(100, 'string')]),
+                  ),
+                  term: v.optional(
+                    v.string([v.minLength(1, 'string'), v.maxLength(100, 'string')]),
+                  ),
+                  content: v.optional(
+                    v.string([v.minLength(1, 'string'), v.maxLength(100, 'string')]),
+                  ),
+                },
+                'strict',
+                [],
+              ),
+            ),
+            referrer: v.optional(
+              v.string([
+                v.maxLength(2048, 'string'),
+                v.refine(checks.isHttpUrl, 'an http(s) URL (or android-app://<package>)'),
+              ]),
+            ),
+            device: v.optional(v.oneOf(['mobile', 'tablet', 'desktop', 'bot'])),
+            os: v.optional(v.oneOf(['android', 'ios', 'windows', 'macos', 'linux', 'chromeos'])),
+            userAgent: v.optional(v.string([v.maxLength(512, 'string')])),
+            country: v.optional(
+              v.string([v.pattern(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as "DE"')]),
+            ),
+            region: v.optional(v.string([v.minLength(1, 'string'), v.maxLength(100, 'string')])),
+            regionCode: v.optional(
+              v.string([v.minLength(1, 'string'), v.maxLength(100, 'string')]),
+            ),
+            city: v.optional(v.string([v.minLength(1, 'string'), v.maxLength(100, 'string')])),
+            continent: v.optional(v.oneOf(['AF', 'AN', 'AS', 'EU', 'NA', 'OC', 'SA'])),
+            timezone: v.optional(
+              v.string([
+                v.maxLength(64, 'string'),
+                v.refine(checks.isTimeZone, 'an IANA time zone such as "Europe/Berlin"'),
+              ]),
+            ),
+            locale: v.optional(
+              v.string([
+                v.pattern(
+                  /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/,
+                  'a language tag such as "de-CH"',
+                ),
+              ]),
+            ),
+            returning: v.optional(v.boolean()),
+            attributes: v.optional(
+              v.record(
+                v.string([
+                  v.pattern(
+                    /^[A-Za-z][A-Za-z0-9_-]{0,63}$/,
+                    'an attribute name: a letter, then letters, digits, _ or - (at most 64)',
+                  ),
+                ]),
+                v.union([
+                  v.string([v.maxLength(200, 'string')]),
+                  v.number([v.refine(checks.isFiniteNumber, 'a finite number')]),
+                  v.boolean(),
+                ]),
+                [v.refine(checks.atMostMaxAttributes, 'at most 20 attributes')],
+              ),
+            ),
+          },
+          'strict',
+          [],
+        ),
+        () => ({}),
+      ),
+      items: v.array(
+        v.object(
+          {
+            subject: v.object(
+              {
+                visitorId: v.optional(
+                  v.string([
+                    v.pattern(
+                      /^[A-Za-z0-9_-]{1,64}$/,
+                      'a visitor id: 1–64 letters, digits, _ or - (as in the visitor cookie)',
+                    ),
+                  ]),
+                ),
+                customerId: v.optional(
+                  v.string([
+                    v.pattern(
+                      /^[A-Za-z0-9_-]{1,64}$/,
+                      'a customer id: 1–64 letters, digits, _ or - (as in the visitor cookie)',
+                    ),
+                  ]),
+                ),
+                cookie: v.optional(
+                  v.string([v.minLength(1, 'string'), v.maxLength(1024, 'string')]),
+                ),
+              },
+              'strict',
+              [
+                v.refine(
+                  checks.notCookieAndIds,
+                  'send either "cookie", or "visitorId" and/or "customerId" — not both',
+                ),
+                v.refine(
+                  checks.namesSubject,
+                  'name the subject: "visitorId", "customerId" (or both), or "cookie"',
+                ),
+              ],
+            ),
+            consent: v.optional(v.oneOf(['none', 'contextual', 'personal'])),
+            context: v.optional(
+              v.object(
+                {
+                  path: v.optional(
+                    v.string([
+                      v.pattern(
+                        /^\/[^?#\s]{0,1023}$/,
+                        'a path such as "/" or "/deals" (no query, no #)',
+                      ),
+                    ]),
+                  ),
+                  query: v.optional(v.string([v.maxLength(512, 'string')])),
+                  utm: v.optional(
+                    v.object(
+                      {
+                        source: v.optional(
+                          v.string([v.minLength(1, 'string'), v.maxLength(100, 'string')]),
+                        ),
+                        medium: v.optional(
+                          v.string([v.minLength(1, 'string'), v.maxLength(100, 'string')]),
+                        ),
+                        campaign: v.optional(
+                          v.string([v.minLength(1, 'string'), v.maxLength(100, 'string')]),
+                        ),
+                        term: v.optional(
+                          v.string([v.minLength(1, 'string'), v.maxLength(100, 'string')]),
+                        ),
+                        content: v.optional(
+                          v.string([v.minLength(1, 'string'), v.maxLength(100, 'string')]),
+                        ),
+                      },
+                      'strict',
+                      [],
+                    ),
+                  ),
+                  referrer: v.optional(
+                    v.string([
+                      v.maxLength(2048, 'string'),
+                      v.refine(checks.isHttpUrl, 'an http(s) URL (or android-app://<package>)'),
+                    ]),
+                  ),
+                  device: v.optional(v.oneOf(['mobile', 'tablet', 'desktop', 'bot'])),
+                  os: v.optional(
+                    v.oneOf(['android', 'ios', 'windows', 'macos', 'linux', 'chromeos']),
+                  ),
+                  userAgent: v.optional(v.string([v.maxLength(512, 'string')])),
+                  country: v.optional(
+                    v.string([v.pattern(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as "DE"')]),
+                  ),
+                  region: v.optional(
+                    v.string([v.minLength(1, 'string'), v.maxLength(100, 'string')]),
+                  ),
+                  regionCode: v.optional(
+                    v.string([v.minLength(1, 'string'), v.maxLength(100, 'string')]),
+                  ),
+                  city: v.optional(
+                    v.string([v.minLength(1, 'string'), v.maxLength(100, 'string')]),
+                  ),
+                  continent: v.optional(v.oneOf(['AF', 'AN', 'AS', 'EU', 'NA', 'OC', 'SA'])),
+                  timezone: v.optional(
+                    v.string([
+                      v.maxLength(64, 'string'),
+                      v.refine(checks.isTimeZone, 'an IANA time zone such as "Europe/Berlin"'),
+                    ]),
+                  ),
+                  locale: v.optional(
+                    v.string([
+                      v.pattern(
+                        /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/,
+                        'a language tag such as "de-CH"',
+                      ),
+                    ]),
+                  ),
+                  returning: v.optional(v.boolean()),
+                  attributes: v.optional(
+                    v.record(
+                      v.string([
+                        v.pattern(
+                          /^[A-Za-z][A-Za-z0-9_-]{0,63}$/,
+                          'an attribute name: a letter, then letters, digits, _ or - (at most 64)',
+                        ),
+                      ]),
+                      v.union([
+                        v.string([v.maxLength(200, 'string')]),
+                        v.number([v.refine(checks.isFiniteNumber, 'a finite number')]),
+                        v.boolean(),
+                      ]),
+                      [v.refine(checks.atMostMaxAttributes, 'at most 20 attributes')],
+                    ),
+                  ),
+                },
+                'strict',
+                [],
+              ),
+            ),
+          },
+          'strict',
+          [],
+        ),
+        [
+          v.minLength(1, 'array', 'send at least one item'),
+          v.maxLength(100, 'array', 'at most 100 items per call'),
+        ],
+      ),
+    },
+    'strict',
+    [
+      v.refine(
+        checks.targetNamed,
+        'name the slots: "page" (a page id), "slots" (slot ids) or "context.path"',
+        ['slots'],
+      ),
+      v.refine(
+        checks.everyItemHasConsent,
+        'every item needs a consent level: set "consent" on the batch or on each item',
+        ['consent'],
+      ),
+    ],
+  ),
+);
+
+export const ServerEventsRequest: Validator<Types['ServerEventsRequest']> = v.validator(
+  v.object(
+    {
+      subject: v.object(
+        {
+          visitorId: v.optional(
+            v.string([
+              v.pattern(
+                /^[A-Za-z0-9_-]{1,64}$/,
+                'a visitor id: 1–64 letters, digits, _ or - (as in the visitor cookie)',
+              ),
+            ]),
+          ),
+          customerId: v.optional(
+            v.string([
+              v.pattern(
+                /^[A-Za-z0-9_-]{1,64}$/,
+                'a customer id: 1–64 letters, digits, _ or - (as in the visitor cookie)',
+              ),
+            ]),
+          ),
+          cookie: v.optional(v.string([v.minLength(1, 'string'), v.maxLength(1024, 'string')])),
+        },
+        'strict',
+        [
+          v.refine(
+            checks.notCookieAndIds,
+            'send either "cookie", or "visitorId" and/or "customerId" — not both',
+          ),
+          v.refine(
+            checks.namesSubject,
+            'name the subject: "visitorId", "customerId" (or both), or "cookie"',
+          ),
+        ],
+      ),
+      consent: v.oneOf(['none', 'contextual', 'personal']),
+      channel: v.string([
+        v.pattern(
+          /^[a-z][a-z0-9-]{0,31}$/,
+          'web, app, email, server, or a custom channel of lowercase letters, digits and dashes (at most 32, starting with a letter), e.g. "call-centre"',
+        ),
+      ]),
       events: v.array(
         v.discriminated('type', [
           [

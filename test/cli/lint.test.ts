@@ -45,17 +45,42 @@ describe('npm run lint', () => {
 
   it('refuses classic zod in worker code, and takes it through shared/schema/zod.ts', async () => {
     expect(
-      await rulesFor('worker/routes/probe.ts', "import * as z from 'zod';\nexport { z };\n"),
+      await rulesFor('control/routes/probe.ts', "import * as z from 'zod';\nexport { z };\n"),
     ).toEqual(['no-restricted-imports']);
     expect(
       await rulesFor('shared/schema/probe.ts', "import { z } from 'zod/v4';\nexport { z };\n"),
     ).toEqual(['no-restricted-imports']);
     expect(
       await rulesFor(
-        'worker/routes/probe.ts',
+        'control/routes/probe.ts',
         "import * as z from '../../shared/schema/zod.ts';\nexport { z };\n",
       ),
     ).toEqual([]);
+  });
+
+  it('refuses zod, and modules that define zod schemas, at runtime in the visitor worker; types and the generated validators are fine', async () => {
+    for (const file of ['worker/routes/probe.ts', 'worker/decide/probe.ts']) {
+      expect(
+        new Set(
+          await rulesFor(file, "import * as z from '../../shared/schema/zod.ts';\nexport { z };\n"),
+        ),
+      ).toEqual(new Set(['no-restricted-imports']));
+      expect(
+        await rulesFor(
+          file,
+          "import { Profile } from '../../shared/schema/profile.ts';\nexport { Profile };\n",
+        ),
+      ).toEqual(['no-restricted-imports']);
+      expect(
+        await rulesFor(
+          file,
+          "import type { Profile } from '../../shared/schema/profile.ts';\n" +
+            "import { Profile as check } from '../../shared/schema/validators.gen.ts';\n" +
+            "import { WEB } from '../../shared/schema/channels.ts';\n" +
+            'export const x: [Profile | undefined, unknown, string] = [undefined, check, WEB];\n',
+        ),
+      ).toEqual([]);
+    }
   });
 
   it('refuses the full hono preset in worker code, and takes hono/tiny and type imports', async () => {

@@ -8,7 +8,7 @@ import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { parseBundleBody } from '../../shared/bundle/parse.ts';
 import { contentKeys } from '../../shared/kv-keys.ts';
-import { PreviewTarget } from '../../shared/auth/preview-token.ts';
+import { PreviewTarget } from '../../shared/auth/claims.ts';
 import { buildTestBundle, publishTestBundle, testBundleBody } from '../support/bundle.ts';
 import { ADMIN_KID, ADMIN_SECRET } from '../support/keys.ts';
 import { nowSeconds } from '../support/tokens.ts';

@@ -4,7 +4,7 @@
  * identity/profile already know; tolerant of any header or `cf` value a visitor can cause.
  */
 import type { RequestContext } from '../decide/types.ts';
-import { WEB } from '../../shared/schema/channel.ts';
+import { WEB } from '../../shared/schema/channels.ts';
 import { CONTINENTS } from '../../shared/schema/context-signals.ts';
 import { deviceSignals } from './device.ts';
 import { language } from './language.ts';

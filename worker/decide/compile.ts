@@ -11,7 +11,7 @@
 import { segmentRefs } from '../../shared/bundle/integrity.ts';
 import type { Bundle, Page, SegmentDef, Slot, Variant } from '../../shared/schema/bundle.ts';
 import type { Condition } from '../../shared/schema/condition.ts';
-import { pathMatches } from '../../shared/schema/origin.ts';
+import { pathMatches } from '../../shared/schema/origin-paths.ts';
 import { isContextOnly } from './conditions.ts';
 
 export interface CompiledRule {

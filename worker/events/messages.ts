@@ -9,7 +9,8 @@
  *
  * There is no message at `none`: such events are not stored at all (see routes/events.ts).
  */
-import { WEB, type Channel } from '../../shared/schema/channel.ts';
+import type { Channel } from '../../shared/schema/channel.ts';
+import { WEB } from '../../shared/schema/channels.ts';
 import type { EventConsent, EventMessage, TrackedEvent } from '../../shared/schema/events.ts';
 
 export interface Sender {

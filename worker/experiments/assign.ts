@@ -14,7 +14,7 @@
 import type { BanditSnapshot } from '../../shared/schema/bandit.ts';
 import type { Bundle } from '../../shared/schema/bundle.ts';
 import type { Arm, Experiment, Holdout } from '../../shared/schema/experiment.ts';
-import { saltOf } from '../../shared/schema/experiment.ts';
+import { saltOf } from '../../shared/schema/experiment-rules.ts';
 import { compile } from '../decide/compile.ts';
 import { evaluate, isContextOnly, type Evaluator } from '../decide/conditions.ts';
 import type { Condition } from '../../shared/schema/condition.ts';

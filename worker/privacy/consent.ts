@@ -14,7 +14,7 @@ import {
 } from '../../shared/schema/validators.gen.ts';
 import type { Reason } from '../../shared/reasons.ts';
 
-export { type ConsentLevel } from '../../shared/schema/consent.ts';
+export type { ConsentLevel } from '../../shared/schema/consent.ts';
 
 /** `site.consent` when the bundle leaves it out: every field's default (shared/schema/consent.ts). */
 const defaults = checkSiteConsent({});

@@ -3,7 +3,7 @@
  */
 import { raw } from 'hono/html';
 import type { Bundle, Page } from '../../shared/schema/bundle.ts';
-import { patternBase } from '../../shared/schema/origin.ts';
+import { patternBase } from '../../shared/schema/origin-paths.ts';
 import { STYLES } from './styles.ts';
 import { toHtml } from './to-html.ts';
 

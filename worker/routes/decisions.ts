@@ -22,17 +22,19 @@ import { ApiError } from '../../shared/http/errors.ts';
 import { checkJson, jsonBody, readJson, readJsonValue } from '../../shared/http/json-body.ts';
 import { asJsonApi } from '../../shared/http/on-error.ts';
 import type { BatchAnswer } from '../../shared/schema/decision-api-answers.ts';
+import type { DecisionContext } from '../../shared/schema/decision-api.ts';
 import {
-  DecisionBatchRequest,
-  DecisionRequest,
   MAX_ATTRIBUTES,
   MAX_BATCH_BODY_BYTES,
   MAX_BATCH_ITEMS,
   MAX_DECISION_BODY_BYTES,
+} from '../../shared/schema/decision-api-rules.ts';
+import {
+  DecisionBatchRequest,
+  DecisionRequest,
   ServerEventsRequest,
-  type DecisionContext,
-} from '../../shared/schema/decision-api.ts';
-import { MAX_EVENTS_BODY_BYTES } from '../../shared/schema/events.ts';
+} from '../../shared/schema/validators.gen.ts';
+import { MAX_EVENTS_BODY_BYTES } from '../../shared/schema/event-limits.ts';
 import { decideCaller } from '../api/auth.ts';
 import { finish, prepare, type DecisionAsk, type Prepared } from '../api/decide.ts';
 import { queueServerEvents } from '../api/events.ts';

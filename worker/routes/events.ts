@@ -36,7 +36,7 @@ import { VISITOR_COOKIE } from '../identity/visitor.ts';
 import { verifyVisitorToken } from '../../shared/auth/visitor-token.ts';
 import { requestConsent } from '../privacy/request-consent.ts';
 import { RATE_WINDOW_SECONDS, overEventLimit } from '../security/rate-limit.ts';
-import { MAX_EVENTS_BODY_BYTES } from '../../shared/schema/events.ts';
+import { MAX_EVENTS_BODY_BYTES } from '../../shared/schema/event-limits.ts';
 import { EventBatch } from '../../shared/schema/validators.gen.ts';
 
 type Ctx = Context<{ Bindings: Env }>;

@@ -13,7 +13,7 @@
  */
 import type { Context } from 'hono';
 import type { Page } from '../../shared/schema/bundle.ts';
-import { DEFAULT_ORIGIN_TIMEOUT_MS } from '../../shared/schema/origin.ts';
+import { DEFAULT_ORIGIN_TIMEOUT_MS } from '../../shared/schema/origin-paths.ts';
 import type { LiveBundle } from '../../shared/data/bundle-store.ts';
 import type { Env } from '../env.ts';
 import { stylesheetTag, STYLESHEET_PATH } from '../origin/assets.ts';

@@ -18,7 +18,7 @@ import { debugMode, requestedDebug } from '../debug/access.ts';
 import { pageForPath } from '../decide/compile.ts';
 import type { Env } from '../env.ts';
 import type { Reason } from '../../shared/reasons.ts';
-import { DEFAULT_ORIGIN_TIMEOUT_MS } from '../../shared/schema/origin.ts';
+import { DEFAULT_ORIGIN_TIMEOUT_MS } from '../../shared/schema/origin-paths.ts';
 import { handleOriginPage, passThrough } from './origin.ts';
 import { renderNotFound, renderPage, renderSetupPage } from '../render/page.tsx';
 import { nonceFrom } from '../security/headers.ts';
