@@ -12,6 +12,7 @@ import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from 'wran
 import { contentKeys, profileKeys } from '../shared/kv-keys.ts';
 import type { BanditSnapshot } from '../shared/schema/bandit.ts';
 import type { Bundle } from '../shared/schema/bundle.ts';
+import { bundleText } from '../shared/bundle/version.ts';
 import { signAdminToken } from '../shared/auth/admin-token.ts';
 import { keyringFor } from '../shared/auth/keyring.ts';
 import { signVisitorToken } from '../shared/auth/visitor-token.ts';
@@ -186,7 +187,8 @@ export async function applyMigrations(mf: Miniflare): Promise<void> {
 
 export async function publish(mf: Miniflare, bundle: Bundle): Promise<void> {
   const kv = await mf.getKVNamespace('CONTENT');
-  await kv.put(contentKeys.bundle(bundle.version), JSON.stringify(bundle));
+  // As the control plane stores it (bundleText): the bytes its version hashes, checked on read.
+  await kv.put(contentKeys.bundle(bundle.version), bundleText(bundle));
   await kv.put(
     contentKeys.pointer(),
     JSON.stringify({ version: bundle.version, updatedAt: new Date().toISOString(), by: 'bench' }),

@@ -14,7 +14,7 @@ const OPS = [
   ['verify', 'cookie verify (jose jwtVerify, HS256 pinned, + claims schema)'],
   ['hmac', 'of which: the HMAC-SHA256 check alone (crypto.subtle.verify)'],
   ['sign', 'cookie sign (new visitor)'],
-  ['profile', 'profile parse (JSON + the gate: compiled fast path, zod for the rest)'],
+  ['profile', 'profile parse (JSON + the gate: the validator generated from the Profile schema)'],
   ['profile-zod', 'profile parse, JSON + zod alone (before issue 18)'],
   ['profile-json', 'of which: JSON.parse alone'],
   ['context', 'request context (from the request’s URL and headers)'],

@@ -5,7 +5,7 @@
  * clocks during synchronous work, so the worker cannot time itself).
  */
 import { Profile } from '../../shared/schema/profile.ts';
-import { gate } from '../../shared/schema/compiled.ts';
+import { Profile as profileGate } from '../../shared/schema/validators.gen.ts';
 import { requestContext } from '../../worker/context/request-context.ts';
 import { signVisitorToken, verifyVisitorToken } from '../../shared/auth/visitor-token.ts';
 import { pseudonym, pseudonymKey } from '../../shared/privacy/pseudonym.ts';
@@ -55,7 +55,6 @@ async function setup(env: MicroEnv) {
   const signature = Uint8Array.from(atob(sig.replace(/-/g, '+').replace(/_/g, '/')), (c) =>
     c.charCodeAt(0),
   );
-  const profileGate = gate(Profile);
   // What the route hands requestContext: the request's URL and headers, already there.
   const given = {
     url: new URL(`https://shop.example${BENCH_REQUEST.path}`),
