@@ -19,7 +19,7 @@ const skipTypecheck = args.includes('--no-typecheck');
 const vitestArgs = args.filter((a) => a !== '--no-typecheck');
 
 const [types, suite] = await Promise.all([
-  skipTypecheck ? undefined : typecheck(),
+  skipTypecheck ? undefined : typecheck(19),
   run(path.join(BIN, 'vitest'), ['run', ...vitestArgs], true),
 ]);
 

@@ -33,6 +33,52 @@ export interface ConsoleSite {
   stop(): Promise<void>;
 }
 
+interface Recorded {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * A D1 that records what `seed` prepares, binds and batches. Every call on the platform proxy's D1
+ * is a synchronous round trip into workerd, and a seed of thousands of rows (the consumer's own
+ * statements, one bind each) made as many: under load one of them failed inside miniflare
+ * (`SynchronousFetcher` assertion). Recorded, the same statements reach D1 in one call.
+ */
+function recordingD1(): { db: D1Database; statements: Recorded[] } {
+  const statements: Recorded[] = [];
+  const statement = (sql: string, params: unknown[] = []) => ({
+    sql,
+    params,
+    bind: (...values: unknown[]) => statement(sql, values),
+  });
+  const db = {
+    prepare: (sql: string) => statement(sql),
+    batch: async (list: Recorded[]) => {
+      statements.push(...list.map(({ sql, params }) => ({ sql, params })));
+      return [];
+    },
+  };
+  // Only what a seed uses (prepare, bind, batch); anything else fails loudly as undefined.
+  return { db: db as unknown as D1Database, statements };
+}
+
+/** SQLite literal for a bound value the seed can give (text, number, null). */
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string' && !value.includes('\n')) return `'${value.replaceAll("'", "''")}'`;
+  throw new Error(`console site seed: cannot write ${JSON.stringify(value)} as a literal`);
+}
+
+/** The recorded statements with their values in place (`?` in order, `?N` by number), one call. */
+async function applyRecorded(db: D1Database, statements: Recorded[]): Promise<void> {
+  const lines = statements.map(({ sql, params }) => {
+    let next = 0;
+    return sql.replace(/\?(\d+)?/g, (_, n?: string) => literal(params[n ? Number(n) - 1 : next++]));
+  });
+  if (lines.length) await db.exec(lines.join('\n'));
+}
+
 export interface ConsoleSiteOptions {
   /** The bundle body published and made live once the site is up. */
   body: unknown;
@@ -49,7 +95,11 @@ export async function startConsoleSite(o: ConsoleSiteOptions): Promise<ConsoleSi
   });
   try {
     await applyLocalMigrations(proxy.env.DB);
-    await o.seed?.(proxy.env.DB);
+    if (o.seed) {
+      const recorder = recordingD1();
+      await o.seed(recorder.db);
+      await applyRecorded(proxy.env.DB, recorder.statements);
+    }
   } finally {
     await proxy.dispose();
   }
