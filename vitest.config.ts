@@ -71,12 +71,13 @@ const workerd = {
 
 /**
  * The order projects' files are handed to the two workers (vitest's own: alphabetical, so the
- * browser tests came first and waited for the demo site to start). The CLI first, the browser
- * tests second (the site has started in the background meanwhile), the workerd projects, and the
- * single simulation file last to fill the tail. Within a project, vitest's order (the slowest or
- * largest files first).
+ * browser tests came first and waited for the demo site to start, and the one simulation file ran
+ * alone at the end). The simulations and the CLI first, the browser tests next (the site has
+ * started in the background meanwhile), then the workerd projects, whose many short files end
+ * both workers at about the same moment. Within a project, vitest's order (slowest or largest
+ * first).
  */
-const PROJECT_ORDER = ['cli', 'browser', 'control', 'worker', 'sim'];
+const PROJECT_ORDER = ['sim', 'cli', 'browser', 'control', 'worker'];
 class ProjectOrder extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const rank = (f: TestSpecification) => PROJECT_ORDER.indexOf(f.project.name);
