@@ -16,7 +16,8 @@ import { RUNTIME_SCHEMAS } from '../shared/schema/runtime-schemas.ts';
 import * as checks from '../shared/schema/checks.ts';
 import { BundleBody } from '../shared/schema/bundle.ts';
 
-interface CheckDef {
+/** What a zod/mini schema's `_zod.def` holds, as far as the generator (and its test) reads it. */
+export interface CheckDef {
   check: string;
   value?: number;
   minimum?: number;
@@ -29,7 +30,7 @@ interface CheckDef {
   path?: (string | number)[];
   error?: (issue: unknown) => unknown;
 }
-interface Def {
+export interface Def {
   type: string;
   checks?: { _zod: { def: CheckDef } }[];
   shape?: Record<string, Schema>;
@@ -53,7 +54,7 @@ interface Def {
   error?: (issue: unknown) => unknown;
   getter?: () => Schema;
 }
-interface Schema {
+export interface Schema {
   _zod: { def: Def };
 }
 

@@ -10,33 +10,19 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { node, OUT, validatorsModule } from '../../scripts/build-validators.ts';
+import {
+  node,
+  OUT,
+  validatorsModule,
+  type Def,
+  type Schema,
+} from '../../scripts/build-validators.ts';
 import * as z from '../../shared/schema/zod.ts';
 import { RUNTIME_SCHEMAS } from '../../shared/schema/runtime-schemas.ts';
 import * as generated from '../../shared/schema/validators.gen.ts';
 import type { Validator } from '../../shared/schema/validate.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-
-interface Def {
-  type: string;
-  checks?: { _zod: { def: { check: string; minimum?: number; maximum?: number } } }[];
-  shape?: Record<string, Schema>;
-  catchall?: Schema;
-  innerType?: Schema;
-  element?: Schema;
-  options?: Schema[];
-  keyType?: Schema;
-  valueType?: Schema;
-  in?: Schema;
-  out?: Schema;
-  entries?: Record<string, string | number>;
-  values?: unknown[];
-  pattern?: RegExp;
-}
-interface Schema {
-  _zod: { def: Def };
-}
 
 const ODD = fc.constantFrom<unknown>(
   null,
