@@ -3,7 +3,7 @@
  * matched their version (version.ts, `verifiedBundleJson`): the shape every step of the page path
  * walks — site, pages, slots, variants, rules, segments, experiments — without re-running the
  * schema the writer already ran (docs/publishing.md, "Trust boundary"). Pure, one pass, no
- * allocation. A bundle that fails it is treated as any invalid bundle (`bundle.invalid`).
+ * allocation. A bundle that fails it is treated like every other invalid bundle (`bundle.invalid`).
  */
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json =>
