@@ -20,8 +20,11 @@ type Raw = z.core.$ZodIssue;
 
 const toPath = (p: PropertyKey[]): Path => p.map((k) => (typeof k === 'symbol' ? String(k) : k));
 
-/** A branch that failed at its own top level (wrong shape entirely) is a poor match. */
-function distance(branch: Raw[]): number {
+/**
+ * A branch that failed at its own top level (wrong shape entirely) is a poor match. Also used by
+ * the generated validators' unions (shared/schema/validate.ts), so both report the same branch.
+ */
+export function distance(branch: readonly { path: readonly unknown[]; code: string }[]): number {
   const wrongShape = branch.some(
     (i) =>
       i.path.length === 0 &&

@@ -9,7 +9,7 @@
  * a union that matched no branch reports its closest branch, as `readableIssues` does for zod's.
  * Zod-equivalent for JSON input (accept/reject and output): test/cli/validators.test.ts.
  */
-import { foundAt, type Issue } from '../bundle/issues.ts';
+import { distance, foundAt, type Issue } from '../bundle/issues.ts';
 
 /** A failed node; its issues are in the list it was given. */
 export const FAIL: unique symbol = Symbol('fail');
@@ -281,16 +281,6 @@ export const record =
     if (issues.length > before) return FAIL;
     return checked(out, checks, issues);
   };
-
-/** A branch that failed at its own top level (wrong shape entirely) is a poor match. */
-function distance(branch: RawIssue[]): number {
-  const wrongShape = branch.some(
-    (i) =>
-      i.path.length === 0 &&
-      (i.code === 'unrecognized_keys' || i.code === 'invalid_type' || i.code === 'invalid_union'),
-  );
-  return (wrongShape ? 1000 : 0) + branch.length;
-}
 
 /** The first branch that accepts; else the issues of the closest one (issues.ts's rule). */
 export const union =
