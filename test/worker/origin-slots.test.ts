@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createWorker } from '../../worker/index.ts';
 import { publishTestBundle, putVisitorProfile } from '../support/bundle.ts';
 import { originBundleBody } from '../support/origin/bundle.ts';
-import { markers, SHOP, variantOf, visit } from '../support/origin/visit.ts';
+import { heldProfiles, markers, SHOP, variantOf, visit } from '../support/origin/visit.ts';
 import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
 
 const MOBILE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Mobile/15E148';
@@ -163,19 +163,13 @@ describe('slots in origin pages', () => {
 
 describe('streaming', () => {
   it('sends the origin’s head before the profile read resolves, and fills the slot once it does', async () => {
-    let released = false;
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const slowProfiles = {
-      get: (key: string, type: 'text') =>
-        gate.then(() => ((released = true), env.PROFILES.get(key, type))),
-    } as unknown as KVNamespace;
+    const held = heldProfiles(env.PROFILES);
     const ctx = createExecutionContext();
     const res = await createWorker().fetch!(
       new Request(`${SHOP}/o/slow`, {
         headers: cookieHeader(await mintVisitorToken({ sub: 'v-origin-vip' })),
       }) as Request<unknown, IncomingRequestCfProperties>,
-      { ...env, PROFILES: slowProfiles, KV_DEADLINE_MS: '10000' },
+      { ...env, PROFILES: held.kv, KV_DEADLINE_MS: '10000' },
       ctx,
     );
     expect(res.status).toBe(200);
@@ -187,18 +181,18 @@ describe('streaming', () => {
       if (chunk.done) break;
       head += decoder.decode(chunk.value, { stream: true });
     }
-    expect(released).toBe(false);
+    expect(held.released).toBe(false);
     expect(head).toContain('<title>Origin page</title>');
     expect(head).toContain('<link rel="stylesheet" href="/__tessera/s.css"></head>');
     expect(head).not.toContain('data-tessera-variant');
-    release();
+    held.release();
     let rest = '';
     for (;;) {
       const chunk = await reader.read();
       if (chunk.done) break;
       rest += decoder.decode(chunk.value, { stream: true });
     }
-    expect(released).toBe(true);
+    expect(held.released).toBe(true);
     expect(variantOf(head + rest, 'banner')).toBe('banner-vip');
     await waitOnExecutionContext(ctx);
   });

@@ -9,7 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { armsCookieOf, freshIsolate, publishSplit } from '../support/bandit-visits.ts';
 import { publishTestBundle } from '../support/bundle.ts';
 import { originBundleBody } from '../support/origin/bundle.ts';
-import { SHOP, variantOf } from '../support/origin/visit.ts';
+import { heldProfiles, SHOP, variantOf } from '../support/origin/visit.ts';
 import { mintVisitorToken } from '../support/tokens.ts';
 
 const banditOnBanner = originBundleBody({
@@ -73,23 +73,17 @@ describe('sticky bandit arms on an origin page', () => {
 
     // The profile read is held open: until the headers arrive, or (`releaseAfterMs`) a moment.
     const slowView = async (cookies: string[], releaseAfterMs?: number) => {
-      let released = false;
-      let release!: () => void;
-      const gate = new Promise<void>((r) => (release = r));
-      const slowProfiles = {
-        get: (key: string, type: 'text') =>
-          gate.then(() => ((released = true), env.PROFILES.get(key, type))),
-      } as unknown as KVNamespace;
+      const held = heldProfiles(env.PROFILES);
       const ctx = createExecutionContext();
       const pending = isolate().fetch(
         new Request(`${SHOP}/o/article`, { headers: { cookie: cookies.join('; ') } }),
-        { ...env, PROFILES: slowProfiles, KV_DEADLINE_MS: '10000' },
+        { ...env, PROFILES: held.kv, KV_DEADLINE_MS: '10000' },
         ctx,
       );
-      if (releaseAfterMs !== undefined) setTimeout(release, releaseAfterMs);
+      if (releaseAfterMs !== undefined) setTimeout(held.release, releaseAfterMs);
       const res = await pending;
-      const releasedAtHeaders = released;
-      release();
+      const releasedAtHeaders = held.released;
+      held.release();
       await res.text();
       await waitOnExecutionContext(ctx);
       return { releasedAtHeaders, arms: armsCookieOf(res) };

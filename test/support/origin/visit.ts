@@ -30,3 +30,17 @@ export function markers(html: string): { slot: string; variant: string }[] {
 
 export const variantOf = (html: string, slot: string) =>
   markers(html).find((m) => m.slot === slot)?.variant;
+
+/**
+ * The PROFILES namespace with every read held open until `release()` (or the test's own moment):
+ * shows what the worker streams before the profile is there. `released` says whether it was.
+ */
+export function heldProfiles(profiles: KVNamespace) {
+  const held = { released: false, release: () => {}, kv: undefined as unknown as KVNamespace };
+  const gate = new Promise<void>((r) => (held.release = r));
+  held.kv = {
+    get: (key: string, type: 'text') =>
+      gate.then(() => ((held.released = true), profiles.get(key, type))),
+  } as unknown as KVNamespace;
+  return held;
+}
