@@ -18,8 +18,8 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../cli/lib/paths.ts';
+import { seedArm as seedArmRows, type ArmSeed } from '../support/seed-arms.ts';
 import type { ConsoleAllocation, ConsoleReport } from '../../control/console/ui/report-types.ts';
-import { exposureStatements } from '../../control/consumers/exposures.ts';
 import { holdoutPhaseOf, phaseOf } from '../../shared/experiments/phase.ts';
 import type { Report } from '../../shared/experiments/report.ts';
 import {
@@ -135,50 +135,23 @@ const BODY = {
 };
 
 /** One arm's seeded visitors: exposed at `at(i)`, the first `clicks` click, the first `buyers` buy. */
-interface ArmSeed {
-  experiment: string;
-  arm: string;
-  phase: string;
-  slot: string;
-  visitors: number;
+interface ArmFixture extends Omit<ArmSeed, 'events'> {
   clicks?: number;
   buyers?: number;
   /** Each buyer's order, in EUR. */
   value?: number;
-  at: (i: number) => number;
 }
 
-let unique = 0;
-async function seedArm(db: D1Database, s: ArmSeed): Promise<void> {
-  const tag = `${s.experiment}-${s.arm}-${unique++}`;
-  const event = db.prepare(
-    'INSERT INTO events (id, visitor_id, type, slot, value, currency, at, received_at, processed, body) ' +
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, '{}')",
-  );
-  const statements: D1PreparedStatement[] = [];
-  for (let i = 0; i < s.visitors; i++) {
-    const unitId = `${tag}-u${i}`;
-    const at = s.at(i);
-    statements.push(
-      ...exposureStatements(db, {
-        decisionId: `${tag}-d${i}`,
-        unitId,
-        sticky: true,
-        at,
-        exposures: [{ experiment: s.experiment, arm: s.arm, phase: s.phase, slots: [s.slot] }],
-      }),
-    );
-    const later = at + 1000;
-    if (i < (s.clicks ?? 0))
-      statements.push(
-        event.bind(`${tag}-c${i}`, unitId, 'click', s.slot, null, null, later, later),
-      );
-    if (i < (s.buyers ?? 0))
-      statements.push(
-        event.bind(`${tag}-p${i}`, unitId, 'purchase', null, s.value ?? 0, 'EUR', later, later),
-      );
-  }
-  for (let i = 0; i < statements.length; i += 200) await db.batch(statements.slice(i, i + 200));
+async function seedArm(db: D1Database, s: ArmFixture): Promise<void> {
+  await seedArmRows(db, {
+    ...s,
+    events: (i, at) => [
+      ...(i < (s.clicks ?? 0) ? [{ id: `c${i}`, type: 'click', slot: s.slot, at: at + 1000 }] : []),
+      ...(i < (s.buyers ?? 0)
+        ? [{ id: `p${i}`, type: 'purchase', value: s.value ?? 0, currency: 'EUR', at: at + 1000 }]
+        : []),
+    ],
+  });
 }
 
 const now = Date.now();

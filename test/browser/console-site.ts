@@ -42,7 +42,7 @@ interface Recorded {
  * A D1 that records what `seed` prepares, binds and batches. Every call on the platform proxy's D1
  * is a synchronous round trip into workerd, and a seed of thousands of rows (the consumer's own
  * statements, one bind each) made as many: under load one of them failed inside miniflare
- * (`SynchronousFetcher` assertion). Recorded, the same statements reach D1 in one call.
+ * (`SynchronousFetcher` assertion). Recorded, the same statements reach D1 in a few calls.
  */
 function recordingD1(): { db: D1Database; statements: Recorded[] } {
   const statements: Recorded[] = [];
@@ -70,13 +70,14 @@ function literal(value: unknown): string {
   throw new Error(`console site seed: cannot write ${JSON.stringify(value)} as a literal`);
 }
 
-/** The recorded statements with their values in place (`?` in order, `?N` by number), one call. */
+/** The recorded statements with their values in place (`?` in order, `?N` by number). */
 async function applyRecorded(db: D1Database, statements: Recorded[]): Promise<void> {
   const lines = statements.map(({ sql, params }) => {
     let next = 0;
     return sql.replace(/\?(\d+)?/g, (_, n?: string) => literal(params[n ? Number(n) - 1 : next++]));
   });
-  if (lines.length) await db.exec(lines.join('\n'));
+  // A few hundred statements a call: a handful of round trips, none of them a megabyte.
+  for (let i = 0; i < lines.length; i += 300) await db.exec(lines.slice(i, i + 300).join('\n'));
 }
 
 export interface ConsoleSiteOptions {

@@ -24,6 +24,7 @@ import { keyringFor } from '../../shared/auth/keyring.ts';
 import { createControlWorker } from '../../control/index.ts';
 import { createWorker } from '../../worker/index.ts';
 import { publishTestBundle, testBundleBody } from '../support/bundle.ts';
+import { seedArm as seedArmRows } from '../support/seed-arms.ts';
 import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
 
 const HOUR = 3600_000;
@@ -50,7 +51,6 @@ async function adminToken(scopes: ('read' | 'publish')[] = ['read']) {
 const phase = (e: ExperimentInput) => phaseOf(Experiment.parse(e));
 const holdoutPhase = (h: HoldoutInput) => holdoutPhaseOf(Holdout.parse(h));
 
-let unique = 0;
 /** Writes `n` units exposed to an arm; the first `converted` click within the window. */
 async function seedArm(
   experiment: string,
@@ -59,32 +59,27 @@ async function seedArm(
   converted: number,
   o: { late?: number; before?: number; phase?: string; tag?: string } = {},
 ) {
-  const tag = o.tag ?? `${experiment}-${arm}-${unique++}`;
-  const experimentPhase = o.phase ?? phase(heroTest);
-  const statements: D1PreparedStatement[] = [];
-  const click = env.DB.prepare(
-    "INSERT INTO events (id, visitor_id, type, slot, at, received_at, processed, body) VALUES (?, ?, 'click', 'hero', ?, ?, 1, '{}')",
-  );
-  for (let i = 0; i < n; i++) {
-    const unitId = `${tag}-u${i}`;
-    const at = T0 + i * 1000;
-    statements.push(
-      ...exposureStatements(env.DB, {
-        decisionId: `${tag}-d${i}`,
-        unitId,
-        sticky: true,
-        at,
-        exposures: [{ experiment, arm, slots: ['hero'], phase: experimentPhase }],
-      }),
-    );
-    if (i < converted) statements.push(click.bind(`${tag}-c${i}`, unitId, at + HOUR, at + HOUR));
-    // Clicks outside the attribution window, or before the exposure, never count.
-    else if (i < converted + (o.late ?? 0))
-      statements.push(click.bind(`${tag}-l${i}`, unitId, at + 25 * HOUR, at + 25 * HOUR));
-    else if (i < converted + (o.late ?? 0) + (o.before ?? 0))
-      statements.push(click.bind(`${tag}-b${i}`, unitId, at - HOUR, at - HOUR));
-  }
-  for (let i = 0; i < statements.length; i += 500) await env.DB.batch(statements.slice(i, i + 500));
+  const late = converted + (o.late ?? 0);
+  const before = late + (o.before ?? 0);
+  const click = (id: string, at: number) => ({ id, type: 'click', slot: 'hero', at });
+  await seedArmRows(env.DB, {
+    experiment,
+    arm,
+    phase: o.phase ?? phase(heroTest),
+    slot: 'hero',
+    visitors: n,
+    ...(o.tag ? { tag: o.tag } : {}),
+    at: (i) => T0 + i * 1000,
+    events: (i, at) =>
+      i < converted
+        ? [click(`c${i}`, at + HOUR)]
+        : // Clicks outside the attribution window, or before the exposure, never count.
+          i < late
+          ? [click(`l${i}`, at + 25 * HOUR)]
+          : i < before
+            ? [click(`b${i}`, at - HOUR)]
+            : [],
+  });
 }
 
 async function report(id: string, token?: string) {
@@ -299,7 +294,7 @@ describe('GET /admin/experiments/:id/report', () => {
       shapes: { type: string; slot?: string; name?: string; value?: number; currency?: string }[],
     ) {
       await publishTestBundle(testBundleBody({ experiments: [e] }));
-      const tag = `goal-${unique++}`;
+      const tag = `goal-${crypto.randomUUID().slice(0, 8)}`;
       await seedArm(e.id, 'running', shapes.length, 0, { tag, phase: phase(e) });
       await env.DB.batch(
         shapes.map((x, i) =>

@@ -4,7 +4,6 @@
  */
 import { env, SELF } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { exposureStatements } from '../../control/consumers/exposures.ts';
 import { holdoutPhaseOf, phaseOf } from '../../shared/experiments/phase.ts';
 import type { Report } from '../../shared/experiments/report.ts';
 import {
@@ -15,6 +14,7 @@ import {
 } from '../../shared/schema/experiment.ts';
 import { bearerHeader, mintAdminToken } from '../support/admin-token.ts';
 import { publishTestBundle, testBundleBody } from '../support/bundle.ts';
+import { seedArm as seedArmRows } from '../support/seed-arms.ts';
 
 const HOUR = 3600_000;
 const T0 = Date.parse('2026-11-20T10:00:00Z');
@@ -31,7 +31,6 @@ const holdout: HoldoutInput = { share: 0.1, salt: 'h', windowHours: 24, minVisit
 
 type Order = [value: number, currency: string, afterHours?: number];
 
-let unique = 0;
 /** Writes `n` exposed visitors of an arm; visitor i places `orders[i]` (if any). */
 async function seedArm(
   experiment: string,
@@ -40,29 +39,22 @@ async function seedArm(
   n: number,
   orders: Order[][],
 ) {
-  const tag = `${experiment}-${arm}-${unique++}`;
-  const buy = env.DB.prepare(
-    "INSERT INTO events (id, visitor_id, type, value, currency, at, received_at, processed, body) VALUES (?, ?, 'purchase', ?, ?, ?, ?, 1, '{}')",
-  );
-  const statements: D1PreparedStatement[] = [];
-  for (let i = 0; i < n; i++) {
-    const unitId = `${tag}-u${i}`;
-    const at = T0 + i * 1000;
-    statements.push(
-      ...exposureStatements(env.DB, {
-        decisionId: `${tag}-d${i}`,
-        unitId,
-        sticky: true,
-        at,
-        exposures: [{ experiment, arm, slots: ['hero'], phase }],
-      }),
-    );
-    (orders[i] ?? []).forEach(([value, currency, after = 1], k) => {
-      const t = at + after * HOUR;
-      statements.push(buy.bind(`${tag}-o${i}-${k}`, unitId, value, currency, t, t));
-    });
-  }
-  for (let i = 0; i < statements.length; i += 500) await env.DB.batch(statements.slice(i, i + 500));
+  await seedArmRows(env.DB, {
+    experiment,
+    arm,
+    phase,
+    slot: 'hero',
+    visitors: n,
+    at: (i) => T0 + i * 1000,
+    events: (i, at) =>
+      (orders[i] ?? []).map(([value, currency, after = 1], k) => ({
+        id: `o${i}-${k}`,
+        type: 'purchase',
+        value,
+        currency,
+        at: at + after * HOUR,
+      })),
+  });
 }
 
 async function report(id: string): Promise<Report> {
