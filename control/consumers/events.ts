@@ -7,14 +7,14 @@
  *     → group the new events by profile (customer when the cookie had a cid, else visitor)
  *     → per profile, six profiles at a time (anonymous ones before customers, whose first stitch
  *       reads them): read once, stitch (first cid sighting), apply all events, write once
- *     → mark the events processed → ack
+ *     → mark every updated profile's events processed, in one D1 round trip → ack
  *
  * D1 holds pseudonyms (shared/privacy/pseudonym.ts), never raw visitor or customer ids — the same
  * pseudonyms the decision log uses, so events join exposures. Raw ids only name KV profiles.
  *
  * One KV write per profile per batch keeps us under KV's one-write-per-second-per-key limit.
  * A failure retries only the messages it concerns; the `processed` flag makes the retry redo
- * the profile update for events already stored. If a KV write succeeds and marking fails, the
+ * the profile update for events already stored. If the KV writes succeed and marking fails, the
  * retry applies those events twice: a narrow window we accept (counts in D1 stay exact).
  */
 import { profileKeys } from '../../shared/kv-keys.ts';
@@ -39,8 +39,8 @@ export const MAX_EVENT_AGE_MS = 24 * 3600 * 1000;
 /** D1 binds at most 100 parameters per statement. */
 const ID_CHUNK = 50;
 /**
- * Profiles updated at once. Each is a few KV and D1 round trips (read, write, mark processed;
- * a first stitch adds four), all waiting on the network: one after another, a batch of 100
+ * Profiles updated at once. Each is a KV read and a KV write (a first stitch adds a KV read, two
+ * KV writes and two D1 round trips), all waiting on the network: one after another, a batch of 100
  * visitors took 100 × those round trips (docs/performance.md, "Event path"). Six is the
  * Workers limit of simultaneous open connections per invocation.
  */
@@ -254,38 +254,48 @@ export async function consumeEvents(
   // Anonymous profiles first: a customer seen for the first time in this batch folds in the
   // anonymous profile of the same browser, which this batch may have just updated.
   const all = [...groups.values()];
+  const settled: { group: Item[]; result: 'ok' | { dead: string } }[] = [];
   for (const wave of [
     all.filter((g) => !g[0]!.body.customerId),
     all.filter((g) => g[0]!.body.customerId),
   ])
-    await eachAtMost(PROFILES_AT_ONCE, wave, (group) => settleGroup(env, group, now));
-}
+    await eachAtMost(PROFILES_AT_ONCE, wave, async (group) => {
+      const result = await updateGroup(env, group, now);
+      if (result === 'retry') for (const item of group) item.message.retry();
+      else settled.push({ group, result });
+    });
+  if (settled.length === 0) return;
 
-/** One profile's events: update the profile, mark the events processed, ack (or retry). */
-async function settleGroup(env: ControlEnv, group: Item[], now: number): Promise<void> {
-  let result: Awaited<ReturnType<typeof updateProfile>>;
-  try {
-    result = await updateProfile(env, group, now);
-  } catch {
-    result = 'retry';
-  }
-  if (result === 'retry') {
-    for (const item of group) item.message.retry();
-    return;
-  }
+  // Every updated profile's events are marked processed together: ⌈N/50⌉ statements in one
+  // round trip, not one round trip per profile (docs/performance.md, "Event path").
   try {
     await markProcessed(
       env.DB,
-      group.map((i) => i.body.event.id),
+      settled.flatMap(({ group }) => group.map((i) => i.body.event.id)),
     );
   } catch {
-    for (const item of group) item.message.retry();
+    for (const { group } of settled) for (const item of group) item.message.retry();
     return;
   }
-  if (result === 'ok') for (const item of group) item.message.ack();
-  else
-    for (const item of group)
-      await forwardToDeadLetter(env, EVENTS_QUEUE, item.message, result.dead);
+  for (const { group, result } of settled) {
+    if (result === 'ok') for (const item of group) item.message.ack();
+    else
+      for (const item of group)
+        await forwardToDeadLetter(env, EVENTS_QUEUE, item.message, result.dead);
+  }
+}
+
+/** One profile's events applied (or why not); a throw means retry. */
+async function updateGroup(
+  env: ControlEnv,
+  group: Item[],
+  now: number,
+): Promise<Awaited<ReturnType<typeof updateProfile>>> {
+  try {
+    return await updateProfile(env, group, now);
+  } catch {
+    return 'retry';
+  }
 }
 
 /** `f` over `items`, at most `limit` at a time. */
