@@ -9,6 +9,8 @@
  * control plane's consumer → the profile in KV) and prints its table; it writes nothing.
  * `npm run bench -- --origin` runs only origin mode against its pass-through proxy, with both
  * sets (miniflare's KV; the in-isolate stand-ins) and prints its table; it writes nothing.
+ * `npm run bench -- --scale` runs only bundle scaling and cold start and prints their table; it
+ * writes nothing.
  */
 import { cpus, loadavg } from 'node:os';
 import { createRequire } from 'node:module';
@@ -20,6 +22,7 @@ import {
   isLinear,
   markdown,
   originSection,
+  scaleSection,
   sizeSection,
   writeResults,
   type Budget,
@@ -187,6 +190,13 @@ async function main() {
     log('origin only: nothing written');
     return;
   }
+  if (process.argv.includes('--scale')) {
+    const scale = await runScale(build.script, log, quick);
+    const cold = await runColdStart(build.script, log, quick);
+    console.log(scaleSection({ scale, cold }));
+    log('scale only: nothing written');
+    return;
+  }
   if (eventsOnly) {
     const events = await runEventPath(build.script, control.script, log, quick);
     console.log(eventSection(events, loadAverageBefore));
@@ -343,31 +353,28 @@ async function main() {
         ok: worstTail.p99x <= 3,
       },
       {
-        name: 'first request after publishing a 1 MB bundle, fresh isolate (client-timed, minus a warm request)',
+        name: 'first request after publishing a 1 MB bundle: the worker’s own time (workerd, warm isolate, by difference; and the same steps in V8)',
         limit: '≤ 20 ms',
         measured: mb1
-          ? `${Math.round((mb1.firstMs - mb1.warmMs) * 100) / 100} ms (${mb1.firstMs} first, ${mb1.warmMs} warm)`
+          ? `${mb1.workerMs} ms in workerd (new version ${mb1.republishMs} − same version ${mb1.repointMs} − KV read ${mb1.kvReadMs} ms); ${mb1.totalMs} ms in V8 (hash ${mb1.hashMs}, parse ${mb1.parseMs}, shape ${mb1.checkMs}, compile ${mb1.compileMs}); a fresh isolate's first request ${Math.round((mb1.firstMs - mb1.warmMs) * 100) / 100} ms over a warm one`
           : 'not run',
-        ok: mb1 !== undefined && mb1.firstMs - mb1.warmMs <= 20,
+        ok: mb1 !== undefined && mb1.workerMs <= 20 && mb1.totalMs <= 20,
       },
       {
-        name: 'bundle parse + check + compile vs size (100 KB → 1 MB → 10 MB, Node)',
+        name: 'a new version’s steps vs size (100 KB → 1 MB → 10 MB, Node)',
         limit: 'at most linear',
-        measured: scale
-          .map((r) => `${r.name} ${Math.round((r.parseMs + r.checkMs + r.compileMs) * 10) / 10} ms`)
-          .join(', '),
+        measured: scale.map((r) => `${r.name} ${r.totalMs} ms`).join(', '),
         ok: scale.every((r, i) => {
           const prev = scale[i - 1];
           if (!prev) return true;
-          const t = (x: typeof r) => x.parseMs + x.checkMs + x.compileMs;
-          return t(r) / t(prev) <= 1.5 * (r.bytes / prev.bytes);
+          return r.totalMs / prev.totalMs <= 1.5 * (r.bytes / prev.bytes);
         }),
       },
       {
-        name: 'cold start: module evaluation of the visitor worker’s script (fresh V8, Node; workerd cannot time it)',
+        name: 'cold start: the visitor worker’s script compiled and evaluated (fresh V8, Node, minus a trivial module; workerd cannot time it)',
         limit: '≤ 10 ms',
-        measured: `${cold.moduleEvalMs} ms (workerd ready ${cold.readyMs} ms vs ${cold.trivialReadyMs} ms with a trivial script)`,
-        ok: cold.moduleEvalMs <= 10,
+        measured: `${cold.scriptEvalMs} ms (import ${cold.moduleEvalMs} ms − trivial module ${cold.trivialEvalMs} ms; workerd ready ${cold.readyMs} ms vs ${cold.trivialReadyMs} ms with a trivial script)`,
+        ok: cold.scriptEvalMs <= 10,
       },
       {
         name: 'decision API call p50 vs the known visitor’s page (same visitors, same page)',

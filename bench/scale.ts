@@ -21,10 +21,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { salvageBundle } from '../shared/bundle/salvage.ts';
 import { parseBundleBody } from '../shared/bundle/parse.ts';
-import { bundleText, bundleVersion } from '../shared/bundle/version.ts';
+import { bundleText, bundleVersion, verifiedBundleJson } from '../shared/bundle/version.ts';
 import type { Bundle } from '../shared/schema/bundle.ts';
 import { compile } from '../worker/decide/compile.ts';
 import { BENCH_ADMIN_KEYS, BENCH_VISITOR_KEYS } from './keys.ts';
+import type { Miniflare } from 'miniflare';
+import { contentKeys } from '../shared/kv-keys.ts';
+import { ROOT } from './build.ts';
 import { publish, startWorker } from './server.ts';
 import { bundleBody } from './workload.ts';
 
@@ -81,30 +84,118 @@ export interface ScaleRow {
   pages: number;
   /** Node V8, median of runs (ms). */
   parseMs: number;
+  /** The hash check over the stored text (verify − parse). */
+  hashMs: number;
+  /** The shape check (salvageBundle). */
   checkMs: number;
   compileMs: number;
+  /** Everything the store does for a new version: verify + parse + shape check + compile. */
+  totalMs: number;
   /** Heap the parsed and compiled bundle keeps (MB, Node V8, after GC). */
   heapMB: number | null;
   /** workerd: first page request after the publish (fresh isolate), client-timed (ms). */
   firstMs: number;
   /** workerd: median of the warm requests after it (ms). */
   warmMs: number;
+  /** workerd, warm isolate: the first request after the pointer's TTL, nothing new published. */
+  repointMs: number;
+  /** workerd, warm isolate: the first request after the TTL, a new version of the same size live. */
+  republishMs: number;
+  /** workerd: the new version's KV read alone (a worker reading it, minus reading a missing key). */
+  kvReadMs: number;
+  /** republish − repoint − KV read: the worker's own time for a new version, by difference. */
+  workerMs: number;
 }
 
-function nodeCosts(text: string, runs: number) {
+/** wrangler.toml's POINTER_TTL_MS: how long an isolate trusts the pointer it read. */
+function pointerTtlMs(): number {
+  const toml = readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8');
+  const ttl = Number(/^POINTER_TTL_MS\s*=\s*"(\d+)"/m.exec(toml)?.[1]);
+  if (!Number.isFinite(ttl)) throw new Error('bench: POINTER_TTL_MS not found in wrangler.toml');
+  return ttl;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A publish as a warm isolate sees it: after the pointer's TTL the first request re-reads the
+ * pointer (`repointMs`, nothing new) or re-reads it and loads a new version of the same size
+ * (`republishMs`: the bundle's KV read, hash check, parse, shape check, compile). The bundle's KV
+ * read alone is timed through a second worker in the same workerd; what is left is the worker's
+ * own time, by difference (workerd's clock cannot time synchronous work from inside).
+ */
+async function warmRepublish(mf: Miniflare, bundle: Bundle, url: string, reps: number) {
+  const ttl = pointerTtlMs();
+  const { version: _, ...body } = bundle;
+  const repoint: number[] = [];
+  const republish: number[] = [];
+  let next = bundle;
+  for (let i = 0; i < reps; i++) {
+    await sleep(ttl + 250);
+    repoint.push(await timedGet(url));
+    const nextBody = {
+      ...body,
+      site: { ...body.site, name: `${body.site.name} (republished ${i})` },
+    };
+    next = { ...nextBody, version: await bundleVersion(nextBody) };
+    await publish(mf, next);
+    await sleep(ttl + 250);
+    republish.push(await timedGet(url));
+  }
+  const repointMs = median(repoint);
+  const republishMs = median(republish);
+  const seeder = await mf.getWorker('bench-seeder');
+  const read = async (key: string) => {
+    const t = performance.now();
+    const res = await seeder.fetch(
+      `http://seeder.local/content-length?key=${encodeURIComponent(key)}`,
+    );
+    const size = Number(await res.text());
+    return { ms: performance.now() - t, size };
+  };
+  const present: number[] = [];
+  const missing: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const hit = await read(contentKeys.bundle(next.version));
+    if (hit.size <= 0) throw new Error('bench: the republished bundle is not in KV');
+    present.push(hit.ms);
+    missing.push((await read(contentKeys.bundle('0000000000000000'))).ms);
+  }
+  const kvReadMs = Math.max(0, median(present) - median(missing));
+  return {
+    repointMs: r2(repointMs),
+    republishMs: r2(republishMs),
+    kvReadMs: r2(kvReadMs),
+    workerMs: r2(republishMs - repointMs - kvReadMs),
+  };
+}
+
+/**
+ * The bundle store's steps for a new version, as the worker runs them (shared/data/bundle-store.ts):
+ * the text KV returns checked against its version and parsed (`verifiedBundleJson`), the shape
+ * checked (`salvageBundle`), the rules compiled. JSON.parse alone is timed too, to split the first
+ * step into its hash and its parse.
+ */
+async function nodeCosts(text: string, version: string, runs: number) {
   const parse: number[] = [];
+  const verify: number[] = [];
   const check: number[] = [];
   const comp: number[] = [];
+  const total: number[] = [];
   for (let i = 0; i < runs; i++) {
     let t = performance.now();
-    const json: unknown = JSON.parse(text);
+    JSON.parse(text);
     parse.push(performance.now() - t);
+    const t0 = performance.now();
+    const json = await verifiedBundleJson(text, version);
+    verify.push(performance.now() - t0);
     t = performance.now();
     const bundle = salvageBundle(json)!.bundle;
     check.push(performance.now() - t);
     t = performance.now();
     compile(bundle);
     comp.push(performance.now() - t);
+    total.push(performance.now() - t0);
   }
   const gc = (globalThis as { gc?: () => void }).gc;
   let heapMB: number | null = null;
@@ -119,8 +210,10 @@ function nodeCosts(text: string, runs: number) {
   }
   return {
     parseMs: r2(median(parse)),
+    hashMs: r2(Math.max(0, median(verify) - median(parse))),
     checkMs: r2(median(check)),
     compileMs: r2(median(comp)),
+    totalMs: r2(median(total)),
     heapMB,
   };
 }
@@ -143,9 +236,9 @@ export async function runScale(
     const bundle = await scaledBundle(shape);
     const text = bundleText(bundle); // the bytes KV holds (shared/bundle/version.ts)
     log(
-      `scale ${shape.name}: ${(text.length / 1024).toFixed(0)} KiB; timing parse, check, compile in Node`,
+      `scale ${shape.name}: ${(text.length / 1024).toFixed(0)} KiB; timing hash check, parse, shape check, compile in Node`,
     );
-    const node = nodeCosts(text, quick ? 3 : 7);
+    const node = await nodeCosts(text, bundle.version, quick ? 3 : 7);
     log(`scale ${shape.name}: a fresh workerd, the bundle published, first request then warm ones`);
     const { mf, running } = await startWorker(script);
     try {
@@ -154,6 +247,10 @@ export async function runScale(
       const firstMs = await timedGet(url);
       const warm: number[] = [];
       for (let i = 0; i < 15; i++) warm.push(await timedGet(url));
+      log(
+        `scale ${shape.name}: a publish seen by the warm isolate, and the bundle's KV read alone`,
+      );
+      const republish = await warmRepublish(mf, bundle, url, quick ? 1 : 3);
       rows.push({
         name: shape.name,
         bytes: text.length,
@@ -163,6 +260,7 @@ export async function runScale(
         ...node,
         firstMs: r2(firstMs),
         warmMs: r2(median(warm)),
+        ...republish,
       });
     } finally {
       await running.dispose();
@@ -178,7 +276,10 @@ export async function runScale(
  * so the start-up config check runs; nothing else changes. The same engine workerd embeds;
  * workerd's own clock cannot time it.
  */
-export function moduleEvalMs(script: string, runs: number): number[] {
+export function moduleEvalMs(
+  script: string,
+  runs: number,
+): { script: number[]; baseline: number[] } {
   const source = readFileSync(script, 'utf8');
   const env = JSON.stringify({ VISITOR_KEYS: BENCH_VISITOR_KEYS, ADMIN_KEYS: BENCH_ADMIN_KEYS });
   const imports = /import\s*\{\s*env\s+as\s+([\w$]+)\s*\}\s*from\s*"cloudflare:workers";?/g;
@@ -190,23 +291,40 @@ export function moduleEvalMs(script: string, runs: number): number[] {
   const dir = mkdtempSync(path.join(tmpdir(), 'tessera-bench-eval-'));
   const copy = path.join(dir, 'index.mjs');
   writeFileSync(copy, source.replace(imports, `const ${names[0]} = ${env};`));
+  const trivial = path.join(dir, 'trivial.mjs');
+  writeFileSync(trivial, TRIVIAL);
+  // Alternating, so both see the same machine: the script, then a trivial module (what `import()`
+  // costs in a fresh Node process whatever the module — its loader, reading the file).
+  const timed: number[] = [];
+  const baseline: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    timed.push(importMs(copy));
+    baseline.push(importMs(trivial));
+  }
+  return { script: timed, baseline };
+}
+
+/** `import()` of `file` in a fresh Node process, timed inside it (ms). */
+function importMs(file: string): number {
   const child = `const t = performance.now();
-await import(${JSON.stringify(pathToFileURL(copy).href)});
+await import(${JSON.stringify(pathToFileURL(file).href)});
 console.log(performance.now() - t);`;
-  return Array.from({ length: runs }, () => {
-    const out = spawnSync(process.execPath, ['--input-type=module', '-e', child], {
-      encoding: 'utf8',
-    });
-    const ms = Number(out.stdout.trim().split('\n').pop());
-    if (out.status !== 0 || !Number.isFinite(ms))
-      throw new Error(`module evaluation probe failed: ${out.stderr.slice(0, 500)}`);
-    return ms;
+  const out = spawnSync(process.execPath, ['--input-type=module', '-e', child], {
+    encoding: 'utf8',
   });
+  const ms = Number(out.stdout.trim().split('\n').pop());
+  if (out.status !== 0 || !Number.isFinite(ms))
+    throw new Error(`module evaluation probe failed: ${out.stderr.slice(0, 500)}`);
+  return ms;
 }
 
 export interface ColdStart {
   /** The built script's import (parse, compile, evaluate) in a fresh V8 (Node), median ms. */
   moduleEvalMs: number;
+  /** A trivial module's import the same way (Node's loader, reading the file), median ms. */
+  trivialEvalMs: number;
+  /** The difference: what the script itself costs to compile and evaluate. */
+  scriptEvalMs: number;
   /** workerd ready with the visitor worker, minus ready with a trivial script (ms, medians). */
   readyMs: number;
   trivialReadyMs: number;
@@ -253,7 +371,9 @@ export async function runColdStart(
   log('cold start: the built script imported in a fresh Node process (module evaluation in V8)');
   const evalMs = moduleEvalMs(script, quick ? 3 : 9);
   return {
-    moduleEvalMs: r2(median(evalMs)),
+    moduleEvalMs: r2(median(evalMs.script)),
+    trivialEvalMs: r2(median(evalMs.baseline)),
+    scriptEvalMs: r2(median(evalMs.script) - median(evalMs.baseline)),
     readyMs: r2(median(ready)),
     trivialReadyMs: r2(median(trivialReady)),
     scriptMs: r2(median(ready) - median(trivialReady)),

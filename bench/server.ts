@@ -140,10 +140,8 @@ export async function startWorker(
           script: SEEDER,
           compatibilityDate: workerOptions.compatibilityDate,
           kvNamespaces: {
-            PROFILES:
-              workerOptions.kvNamespaces && !Array.isArray(workerOptions.kvNamespaces)
-                ? (workerOptions.kvNamespaces as Record<string, { id: string }>).PROFILES!.id
-                : 'tessera-profiles-local',
+            PROFILES: kvId(workerOptions.kvNamespaces, 'PROFILES', 'tessera-profiles-local'),
+            CONTENT: kvId(workerOptions.kvNamespaces, 'CONTENT', 'tessera-content-local'),
           },
         },
       ],
@@ -204,14 +202,28 @@ export async function publishBanditSnapshot(
   await kv.put(contentKeys.banditSnapshot(), JSON.stringify(snapshot));
 }
 
+/** The id wrangler.toml gives a KV binding, as miniflare's worker options carry it. */
+function kvId(namespaces: unknown, binding: string, fallback: string): string {
+  return namespaces && !Array.isArray(namespaces)
+    ? ((namespaces as Record<string, { id: string }>)[binding]?.id ?? fallback)
+    : fallback;
+}
+
 /**
- * A second worker in the same workerd, bound to the same PROFILES namespace: it writes a batch of
+ * A second worker in the same workerd, bound to the same PROFILES and CONTENT namespaces: it writes a batch of
  * profiles with in-process KV puts, far faster than one proxied put per profile from Node; at
- * `/read` it answers a list of keys' values in one request (the event path polls profiles so).
+ * `/read` it answers a list of keys' values in one request (the event path polls profiles so);
+ * at `/content-length?key=` it reads a CONTENT value and answers its size (bundle scaling times a
+ * bundle's KV read so).
  */
 const SEEDER = `export default {
   async fetch(request, env) {
-    if (new URL(request.url).pathname === '/read') {
+    const url = new URL(request.url);
+    if (url.pathname === '/content-length') {
+      const value = await env.CONTENT.get(url.searchParams.get('key'), 'arrayBuffer');
+      return new Response(String(value ? value.byteLength : -1));
+    }
+    if (url.pathname === '/read') {
       const keys = await request.json();
       return Response.json(await Promise.all(keys.map((key) => env.PROFILES.get(key))));
     }
