@@ -20,7 +20,6 @@ import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { salvageBundle } from '../shared/bundle/salvage.ts';
-import { parseBundleBody } from '../shared/bundle/parse.ts';
 import { bundleText, bundleVersion, verifiedBundleJson } from '../shared/bundle/version.ts';
 import type { Bundle } from '../shared/schema/bundle.ts';
 import { compile } from '../worker/decide/compile.ts';
@@ -29,49 +28,9 @@ import type { Miniflare } from 'miniflare';
 import { contentKeys } from '../shared/kv-keys.ts';
 import { ROOT } from './build.ts';
 import { publish, startWorker } from './server.ts';
-import { bundleBody } from './workload.ts';
 
-export interface ScaleShape {
-  name: string;
-  pages: number;
-  slots: number;
-  variantsPerSlot: number;
-  rules: number;
-}
-
-/** ≈ 100 KB, 1 MB, 10 MB of bundle JSON. */
-export const SCALES: ScaleShape[] = [
-  { name: '100 KB', pages: 20, slots: 20, variantsPerSlot: 10, rules: 40 },
-  { name: '1 MB', pages: 50, slots: 100, variantsPerSlot: 20, rules: 400 },
-  { name: '10 MB', pages: 200, slots: 500, variantsPerSlot: 40, rules: 2000 },
-];
-
-const SLOTS_PER_PAGE = 10;
-
-/** A valid bundle of the shape: the bench's slot generator, pages each showing 10 of the slots. */
-export async function scaledBundle(s: ScaleShape): Promise<Bundle> {
-  const body = bundleBody({
-    slotsPerPage: s.slots,
-    rulesPerPage: s.rules,
-    variantsPerSlot: s.variantsPerSlot,
-    experiments: false,
-  });
-  const slots = body.slots as { id: string }[];
-  body.pages = Array.from({ length: s.pages }, (_, i) => ({
-    id: `p${i}`,
-    path: i === 0 ? '/' : `/p/${i}`,
-    title: `Page ${i}`,
-    slots: Array.from(
-      { length: Math.min(SLOTS_PER_PAGE, slots.length) },
-      (_, k) => slots[(i * SLOTS_PER_PAGE + k) % slots.length]!.id,
-    ),
-  }));
-  delete (body.site as { origin?: unknown }).origin;
-  const parsed = parseBundleBody(body);
-  if (!parsed.ok)
-    throw new Error(`scaled bundle invalid: ${JSON.stringify(parsed.issues.slice(0, 3))}`);
-  return { ...parsed.body, version: await bundleVersion(parsed.body) };
-}
+export { SCALES, scaledBundle, type ScaleShape } from './scaled-bundle.ts';
+import { SCALES, scaledBundle } from './scaled-bundle.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const r2 = (x: number) => Math.round(x * 100) / 100;

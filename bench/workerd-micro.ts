@@ -25,6 +25,11 @@ const OPS = [
   ['experiment', 'decide + render (page under experiments, visitor in arms)'],
   ['record', 'decision record with exposures (pseudonym HMAC + built + serialised)'],
   ['page', 'whole pure page path (consent → decide → render → record), known visitor'],
+  ['bundle-kv', 'a new 1 MB bundle version: its KV read as text (local miniflare KV)'],
+  ['bundle-parse', 'a new 1 MB bundle version: JSON.parse alone'],
+  ['bundle-verify', 'a new 1 MB bundle version: the hash check + JSON.parse'],
+  ['bundle-shape', 'a new 1 MB bundle version: hash check + parse + the shape check'],
+  ['bundle-load', 'a new 1 MB bundle version: hash check + parse + shape check + compile'],
   // Local stand-ins for I/O: miniflare's KV and Queues run in this same workerd process, on the
   // same cores. At the edge these are network calls that cost the isolate little CPU.
   ['kv-hit', 'KV get, key present (local miniflare KV)'],
@@ -70,7 +75,11 @@ export async function runWorkerdMicro(
       return performance.now() - t;
     };
     const n = (op: string) =>
-      (op.startsWith('kv') || op.startsWith('queue') ? 1 : 4) * (quick ? 150 : 1000);
+      op.startsWith('bundle')
+        ? quick
+          ? 5
+          : 20
+        : (op.startsWith('kv') || op.startsWith('queue') ? 1 : 4) * (quick ? 150 : 1000);
     const reps = quick ? 3 : 7;
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const ops = OPS.filter(([op]) => !only || only.includes(op));

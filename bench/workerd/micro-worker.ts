@@ -5,6 +5,10 @@
  * clocks during synchronous work, so the worker cannot time itself).
  */
 import { Profile } from '../../shared/schema/profile.ts';
+import { salvageBundle } from '../../shared/bundle/salvage.ts';
+import { bundleText, verifiedBundleJson } from '../../shared/bundle/version.ts';
+import { compile } from '../../worker/decide/compile.ts';
+import { SCALES, scaledBundle } from '../scaled-bundle.ts';
 import { Profile as profileGate } from '../../shared/schema/validators.gen.ts';
 import { requestContext } from '../../worker/context/request-context.ts';
 import { signVisitorToken, verifyVisitorToken } from '../../shared/auth/visitor-token.ts';
@@ -66,6 +70,9 @@ async function setup(env: MicroEnv) {
     now: BENCH_REQUEST.now,
     returning: BENCH_REQUEST.returning,
   };
+  const big = await scaledBundle(SCALES[1]!);
+  const bigText = bundleText(big);
+  await env.KV.put('bundle:big', bigText);
   const ops: Record<string, () => unknown> = {
     hmac: () => crypto.subtle.verify('HMAC', ring.signing.key, signature, signed),
     'kv-hit': () => env.KV.get('profile:v:bv-1', 'text'),
@@ -92,6 +99,14 @@ async function setup(env: MicroEnv) {
     record: async () =>
       recordOnly(inExperiment, outcome, consent) + (await pseudonym(logKey, 'bv-1')),
     page: () => wholePage(known),
+    // A new 1 MB bundle version, as the bundle store loads it (shared/data/bundle-store.ts),
+    // step by step; the bench reports each step as a difference of these.
+    'bundle-kv': () => env.KV.get('bundle:big', 'text'),
+    'bundle-parse': () => JSON.parse(bigText),
+    'bundle-verify': () => verifiedBundleJson(bigText, big.version),
+    'bundle-shape': async () => salvageBundle(await verifiedBundleJson(bigText, big.version)),
+    'bundle-load': async () =>
+      compile(salvageBundle(await verifiedBundleJson(bigText, big.version))!.bundle),
   };
   return ops;
 }
