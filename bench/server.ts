@@ -93,6 +93,8 @@ export async function startWorker(
     const mf = new Miniflare({
       host: '127.0.0.1',
       port,
+      // BENCH_INSPECT=<port>: workerd's inspector for a CPU profiler (bench/profile-publish.ts).
+      ...(process.env.BENCH_INSPECT ? { inspectorPort: Number(process.env.BENCH_INSPECT) } : {}),
       handleRuntimeStdio(stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) {
         stdout.pipe(drain());
         stderr.pipe(drain());

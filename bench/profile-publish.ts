@@ -1,0 +1,122 @@
+/**
+ * Profiling helper: a CPU profile of the first request after a publish, taken inside workerd
+ * through its inspector (the DevTools protocol), for the bundle-scaling budget (issue 18).
+ *
+ *   npx tsx bench/profile-publish.ts [100 KB|1 MB|10 MB] [reps]
+ *
+ * Builds the visitor worker as a deploy would, serves a seeded bundle of that size, warms the
+ * isolate, then `reps` times: publishes a new version, waits out the pointer's TTL, and profiles
+ * the one request that loads it. Prints the request's time and the functions with the most self
+ * time (sampled every 100 µs; the profiler's own cost inflates every figure). Minified names are
+ * printed with their position in the built script, whose path is printed first.
+ */
+import WebSocket from 'ws';
+import { bundleVersion } from '../shared/bundle/version.ts';
+import type { Bundle } from '../shared/schema/bundle.ts';
+import { buildWorker } from './build.ts';
+import { SCALES, scaledBundle } from './scaled-bundle.ts';
+import { publish, startWorker } from './server.ts';
+
+const [sizeName = '1 MB', repsArg = '3'] = process.argv.slice(2);
+const shape = SCALES.find((s) => s.name === sizeName);
+if (!shape) throw new Error(`size must be one of: ${SCALES.map((s) => s.name).join(', ')}`);
+const reps = Math.min(10, Math.max(1, Number(repsArg) || 3));
+const INSPECTOR_PORT = 20000 + Math.floor(Math.random() * 40000);
+process.env.BENCH_INSPECT = String(INSPECTOR_PORT);
+/** wrangler.toml's POINTER_TTL_MS, plus a margin. */
+const AFTER_TTL_MS = 5300;
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function timedGet(url: string): Promise<number> {
+  const t = performance.now();
+  const res = await fetch(url);
+  await res.arrayBuffer();
+  return performance.now() - t;
+}
+
+/** A minimal DevTools-protocol client: one request at a time, answers matched by id. */
+async function devtools(url: string) {
+  const ws = new WebSocket(url);
+  await new Promise<void>((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  let next = 0;
+  const waiting = new Map<number, (result: unknown) => void>();
+  ws.on('message', (data) => {
+    const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
+    if (message.id !== undefined) waiting.get(message.id)?.(message.result);
+  });
+  return {
+    send<T>(method: string, params: object = {}): Promise<T> {
+      const id = ++next;
+      return new Promise<T>((resolve) => {
+        waiting.set(id, (r) => resolve(r as T));
+        ws.send(JSON.stringify({ id, method, params }));
+      });
+    },
+    close: () => ws.close(),
+  };
+}
+
+function selfTimes(profile: CpuProfile): [string, number][] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((sample, i) => {
+    const f = byId.get(sample)!.callFrame;
+    const where = f.url ? ` ${f.url.split('/').pop()}:${f.lineNumber}:${f.columnNumber}` : '';
+    const key = `${f.functionName || '(anonymous)'}${where}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...self].sort((a, b) => b[1] - a[1]);
+}
+
+const build = buildWorker();
+console.log(`built script: ${build.script}`);
+const { mf, running } = await startWorker(build.script);
+try {
+  const bundle = await scaledBundle(shape);
+  await publish(mf, bundle);
+  const url = `${running.url}/p/1`;
+  for (let i = 0; i < 10; i++) await timedGet(url);
+  const targets = (await (await fetch(`http://127.0.0.1:${INSPECTOR_PORT}/json/list`)).json()) as {
+    title: string;
+    webSocketDebuggerUrl: string;
+  }[];
+  const target = targets.find((t) => t.title.includes('core:user:tessera'));
+  if (!target) throw new Error(`no tessera worker among ${targets.map((t) => t.title).join(', ')}`);
+  const cdp = await devtools(target.webSocketDebuggerUrl);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  const { version: _, ...body } = bundle;
+  for (let rep = 0; rep < reps; rep++) {
+    const nextBody = {
+      ...body,
+      site: { ...body.site, name: `${body.site.name} (profile ${rep})` },
+    };
+    const next: Bundle = { ...nextBody, version: await bundleVersion(nextBody) };
+    await sleep(AFTER_TTL_MS);
+    await publish(mf, next);
+    await sleep(AFTER_TTL_MS);
+    await cdp.send('Profiler.start');
+    const ms = await timedGet(url);
+    const { profile } = await cdp.send<{ profile: CpuProfile }>('Profiler.stop');
+    const top = selfTimes(profile);
+    const total = top.reduce((sum, [, t]) => sum + t, 0);
+    console.log(
+      `\n${shape.name}, publish ${rep + 1}/${reps}: request ${ms.toFixed(1)} ms, profile ${total.toFixed(1)} ms`,
+    );
+    for (const [name, t] of top.slice(0, 12))
+      console.log(`${t.toFixed(2).padStart(8)} ms  ${name}`);
+  }
+  cdp.close();
+} finally {
+  await running.dispose();
+}
