@@ -23,7 +23,7 @@
  * other files share it. A test that needs its own content starts its own site.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -31,6 +31,7 @@ import { demoOriginArgs } from '../../cli/commands/dev.ts';
 import { chromiumPath } from './browser.ts';
 import { freePort } from './dev-session.ts';
 import { TEST_ADMIN_KEYS, TEST_VISITOR_KEYS } from './keys.ts';
+import { writeStatus } from './browser-site-status.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -50,12 +51,12 @@ export default function startSite({ provide }: TestProject): () => Promise<void>
   provide('siteStatus', status);
   const started = boot(state).then(
     (site) => {
-      writeFileSync(status, `ready ${site.origin}`);
+      writeStatus(status, `ready ${site.origin}`);
       console.log(`browser tests: demo site at ${site.origin}, Chromium ${site.browser}`);
       return site;
     },
     (error: unknown) => {
-      writeFileSync(status, `failed ${error instanceof Error ? error.message : String(error)}`);
+      writeStatus(status, `failed ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     },
   );
