@@ -53,13 +53,18 @@ export function createApp(deps: PageDeps) {
   return app;
 }
 
-/** Per-isolate state lives here: the bundle cache survives across requests in a warm isolate. */
-export function createWorker(): ExportedHandler<Env> {
+/**
+ * Per-isolate state lives here: the bundle cache survives across requests in a warm isolate.
+ * Tests may replace a dependency (e.g. `sleep`, so the decision record's send retries do not wait
+ * in real time).
+ */
+export function createWorker(overrides: Partial<PageDeps> = {}): ExportedHandler<Env> {
   const deps: PageDeps = {
     store: new BundleStore(),
     bandits: new BanditStore(),
     now: () => Date.now(),
     newId: () => crypto.randomUUID(),
+    ...overrides,
   };
   const app = createApp(deps);
   return { fetch: (request, env, ctx) => app.fetch(request, benchEnv(request, env), ctx) };

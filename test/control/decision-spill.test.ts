@@ -15,7 +15,12 @@ import { SPILL_REASON } from '../../shared/data/decision-spill.ts';
 import { createWorker } from '../../worker/index.ts';
 import { createControlWorker } from '../../control/index.ts';
 import { drainSpilledDecisions } from '../../control/cron/drain-decisions.ts';
-import { SEND_ATTEMPTS, shipCounts, type ShipCounts } from '../../worker/log/ship.ts';
+import {
+  SEND_ATTEMPTS,
+  SEND_BACKOFF_MS,
+  shipCounts,
+  type ShipCounts,
+} from '../../worker/log/ship.ts';
 import { downD1 } from '../support/faults.ts';
 import { publishTestBundle } from '../support/bundle.ts';
 import { visitorPseudonym } from '../support/pseudonyms.ts';
@@ -41,10 +46,17 @@ function stumblingQueue(failures: number) {
   return { queue, sent, tries: () => tries };
 }
 
+/** The waits between send retries, recorded instead of slept (the backoff itself is asserted). */
+const waited: number[] = [];
+const sleep = (ms: number) => {
+  waited.push(ms);
+  return Promise.resolve();
+};
+
 /** Renders `/` through the real visitor worker with `queue` as DECISIONS; settles its waitUntil. */
 async function render(queue: Queue, visitor: string, db: D1Database = env.DB) {
   const ctx = createExecutionContext();
-  const res = await createWorker().fetch!(
+  const res = await createWorker({ sleep }).fetch!(
     new Request('https://shop.test/', {
       headers: cookieHeader(await mintVisitorToken({ sub: visitor })),
     }) as Request<unknown, IncomingRequestCfProperties>,
@@ -108,8 +120,11 @@ describe('a decision record when the queue stumbles', () => {
       const lines = failureLines();
       const before = { ...shipCounts };
       const { queue, sent, tries } = stumblingQueue(failures);
+      waited.length = 0;
       const id = await render(queue, `v-stumble-${failures}`);
       expect(tries()).toBe(failures + 1);
+      // Backed off before each retry, longer each time.
+      expect(waited).toEqual(SEND_BACKOFF_MS.slice(0, failures));
       expect(sent.map((r) => DecisionRecord.parse(r).id)).toEqual([id]);
       expect((await spilled(id)).results).toEqual([]);
       expect(since(before)).toMatchObject({

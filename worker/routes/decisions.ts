@@ -40,7 +40,7 @@ import { finish, prepare, type DecisionAsk, type Prepared } from '../api/decide.
 import { queueServerEvents } from '../api/events.ts';
 import type { Env } from '../env.ts';
 import { RATE_WINDOW_SECONDS, withinLimit } from '../security/rate-limit.ts';
-import type { LogSink } from '../visit/log.ts';
+import { logSink, type LogSink } from '../visit/log.ts';
 import type { VisitIO } from '../visit/read.ts';
 import { visitIO, type PageDeps } from './page.ts';
 
@@ -70,14 +70,7 @@ function admit(deps: PageDeps): MiddlewareHandler<{ Bindings: Env }> {
   };
 }
 
-function sinkFor(c: Ctx, io: VisitIO): LogSink {
-  return {
-    queue: c.env.DECISIONS,
-    db: c.env.DB,
-    visitorKeys: io.config.visitorKeys,
-    waitUntil: (p) => c.executionCtx.waitUntil(p),
-  };
-}
+const sinkFor = (c: Ctx, io: VisitIO): LogSink => logSink(c.env, c.executionCtx, io);
 
 async function single(c: Ctx, deps: PageDeps): Promise<Response> {
   const ask = await readJson(c, DecisionRequest, { maxIssues: MAX_ISSUES });

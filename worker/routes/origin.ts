@@ -34,7 +34,7 @@ import { mayDrawBanditArm } from '../experiments/assign.ts';
 import { newArmsToken } from '../visit/arms.ts';
 import { pageExtras } from '../visit/extras.ts';
 import { contextOf, requestWho } from '../visit/from-request.ts';
-import { logVisit, type LogSink } from '../visit/log.ts';
+import { logSink, logVisit } from '../visit/log.ts';
 import type { VisitMode } from '../visit/mode.ts';
 import { personalize, type Personalized } from '../visit/personalize.ts';
 import { readData, readWho, type VisitIO, type VisitRead, type WhoRead } from '../visit/read.ts';
@@ -58,15 +58,6 @@ export interface OriginVisit {
 
 /** How long a decision record may wait for the document to end (a visitor may stop reading). */
 const LOG_WAIT_MS = 30_000;
-
-function sinkOf(c: Ctx, io: VisitIO): LogSink {
-  return {
-    queue: c.env.DECISIONS,
-    db: c.env.DB,
-    visitorKeys: io.config.visitorKeys,
-    waitUntil: (p) => c.executionCtx.waitUntil(p),
-  };
-}
 
 /** 502/504/508 with the reason in words, in `X-Tessera-Reasons` and in the page. */
 export function originFailure(
@@ -348,7 +339,7 @@ function logDecision(
     measuresHoldout: p.choice.measuresHoldout && filled.size > 0,
   };
   const context = contextOf(v.c.req.raw, new URL(v.c.req.url), read, v.timings.start);
-  logVisit(sinkOf(v.c, v.io), {
+  logVisit(logSink(v.c.env, v.c.executionCtx, v.io), {
     mode: v.mode,
     decisionId: v.decisionId,
     now: v.timings.start,

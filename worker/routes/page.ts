@@ -24,7 +24,7 @@ import { renderNotFound, renderPage, renderSetupPage } from '../render/page.tsx'
 import { nonceFrom } from '../security/headers.ts';
 import { contextOf, requestWho } from '../visit/from-request.ts';
 import { newArmsToken } from '../visit/arms.ts';
-import { logVisit } from '../visit/log.ts';
+import { logSink, logVisit } from '../visit/log.ts';
 import { visitMode, type VisitMode } from '../visit/mode.ts';
 import { personalize } from '../visit/personalize.ts';
 import { readBandit, readBundle, readData, readWho, type VisitIO } from '../visit/read.ts';
@@ -36,6 +36,8 @@ export interface PageDeps {
   bandits: BanditStore;
   now: () => number;
   newId: () => string;
+  /** Waits between the decision record's send retries; real time unless a test passes its own. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 type Ctx = Context<{ Bindings: Env }>;
@@ -56,6 +58,7 @@ export function visitIO(env: Env, deps: PageDeps): VisitIO {
     config: configFor(env),
     now: deps.now,
     newId: deps.newId,
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
   };
 }
 
@@ -140,21 +143,13 @@ export async function handlePage(
     ...done.extras,
   });
   timings.mark('render');
-  logVisit(
-    {
-      queue: c.env.DECISIONS,
-      db: c.env.DB,
-      visitorKeys: io.config.visitorKeys,
-      waitUntil: (p) => c.executionCtx.waitUntil(p),
-    },
-    {
-      ...visit,
-      version: bundle.version,
-      pageId: page.id,
-      choice: done.choice,
-      rendered: done.slots,
-    },
-  );
+  logVisit(logSink(c.env, c.executionCtx, io), {
+    ...visit,
+    version: bundle.version,
+    pageId: page.id,
+    choice: done.choice,
+    rendered: done.slots,
+  });
   // A first exposure to a bandit: the visitor's cookie remembers the arm (sticky bandits).
   const armsToken = await newArmsToken(mode, read, done.choice, bundle, io.config.visitorKeys, now);
   const timing = timings.header();

@@ -13,7 +13,7 @@ import type { Reason } from '../../shared/reasons.ts';
 import type { RenderedSlot } from '../render/slot.tsx';
 import type { Choice } from './choose.ts';
 import type { VisitMode } from './mode.ts';
-import type { VisitRead } from './read.ts';
+import type { VisitIO, VisitRead } from './read.ts';
 
 export interface LogInput {
   mode: VisitMode;
@@ -35,6 +35,23 @@ export interface LogSink {
   db: D1Database;
   visitorKeys: HmacKey[];
   waitUntil(promise: Promise<unknown>): void;
+  /** Waits between send retries (real time unless a test passes its own). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** A request's sink: its DECISIONS queue and D1 fallback, its waitUntil, the visit's keys. */
+export function logSink(
+  env: { DECISIONS: Queue; DB: D1Database },
+  ctx: { waitUntil(promise: Promise<unknown>): void },
+  io: Pick<VisitIO, 'config' | 'sleep'>,
+): LogSink {
+  return {
+    queue: env.DECISIONS,
+    db: env.DB,
+    visitorKeys: io.config.visitorKeys,
+    waitUntil: (p) => ctx.waitUntil(p),
+    ...(io.sleep ? { sleep: io.sleep } : {}),
+  };
 }
 
 export function logVisit(sink: LogSink, v: LogInput): void {

@@ -38,6 +38,8 @@ export interface VisitIO {
   config: Config;
   now: () => number;
   newId: () => string;
+  /** Waits between the decision record's send retries (worker/log/ship.ts); tests pass their own. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Where consent and identity come from for this visit. */
