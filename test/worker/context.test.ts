@@ -5,6 +5,7 @@ import { language } from '../../worker/context/language.ts';
 import { localTime, validZone } from '../../worker/context/local-time.ts';
 import { referrerSignals } from '../../worker/context/referrer.ts';
 import { requestContext } from '../../worker/context/request-context.ts';
+import { contextOf } from '../../worker/visit/from-request.ts';
 import { publishTestBundle } from '../support/bundle.ts';
 
 const NOW = Date.parse('2026-11-28T23:30:00Z'); // Saturday 23:30 UTC
@@ -292,5 +293,35 @@ describe('request context', () => {
     );
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('data-tessera-slot="hero"');
+  });
+});
+
+describe('the context of one request (contextOf)', () => {
+  const request = new Request('https://shop.test/p?utm_source=news', {
+    headers: { 'user-agent': UA.iphone, 'accept-language': 'de-DE' },
+  });
+  const url = new URL(request.url);
+  const first = { identity: { visitorId: 'v-1', isNew: true } };
+  const back = { identity: { visitorId: 'v-1', isNew: false } };
+
+  it('is computed once per request and visitor facts, and differs where the facts differ', () => {
+    const a = contextOf(request, url, first, NOW);
+    expect(contextOf(request, new URL(request.url), first, NOW)).toBe(a);
+    expect(a).toMatchObject({ returning: false, new: true, visitCount: 0, device: 'mobile' });
+    const b = contextOf(request, url, back, NOW);
+    expect(b).not.toBe(a);
+    expect(b).toMatchObject({ returning: true, new: false });
+    expect(b.visitCount).toBeUndefined();
+    const withProfile = contextOf(
+      request,
+      url,
+      // Only behavior.visits is read from the profile here.
+      { ...back, profile: { behavior: { visits: 4 } } as never },
+      NOW,
+    );
+    expect(withProfile).toMatchObject({ returning: true, visitCount: 4 });
+    // Another request, even for the same URL, is computed on its own.
+    const other = new Request(request.url, { headers: { 'user-agent': UA.mac } });
+    expect(contextOf(other, url, first, NOW)).toMatchObject({ device: 'desktop' });
   });
 });

@@ -30,7 +30,17 @@ export function requestWho(c: Ctx): Who {
   };
 }
 
-/** The context signals of this request, given what the read learned about the visitor. */
+/**
+ * Contexts already computed for a request: an origin page asks up to three times (a bandit's first
+ * claim, the decisions, the decision record) and a visitor's facts rarely differ between them.
+ */
+const computed = new WeakMap<Request, Map<string, RequestContext>>();
+
+/**
+ * The context signals of this request, given what the read learned about the visitor. Computed
+ * once per request and visitor facts; callers get the same object, which nobody mutates (a
+ * preview's pretend context is a copy: preview/apply.ts).
+ */
 export function contextOf(
   request: Request,
   url: URL,
@@ -38,12 +48,21 @@ export function contextOf(
   now: number,
 ): RequestContext {
   const { identity, profile } = read;
-  return requestContext({
+  const returning = !identity.isNew || (profile?.behavior.visits ?? 0) > 0;
+  const visits = profile?.behavior.visits;
+  const key = `${url.href} ${now} ${returning} ${visits ?? ''}`;
+  let byFacts = computed.get(request);
+  const known = byFacts?.get(key);
+  if (known) return known;
+  const context = requestContext({
     url,
     headers: request.headers,
     cf: request.cf as CfProps | undefined,
     now,
-    returning: !identity.isNew || (profile?.behavior.visits ?? 0) > 0,
-    ...(profile ? { profileVisits: profile.behavior.visits } : {}),
+    returning,
+    ...(profile ? { profileVisits: visits } : {}),
   });
+  if (!byFacts) computed.set(request, (byFacts = new Map()));
+  byFacts.set(key, context);
+  return context;
 }
