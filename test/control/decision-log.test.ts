@@ -16,20 +16,26 @@ import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
 const MOBILE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Mobile/15E148';
 
 /** A DECISIONS binding that records what is sent (and optionally fails or hangs). */
+/** `hang`: every send waits until `release()` (so a test never leaves a send behind it). */
 function capturingQueue(behaviour: 'ok' | 'throw' | 'hang' = 'ok') {
   const sent: unknown[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
   const queue = {
     async send(body: unknown) {
       if (behaviour === 'throw') throw new Error('queue unavailable');
-      if (behaviour === 'hang') return new Promise<void>(() => {});
+      if (behaviour === 'hang') await gate;
       sent.push(body);
     },
     async sendBatch() {
       throw new Error('not used');
     },
   } as unknown as Queue;
-  return { queue, sent };
+  return { queue, sent, release };
 }
+
+/** Send retries do not wait in real time here (decision-spill.test.ts asserts the backoff). */
+const noWait = () => Promise.resolve();
 
 async function render(
   queue: Queue,
@@ -37,7 +43,7 @@ async function render(
   url = 'https://shop.test/?utm_source=news&utm_term=secret',
 ) {
   const ctx = createExecutionContext();
-  const res = await createWorker().fetch!(
+  const res = await createWorker({ sleep: noWait }).fetch!(
     new Request(url, { headers: { 'user-agent': MOBILE, ...headers } }) as Request<
       unknown,
       IncomingRequestCfProperties
@@ -174,9 +180,13 @@ describe('decision log', () => {
   });
 
   it('does not wait for the queue before responding', async () => {
-    const { queue } = capturingQueue('hang');
-    const { res } = await render(queue); // resolves although send never does
+    const { queue, sent, release } = capturingQueue('hang');
+    const { res, settled } = await render(queue); // resolves while the send is still pending
     expect(res.status).toBe(200);
+    expect(sent).toEqual([]);
+    release(); // the send completes: nothing is left retrying behind this test
+    await settled;
+    expect(sent).toHaveLength(1);
   });
 
   it('carries a render from the page through the queue into D1', async () => {
