@@ -29,7 +29,6 @@ import { contentKeys } from '../shared/kv-keys.ts';
 import { ROOT } from './build.ts';
 import { publish, startWorker } from './server.ts';
 
-export { SCALES, scaledBundle, type ScaleShape } from './scaled-bundle.ts';
 import { SCALES, scaledBundle } from './scaled-bundle.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -13,9 +13,10 @@
  * pseudonyms the decision log uses, so events join exposures. Raw ids only name KV profiles.
  *
  * One KV write per profile per batch keeps us under KV's one-write-per-second-per-key limit.
- * A failure retries only the messages it concerns; the `processed` flag makes the retry redo
- * the profile update for events already stored. If the KV writes succeed and marking fails, the
- * retry applies those events twice: a narrow window we accept (counts in D1 stay exact).
+ * A profile update that fails retries only that profile's messages; the `processed` flag makes
+ * the retry redo the update for events already stored. The marks are one round trip for the
+ * whole batch: if it fails, every message is retried, and profiles already written get those
+ * events applied twice — a narrow window we accept (counts in D1 stay exact).
  */
 import { profileKeys } from '../../shared/kv-keys.ts';
 import { EventMessage, type TrackedEvent } from '../../shared/schema/events.ts';

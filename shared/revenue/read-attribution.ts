@@ -25,7 +25,7 @@ import {
   type CurrencyLedger,
 } from './currency.ts';
 import {
-  DAY as DAY_MS,
+  DAY,
   SPAN_STATEMENTS,
   builtDays,
   readDayRows,
@@ -44,7 +44,6 @@ import {
   SLOT_TOUCHES,
 } from './attribution-sql.ts';
 
-const DAY = 86_400_000;
 const DAYS_PER_BATCH = 10;
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -88,18 +87,18 @@ async function readRolledUp(
   site: SiteRevenue | undefined,
   windowMs: number,
 ): Promise<AttributionReport | undefined> {
-  const dFrom = Math.ceil(period.from / DAY_MS);
-  const dTo = Math.floor(period.to / DAY_MS);
+  const dFrom = Math.ceil(period.from / DAY);
+  const dTo = Math.floor(period.to / DAY);
   if (dTo <= dFrom) return undefined;
   const built = await builtDays(db, windowMs, dFrom, dTo);
   if (!built.size) return undefined;
   const spans: [number, number][] = [];
   const days: number[] = [];
-  if (period.from < dFrom * DAY_MS) spans.push([period.from, dFrom * DAY_MS]);
+  if (period.from < dFrom * DAY) spans.push([period.from, dFrom * DAY]);
   for (let d = dFrom; d < dTo; d++)
     if (built.has(d)) days.push(d);
-    else spans.push([d * DAY_MS, (d + 1) * DAY_MS]);
-  if (dTo * DAY_MS < period.to) spans.push([dTo * DAY_MS, period.to]);
+    else spans.push([d * DAY, (d + 1) * DAY]);
+  if (dTo * DAY < period.to) spans.push([dTo * DAY, period.to]);
   if (spans.length > MAX_RAW_SPANS) return undefined;
   const [rows, answers] = await Promise.all([
     readDayRows(db, windowMs, days),

@@ -40,8 +40,7 @@ import { finish, prepare, type DecisionAsk, type Prepared } from '../api/decide.
 import { queueServerEvents } from '../api/events.ts';
 import type { Env } from '../env.ts';
 import { RATE_WINDOW_SECONDS, withinLimit } from '../security/rate-limit.ts';
-import { logSink, type LogSink } from '../visit/log.ts';
-import type { VisitIO } from '../visit/read.ts';
+import { logSink } from '../visit/log.ts';
 import { visitIO, type PageDeps } from './page.ts';
 
 type Ctx = Context<{ Bindings: Env }>;
@@ -70,13 +69,11 @@ function admit(deps: PageDeps): MiddlewareHandler<{ Bindings: Env }> {
   };
 }
 
-const sinkFor = (c: Ctx, io: VisitIO): LogSink => logSink(c.env, c.executionCtx, io);
-
 async function single(c: Ctx, deps: PageDeps): Promise<Response> {
   const ask = await readJson(c, DecisionRequest, { maxIssues: MAX_ISSUES });
   const io = visitIO(c.env, deps);
   const prepared = await prepare(io, { ...ask, where: '' }, new URL(c.req.url).origin);
-  const answer = finish(prepared, sinkFor(c, io));
+  const answer = finish(prepared, logSink(c.env, c.executionCtx, io));
   return Response.json(answer, {
     headers: {
       ...noStore,
@@ -150,7 +147,7 @@ async function batch(c: Ctx, deps: PageDeps): Promise<Response> {
       )),
     );
   }
-  const sink = sinkFor(c, io);
+  const sink = logSink(c.env, c.executionCtx, io);
   const answer: BatchAnswer = { results: prepared.map((p) => finish(p, sink)) };
   return Response.json(answer, { headers: noStore });
 }
