@@ -55,6 +55,17 @@ function immediateQueueConsumers() {
 }
 
 /**
+ * The suite runs in two halves. First the simulations and the CLI, one file at a time: the CLI
+ * tests drive wrangler's platform proxy, whose synchronous round trips into workerd failed an
+ * internal miniflare assertion under load (docs/testing.md), and the type check and the browser
+ * tests' demo site start beside them anyway. Then the browser and workerd projects, two files at
+ * a time: one file alone left a core idle (a workerd test is one thread; a browser test waits on
+ * wrangler dev and Chromium), and none of them uses the platform proxy (test/support/local-d1.ts).
+ * A workerd project given two workers runs two workerd instances, each with its own storage.
+ */
+const secondHalf = { sequence: { groupOrder: 1 }, maxWorkers: 2 };
+
+/**
  * The workerd projects: one workerd per project, shared by its test files (`isolate: false`), each
  * file starting from empty storage (test/support/fresh-storage.ts). A workerd per file (vitest's
  * default) spent more time starting workerd and loading modules than running tests.
@@ -66,6 +77,7 @@ const workerd = {
   // 2-core machine a render-heavy test can take several times its idle time.
   testTimeout: 30_000,
   hookTimeout: 30_000,
+  ...secondHalf,
 };
 
 /**
@@ -88,9 +100,7 @@ class ProjectOrder extends BaseSequencer {
 export default defineConfig({
   test: {
     silent: 'passed-only',
-    // One file at a time. Two at a time was ~15 s faster, but under that load wrangler's platform
-    // proxy (the CLI's local state, the console tests' seeding) failed an internal assertion in
-    // miniflare's synchronous fetcher in 2 of 6 CI runs (docs/testing.md).
+    // One file at a time in the first half (sim, CLI); see secondHalf for the rest.
     maxWorkers: 1,
     sequence: { sequencer: ProjectOrder },
     // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
@@ -173,6 +183,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
+          ...secondHalf,
           environment: 'node',
           globalSetup: ['./test/support/console-build.ts', './test/support/browser-site.ts'],
           testTimeout: 60_000,

@@ -2,7 +2,7 @@
  * The marketer console in Chromium, on a site of its own: what the console's browser tests share.
  *
  * - `startConsoleSite({ body, seed })`: a temporary local state (D1 migrated, then `seed` writes
- *   the test's own rows through wrangler's platform proxy before anything else opens the
+ *   the test's own rows, both through test/support/local-d1.ts, before anything else opens the
  *   database), both workers behind the dev router in one `wrangler dev` session as `npm run dev`
  *   runs them, signed with the dev keys (`tessera console` signs its link with them), and `body`
  *   published and live. Never the demo content.
@@ -20,9 +20,9 @@ import { consoleLink } from '../../cli/commands/console.ts';
 import { adminToken } from '../../cli/commands/token.ts';
 import { devVars } from '../../cli/lib/dev-vars.ts';
 import { applyLocalMigrations } from '../../cli/lib/local-migrations.ts';
-import { WRANGLER_TOML } from '../../cli/lib/paths.ts';
 import { launchChromium } from '../support/browser.ts';
 import { startDevSession } from '../support/dev-session.ts';
+import { openLocalD1 } from '../support/local-d1.ts';
 
 export interface ConsoleSite {
   /** e.g. `http://127.0.0.1:41234`, no trailing slash. */
@@ -31,53 +31,6 @@ export interface ConsoleSite {
   /** Calls an admin route with a `publish read` token; fails the test unless it answers 2xx. */
   admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   stop(): Promise<void>;
-}
-
-interface Recorded {
-  sql: string;
-  params: unknown[];
-}
-
-/**
- * A D1 that records what `seed` prepares, binds and batches. Every call on the platform proxy's D1
- * is a synchronous round trip into workerd, and a seed of thousands of rows (the consumer's own
- * statements, one bind each) made as many: under load one of them failed inside miniflare
- * (`SynchronousFetcher` assertion). Recorded, the same statements reach D1 in a few calls.
- */
-function recordingD1(): { db: D1Database; statements: Recorded[] } {
-  const statements: Recorded[] = [];
-  const statement = (sql: string, params: unknown[] = []) => ({
-    sql,
-    params,
-    bind: (...values: unknown[]) => statement(sql, values),
-  });
-  const db = {
-    prepare: (sql: string) => statement(sql),
-    batch: async (list: Recorded[]) => {
-      statements.push(...list.map(({ sql, params }) => ({ sql, params })));
-      return [];
-    },
-  };
-  // Only what a seed uses (prepare, bind, batch); anything else fails loudly as undefined.
-  return { db: db as unknown as D1Database, statements };
-}
-
-/** SQLite literal for a bound value the seed can give (text, number, null). */
-function literal(value: unknown): string {
-  if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value === 'string' && !value.includes('\n')) return `'${value.replaceAll("'", "''")}'`;
-  throw new Error(`console site seed: cannot write ${JSON.stringify(value)} as a literal`);
-}
-
-/** The recorded statements with their values in place (`?` in order, `?N` by number). */
-async function applyRecorded(db: D1Database, statements: Recorded[]): Promise<void> {
-  const lines = statements.map(({ sql, params }) => {
-    let next = 0;
-    return sql.replace(/\?(\d+)?/g, (_, n?: string) => literal(params[n ? Number(n) - 1 : next++]));
-  });
-  // A few hundred statements a call: a handful of round trips, none of them a megabyte.
-  for (let i = 0; i < lines.length; i += 300) await db.exec(lines.slice(i, i + 300).join('\n'));
 }
 
 export interface ConsoleSiteOptions {
@@ -89,20 +42,12 @@ export interface ConsoleSiteOptions {
 
 export async function startConsoleSite(o: ConsoleSiteOptions): Promise<ConsoleSite> {
   const state = mkdtempSync(path.join(tmpdir(), 'tessera-console-state-'));
-  const { getPlatformProxy } = await import('wrangler');
-  const proxy = await getPlatformProxy<{ DB: D1Database }>({
-    configPath: WRANGLER_TOML,
-    persist: { path: path.join(state, 'v3') },
-  });
+  const d1 = await openLocalD1(state);
   try {
-    await applyLocalMigrations(proxy.env.DB);
-    if (o.seed) {
-      const recorder = recordingD1();
-      await o.seed(recorder.db);
-      await applyRecorded(proxy.env.DB, recorder.statements);
-    }
+    await applyLocalMigrations(d1.db);
+    await o.seed?.(d1.db);
   } finally {
-    await proxy.dispose();
+    await d1.dispose();
   }
   // The dev keys: `tessera console` signs its link with them, as it does for `npm run dev`.
   const keys = devVars();

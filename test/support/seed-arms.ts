@@ -2,7 +2,7 @@
  * Exposed visitors of one experiment arm, and what they did afterwards, written to D1 with the
  * decision-log consumer's own statements (control/consumers/exposures.ts) — how the report,
  * rollup and console tests get data without a page view per visitor. Takes the D1 to write to
- * (the test's binding, or a platform proxy's), so it runs in workerd and in Node alike.
+ * (the test's binding, or test/support/local-d1.ts's), so it runs in workerd and in Node alike.
  */
 import { exposureStatements } from '../../control/consumers/exposures.ts';
 
