@@ -55,11 +55,11 @@ function immediateQueueConsumers() {
 }
 
 /**
- * The suite runs in two halves. First the simulations and the CLI, one file at a time: the CLI
+ * The suite runs in two halves. First the CLI, one file at a time: the CLI
  * tests drive wrangler's platform proxy, whose synchronous round trips into workerd failed an
  * internal miniflare assertion under load (docs/testing.md), and the type check and the browser
- * tests' demo site start beside them anyway. Then the browser and workerd projects, two files at
- * a time: one file alone left a core idle (a workerd test is one thread; a browser test waits on
+ * tests' demo site start beside them anyway. Then the simulations, the browser and the workerd projects,
+ * two files at a time: one file alone left a core idle (a workerd test is one thread; a browser test waits on
  * wrangler dev and Chromium), and none of them uses the platform proxy (test/support/local-d1.ts).
  * A workerd project given two workers runs two workerd instances, each with its own storage.
  */
@@ -81,14 +81,13 @@ const workerd = {
 };
 
 /**
- * The order projects' files are handed to the worker (vitest's own: alphabetical, so the
- * browser tests came first and waited for the demo site to start, and the one simulation file ran
- * alone at the end). The simulations and the CLI first, the browser tests next (the site has
- * started in the background meanwhile), then the workerd projects, whose many short files end
- * the run. Within a project, vitest's order (slowest or largest
- * first).
+ * The order projects' files are handed to the workers (vitest's own is alphabetical). The CLI
+ * first, alone (the first half); then the simulation beside the first browser file (the demo
+ * site has started in the background meanwhile), the rest of the browser tests, and the workerd
+ * projects, whose many short files end the run. Within a project, vitest's order (slowest or
+ * largest first).
  */
-const PROJECT_ORDER = ['sim', 'cli', 'browser', 'control', 'worker'];
+const PROJECT_ORDER = ['cli', 'sim', 'browser', 'control', 'worker'];
 class ProjectOrder extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const rank = (f: TestSpecification) => PROJECT_ORDER.indexOf(f.project.name);
@@ -174,6 +173,7 @@ export default defineConfig({
           name: 'sim',
           include: ['test/sim/**/*.test.ts'],
           environment: 'node',
+          ...secondHalf,
           testTimeout: 60_000,
         },
       },
