@@ -55,13 +55,14 @@ function immediateQueueConsumers() {
 }
 
 /**
- * The suite runs in two halves. First the CLI, one file at a time: the CLI
- * tests drive wrangler's platform proxy, whose synchronous round trips into workerd failed an
- * internal miniflare assertion under load (docs/testing.md), and the type check and the browser
- * tests' demo site start beside them anyway. Then the simulations, the browser and the workerd projects,
- * two files at a time: one file alone left a core idle (a workerd test is one thread; a browser test waits on
- * wrangler dev and Chromium), and none of them uses the platform proxy (test/support/local-d1.ts).
- * A workerd project given two workers runs two workerd instances, each with its own storage.
+ * The suite runs in two halves. First the CLI, one file at a time: its tests drive wrangler's
+ * platform proxy, whose synchronous round trips into workerd failed an internal miniflare
+ * assertion under load (docs/testing.md), and the type check and the browser tests' demo site
+ * start beside it anyway. Then the simulations, the browser and the workerd projects, two files
+ * at a time: one file alone left a core idle (a workerd test is one thread; a browser test waits
+ * on wrangler dev and Chromium), and none of them uses the platform proxy
+ * (test/support/local-d1.ts). A workerd project given two workers runs two workerd instances,
+ * each with its own storage.
  */
 const secondHalf = { sequence: { groupOrder: 1 }, maxWorkers: 2 };
 
