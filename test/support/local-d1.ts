@@ -15,7 +15,7 @@
  * await d1.dispose();
  * ```
  *
- * Only what the tests' seeds and the migrations use: `prepare`, `bind`, `run`, `all`, `first`,
+ * Only what the tests' seeds and the migrations use: `prepare`, `bind`, `run`, `all`,
  * `batch`. Bound values travel as JSON (text, numbers, null).
  */
 import path from 'node:path';
@@ -83,7 +83,6 @@ export async function openLocalD1(state: string): Promise<LocalD1> {
     bind: (...values: unknown[]) => statement(sql, values),
     run: async () => ({ success: true, results: (await send([{ sql, params }]))[0] }),
     all: async () => ({ success: true, results: (await send([{ sql, params }]))[0] }),
-    first: async () => (await send([{ sql, params }]))[0]?.[0] ?? null,
   });
   const db = {
     prepare: (sql: string) => statement(sql),
