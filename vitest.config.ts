@@ -100,7 +100,7 @@ class ProjectOrder extends BaseSequencer {
 export default defineConfig({
   test: {
     silent: 'passed-only',
-    // One file at a time in the first half (sim, CLI); see secondHalf for the rest.
+    // One file at a time in the first half (the CLI); see secondHalf for the rest.
     maxWorkers: 1,
     sequence: { sequencer: ProjectOrder },
     // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.

@@ -77,13 +77,16 @@ export async function openLocalD1(state: string): Promise<LocalD1> {
     if (!res.ok) throw new Error(`local D1: ${await res.text()}`);
     return (await res.json()) as unknown[][];
   };
-  const statement = (sql: string, params: unknown[] = []) => ({
-    sql,
-    params,
-    bind: (...values: unknown[]) => statement(sql, values),
-    run: async () => ({ success: true, results: (await send([{ sql, params }]))[0] }),
-    all: async () => ({ success: true, results: (await send([{ sql, params }]))[0] }),
-  });
+  const statement = (sql: string, params: unknown[] = []) => {
+    const one = async () => ({ success: true, results: (await send([{ sql, params }]))[0] });
+    return {
+      sql,
+      params,
+      bind: (...values: unknown[]) => statement(sql, values),
+      run: one,
+      all: one,
+    };
+  };
   const db = {
     prepare: (sql: string) => statement(sql),
     batch: async (list: Statement[]) =>
