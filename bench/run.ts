@@ -136,6 +136,20 @@ async function primeIsolateKv(url: string, known: string[]): Promise<void> {
  * `--origin`: origin mode alone — the pass-through proxy and Tessera in front of the same origin,
  * with miniflare's KV and with the in-isolate stand-ins — printed, nothing written.
  */
+/** The isolate's decision-record shipping counts (worker/bench/ship-stats.ts). */
+async function shipStats(url: string): Promise<{ rendered: number; queueCalls: number }> {
+  const res = await fetch(`${url}/__tessera/bench/ship`);
+  if (!res.ok) throw new Error(`ship stats answered ${res.status}`);
+  return (await res.json()) as { rendered: number; queueCalls: number };
+}
+
+/** Records per queue call between two readings: how much the group commit batched. */
+function shipLine(what: string, a: { rendered: number; queueCalls: number }, b: typeof a): string {
+  const records = b.rendered - a.rendered;
+  const calls = b.queueCalls - a.queueCalls;
+  return `${what}: ${records} decision records in ${calls} queue calls (${calls ? Math.round((records / calls) * 100) / 100 : '—'} per call)`;
+}
+
 async function originOnly(script: string): Promise<void> {
   const built = await importBuilt<{ standardPageBytes: typeof standardPageBytes }>(
     'bench/micro.ts',
@@ -152,6 +166,7 @@ async function originOnly(script: string): Promise<void> {
     await seedProfiles(mf, bundle);
     const cookies = await mintCookies(Math.floor(Date.now() / 1000));
     await primeIsolateKv(running.url, cookies.known);
+    const shipBefore = await shipStats(running.directUrl!);
     const routes = withPassThroughRatios(
       await runOriginLoad(
         originSpecs(running.directUrl!, running.proxyUrl!, cookies, ORIGIN_DELAY_MS),
@@ -159,6 +174,7 @@ async function originOnly(script: string): Promise<void> {
         log,
       ),
     );
+    log(shipLine('origin mode', shipBefore, await shipStats(running.directUrl!)));
     console.log(
       originSection({ origin: { ...ORIGIN_LOAD, delayMs: ORIGIN_DELAY_MS, routes } }) +
         `\n\nLoad average ${loadavg()
@@ -238,7 +254,10 @@ async function main() {
     );
     const samples: Sample[] = await sampleAll(running.url, specs, quick ? 20 : 200);
 
+    const shipBefore = await shipStats(running.url);
     const loadResults = await runLoad(running.url, specs, LOAD, log);
+    const shipAfterLoad = await shipStats(running.url);
+    log(shipLine('request path under load', shipBefore, shipAfterLoad));
     const bare = loadResults.find((x) => x.name === 'bare')!;
     const x = (a: number, b: number) => Math.round((a / b) * 100) / 100;
     const r2s = (ms: number) => Math.round(ms / 10) / 100;

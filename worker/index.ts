@@ -23,6 +23,7 @@ import { resolvePreview } from './preview/session.ts';
 import { PREVIEW_PATH, exitPreview, startPreview } from './routes/preview.ts';
 import { BARE_PATH, benchRoutesOn, handleBare } from './routes/bare.ts';
 import { benchEnv } from './bench/isolate-kv.ts';
+import { SHIP_STATS_PATH, shipStats } from './bench/ship-stats.ts';
 import { eventRoutes } from './routes/events.ts';
 import { decisionRoutes } from './routes/decisions.ts';
 import { handleOriginMethod, handlePage, type PageDeps } from './routes/page.ts';
@@ -39,6 +40,7 @@ export function createApp(deps: PageDeps) {
   // where BENCH_ROUTES is "on" (the bench sets it; no wrangler environment does), else it is an
   // ordinary unknown page.
   app.get(BARE_PATH, (c, next) => (benchRoutesOn(c.env) ? handleBare(c, deps.newId) : next()));
+  app.get(SHIP_STATS_PATH, shipStats);
   app.route('/privacy', privacyRoutes(deps.now));
   app.route('/events', eventRoutes(deps));
   // The decision API for servers (bearer token, scope `decide`); JSON under /v1, never a page.

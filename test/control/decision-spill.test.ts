@@ -26,24 +26,42 @@ import { publishTestBundle } from '../support/bundle.ts';
 import { visitorPseudonym } from '../support/pseudonyms.ts';
 import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
 
-/** The real DECISIONS queue behind a switch: the first `failures` sends throw (Infinity: all). */
-function stumblingQueue(failures: number) {
+/**
+ * The real DECISIONS queue behind a switch: the first `failures` tries throw (Infinity: all), or
+ * the tries whose numbers are in the set. A try is one queue call — the shared first try's
+ * `sendBatch` or a retry's `send`. `gate`, when given, holds the first `sendBatch` in flight until
+ * it resolves.
+ */
+function stumblingQueue(failures: number | Set<number>, gate?: Promise<void>) {
   let tries = 0;
   const sent: unknown[] = [];
+  const batches: number[] = [];
+  const attempt = async (bodies: unknown[], forward: () => Promise<unknown>) => {
+    tries++;
+    if (typeof failures === 'number' ? tries <= failures : failures.has(tries)) throw new Error(`injected queue failure ${tries}`);
+    sent.push(...bodies);
+    await forward();
+  };
   const queue = new Proxy(env.DECISIONS, {
     get(target, prop, receiver) {
       if (prop === 'send')
-        return async (body: unknown, o?: QueueSendOptions) => {
-          tries++;
-          if (tries <= failures) throw new Error(`injected queue failure ${tries}`);
-          sent.push(body);
-          return target.send(body, o);
+        return (body: unknown, o?: QueueSendOptions) =>
+          attempt([body], () => target.send(body, o));
+      if (prop === 'sendBatch')
+        return async (messages: Iterable<MessageSendRequest>, o?: QueueSendBatchOptions) => {
+          const list = [...messages];
+          batches.push(list.length);
+          if (batches.length === 1 && gate) await gate;
+          return attempt(
+            list.map((m) => m.body),
+            () => target.sendBatch(list, o),
+          );
         };
       const value: unknown = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  return { queue, sent, tries: () => tries };
+  return { queue, sent, batches, tries: () => tries };
 }
 
 /** The waits between send retries, recorded instead of slept (the backoff itself is asserted). */
@@ -53,8 +71,8 @@ const sleep = (ms: number) => {
   return Promise.resolve();
 };
 
-/** Renders `/` through the real visitor worker with `queue` as DECISIONS; settles its waitUntil. */
-async function render(queue: Queue, visitor: string, db: D1Database = env.DB) {
+/** Renders `/` through the real visitor worker with `queue` as DECISIONS; its waitUntil pending. */
+async function start(queue: Queue, visitor: string, db: D1Database = env.DB) {
   const ctx = createExecutionContext();
   const res = await createWorker({ sleep }).fetch!(
     new Request('https://shop.test/', {
@@ -63,9 +81,15 @@ async function render(queue: Queue, visitor: string, db: D1Database = env.DB) {
     { ...env, DECISIONS: queue, DB: db },
     ctx,
   );
-  await waitOnExecutionContext(ctx);
   expect(res.status).toBe(200);
-  return res.headers.get('x-tessera-decision')!;
+  return { id: res.headers.get('x-tessera-decision')!, settled: waitOnExecutionContext(ctx) };
+}
+
+/** Renders `/` and settles its waitUntil. */
+async function render(queue: Queue, visitor: string, db: D1Database = env.DB) {
+  const { id, settled } = await start(queue, visitor, db);
+  await settled;
+  return id;
 }
 
 const spilled = (id: string) =>
@@ -150,7 +174,13 @@ describe('a decision record when the queue stumbles', () => {
     const { queue, sent } = stumblingQueue(0);
     const id = await render(queue, 'v-healthy');
     expect(sent).toHaveLength(1);
-    expect(since(before)).toMatchObject({ rendered: 1, firstTry: 1, afterRetry: 0, spilled: 0 });
+    expect(since(before)).toMatchObject({
+      rendered: 1,
+      firstTry: 1,
+      afterRetry: 0,
+      spilled: 0,
+      queueCalls: 1,
+    });
     expect((await spilled(id)).results).toEqual([]);
   });
 
@@ -238,5 +268,68 @@ describe('a decision record when the queue stumbles', () => {
       .first<{ reason: string }>();
     expect(row?.reason).toBe('spill_invalid');
     expect(await drainSpilledDecisions(env.DB)).toEqual({ drained: 0, invalid: 0 });
+  });
+});
+
+describe('decision records that wait for a send in flight (group commit)', () => {
+  beforeEach(async () => {
+    await settled();
+    await publishTestBundle();
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  /** One page view whose first try is held in flight, then three more that queue behind it. */
+  async function behindAHeldTry(failures: Set<number>) {
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const before = { ...shipCounts };
+    const q = stumblingQueue(failures, gate);
+    const first = await start(q.queue, 'v-group-0');
+    await vi.waitFor(() => expect(q.batches).toEqual([1]));
+    const rest = [];
+    for (let i = 1; i <= 3; i++) rest.push(await start(q.queue, `v-group-${i}`));
+    // Every record has left its render and waits behind the try in flight.
+    await vi.waitFor(() => expect(since(before).rendered).toBe(4));
+    expect(q.batches).toEqual([1]);
+    open();
+    await Promise.all([first, ...rest].map((r) => r.settled));
+    return { q, before, ids: [first, ...rest].map((r) => r.id) };
+  }
+
+  it('leave together in one sendBatch when it lands, each arriving once', async () => {
+    const { q, before, ids } = await behindAHeldTry(new Set());
+    expect(q.batches).toEqual([1, 3]);
+    expect(q.sent.map((r) => DecisionRecord.parse(r).id).sort()).toEqual([...ids].sort());
+    expect(since(before)).toMatchObject({
+      rendered: 4,
+      firstTry: 4,
+      afterRetry: 0,
+      spilled: 0,
+      lost: 0,
+      queueCalls: 2,
+    });
+  });
+
+  it('are retried one by one when their shared try fails, each with its own log line', async () => {
+    const lines = failureLines();
+    // Try 1 (the held batch of one) arrives; try 2, the batch carrying the other three, fails.
+    const { q, before, ids } = await behindAHeldTry(new Set([2]));
+    expect(q.batches).toEqual([1, 3]);
+    expect(q.tries()).toBe(2 + 3);
+    expect(q.sent.map((r) => DecisionRecord.parse(r).id).sort()).toEqual([...ids].sort());
+    expect(since(before)).toMatchObject({
+      rendered: 4,
+      firstTry: 1,
+      afterRetry: 3,
+      spilled: 0,
+      lost: 0,
+      queueCalls: 5,
+    });
+    expect(lines(ids[0]!)).toEqual([]);
+    for (const id of ids.slice(1))
+      expect(lines(id).map((l) => [l.event, l.attempt, l.next])).toEqual([
+        ['tessera.decision.send_failed', 1, 'retry'],
+      ]);
+    for (const id of ids) expect((await spilled(id)).results).toEqual([]);
   });
 });
