@@ -74,6 +74,45 @@ function vlq(segment: string): number[] {
   return out;
 }
 
+/** A source's name as PARTS reads it: relative to the repository, or `nm:` + a node_modules path. */
+const sourceName = (source: string) =>
+  source.includes('node_modules/')
+    ? `nm:${source.slice(source.lastIndexOf('node_modules/') + 13)}`
+    : source.replace(/^(\.\.\/)+/, '');
+
+/**
+ * Which source a position of the built script (0-based line and column, as a CPU profile gives
+ * them) came from, through its source map; undefined without a map or for generated code.
+ */
+export function sourceAt(script: string): (line: number, column: number) => string | undefined {
+  if (!existsSync(`${script}.map`)) return () => undefined;
+  const map = JSON.parse(readFileSync(`${script}.map`, 'utf8')) as {
+    sources: string[];
+    mappings: string;
+  };
+  const lines: [column: number, source: number][][] = [];
+  let source = 0;
+  for (const line of map.mappings.split(';')) {
+    let column = 0;
+    const row: [number, number][] = [];
+    for (const segment of line ? line.split(',') : []) {
+      const fields = vlq(segment);
+      column += fields[0]!;
+      if (fields.length > 1) source += fields[1]!;
+      row.push([column, fields.length > 1 ? source : -1]);
+    }
+    lines.push(row);
+  }
+  return (line, column) => {
+    let found = -1;
+    for (const [at, src] of lines[line] ?? []) {
+      if (at > column) break;
+      found = src;
+    }
+    return found >= 0 ? sourceName(map.sources[found]!) : undefined;
+  };
+}
+
 /** The script's parts by gzip cost, largest first; empty when there is no source map. */
 export function sizeByPart(script: string): Part[] {
   if (!existsSync(`${script}.map`)) return [];
@@ -83,9 +122,7 @@ export function sizeByPart(script: string): Part[] {
     mappings: string;
   };
   const partOf = map.sources.map((source) => {
-    const s = source.includes('node_modules/')
-      ? `nm:${source.slice(source.lastIndexOf('node_modules/') + 13)}`
-      : source.replace(/^(\.\.\/)+/, '');
+    const s = sourceName(source);
     return PARTS.find(([re]) => re.test(s))![1];
   });
   // Which source (by index) each character of the script came from.

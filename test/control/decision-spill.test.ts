@@ -38,15 +38,15 @@ function stumblingQueue(failures: number | Set<number>, gate?: Promise<void>) {
   const batches: number[] = [];
   const attempt = async (bodies: unknown[], forward: () => Promise<unknown>) => {
     tries++;
-    if (typeof failures === 'number' ? tries <= failures : failures.has(tries)) throw new Error(`injected queue failure ${tries}`);
+    if (typeof failures === 'number' ? tries <= failures : failures.has(tries))
+      throw new Error(`injected queue failure ${tries}`);
     sent.push(...bodies);
     await forward();
   };
   const queue = new Proxy(env.DECISIONS, {
     get(target, prop, receiver) {
       if (prop === 'send')
-        return (body: unknown, o?: QueueSendOptions) =>
-          attempt([body], () => target.send(body, o));
+        return (body: unknown, o?: QueueSendOptions) => attempt([body], () => target.send(body, o));
       if (prop === 'sendBatch')
         return async (messages: Iterable<MessageSendRequest>, o?: QueueSendBatchOptions) => {
           const list = [...messages];

@@ -135,8 +135,7 @@ async function fly(to: ShipTo, lane: Lane, now: () => number): Promise<void> {
   const batch = take(lane);
   shipCounts.queueCalls++;
   const first = await withDeadline(
-    () =>
-      to.queue.sendBatch(batch.map((e) => ({ body: e.record, contentType: 'json' as const }))),
+    () => to.queue.sendBatch(batch.map((e) => ({ body: e.record, contentType: 'json' as const }))),
     SEND_TIMEOUT_MS,
   );
   lane.flying = undefined;

@@ -1,0 +1,190 @@
+/**
+ * Profiling helper: where a route's time goes inside workerd under load (issue 18's ratios). A
+ * CPU profile of the visitor worker's isolate, taken through workerd's inspector while autocannon
+ * drives one route at 8 connections for a few seconds, for each route named:
+ *
+ *   npx tsx bench/profile-load.ts [route …]     # default: bare known-isolate-kv anonymous-isolate-kv
+ *
+ * Prints, per route: requests served, the isolate's sampled busy time per request (everything
+ * but `(idle)`), and self time per request by area: the runtime's own frames (`(program)`,
+ * `(garbage collector)`, natives such as `Response` or `clearTimeout`) and the script's
+ * functions by where their source lives (a package, or a folder of worker/ or shared/, through
+ * the build's source map). Sampled every 100 µs; the profiler's own cost inflates every figure,
+ * so compare routes with each other, not with unprofiled times.
+ */
+import autocannon from 'autocannon';
+import WebSocket from 'ws';
+import { buildWorker } from './build.ts';
+import { routes, type RouteSpec } from './load.ts';
+import { sourceAt } from './size.ts';
+import {
+  applyMigrations,
+  mintCookies,
+  mintDecideTokens,
+  publish,
+  publishBanditSnapshot,
+  seedProfiles,
+  startWorker,
+} from './server.ts';
+import { banditSnapshot, buildBundle, STANDARD } from './workload.ts';
+
+const names = process.argv.slice(2);
+const wanted = names.length ? names : ['bare', 'known-isolate-kv', 'anonymous-isolate-kv'];
+const SECONDS = 4;
+const INSPECTOR_PORT = 20000 + Math.floor(Math.random() * 40000);
+process.env.BENCH_INSPECT = String(INSPECTOR_PORT);
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+async function devtools(url: string) {
+  const ws = new WebSocket(url);
+  await new Promise<void>((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  let next = 0;
+  const waiting = new Map<number, (result: unknown) => void>();
+  ws.on('message', (data) => {
+    const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
+    if (message.id !== undefined) waiting.get(message.id)?.(message.result);
+  });
+  return {
+    send<T>(method: string, params: object = {}): Promise<T> {
+      const id = ++next;
+      return new Promise<T>((resolve) => {
+        waiting.set(id, (r) => resolve(r as T));
+        ws.send(JSON.stringify({ id, method, params }));
+      });
+    },
+    close: () => ws.close(),
+  };
+}
+
+function load(url: string, route: RouteSpec, seconds: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let served = 0;
+    const instance = autocannon(
+      {
+        url: url + route.path,
+        connections: 8,
+        duration: seconds,
+        requests: [
+          {
+            method: route.post ? 'POST' : 'GET',
+            setupRequest: (req) => {
+              if (route.post)
+                return {
+                  ...req,
+                  headers: { ...req.headers, ...route.post.headers() },
+                  body: route.post.body(),
+                };
+              const cookie = route.cookies?.();
+              return {
+                ...req,
+                headers: { ...req.headers, ...route.headers, ...(cookie ? { cookie } : {}) },
+              };
+            },
+          },
+        ],
+      },
+      (error) => (error ? reject(error) : resolve(served)),
+    );
+    instance.on('response', () => served++);
+  });
+}
+
+/**
+ * Where a sampled frame belongs: a function of the script by its source's area (a package, or
+ * the folder under worker/ or shared/), or the runtime itself (a frame with no script position:
+ * `(program)`, `(garbage collector)`, a native such as `Response`, `clearTimeout`, `verify`).
+ */
+function areaOf(
+  f: ProfileNode['callFrame'],
+  source: (line: number, column: number) => string | undefined,
+): string {
+  if (!f.url) return `runtime: ${f.functionName || '(anonymous)'}`;
+  const s = source(f.lineNumber, f.columnNumber);
+  if (!s) return 'script: generated';
+  if (s.startsWith('nm:')) return `script: ${s.slice(3).split('/')[0]}`;
+  const own = /(?:^|\/)((?:worker|shared)\/.*)$/.exec(s)?.[1] ?? s;
+  const [top, dir] = own.split('/');
+  return `script: ${top}/${dir?.includes('.') ? dir : `${dir}/`}`;
+}
+
+function selfTimes(
+  profile: CpuProfile,
+  key: (f: ProfileNode['callFrame']) => string,
+): Map<string, number> {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((sample, i) => {
+    const k = key(byId.get(sample)!.callFrame);
+    self.set(k, (self.get(k) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return self;
+}
+
+const build = buildWorker();
+const source = sourceAt(build.script);
+const bundle = await buildBundle(STANDARD);
+const { mf, running } = await startWorker(build.script);
+try {
+  await applyMigrations(mf);
+  await publish(mf, bundle);
+  await publishBanditSnapshot(mf, banditSnapshot(new Date().toISOString()));
+  await seedProfiles(mf, bundle);
+  const now = Math.floor(Date.now() / 1000);
+  const cookies = await mintCookies(now);
+  const first = await fetch(`${running.url}/`);
+  const bareBytes = (await first.arrayBuffer()).byteLength;
+  const specs = routes(cookies, bareBytes, await mintDecideTokens(now));
+  const targets = (await (await fetch(`http://127.0.0.1:${INSPECTOR_PORT}/json/list`)).json()) as {
+    title: string;
+    webSocketDebuggerUrl: string;
+  }[];
+  const target = targets.find((t) => t.title.includes('core:user:tessera'));
+  if (!target) throw new Error(`no tessera worker among ${targets.map((t) => t.title).join(', ')}`);
+  const cdp = await devtools(target.webSocketDebuggerUrl);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  for (const name of wanted) {
+    const spec = specs.find((s) => s.name === name);
+    if (!spec) throw new Error(`no route ${name}; routes: ${specs.map((s) => s.name).join(', ')}`);
+    await load(running.url, spec, 2); // warm-up, also fills the in-isolate KV stand-in
+    await cdp.send('Profiler.start');
+    const served = await load(running.url, spec, SECONDS);
+    const { profile } = await cdp.send<{ profile: CpuProfile }>('Profiler.stop');
+    const self = selfTimes(profile, (f) => areaOf(f, source));
+    const idle = self.get('runtime: (idle)') ?? 0;
+    const busy = [...self].reduce((sum, [k, t]) => (k === 'runtime: (idle)' ? sum : sum + t), 0);
+    const us = (ms: number) => ((ms / served) * 1000).toFixed(1).padStart(7);
+    console.log(
+      `\n${name}: ${served} requests in ${SECONDS} s (${Math.round(served / SECONDS)} req/s); isolate busy ${us(busy)} µs/request, idle ${us(idle)} µs/request`,
+    );
+    const top = [...self].filter(([k]) => k !== 'runtime: (idle)').sort((a, b) => b[1] - a[1]);
+    const script = top.filter(([k]) => k.startsWith('script:')).reduce((sum, [, t]) => sum + t, 0);
+    console.log(
+      `${us(script)} µs  the script's own functions, in all; the runtime's ${us(busy - script)} µs`,
+    );
+    for (const [k, t] of top.slice(0, 24)) console.log(`${us(t)} µs  ${k}`);
+    if (process.env.PROFILE_FUNCTIONS) {
+      // The script's functions one by one: source file, and the minified name with its position.
+      const fns = selfTimes(profile, (f) =>
+        f.url
+          ? `${areaOf(f, source).slice(8)} ${f.functionName || '(anonymous)'}@${f.lineNumber}:${f.columnNumber} ${source(f.lineNumber, f.columnNumber)?.split('/').slice(-2).join('/') ?? ''}`
+          : '',
+      );
+      const list = [...fns].filter(([k]) => k).sort((a, b) => b[1] - a[1]);
+      for (const [k, t] of list.slice(0, Number(process.env.PROFILE_FUNCTIONS) || 30))
+        console.log(`  ${us(t)} µs  ${k}`);
+    }
+  }
+  cdp.close();
+} finally {
+  await running.dispose();
+}
