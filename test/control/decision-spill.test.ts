@@ -28,11 +28,10 @@ import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
 
 /**
  * The real DECISIONS queue behind a switch: the first `failures` tries throw (Infinity: all), or
- * the tries whose numbers are in the set. A try is one queue call — the shared first try's
- * `sendBatch` or a retry's `send`. `gate`, when given, holds the first `sendBatch` in flight until
- * it resolves.
+ * the tries whose numbers are in the set. A try is one queue call (a batch's `sendBatch`; `send`
+ * counts too, though the worker no longer uses it). `batches` lists each `sendBatch`'s size.
  */
-function stumblingQueue(failures: number | Set<number>, gate?: Promise<void>) {
+function stumblingQueue(failures: number | Set<number>) {
   let tries = 0;
   const sent: unknown[] = [];
   const batches: number[] = [];
@@ -51,7 +50,6 @@ function stumblingQueue(failures: number | Set<number>, gate?: Promise<void>) {
         return async (messages: Iterable<MessageSendRequest>, o?: QueueSendBatchOptions) => {
           const list = [...messages];
           batches.push(list.length);
-          if (batches.length === 1 && gate) await gate;
           return attempt(
             list.map((m) => m.body),
             () => target.sendBatch(list, o),
@@ -71,10 +69,18 @@ const sleep = (ms: number) => {
   return Promise.resolve();
 };
 
-/** Renders `/` through the real visitor worker with `queue` as DECISIONS; its waitUntil pending. */
-async function start(queue: Queue, visitor: string, db: D1Database = env.DB) {
+/**
+ * Renders `/` through the real visitor worker with `queue` as DECISIONS; its waitUntil pending.
+ * `linger`, when given, replaces the decision record's 20 ms wait for company.
+ */
+async function start(
+  queue: Queue,
+  visitor: string,
+  db: D1Database = env.DB,
+  linger?: () => Promise<void>,
+) {
   const ctx = createExecutionContext();
-  const res = await createWorker({ sleep }).fetch!(
+  const res = await createWorker({ sleep, ...(linger ? { linger } : {}) }).fetch!(
     new Request('https://shop.test/', {
       headers: cookieHeader(await mintVisitorToken({ sub: visitor })),
     }) as Request<unknown, IncomingRequestCfProperties>,
@@ -271,34 +277,32 @@ describe('a decision record when the queue stumbles', () => {
   });
 });
 
-describe('decision records that wait for a send in flight (group commit)', () => {
+describe('decision records rendered close together (batches)', () => {
   beforeEach(async () => {
     await settled();
     await publishTestBundle();
   });
   afterEach(() => vi.restoreAllMocks());
 
-  /** One page view whose first try is held in flight, then three more that queue behind it. */
-  async function behindAHeldTry(failures: Set<number>) {
+  /** Four page views whose records linger until the test lets them go. */
+  async function fourTogether(failures: Set<number>) {
     let open = () => {};
     const gate = new Promise<void>((resolve) => (open = resolve));
     const before = { ...shipCounts };
-    const q = stumblingQueue(failures, gate);
-    const first = await start(q.queue, 'v-group-0');
-    await vi.waitFor(() => expect(q.batches).toEqual([1]));
-    const rest = [];
-    for (let i = 1; i <= 3; i++) rest.push(await start(q.queue, `v-group-${i}`));
-    // Every record has left its render and waits behind the try in flight.
+    const q = stumblingQueue(failures);
+    const views = [];
+    for (let i = 0; i < 4; i++)
+      views.push(await start(q.queue, `v-group-${i}`, env.DB, () => gate));
     await vi.waitFor(() => expect(since(before).rendered).toBe(4));
-    expect(q.batches).toEqual([1]);
+    expect(q.batches).toEqual([]); // nothing leaves while they linger
     open();
-    await Promise.all([first, ...rest].map((r) => r.settled));
-    return { q, before, ids: [first, ...rest].map((r) => r.id) };
+    await Promise.all(views.map((v) => v.settled));
+    return { q, before, ids: views.map((v) => v.id) };
   }
 
-  it('leave together in one sendBatch when it lands, each arriving once', async () => {
-    const { q, before, ids } = await behindAHeldTry(new Set());
-    expect(q.batches).toEqual([1, 3]);
+  it('leave in one sendBatch, each arriving once', async () => {
+    const { q, before, ids } = await fourTogether(new Set());
+    expect(q.batches).toEqual([4]);
     expect(q.sent.map((r) => DecisionRecord.parse(r).id).sort()).toEqual([...ids].sort());
     expect(since(before)).toMatchObject({
       rendered: 4,
@@ -306,30 +310,36 @@ describe('decision records that wait for a send in flight (group commit)', () =>
       afterRetry: 0,
       spilled: 0,
       lost: 0,
-      queueCalls: 2,
+      queueCalls: 1,
     });
+    for (const id of ids) expect((await spilled(id)).results).toEqual([]);
   });
 
-  it('are retried one by one when their shared try fails, each with its own log line', async () => {
+  it('are retried together when their batch fails, each failure logged per record', async () => {
     const lines = failureLines();
-    // Try 1 (the held batch of one) arrives; try 2, the batch carrying the other three, fails.
-    const { q, before, ids } = await behindAHeldTry(new Set([2]));
-    expect(q.batches).toEqual([1, 3]);
-    expect(q.tries()).toBe(2 + 3);
+    const { q, before, ids } = await fourTogether(new Set([1]));
+    expect(q.batches).toEqual([4, 4]);
+    expect(waited).toContain(SEND_BACKOFF_MS[0]);
     expect(q.sent.map((r) => DecisionRecord.parse(r).id).sort()).toEqual([...ids].sort());
     expect(since(before)).toMatchObject({
       rendered: 4,
-      firstTry: 1,
-      afterRetry: 3,
+      firstTry: 0,
+      afterRetry: 4,
       spilled: 0,
       lost: 0,
-      queueCalls: 5,
+      queueCalls: 2,
     });
-    expect(lines(ids[0]!)).toEqual([]);
-    for (const id of ids.slice(1))
+    for (const id of ids)
       expect(lines(id).map((l) => [l.event, l.attempt, l.next])).toEqual([
         ['tessera.decision.send_failed', 1, 'retry'],
       ]);
-    for (const id of ids) expect((await spilled(id)).results).toEqual([]);
+  });
+
+  it('are each spilled when every try of their batch fails', async () => {
+    const { q, before, ids } = await fourTogether(new Set([1, 2, 3, 4]));
+    expect(q.batches).toEqual([4, 4, 4, 4]);
+    expect(q.sent).toEqual([]);
+    expect(since(before)).toMatchObject({ rendered: 4, spilled: 4, lost: 0, queueCalls: 4 });
+    for (const id of ids) expect((await spilled(id)).results).toHaveLength(1);
   });
 });

@@ -38,6 +38,8 @@ export interface PageDeps {
   newId: () => string;
   /** Waits between the decision record's send retries; real time unless a test passes its own. */
   sleep?: (ms: number) => Promise<void>;
+  /** How the decision record waits for company before its batch leaves; tests pass their own. */
+  linger?: () => Promise<void>;
 }
 
 type Ctx = Context<{ Bindings: Env }>;
@@ -59,6 +61,7 @@ export function visitIO(env: Env, deps: PageDeps): VisitIO {
     now: deps.now,
     newId: deps.newId,
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    ...(deps.linger ? { linger: deps.linger } : {}),
   };
 }
 

@@ -37,13 +37,15 @@ export interface LogSink {
   waitUntil(promise: Promise<unknown>): void;
   /** Waits between send retries (real time unless a test passes its own). */
   sleep?: (ms: number) => Promise<void>;
+  /** Waits for company before the record's batch leaves (real time unless a test passes its own). */
+  linger?: () => Promise<void>;
 }
 
 /** A request's sink: its DECISIONS queue and D1 fallback, its waitUntil, the visit's keys. */
 export function logSink(
   env: { DECISIONS: Queue; DB: D1Database },
   ctx: { waitUntil(promise: Promise<unknown>): void },
-  io: Pick<VisitIO, 'config' | 'sleep'>,
+  io: Pick<VisitIO, 'config' | 'sleep' | 'linger'>,
 ): LogSink {
   return {
     queue: env.DECISIONS,
@@ -51,6 +53,7 @@ export function logSink(
     visitorKeys: io.config.visitorKeys,
     waitUntil: (p) => ctx.waitUntil(p),
     ...(io.sleep ? { sleep: io.sleep } : {}),
+    ...(io.linger ? { linger: io.linger } : {}),
   };
 }
 

@@ -40,6 +40,8 @@ export interface VisitIO {
   newId: () => string;
   /** Waits between the decision record's send retries (worker/log/ship.ts); tests pass their own. */
   sleep?: (ms: number) => Promise<void>;
+  /** Waits for company before the decision record's batch leaves (worker/log/ship.ts). */
+  linger?: () => Promise<void>;
 }
 
 /** Where consent and identity come from for this visit. */
