@@ -171,6 +171,11 @@ describe('tessera decide against a local site', () => {
       'home',
       '--dry-run',
       '--json',
+      // The page's local hour and weekday come from the request's cf, which miniflare fills in
+      // with its fallback (timezone America/Chicago): give the API the same, or the fixture's
+      // night and weekend rules make the two differ at some hours of the day.
+      '--context',
+      JSON.stringify({ timezone: 'America/Chicago' }),
       '--port',
       port,
     ]);

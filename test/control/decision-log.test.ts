@@ -21,15 +21,15 @@ function capturingQueue(behaviour: 'ok' | 'throw' | 'hang' = 'ok') {
   const sent: unknown[] = [];
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
+  const accept = async (bodies: unknown[]) => {
+    if (behaviour === 'throw') throw new Error('queue unavailable');
+    if (behaviour === 'hang') await gate;
+    sent.push(...bodies);
+  };
   const queue = {
-    async send(body: unknown) {
-      if (behaviour === 'throw') throw new Error('queue unavailable');
-      if (behaviour === 'hang') await gate;
-      sent.push(body);
-    },
-    async sendBatch() {
-      throw new Error('not used');
-    },
+    send: (body: unknown) => accept([body]),
+    // The worker sends its records in batches (worker/log/ship.ts).
+    sendBatch: (messages: Iterable<MessageSendRequest>) => accept([...messages].map((m) => m.body)),
   } as unknown as Queue;
   return { queue, sent, release };
 }
