@@ -6,10 +6,9 @@
  * - **workerd**, the runtime itself: `workerd test` on a config holding just the built script and
  *   the vars it reads at start-up, with workerd's own Perfetto tracing on. Its trace times
  *   `WorkerdApi::compileModules()` (every ES module of the worker is compiled there, at start-up)
- *   and `Server::makeWorker()` (isolate, compile, link, module evaluation, bindings) with the real
- *   clock — the clocks a worker can read stand still during synchronous work, these do not. The
- *   script's compile is compileModules minus the trivial module's; its evaluation is what is left
- *   of makeWorker's difference: (makeWorker − compileModules), script minus trivial.
+ *   and, between two of its other spans, the main module's instantiation and evaluation, with the
+ *   real clock — the clocks a worker can read stand still during synchronous work, these do not.
+ *   Each minus the trivial module's (see workerdPhases).
  * - **V8 in Node** (another V8 version than workerd's, same engine), each phase timed directly
  *   with `vm.SourceTextModule`: `new SourceTextModule(source)` (compile), `link()`, `evaluate()`.
  *   The script's one import (`env` from `cloudflare:workers`) becomes a constant with the same
@@ -86,10 +85,38 @@ function v8Sample(dir: string, name: string): Phases {
   return JSON.parse(out.stdout.trim().split('\n').pop()!) as Phases;
 }
 
-/** workerd's trace of one start: the two spans we need, in ms. */
+/** workerd's trace of one start, in ms. */
 export interface WorkerdSpans {
-  compileModulesMs: number;
+  /** `WorkerdApi::compileModules()`: every ES module of the worker compiled (plus built-ins registered). */
+  compileMs: number;
+  /**
+   * From the end of the `compileGlobals()` that follows compileModules to the start of the next
+   * `compileGlobals()`: the main module instantiated and evaluated (no trace span of its own; a
+   * module whose top level spins for 3.7 s puts all of it here and none anywhere else).
+   */
+  evaluateMs: number;
+  /** `Server::makeWorker()`: isolate, compile, evaluation, bindings — the whole start of the worker. */
   makeWorkerMs: number;
+}
+
+/** The phases out of a trace's spans (sorted by start); throws if the trace has another shape. */
+export function workerdPhases(spans: Span[]): WorkerdSpans {
+  const named = (name: string) => spans.filter((s) => s.name === name);
+  const [make] = named('Server::makeWorker()');
+  const [compile] = named('WorkerdApi::compileModules()');
+  const globals = named('WorkerdApi::compileGlobals()').filter(
+    (s) => compile && s.start >= compile.end,
+  );
+  const [before, after] = globals;
+  if (!make || !compile || !before || !after || after.end > make.end)
+    throw new Error(
+      `workerd trace: expected makeWorker > compileModules, compileGlobals, compileGlobals; got ${spans.map((s) => s.name).join(', ')}`,
+    );
+  return {
+    compileMs: compile.end - compile.start,
+    evaluateMs: after.start - before.end,
+    makeWorkerMs: make.end - make.start,
+  };
 }
 
 function workerdBinary(): string {
@@ -136,19 +163,9 @@ function workerdSample(dir: string, which: string): WorkerdSpans {
   );
   if (!/No tests found/.test(run.stderr))
     throw new Error(`workerd cold start probe failed (${which}): ${run.stderr.slice(0, 800)}`);
-  const spans = perfettoSpans(readFileSync(trace));
-  const one = (name: string) => {
-    const found = spans.filter((s) => s.name === name);
-    if (found.length !== 1) throw new Error(`workerd trace: ${found.length} × ${name}`);
-    return found[0]!.ms;
-  };
-  return {
-    compileModulesMs: one('WorkerdApi::compileModules()'),
-    makeWorkerMs: one('Server::makeWorker()'),
-  };
+  return workerdPhases(perfettoSpans(readFileSync(trace)));
 }
 
-/** One module's samples from both probes. */
 export interface ColdSamples {
   v8: Phases[];
   workerd: WorkerdSpans[];
@@ -194,9 +211,11 @@ export function coldSamples(
 
 // --- A minimal reader of workerd's Perfetto trace (protobuf): TrackEvent slices and their names.
 
-interface Span {
+export interface Span {
   name: string;
-  ms: number;
+  /** Start and end on the trace's clock (ms; only differences mean anything). */
+  start: number;
+  end: number;
 }
 
 type Field = [number, number, bigint | [number, number]];
@@ -314,8 +333,9 @@ export function perfettoSpans(buf: Buffer): Span[] {
     if (type === 1n) stack.push({ name: name ?? '?', ts });
     else if (type === 2n) {
       const begin = stack.pop();
-      if (begin) spans.push({ name: begin.name, ms: Number(ts - begin.ts) / 1e6 });
+      if (begin)
+        spans.push({ name: begin.name, start: Number(begin.ts) / 1e6, end: Number(ts) / 1e6 });
     }
   }
-  return spans;
+  return spans.sort((a, b) => a.start - b.start);
 }

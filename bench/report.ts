@@ -327,9 +327,9 @@ export function coldStartSection(c: ColdStart): string {
         v.compile.trivial,
         `**${v.compile.own}**`,
       ],
-      ['link', '(in the next row)', '', '', v.link.script, v.link.trivial, `**${v.link.own}**`],
+      ['link', '(with evaluation)', '', '', v.link.script, v.link.trivial, `**${v.link.own}**`],
       [
-        'module evaluation (workerd: with link and bindings)',
+        'module evaluation (workerd: with link)',
         w.evaluate.script,
         w.evaluate.trivial,
         `**${w.evaluate.own}**`,
@@ -338,7 +338,7 @@ export function coldStartSection(c: ColdStart): string {
         `**${v.evaluate.own}**`,
       ],
       [
-        'compile + evaluation (workerd: makeWorker)',
+        'compile + evaluation',
         w.total.script,
         w.total.trivial,
         `**${w.total.own}**`,
@@ -348,7 +348,7 @@ export function coldStartSection(c: ColdStart): string {
       ],
     ],
   );
-  return `Cold start of the built visitor script (budget: module evaluation ≤ 10 ms), medians of ${c.runs} fresh processes each, the script alternating with a trivial module (bench/cold-start.ts). ${c.workerdVersion}: its own Perfetto trace of start-up — compile is \`WorkerdApi::compileModules()\`, evaluation is the rest of \`Server::makeWorker()\` (link, module evaluation, bindings), each minus the trivial module's. V8 ${c.nodeV8Version} (Node): \`vm.SourceTextModule\` compile, link and evaluate timed directly, the script's one \`cloudflare:workers\` import replaced by the same vars.
+  return `Cold start of the built visitor script (budget: module evaluation ≤ 10 ms), medians of ${c.runs} fresh processes each, the script alternating with a trivial module (bench/cold-start.ts). ${c.workerdVersion}: its own Perfetto trace of start-up — compile is \`WorkerdApi::compileModules()\`, evaluation the main module's instantiation and evaluation (between two \`compileGlobals()\` spans, see bench/cold-start.ts), each minus the trivial module's. V8 ${c.nodeV8Version} (Node): \`vm.SourceTextModule\` compile, link and evaluate timed directly, the script's one \`cloudflare:workers\` import replaced by the same vars.
 
 ${rows}`;
 }
