@@ -294,15 +294,63 @@ export function scaleSection(r: Pick<Results, 'scale' | 'cold'>): string {
       x.workerMs,
     ]),
   );
-  const c = r.cold;
-  const evalLine = `Module evaluation of the built script in a fresh V8 (Node, the same engine; \`import()\` of the script with its one \`cloudflare:workers\` import replaced by the bench's keys): ${c.moduleEvalMs} ms, against ${c.trivialEvalMs} ms for a trivial module imported the same way (Node's loader and file read), so **${c.scriptEvalMs} ms for the script itself** — V8 compiling it and its top-level code (medians, alternating runs). `;
   return `### Bundle scaling and cold start
 
 Seeded bundles (bench/scale.ts), each page showing 10 slots. V8 columns: Node, medians of several runs, the steps the bundle store runs once per version per isolate (shared/data/bundle-store.ts: the stored text hashed against its version, JSON.parse, the shape check, compile). workerd columns: a fresh workerd per bundle, the bundle published, then the first page request (a cold isolate: it reads, checks and compiles the bundle and runs the script's code paths for the first time) and 15 warm ones; client-timed, so they include the local KV read of the whole bundle. Then, in the same warm isolate, a publish as production sees it: after the pointer's TTL (wrangler.toml, 5 s) the first request either finds the same version (re-reads the pointer only) or a new version of the same size (reads and loads it); the bundle's KV read alone is timed through a second worker in the same workerd, and what is left — new version − same version − KV read — is the worker's own time for a new version, by difference (medians of 3).
 
 ${rows}
 
-${evalLine}Cold start as workerd sees it: workerd was ready ${c.readyMs} ms after start with the visitor worker and ${c.trivialReadyMs} ms with a trivial script and the same bindings (medians of ${c.runs}); the difference, ${c.scriptMs} ms, is everything miniflare and workerd do for a 190 KiB script of modules (reading, validating, parse, compile, module evaluation) — an upper bound, not the isolate's cold start. The first request after ready (\`/healthz\`) took ${c.firstRequestMs} ms.`;
+${coldStartSection(r.cold)}`;
+}
+
+/** Cold start of the visitor worker's script, by phase (bench/cold-start.ts). */
+export function coldStartSection(c: ColdStart): string {
+  const w = c.workerd;
+  const v = c.v8;
+  const rows = table(
+    [
+      'phase',
+      'workerd: script ms',
+      'workerd: trivial module ms',
+      '**workerd: the script’s own ms**',
+      'V8 (Node): script ms',
+      'V8 (Node): trivial module ms',
+      '**V8 (Node): the script’s own ms**',
+    ],
+    [
+      [
+        'compile',
+        w.compile.script,
+        w.compile.trivial,
+        `**${w.compile.own}**`,
+        v.compile.script,
+        v.compile.trivial,
+        `**${v.compile.own}**`,
+      ],
+      ['link', '(with evaluation)', '', '', v.link.script, v.link.trivial, `**${v.link.own}**`],
+      [
+        'module evaluation (workerd: with link)',
+        w.evaluate.script,
+        w.evaluate.trivial,
+        `**${w.evaluate.own}**`,
+        v.evaluate.script,
+        v.evaluate.trivial,
+        `**${v.evaluate.own}**`,
+      ],
+      [
+        'compile + evaluation',
+        w.total.script,
+        w.total.trivial,
+        `**${w.total.own}**`,
+        v.total.script,
+        v.total.trivial,
+        `**${v.total.own}**`,
+      ],
+    ],
+  );
+  return `Cold start of the built visitor script (budget: module evaluation ≤ 10 ms), medians of ${c.runs} fresh processes each, the script alternating with a trivial module (bench/cold-start.ts). ${c.workerdVersion}: its own Perfetto trace of start-up — compile is \`WorkerdApi::compileModules()\`, evaluation the main module's instantiation and evaluation (between two \`compileGlobals()\` spans, see bench/cold-start.ts), each minus the trivial module's. V8 ${c.nodeV8Version} (Node): \`vm.SourceTextModule\` compile, link and evaluate timed directly, the script's one \`cloudflare:workers\` import replaced by the same vars.
+
+${rows}`;
 }
 
 /** Origin mode against the pass-through proxy of the same origin, at each origin delay. */

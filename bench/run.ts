@@ -208,7 +208,7 @@ async function main() {
   }
   if (process.argv.includes('--scale')) {
     const scale = await runScale(build.script, log, quick);
-    const cold = await runColdStart(build.script, log, quick);
+    const cold = runColdStart(build.script, log, quick);
     console.log(scaleSection({ scale, cold }));
     log('scale only: nothing written');
     return;
@@ -287,8 +287,8 @@ async function main() {
       'bundle scaling: 100 KB, 1 MB, 10 MB bundles (Node: parse, check, compile; workerd: first request)',
     );
     const scale = await runScale(build.script, log, quick);
-    log('cold start: workerd ready with the visitor worker against a trivial script');
-    const cold = await runColdStart(build.script, log, quick);
+    log('cold start: the script compiled and evaluated in fresh workerd and Node processes');
+    const cold = runColdStart(build.script, log, quick);
     log('event path: POST /events → queue → the control plane’s consumer → the profile in KV');
     const events = await runEventPath(build.script, control.script, log, quick);
     const steady = events.phases.find((p) => p.name === 'steady')!;
@@ -390,10 +390,16 @@ async function main() {
         }),
       },
       {
-        name: 'cold start: the visitor worker’s script compiled and evaluated (fresh V8, Node, minus a trivial module; workerd cannot time it)',
+        name: 'cold start: module evaluation of the visitor worker’s script in workerd (its start-up trace, minus a trivial module; link and bindings included)',
         limit: '≤ 10 ms',
-        measured: `${cold.scriptEvalMs} ms (import ${cold.moduleEvalMs} ms − trivial module ${cold.trivialEvalMs} ms; workerd ready ${cold.readyMs} ms vs ${cold.trivialReadyMs} ms with a trivial script)`,
-        ok: cold.scriptEvalMs <= 10,
+        measured: `${cold.workerd.evaluate.own} ms (V8 in Node: evaluate ${cold.v8.evaluate.own} ms + link ${cold.v8.link.own} ms)`,
+        ok: cold.workerd.evaluate.own <= 10,
+      },
+      {
+        name: 'cold start: compile + module evaluation of the visitor worker’s script in workerd (what a cold isolate pays; the same budget read strictly)',
+        limit: '≤ 10 ms',
+        measured: `${cold.workerd.total.own} ms (compile ${cold.workerd.compile.own} ms; V8 in Node: ${cold.v8.total.own} ms, compile ${cold.v8.compile.own} ms)`,
+        ok: cold.workerd.total.own <= 10,
       },
       {
         name: 'decision API call p50 vs the known visitor’s page (same visitors, same page)',

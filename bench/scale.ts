@@ -7,27 +7,23 @@
  *   workerd: a fresh worker, the bundle published, then the first page request (the isolate
  *   has never seen the bundle: KV read, parse, check, compile, then the page) against the warm
  *   requests after it.
- * - **Cold start**: how much longer workerd takes to be ready with the visitor worker's script
- *   than with a trivial script and the same bindings (parse, compile and evaluate the module,
- *   the start-up config check), and the first request after that.
+ * - **Cold start**: the built script's compile and module evaluation, each minus a trivial
+ *   module's, in workerd (its own start-up trace) and in Node's V8 (bench/cold-start.ts).
  *
  * workerd does not advance its clocks during synchronous work, so a worker cannot time its own
  * module evaluation or parse: both are timed from outside, as differences.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { salvageBundle } from '../shared/bundle/salvage.ts';
 import { bundleText, bundleVersion, verifiedBundleJson } from '../shared/bundle/version.ts';
 import type { Bundle } from '../shared/schema/bundle.ts';
 import { compile } from '../worker/decide/compile.ts';
-import { BENCH_ADMIN_KEYS, BENCH_VISITOR_KEYS } from './keys.ts';
 import type { Miniflare } from 'miniflare';
 import { contentKeys } from '../shared/kv-keys.ts';
 import { ROOT } from './build.ts';
 import { publish, startWorker } from './server.ts';
+import { coldSamples, workerdVersion, type Phases } from './cold-start.ts';
 
 import { SCALES, scaledBundle } from './scaled-bundle.ts';
 
@@ -227,115 +223,70 @@ export async function runScale(
   return rows;
 }
 
+export interface ColdPhase {
+  /** The built script, median ms over fresh processes. */
+  script: number;
+  /** A trivial module measured the same way, median ms. */
+  trivial: number;
+  /** The difference: the script's own cost (ms). */
+  own: number;
+}
+
 /**
- * Module evaluation of the built script in V8 (Node), in a fresh process each time: the time
- * `import()` takes to read, parse, compile and evaluate it. Its one import
- * (`import { env } from "cloudflare:workers"`) is replaced by a constant holding the bench's keys,
- * so the start-up config check runs; nothing else changes. The same engine workerd embeds;
- * workerd's own clock cannot time it.
+ * Cold start of the built visitor script, by phase (bench/cold-start.ts). workerd: its own trace
+ * of start-up (compile = compileModules; evaluation = the main module's instantiation and
+ * evaluation), each minus a trivial module's. V8 in Node: `vm.SourceTextModule`'s compile, link
+ * and evaluate timed directly.
  */
-export function moduleEvalMs(
-  script: string,
-  runs: number,
-): { script: number[]; baseline: number[] } {
-  const source = readFileSync(script, 'utf8');
-  const env = JSON.stringify({ VISITOR_KEYS: BENCH_VISITOR_KEYS, ADMIN_KEYS: BENCH_ADMIN_KEYS });
-  const imports = /import\s*\{\s*env\s+as\s+([\w$]+)\s*\}\s*from\s*"cloudflare:workers";?/g;
-  const names = [...source.matchAll(imports)].map((m) => m[1]!);
-  if (names.length !== 1 || /from\s*"cloudflare:/.test(source.replace(imports, '')))
-    throw new Error(
-      'module evaluation probe: expected exactly one import, of env from cloudflare:workers',
-    );
-  const dir = mkdtempSync(path.join(tmpdir(), 'tessera-bench-eval-'));
-  const copy = path.join(dir, 'index.mjs');
-  writeFileSync(copy, source.replace(imports, `const ${names[0]} = ${env};`));
-  const trivial = path.join(dir, 'trivial.mjs');
-  writeFileSync(trivial, TRIVIAL);
-  // Alternating, so both see the same machine: the script, then a trivial module (what `import()`
-  // costs in a fresh Node process whatever the module — its loader, reading the file).
-  const timed: number[] = [];
-  const baseline: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    timed.push(importMs(copy));
-    baseline.push(importMs(trivial));
-  }
-  return { script: timed, baseline };
-}
-
-/** `import()` of `file` in a fresh Node process, timed inside it (ms). */
-function importMs(file: string): number {
-  const child = `const t = performance.now();
-await import(${JSON.stringify(pathToFileURL(file).href)});
-console.log(performance.now() - t);`;
-  const out = spawnSync(process.execPath, ['--input-type=module', '-e', child], {
-    encoding: 'utf8',
-  });
-  const ms = Number(out.stdout.trim().split('\n').pop());
-  if (out.status !== 0 || !Number.isFinite(ms))
-    throw new Error(`module evaluation probe failed: ${out.stderr.slice(0, 500)}`);
-  return ms;
-}
-
 export interface ColdStart {
-  /** The built script's import (parse, compile, evaluate) in a fresh V8 (Node), median ms. */
-  moduleEvalMs: number;
-  /** A trivial module's import the same way (Node's loader, reading the file), median ms. */
-  trivialEvalMs: number;
-  /** The difference: what the script itself costs to compile and evaluate. */
-  scriptEvalMs: number;
-  /** workerd ready with the visitor worker, minus ready with a trivial script (ms, medians). */
-  readyMs: number;
-  trivialReadyMs: number;
-  /** The difference: the script's parse + compile + module evaluation + start-up checks. */
-  scriptMs: number;
-  /** First request to /healthz right after ready, visitor worker (ms). */
-  firstRequestMs: number;
   runs: number;
+  workerdVersion: string;
+  nodeV8Version: string;
+  workerd: { compile: ColdPhase; evaluate: ColdPhase; total: ColdPhase };
+  v8: { compile: ColdPhase; link: ColdPhase; evaluate: ColdPhase; total: ColdPhase };
 }
 
-const TRIVIAL = `export default { fetch() { return new Response('ok'); } };\n`;
+function phase(script: number[], trivial: number[]): ColdPhase {
+  const a = median(script);
+  const b = median(trivial);
+  return { script: r2(a), trivial: r2(b), own: r2(a - b) };
+}
 
-export async function runColdStart(
+/** The cold start of each script against one trivial module, from interleaved samples. */
+export function coldStartOf(
+  scripts: string[],
+  log: (line: string) => void,
+  quick: boolean,
+): ColdStart[] {
+  const runs = quick ? 5 : 21;
+  log(
+    `cold start: ${runs} rounds of fresh workerd and Node processes (a trivial module, then ${scripts.length} script(s))`,
+  );
+  const { trivial: t, scripts: each } = coldSamples(scripts, runs, log);
+  const v8Total = (x: Phases) => x.compileMs + x.linkMs + x.evaluateMs;
+  const by = <T>(s: T[], u: T[], f: (x: T) => number) => phase(s.map(f), u.map(f));
+  return each.map((s) => ({
+    runs,
+    workerdVersion: workerdVersion(),
+    nodeV8Version: process.versions.v8,
+    workerd: {
+      compile: by(s.workerd, t.workerd, (x) => x.compileMs),
+      evaluate: by(s.workerd, t.workerd, (x) => x.evaluateMs),
+      total: by(s.workerd, t.workerd, (x) => x.compileMs + x.evaluateMs),
+    },
+    v8: {
+      compile: by(s.v8, t.v8, (x) => x.compileMs),
+      link: by(s.v8, t.v8, (x) => x.linkMs),
+      evaluate: by(s.v8, t.v8, (x) => x.evaluateMs),
+      total: by(s.v8, t.v8, v8Total),
+    },
+  }));
+}
+
+export function runColdStart(
   script: string,
   log: (line: string) => void,
   quick: boolean,
-): Promise<ColdStart> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tessera-bench-cold-'));
-  const trivial = path.join(dir, 'trivial.js');
-  writeFileSync(trivial, TRIVIAL);
-  const runs = quick ? 2 : 5;
-  const ready: number[] = [];
-  const trivialReady: number[] = [];
-  const first: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    log(`cold start ${i + 1}/${runs}: workerd with the visitor worker, then with a trivial script`);
-    for (const [which, file] of [
-      ['tessera', script],
-      ['trivial', trivial],
-    ] as const) {
-      const t = performance.now();
-      const { running } = await startWorker(file);
-      const ms = performance.now() - t;
-      try {
-        if (which === 'tessera') {
-          ready.push(ms);
-          first.push(await timedGet(`${running.url}/healthz`));
-        } else trivialReady.push(ms);
-      } finally {
-        await running.dispose();
-      }
-    }
-  }
-  log('cold start: the built script imported in a fresh Node process (module evaluation in V8)');
-  const evalMs = moduleEvalMs(script, quick ? 3 : 9);
-  return {
-    moduleEvalMs: r2(median(evalMs.script)),
-    trivialEvalMs: r2(median(evalMs.baseline)),
-    scriptEvalMs: r2(median(evalMs.script) - median(evalMs.baseline)),
-    readyMs: r2(median(ready)),
-    trivialReadyMs: r2(median(trivialReady)),
-    scriptMs: r2(median(ready) - median(trivialReady)),
-    firstRequestMs: r2(median(first)),
-    runs,
-  };
+): ColdStart {
+  return coldStartOf([script], log, quick)[0]!;
 }

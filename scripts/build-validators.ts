@@ -251,7 +251,7 @@ export function generate(): string {
     types.push(`  ${name}: z.output<(typeof RUNTIME_SCHEMAS)[${lit(name)}]>;`);
     lines.push(
       '',
-      `export const ${name}: Validator<Types[${lit(name)}]> = v.validator(`,
+      `export const ${name}: Validator<Types[${lit(name)}]> = v.lazyValidator(() =>`,
       `  ${node(entry as unknown as Schema, name)},`,
       ');',
     );

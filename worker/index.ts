@@ -13,8 +13,9 @@
  * worker with a message that says how to fix it.
  */
 import { env as startupEnv } from 'cloudflare:workers';
+import type { Handler } from 'hono';
 import { Hono } from 'hono/tiny';
-import { loadConfig } from '../shared/config.ts';
+import { configFor } from '../shared/config.ts';
 import { BanditStore } from './data/bandit-store.ts';
 import { BundleStore } from '../shared/data/bundle-store.ts';
 import type { Env } from './env.ts';
@@ -30,21 +31,52 @@ import { handleOriginMethod, handlePage, type PageDeps } from './routes/page.ts'
 import { STYLESHEET_PATH, stylesheetResponse } from './routes/stylesheet.ts';
 import { privacyRoutes } from './routes/privacy.ts';
 
-// Fail loudly at start-up, not on the first visitor.
-loadConfig(startupEnv);
+// Fail loudly at start-up, not on the first visitor. Through configFor, so the first request
+// finds the checked configuration in its per-isolate memo instead of checking it again.
+configFor(startupEnv);
+
+type App = Hono<{ Bindings: Env }>;
+
+/**
+ * A JSON app no page request uses (/privacy, /events, /v1), built — its hono app created, its
+ * routes registered — on its own first request, once per isolate, instead of during a cold
+ * isolate's module evaluation (docs/performance.md, cold start). Mounted at `base` in an app of
+ * its own, with its own error handler, as `app.route(base, …)` mounts it; createApp registers the
+ * methods and paths `app.route` would (test/worker/lazy-mounts.test.ts compares them).
+ */
+function mountedOnFirstUse(base: string, build: () => App): Handler<{ Bindings: Env }> {
+  let mounted: App | undefined;
+  return (c) =>
+    (mounted ??= new Hono<{ Bindings: Env }>().route(base, build())).fetch(
+      c.req.raw,
+      c.env,
+      c.executionCtx,
+    );
+}
 
 export function createApp(deps: PageDeps) {
-  const app = new Hono<{ Bindings: Env }>();
+  const app: App = new Hono<{ Bindings: Env }>();
   app.get('/healthz', (c) => c.json({ ok: true }));
   // The benchmark's baseline: static HTML through the same worker (docs/performance.md). Only
   // where BENCH_ROUTES is "on" (the bench sets it; no wrangler environment does), else it is an
   // ordinary unknown page.
   app.get(BARE_PATH, (c, next) => (benchRoutesOn(c.env) ? handleBare(c, deps.newId) : next()));
   app.get(SHIP_STATS_PATH, shipStats);
-  app.route('/privacy', privacyRoutes(deps.now));
-  app.route('/events', eventRoutes(deps));
+  app.on(
+    ['GET', 'DELETE'],
+    '/privacy/me',
+    mountedOnFirstUse('/privacy', () => privacyRoutes(deps.now)),
+  );
+  app.post(
+    '/events',
+    mountedOnFirstUse('/events', () => eventRoutes(deps)),
+  );
   // The decision API for servers (bearer token, scope `decide`); JSON under /v1, never a page.
-  app.route('/v1', decisionRoutes(deps));
+  // Its own catch-all answers every other /v1 path, so the mount takes them all.
+  app.all(
+    '/v1/*',
+    mountedOnFirstUse('/v1', () => decisionRoutes(deps)),
+  );
   app.get(TRACKER_PATH, (c) => trackerResponse(c.req.header('if-none-match')));
   app.get(PREVIEW_PATH, (c) => startPreview(c, deps.now()));
   app.get(`${PREVIEW_PATH}/exit`, () => exitPreview());

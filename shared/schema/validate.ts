@@ -347,6 +347,16 @@ export const transform =
   };
 
 /** A generated schema as a validator: zod's `safeParse`, with the project's issues. */
+/**
+ * A validator built on its first call, then kept (once per isolate): a cold isolate's module
+ * evaluation builds none of them, and a request builds only those it uses (docs/performance.md,
+ * cold start).
+ */
+export function lazyValidator<T>(build: () => Node): Validator<T> {
+  let check: Validator<T> | undefined;
+  return (input) => (check ??= validator<T>(build()))(input);
+}
+
 export function validator<T>(node: Node): Validator<T> {
   return (input) => {
     const raw: RawIssue[] = [];

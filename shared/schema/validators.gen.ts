@@ -33,7 +33,7 @@ interface Types {
   AnnouncementBarProps: z.output<(typeof RUNTIME_SCHEMAS)['AnnouncementBarProps']>;
 }
 
-export const KeyMap: Validator<Types['KeyMap']> = v.validator(
+export const KeyMap: Validator<Types['KeyMap']> = v.lazyValidator(() =>
   v.pipe(
     v.transform(checks.refuseProto),
     v.pipe(
@@ -52,15 +52,15 @@ export const KeyMap: Validator<Types['KeyMap']> = v.validator(
   ),
 );
 
-export const KvDeadlineMs: Validator<Types['KvDeadlineMs']> = v.validator(
+export const KvDeadlineMs: Validator<Types['KvDeadlineMs']> = v.lazyValidator(() =>
   v.withDefault(v.number([v.int(), v.gt(0, true), v.lt(60000, true)], true), () => 75),
 );
 
-export const PointerTtlMs: Validator<Types['PointerTtlMs']> = v.validator(
+export const PointerTtlMs: Validator<Types['PointerTtlMs']> = v.lazyValidator(() =>
   v.withDefault(v.number([v.int(), v.gt(0, true), v.lt(60000, true)], true), () => 5000),
 );
 
-export const VisitorClaims: Validator<Types['VisitorClaims']> = v.validator(
+export const VisitorClaims: Validator<Types['VisitorClaims']> = v.lazyValidator(() =>
   v.object(
     {
       sub: v.string([
@@ -86,7 +86,7 @@ export const VisitorClaims: Validator<Types['VisitorClaims']> = v.validator(
   ),
 );
 
-export const AdminClaims: Validator<Types['AdminClaims']> = v.validator(
+export const AdminClaims: Validator<Types['AdminClaims']> = v.lazyValidator(() =>
   v.object(
     {
       sub: v.string([v.minLength(1, 'string'), v.maxLength(200, 'string')]),
@@ -99,11 +99,11 @@ export const AdminClaims: Validator<Types['AdminClaims']> = v.validator(
   ),
 );
 
-export const Scope: Validator<Types['Scope']> = v.validator(
+export const Scope: Validator<Types['Scope']> = v.lazyValidator(() =>
   v.oneOf(['publish', 'read', 'preview', 'privacy', 'decide']),
 );
 
-export const PreviewClaims: Validator<Types['PreviewClaims']> = v.validator(
+export const PreviewClaims: Validator<Types['PreviewClaims']> = v.lazyValidator(() =>
   v.object(
     {
       sub: v.string([v.minLength(1, 'string'), v.maxLength(200, 'string')]),
@@ -160,7 +160,7 @@ export const PreviewClaims: Validator<Types['PreviewClaims']> = v.validator(
   ),
 );
 
-export const ArmsClaims: Validator<Types['ArmsClaims']> = v.validator(
+export const ArmsClaims: Validator<Types['ArmsClaims']> = v.lazyValidator(() =>
   v.object(
     {
       aud: v.oneOf(['tessera-arms']),
@@ -179,7 +179,7 @@ export const ArmsClaims: Validator<Types['ArmsClaims']> = v.validator(
   ),
 );
 
-export const Pointer: Validator<Types['Pointer']> = v.validator(
+export const Pointer: Validator<Types['Pointer']> = v.lazyValidator(() =>
   v.object(
     {
       version: v.string([
@@ -198,7 +198,7 @@ export const Pointer: Validator<Types['Pointer']> = v.validator(
   ),
 );
 
-export const Profile: Validator<Types['Profile']> = v.validator(
+export const Profile: Validator<Types['Profile']> = v.lazyValidator(() =>
   v.object(
     {
       id: v.string([v.minLength(1, 'string'), v.maxLength(128, 'string')]),
@@ -337,7 +337,7 @@ export const Profile: Validator<Types['Profile']> = v.validator(
   ),
 );
 
-export const BanditSnapshot: Validator<Types['BanditSnapshot']> = v.validator(
+export const BanditSnapshot: Validator<Types['BanditSnapshot']> = v.lazyValidator(() =>
   v.object(
     {
       epoch: v.string([v.minLength(1, 'string'), v.maxLength(64, 'string')]),
@@ -382,7 +382,7 @@ export const BanditSnapshot: Validator<Types['BanditSnapshot']> = v.validator(
   ),
 );
 
-export const EventBatch: Validator<Types['EventBatch']> = v.validator(
+export const EventBatch: Validator<Types['EventBatch']> = v.lazyValidator(() =>
   v.object(
     {
       channel: v.optional(
@@ -533,7 +533,7 @@ export const EventBatch: Validator<Types['EventBatch']> = v.validator(
   ),
 );
 
-export const DecisionRequest: Validator<Types['DecisionRequest']> = v.validator(
+export const DecisionRequest: Validator<Types['DecisionRequest']> = v.lazyValidator(() =>
   v.object(
     {
       subject: v.object(
@@ -698,7 +698,7 @@ export const DecisionRequest: Validator<Types['DecisionRequest']> = v.validator(
   ),
 );
 
-export const DecisionBatchRequest: Validator<Types['DecisionBatchRequest']> = v.validator(
+export const DecisionBatchRequest: Validator<Types['DecisionBatchRequest']> = v.lazyValidator(() =>
   v.object(
     {
       channel: v.string([
@@ -978,7 +978,7 @@ export const DecisionBatchRequest: Validator<Types['DecisionBatchRequest']> = v.
   ),
 );
 
-export const ServerEventsRequest: Validator<Types['ServerEventsRequest']> = v.validator(
+export const ServerEventsRequest: Validator<Types['ServerEventsRequest']> = v.lazyValidator(() =>
   v.object(
     {
       subject: v.object(
@@ -1160,11 +1160,11 @@ export const ServerEventsRequest: Validator<Types['ServerEventsRequest']> = v.va
   ),
 );
 
-export const ConsentLevel: Validator<Types['ConsentLevel']> = v.validator(
+export const ConsentLevel: Validator<Types['ConsentLevel']> = v.lazyValidator(() =>
   v.oneOf(['none', 'contextual', 'personal']),
 );
 
-export const SiteConsent: Validator<Types['SiteConsent']> = v.validator(
+export const SiteConsent: Validator<Types['SiteConsent']> = v.lazyValidator(() =>
   v.object(
     {
       default: v.withDefault(v.oneOf(['none', 'contextual', 'personal']), () => 'personal'),
@@ -1228,7 +1228,7 @@ export const SiteConsent: Validator<Types['SiteConsent']> = v.validator(
   ),
 );
 
-export const HeroProps: Validator<Types['HeroProps']> = v.validator(
+export const HeroProps: Validator<Types['HeroProps']> = v.lazyValidator(() =>
   v.object(
     {
       eyebrow: v.optional(v.string([v.minLength(1, 'string'), v.maxLength(60, 'string')])),
@@ -1259,7 +1259,7 @@ export const HeroProps: Validator<Types['HeroProps']> = v.validator(
   ),
 );
 
-export const ProductGridProps: Validator<Types['ProductGridProps']> = v.validator(
+export const ProductGridProps: Validator<Types['ProductGridProps']> = v.lazyValidator(() =>
   v.object(
     {
       title: v.string([v.minLength(1, 'string'), v.maxLength(120, 'string')]),
@@ -1290,7 +1290,7 @@ export const ProductGridProps: Validator<Types['ProductGridProps']> = v.validato
   ),
 );
 
-export const TestimonialProps: Validator<Types['TestimonialProps']> = v.validator(
+export const TestimonialProps: Validator<Types['TestimonialProps']> = v.lazyValidator(() =>
   v.object(
     {
       quote: v.string([v.minLength(1, 'string'), v.maxLength(600, 'string')]),
@@ -1303,7 +1303,7 @@ export const TestimonialProps: Validator<Types['TestimonialProps']> = v.validato
   ),
 );
 
-export const CtaBannerProps: Validator<Types['CtaBannerProps']> = v.validator(
+export const CtaBannerProps: Validator<Types['CtaBannerProps']> = v.lazyValidator(() =>
   v.object(
     {
       headline: v.string([v.minLength(1, 'string'), v.maxLength(120, 'string')]),
@@ -1331,7 +1331,7 @@ export const CtaBannerProps: Validator<Types['CtaBannerProps']> = v.validator(
   ),
 );
 
-export const AnnouncementBarProps: Validator<Types['AnnouncementBarProps']> = v.validator(
+export const AnnouncementBarProps: Validator<Types['AnnouncementBarProps']> = v.lazyValidator(() =>
   v.object(
     {
       text: v.string([v.minLength(1, 'string'), v.maxLength(200, 'string')]),

@@ -20,6 +20,7 @@ import {
 import * as z from '../../shared/schema/zod.ts';
 import { RUNTIME_SCHEMAS } from '../../shared/schema/runtime-schemas.ts';
 import * as generated from '../../shared/schema/validators.gen.ts';
+import * as v from '../../shared/schema/validate.ts';
 import type { Validator } from '../../shared/schema/validate.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -229,6 +230,19 @@ describe('the visitor worker', () => {
 describe('the generated validators', () => {
   it(`are what the zod schemas generate today (run npm run build:validators)`, async () => {
     expect(readFileSync(path.join(ROOT, OUT), 'utf8')).toBe(await validatorsModule());
+  });
+
+  it('are each built on first use, once, so importing them builds none (cold start)', () => {
+    let builds = 0;
+    const check = v.lazyValidator<string>(() => {
+      builds++;
+      return v.string([]);
+    });
+    expect(builds).toBe(0);
+    expect(check('a')).toEqual({ success: true, data: 'a' });
+    expect(check(1).success).toBe(false);
+    expect(builds).toBe(1);
+    expect(readFileSync(path.join(ROOT, OUT), 'utf8')).not.toMatch(/= v\.validator\(/);
   });
 
   it('refuses to generate a kind it cannot check, or a refinement it cannot name, saying where', () => {

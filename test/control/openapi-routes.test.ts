@@ -8,16 +8,21 @@ import { createControlApp } from '../../control/index.ts';
 import { BundleStore } from '../../shared/data/bundle-store.ts';
 import { ROUTES } from '../../shared/openapi/routes.ts';
 import { BanditStore } from '../../worker/data/bandit-store.ts';
-import { createApp } from '../../worker/index.ts';
+import { decisionRoutes } from '../../worker/routes/decisions.ts';
+import { Hono } from 'hono/tiny';
 import document from '../../docs/openapi.json';
 import { SITE } from '../support/site.ts';
 
-const visitor = createApp({
-  store: new BundleStore(),
-  bandits: new BanditStore(),
-  now: () => 0,
-  newId: () => 'id',
-});
+/** The decision API as the visitor-facing worker mounts it at /v1 (on its first request). */
+const decisionApi = new Hono().route(
+  '/v1',
+  decisionRoutes({
+    store: new BundleStore(),
+    bandits: new BanditStore(),
+    now: () => 0,
+    newId: () => 'id',
+  }),
+);
 const control = createControlApp({ now: () => 0 });
 
 /** `METHOD /path/{param}` of every concrete route an app registers under `prefixes`. */
@@ -39,7 +44,7 @@ const documented = (prefixes: string[]) =>
 
 describe('the OpenAPI route table', () => {
   it('lists every decision API route the visitor-facing worker registers', () => {
-    const v1 = registered(visitor.routes, ['/v1/']);
+    const v1 = registered(decisionApi.routes, ['/v1/']);
     expect(v1).toEqual(['POST /v1/decisions', 'POST /v1/decisions/batch', 'POST /v1/events']);
     expect(documented(['/v1/decisions', '/v1/events'])).toEqual(v1);
   });
