@@ -71,10 +71,6 @@ export class CompiledSlots {
   keys(): IterableIterator<string> {
     return this.byId.keys();
   }
-  /** Every slot, compiled (tests and tools; the request path asks for its slots by id). */
-  *values(): IterableIterator<CompiledSlot> {
-    for (const id of this.byId.keys()) yield this.get(id)!;
-  }
 }
 
 export interface CompiledBundle {
