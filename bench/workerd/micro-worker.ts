@@ -5,7 +5,7 @@
  * clocks during synchronous work, so the worker cannot time itself).
  */
 import { Profile } from '../../shared/schema/profile.ts';
-import { checkBundle, salvageBundle } from '../../shared/bundle/salvage.ts';
+import { checkBundle } from '../../shared/bundle/salvage.ts';
 import { bundleText, verifiedBundleJson } from '../../shared/bundle/version.ts';
 import { compile, pageForPath } from '../../worker/decide/compile.ts';
 import { SCALES, scaledBundle } from '../scaled-bundle.ts';
@@ -114,7 +114,7 @@ async function setup(env: MicroEnv) {
     },
     // Every slot's variants and rules at once, as the store did before issue 18's lazy slots.
     'bundle-load-all': async () => {
-      const c = compile(salvageBundle(await verifiedBundleJson(bigText, big.version))!.bundle);
+      const c = compile(checkBundle(await verifiedBundleJson(bigText, big.version))!);
       for (const id of c.slots.keys()) c.slots.get(id);
       return c;
     },
