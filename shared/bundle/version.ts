@@ -23,11 +23,10 @@ export function canonicalJson(value: unknown): string {
 }
 
 async function versionOfText(canonicalBody: string): Promise<string> {
-  return versionOfBytes(new TextEncoder().encode(canonicalBody));
+  return hexVersion(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonicalBody)));
 }
 
-async function versionOfBytes(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes);
+function hexVersion(digest: ArrayBuffer): string {
   return [...new Uint8Array(digest).slice(0, 8)]
     .map((b) => b.toString(16).padStart(2, '0'))
     .join('');
@@ -76,12 +75,12 @@ export async function verifiedBundleJson(text: string, version: string): Promise
  * comma) overwritten with `}` — no sliced and re-joined 1 MB string to flatten before encoding,
  * which cost the first request after a 1 MB publish several milliseconds in workerd (issue 18).
  */
-function storedVersion(text: string, tail: string): Promise<string> {
+async function storedVersion(text: string, tail: string): Promise<string> {
   const encoder = new TextEncoder();
   const bytes = encoder.encode(text);
   const end = bytes.length - encoder.encode(tail).length;
   bytes[end] = 0x7d; // }
-  return versionOfBytes(bytes.subarray(0, end + 1));
+  return hexVersion(await crypto.subtle.digest('SHA-256', bytes.subarray(0, end + 1)));
 }
 
 function parseJson(text: string): unknown {
