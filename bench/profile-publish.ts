@@ -2,9 +2,9 @@
  * Profiling helper: a CPU profile of the first request after a publish, taken inside workerd
  * through its inspector (the DevTools protocol), for the bundle-scaling budget (issue 18).
  *
- *   npx tsx bench/profile-publish.ts [100 KB|1 MB|10 MB] [reps]
+ *   npx tsx bench/profile-publish.ts [100 KB|1 MB|10 MB] [reps] [path/to/built/index.js]
  *
- * Builds the visitor worker as a deploy would, serves a seeded bundle of that size, warms the
+ * Builds the visitor worker as a deploy would (or takes a script built before, to compare), serves a seeded bundle of that size, warms the
  * isolate, then `reps` times: publishes a new version, waits out the pointer's TTL, and profiles
  * the one request that loads it. Prints the request's time and the functions with the most self
  * time (sampled every 100 µs; the profiler's own cost inflates every figure). Minified names are
@@ -17,7 +17,7 @@ import { buildWorker } from './build.ts';
 import { SCALES, scaledBundle } from './scaled-bundle.ts';
 import { publish, startWorker } from './server.ts';
 
-const [sizeName = '1 MB', repsArg = '3'] = process.argv.slice(2);
+const [sizeName = '1 MB', repsArg = '3', prebuilt] = process.argv.slice(2);
 const shape = SCALES.find((s) => s.name === sizeName);
 if (!shape) throw new Error(`size must be one of: ${SCALES.map((s) => s.name).join(', ')}`);
 const reps = Math.min(10, Math.max(1, Number(repsArg) || 3));
@@ -78,9 +78,9 @@ function selfTimes(profile: CpuProfile): [string, number][] {
   return [...self].sort((a, b) => b[1] - a[1]);
 }
 
-const build = buildWorker();
-console.log(`built script: ${build.script}`);
-const { mf, running } = await startWorker(build.script);
+const script = prebuilt ?? buildWorker().script;
+console.log(`built script: ${script}`);
+const { mf, running } = await startWorker(script);
 try {
   const bundle = await scaledBundle(shape);
   await publish(mf, bundle);

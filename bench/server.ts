@@ -116,6 +116,10 @@ export async function startWorker(
             BENCH_ROUTES: 'on',
             // The bench bundle's site.origin.url, not wrangler.toml's local demo origin.
             ORIGIN_URL: ORIGIN_URL,
+            // BENCH_POINTER_TTL_MS=0: every request re-reads the pointer (bench/publish-ab.ts).
+            ...(process.env.BENCH_POINTER_TTL_MS
+              ? { POINTER_TTL_MS: process.env.BENCH_POINTER_TTL_MS }
+              : {}),
           },
           ...(control
             ? {

@@ -28,8 +28,12 @@ const OPS = [
   ['bundle-kv', 'a new 1 MB bundle version: its KV read as text (local miniflare KV)'],
   ['bundle-parse', 'a new 1 MB bundle version: JSON.parse alone'],
   ['bundle-verify', 'a new 1 MB bundle version: the hash check + JSON.parse'],
-  ['bundle-shape', 'a new 1 MB bundle version: hash check + parse + the shape check'],
-  ['bundle-load', 'a new 1 MB bundle version: hash check + parse + shape check + compile'],
+  ['bundle-shape', 'a new 1 MB bundle version: hash check + parse + the bundle check'],
+  ['bundle-load', 'a new 1 MB bundle version: hash check + parse + bundle check + /p/1’s slots'],
+  [
+    'bundle-load-all',
+    'a new 1 MB bundle version: hash check + parse + every variant checked + every slot compiled',
+  ],
   // Local stand-ins for I/O: miniflare's KV and Queues run in this same workerd process, on the
   // same cores. At the edge these are network calls that cost the isolate little CPU.
   ['kv-hit', 'KV get, key present (local miniflare KV)'],

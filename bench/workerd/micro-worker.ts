@@ -5,9 +5,9 @@
  * clocks during synchronous work, so the worker cannot time itself).
  */
 import { Profile } from '../../shared/schema/profile.ts';
-import { salvageBundle } from '../../shared/bundle/salvage.ts';
+import { checkBundle } from '../../shared/bundle/salvage.ts';
 import { bundleText, verifiedBundleJson } from '../../shared/bundle/version.ts';
-import { compile } from '../../worker/decide/compile.ts';
+import { compile, pageForPath } from '../../worker/decide/compile.ts';
 import { SCALES, scaledBundle } from '../scaled-bundle.ts';
 import { Profile as profileGate } from '../../shared/schema/validators.gen.ts';
 import { requestContext } from '../../worker/context/request-context.ts';
@@ -104,9 +104,20 @@ async function setup(env: MicroEnv) {
     'bundle-kv': () => env.KV.get('bundle:big', 'text'),
     'bundle-parse': () => JSON.parse(bigText),
     'bundle-verify': () => verifiedBundleJson(bigText, big.version),
-    'bundle-shape': async () => salvageBundle(await verifiedBundleJson(bigText, big.version)),
-    'bundle-load': async () =>
-      compile(salvageBundle(await verifiedBundleJson(bigText, big.version))!.bundle),
+    'bundle-shape': async () => checkBundle(await verifiedBundleJson(bigText, big.version)),
+    'bundle-load': async () => {
+      // What the first request for /p/1 adds: its page's slots checked and compiled on first use.
+      const bundle = checkBundle(await verifiedBundleJson(bigText, big.version))!;
+      const c = compile(bundle);
+      for (const id of pageForPath(bundle, '/p/1')!.slots) c.slots.get(id);
+      return c;
+    },
+    // Every slot's variants and rules at once, as the store did before issue 18's lazy slots.
+    'bundle-load-all': async () => {
+      const c = compile(checkBundle(await verifiedBundleJson(bigText, big.version))!);
+      for (const id of c.slots.keys()) c.slots.get(id);
+      return c;
+    },
   };
   return ops;
 }

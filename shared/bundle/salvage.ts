@@ -6,8 +6,13 @@
  * those variants are dropped, and a slot whose decided variant is gone falls back to its default
  * (or renders empty, keeping its space). Anything wrong outside variants (a component kind this
  * worker does not know, a slot left without variants) rejects the whole bundle. Pure.
+ *
+ * The bundle store runs the whole-bundle part once per version (`checkBundle`: cheap, per slot);
+ * each slot's variants are checked when a request first needs that slot (`salvageSlot`, called
+ * and memoized by worker/decide/compile.ts), so the first request after a publish pays for its
+ * page's slots, not every slot of the bundle (issue 18).
  */
-import type { Bundle } from '../schema/bundle.ts';
+import type { Bundle, Slot } from '../schema/bundle.ts';
 import {
   AnnouncementBarProps,
   CtaBannerProps,
@@ -25,7 +30,6 @@ export interface Salvaged {
   dropped: string[];
 }
 
-type Json = Record<string, unknown>;
 /** Each component's props validator (generated from shared/schema/components.ts). */
 const PROPS: Record<string, (props: unknown) => { success: boolean }> = {
   hero: HeroProps,
@@ -35,35 +39,65 @@ const PROPS: Record<string, (props: unknown) => { success: boolean }> = {
   'announcement-bar': AnnouncementBarProps,
 };
 
-export function salvageBundle(json: unknown): Salvaged | undefined {
+/**
+ * The whole-bundle part of the check, cheap and linear in the number of slots, not variants: the
+ * shape, a component kind this worker knows for every slot, and at least one variant in every slot
+ * that this worker can render (the first that passes; usually the first there is). A slot's other
+ * variants are checked when a request first needs the slot (`salvageSlot`, from
+ * worker/decide/compile.ts): read a checked bundle's variants only through `compile()`.
+ */
+export function checkBundle(json: unknown): Bundle | undefined {
   const version = (json as { version?: unknown } | null)?.version;
   if (typeof version !== 'string' || !hasBundleShape(json, version)) return undefined;
-  const dropped: string[] = [];
-  let changed = false;
-  const slots: Json[] = [];
   for (const slot of json.slots) {
-    const props = Object.hasOwn(PROPS, slot.component as string)
-      ? PROPS[slot.component as string]
-      : undefined;
+    const props = propsOf(slot.component);
     if (!props) return undefined;
-    const variants = (slot.variants as unknown[]).filter((variant, v) => {
-      if (isVariantFrame(variant) && props(variant.props).success) return true;
-      const vid = isVariantFrame(variant) ? variant.id : `variant#${v}`;
-      dropped.push(`${slot.id as string}/${vid}`);
-      return false;
-    });
-    if (variants.length === 0) return undefined;
-    const lost = variants.length !== (slot.variants as unknown[]).length;
-    changed ||= lost;
-    slots.push(lost ? { ...slot, variants } : slot);
+    if (!(slot.variants as unknown[]).some((v) => isVariantFrame(v) && props(v.props).success))
+      return undefined;
   }
-  const out: Json = changed ? { ...json, slots } : json;
   // Records keyed by someone else's ids are prototype-free, as the schema makes them.
-  for (const path of BUNDLE_DICTS) toDicts(out, path, 0);
-  // The bytes are what a writer validated with the full schema (version.ts); the shape and the
-  // props are checked above, so the JSON is the Bundle it was when written.
-  const bundle = out as unknown as Bundle;
-  return { bundle, dropped };
+  for (const path of BUNDLE_DICTS) toDicts(json, path, 0);
+  // The bytes are what a writer validated with the full schema (version.ts); the shape is checked
+  // above and each slot's variants when it is compiled, so the JSON is the Bundle it was when
+  // written.
+  return json as unknown as Bundle;
+}
+
+/**
+ * One slot of a checked bundle with every variant whose props this worker cannot render dropped
+ * (the slot object itself when none is), and what was dropped. Never leaves a slot empty: the
+ * bundle check found one variant that passes. Pure; never mutates the slot.
+ */
+export function salvageSlot(slot: Slot): { slot: Slot; dropped: string[] } {
+  const props = propsOf(slot.component);
+  const dropped: string[] = [];
+  const variants = (slot.variants as unknown[]).filter((variant, v) => {
+    if (props && isVariantFrame(variant) && props(variant.props).success) return true;
+    const vid = isVariantFrame(variant) ? variant.id : `variant#${v}`;
+    dropped.push(`${slot.id}/${vid}`);
+    return false;
+  });
+  // The same slot without some of its variants: still the Slot it was written as.
+  return { slot: dropped.length ? ({ ...slot, variants } as Slot) : slot, dropped };
+}
+
+/** The bundle check and every slot's variants at once (what the worker did before issue 18). */
+export function salvageBundle(json: unknown): Salvaged | undefined {
+  const checked = checkBundle(json);
+  if (!checked) return undefined;
+  const dropped: string[] = [];
+  const slots = checked.slots.map((s) => {
+    const salvaged = salvageSlot(s);
+    dropped.push(...salvaged.dropped);
+    return salvaged.slot;
+  });
+  return { bundle: dropped.length ? { ...checked, slots } : checked, dropped };
+}
+
+function propsOf(component: unknown) {
+  return typeof component === 'string' && Object.hasOwn(PROPS, component)
+    ? PROPS[component]
+    : undefined;
 }
 
 /** Makes the objects at `path` (`*`: every element) prototype-free copies, in place. */

@@ -5,13 +5,19 @@
  *   bundle read or parse per request;
  * - the last good bundle, served whenever the pointer or the bundle it names cannot be read
  *   (timeout, KV error, not yet replicated, garbage).
+ *
+ * A new version is checked here as a whole (its bytes against the version, its shape, a renderable
+ * variant in every slot) and becomes live only if all of that passes; the per-slot part (every
+ * variant's props, the rules) is done when a request first needs the slot, memoized with the
+ * cached version (worker/decide/compile.ts, shared/bundle/salvage.ts). A variant dropped there
+ * shows as `bundle.partial` on the requests that show its slot (worker/visit/render.ts).
  */
 import type { Bundle } from '../schema/bundle.ts';
 import { Pointer } from '../schema/validators.gen.ts';
 import { contentKeys } from '../kv-keys.ts';
 import type { Reason } from '../reasons.ts';
 import { withDeadline } from './deadline.ts';
-import { salvageBundle } from '../bundle/salvage.ts';
+import { checkBundle } from '../bundle/salvage.ts';
 import { verifiedBundleJson } from '../bundle/version.ts';
 
 export interface LiveBundle {
@@ -26,8 +32,6 @@ export class BundleStore {
   private pointer?: { version: string; readAt: number };
   private readonly bundles = new Map<string, Bundle>();
   private lastGood?: Bundle;
-  /** Bundles served with some variants dropped (see salvage.ts): every request says so. */
-  private readonly partial = new WeakSet<Bundle>();
 
   async live(
     kv: KVNamespace,
@@ -53,7 +57,6 @@ export class BundleStore {
     if (!version) return { bundle: this.lastGood, reasons };
     const bundle = (await this.version(kv, version, deadlineMs, reasons)) ?? this.lastGood;
     if (bundle && bundle !== this.lastGood) this.lastGood = bundle;
-    if (bundle && this.partial.has(bundle)) reasons.push('bundle.partial');
     return { bundle, reasons };
   }
 
@@ -77,19 +80,13 @@ export class BundleStore {
       return undefined;
     }
     // Bundles are checked in full when written (control plane, CLI); here the bytes must hash to
-    // the version they are stored under, then the shape and each variant's props are checked.
+    // the version they are stored under, then the shape is checked (each slot's variants when a
+    // request first needs the slot: compile.ts).
     const json = await verifiedBundleJson(read.value, version);
-    const salvaged = json === undefined ? undefined : salvageBundle(json);
-    const bundle = salvaged?.bundle;
+    const bundle = json === undefined ? undefined : checkBundle(json);
     if (!bundle) {
       reasons.push('bundle.invalid');
       return undefined;
-    }
-    if (salvaged.dropped.length) {
-      this.partial.add(bundle);
-      console.warn(
-        JSON.stringify({ event: 'tessera.bundle.partial', version, dropped: salvaged.dropped }),
-      );
     }
     if (this.bundles.size >= MAX_CACHED_VERSIONS) {
       const oldest = this.bundles.keys().next().value;

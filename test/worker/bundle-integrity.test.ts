@@ -46,6 +46,17 @@ describe('verifiedBundleJson', () => {
     expect(await verifiedBundleJson(bundleText(other), bundle.version)).toBeUndefined();
   });
 
+  it('hashes text with multi-byte characters by its UTF-8 bytes, and refuses it altered', async () => {
+    const bundle = await buildTestBundle(
+      testBundleBody({ site: { name: 'Grüße — 日本の店 🏔', lang: 'de' } }),
+    );
+    const text = bundleText(bundle);
+    expect(new TextEncoder().encode(text).length).toBeGreaterThan(text.length);
+    expect(await verifiedBundleJson(text, bundle.version)).toEqual(bundle);
+    expect(await verifiedBundleJson(text.replace('日本', '日夲'), bundle.version)).toBeUndefined();
+    expect(await verifiedBundleJson(text.replace('🏔', '🏕'), bundle.version)).toBeUndefined();
+  });
+
   it('refuses what is not JSON, or not an object', async () => {
     const bundle = await buildTestBundle();
     expect(await verifiedBundleJson('not json', bundle.version)).toBeUndefined();

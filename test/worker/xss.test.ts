@@ -170,7 +170,8 @@ describe('XSS payloads as URLs that skipped validation', () => {
     for (const payload of unsafe) {
       const bundle = await buildTestBundle(everyProp(cut('text'), '/safe'));
       // Mutate after validation, as a bundle written to KV by something other than the CLI could be.
-      for (const slot of compile(bundle).slots.values()) {
+      const slots = compile(bundle).slots;
+      for (const slot of [...slots.keys()].map((id) => slots.get(id)!)) {
         for (const v of slot.slot.variants) {
           const props = v.props as Record<string, unknown>;
           for (const key of ['cta', 'button', 'link'])

@@ -4,6 +4,15 @@
  * names and the offer its variant carries), and a safe default. Memoized on the bundle object,
  * which the bundle store caches per version.
  *
+ * Slots are compiled lazily, each the first time a request asks for it (`slots.get`), and memoized
+ * on the slot object (immutable, shared by a preview's derived bundle): so the first request after
+ * a publish checks the props and compiles the rules of its page's slots only, not the whole
+ * bundle's (issue 18). Compiling a slot starts with its variants' props (shared/bundle/salvage.ts):
+ * a variant this worker cannot render is dropped there, before any rule or default can name it,
+ * exactly as when the whole bundle was salvaged at once. Compiling one slot never throws: a slot
+ * whose rules cannot be compiled keeps its checked variants and its default, with no rules, and
+ * says so (`dropped`), so one bad slot cannot break another slot, page or request.
+ *
  * Publishing rejects bundles that fail integrity (shared/bundle/integrity.ts), but the edge only
  * schema-checks what it reads, so compile also makes the core total: rules naming a variant the
  * slot lacks are dropped, and a default that is not a variant becomes the first variant.
@@ -12,6 +21,7 @@ import { segmentRefs } from '../../shared/bundle/integrity.ts';
 import type { Bundle, Page, SegmentDef, Slot, Variant } from '../../shared/schema/bundle.ts';
 import type { Condition } from '../../shared/schema/condition.ts';
 import { pathMatches } from '../../shared/schema/origin-paths.ts';
+import { salvageSlot } from '../../shared/bundle/salvage.ts';
 import { isContextOnly } from './conditions.ts';
 
 export interface CompiledRule {
@@ -34,6 +44,33 @@ export interface CompiledSlot {
   cohortRules: CompiledRule[];
   /** Variant ids by tag (file order), for affinity matching. */
   byTag: Map<string, string[]>;
+  /**
+   * What this worker could not use in the slot: `slotId/variantId` of each variant whose props
+   * fail (dropped, with the rules naming it), `slotId#rules` when its rules could not be compiled
+   * (all dropped). A request showing the slot says `bundle.partial`.
+   */
+  dropped: readonly string[];
+}
+
+/**
+ * A bundle's slots by id, each compiled on first `get` (see the top of this file). `has` and
+ * `keys` answer from the ids alone and compile nothing.
+ */
+export class CompiledSlots {
+  private readonly byId: Map<string, Slot>;
+  constructor(slots: readonly Slot[]) {
+    this.byId = new Map(slots.map((s) => [s.id, s]));
+  }
+  get(id: string): CompiledSlot | undefined {
+    const slot = this.byId.get(id);
+    return slot && compiledSlot(slot);
+  }
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+  keys(): IterableIterator<string> {
+    return this.byId.keys();
+  }
 }
 
 export interface CompiledBundle {
@@ -42,13 +79,30 @@ export interface CompiledBundle {
   pagesByPath: Map<string, Page>;
   /** Origin pages covering a prefix (`/journal/*`), in bundle order: the first match wins. */
   prefixPages: Page[];
-  slots: Map<string, CompiledSlot>;
+  slots: CompiledSlots;
   segments: Map<string, SegmentDef>;
 }
 
 const compiled = new WeakMap<Bundle, CompiledBundle>();
+const compiledSlots = new WeakMap<Slot, CompiledSlot>();
 
-function compileSlot(slot: Slot): CompiledSlot {
+function compiledSlot(raw: Slot): CompiledSlot {
+  let c = compiledSlots.get(raw);
+  if (!c) {
+    const { slot, dropped } = salvageSlot(raw);
+    try {
+      c = compileSlot(slot, dropped);
+    } catch {
+      // Unreachable for what the schema accepts; if a writer's newer schema let something
+      // through that this worker's compile cannot read, the slot serves without rules.
+      c = compileSlot({ ...slot, rules: [] }, [...dropped, `${slot.id}#rules`]);
+    }
+    compiledSlots.set(raw, c);
+  }
+  return c;
+}
+
+function compileSlot(slot: Slot, dropped: readonly string[]): CompiledSlot {
   const variants = new Map<string, Variant>(slot.variants.map((v) => [v.id, v]));
   const byTag = new Map<string, string[]>();
   for (const v of slot.variants) {
@@ -78,6 +132,7 @@ function compileSlot(slot: Slot): CompiledSlot {
     segmentRules: rules.filter((r) => !r.contextOnly).map(strip),
     cohortRules: rules.filter((r) => r.contextOnly).map(strip),
     byTag,
+    dropped,
   };
 }
 
@@ -90,7 +145,7 @@ export function compile(bundle: Bundle): CompiledBundle {
         bundle.pages.filter((p) => !p.path.endsWith('*')).map((p) => [p.path, p]),
       ),
       prefixPages: bundle.pages.filter((p) => p.origin && p.path.endsWith('/*')),
-      slots: new Map(bundle.slots.map((s) => [s.id, compileSlot(s)])),
+      slots: new CompiledSlots(bundle.slots),
       segments: new Map(bundle.segments.map((s) => [s.id, s])),
     };
     compiled.set(bundle, c);
