@@ -13,8 +13,8 @@
  * so compare routes with each other, not with unprofiled times.
  */
 import autocannon from 'autocannon';
-import WebSocket from 'ws';
 import { buildWorker } from './build.ts';
+import { workerProfiler, type CpuProfile, type ProfileNode } from './inspector.ts';
 import { routes, type RouteSpec } from './load.ts';
 import { sourceAt } from './size.ts';
 import {
@@ -33,37 +33,6 @@ const wanted = names.length ? names : ['bare', 'known-isolate-kv', 'anonymous-is
 const SECONDS = 4;
 const INSPECTOR_PORT = 20000 + Math.floor(Math.random() * 40000);
 process.env.BENCH_INSPECT = String(INSPECTOR_PORT);
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
-}
-interface CpuProfile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
-async function devtools(url: string) {
-  const ws = new WebSocket(url);
-  await new Promise<void>((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  let next = 0;
-  const waiting = new Map<number, (result: unknown) => void>();
-  ws.on('message', (data) => {
-    const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
-    if (message.id !== undefined) waiting.get(message.id)?.(message.result);
-  });
-  return {
-    send<T>(method: string, params: object = {}): Promise<T> {
-      const id = ++next;
-      return new Promise<T>((resolve) => {
-        waiting.set(id, (r) => resolve(r as T));
-        ws.send(JSON.stringify({ id, method, params }));
-      });
-    },
-    close: () => ws.close(),
-  };
-}
 
 function load(url: string, route: RouteSpec, seconds: number): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -143,22 +112,14 @@ try {
   const first = await fetch(`${running.url}/`);
   const bareBytes = (await first.arrayBuffer()).byteLength;
   const specs = routes(cookies, bareBytes, await mintDecideTokens(now));
-  const targets = (await (await fetch(`http://127.0.0.1:${INSPECTOR_PORT}/json/list`)).json()) as {
-    title: string;
-    webSocketDebuggerUrl: string;
-  }[];
-  const target = targets.find((t) => t.title.includes('core:user:tessera'));
-  if (!target) throw new Error(`no tessera worker among ${targets.map((t) => t.title).join(', ')}`);
-  const cdp = await devtools(target.webSocketDebuggerUrl);
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  const cdp = await workerProfiler(INSPECTOR_PORT);
   for (const name of wanted) {
     const spec = specs.find((s) => s.name === name);
     if (!spec) throw new Error(`no route ${name}; routes: ${specs.map((s) => s.name).join(', ')}`);
     await load(running.url, spec, 2); // warm-up, also fills the in-isolate KV stand-in
-    await cdp.send('Profiler.start');
+    await cdp.start();
     const served = await load(running.url, spec, SECONDS);
-    const { profile } = await cdp.send<{ profile: CpuProfile }>('Profiler.stop');
+    const profile = await cdp.stop();
     const self = selfTimes(profile, (f) => areaOf(f, source));
     const idle = self.get('runtime: (idle)') ?? 0;
     const busy = [...self].reduce((sum, [k, t]) => (k === 'runtime: (idle)' ? sum : sum + t), 0);

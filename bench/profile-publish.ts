@@ -10,10 +10,10 @@
  * time (sampled every 100 µs; the profiler's own cost inflates every figure). Minified names are
  * printed with their position in the built script, whose path is printed first.
  */
-import WebSocket from 'ws';
 import { bundleVersion } from '../shared/bundle/version.ts';
 import type { Bundle } from '../shared/schema/bundle.ts';
 import { buildWorker } from './build.ts';
+import { workerProfiler, type CpuProfile } from './inspector.ts';
 import { SCALES, scaledBundle } from './scaled-bundle.ts';
 import { publish, startWorker } from './server.ts';
 
@@ -26,44 +26,12 @@ process.env.BENCH_INSPECT = String(INSPECTOR_PORT);
 /** wrangler.toml's POINTER_TTL_MS, plus a margin. */
 const AFTER_TTL_MS = 5300;
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
-}
-interface CpuProfile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function timedGet(url: string): Promise<number> {
   const t = performance.now();
   const res = await fetch(url);
   await res.arrayBuffer();
   return performance.now() - t;
-}
-
-/** A minimal DevTools-protocol client: one request at a time, answers matched by id. */
-async function devtools(url: string) {
-  const ws = new WebSocket(url);
-  await new Promise<void>((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  let next = 0;
-  const waiting = new Map<number, (result: unknown) => void>();
-  ws.on('message', (data) => {
-    const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
-    if (message.id !== undefined) waiting.get(message.id)?.(message.result);
-  });
-  return {
-    send<T>(method: string, params: object = {}): Promise<T> {
-      const id = ++next;
-      return new Promise<T>((resolve) => {
-        waiting.set(id, (r) => resolve(r as T));
-        ws.send(JSON.stringify({ id, method, params }));
-      });
-    },
-    close: () => ws.close(),
-  };
 }
 
 function selfTimes(profile: CpuProfile): [string, number][] {
@@ -86,15 +54,7 @@ try {
   await publish(mf, bundle);
   const url = `${running.url}/p/1`;
   for (let i = 0; i < 10; i++) await timedGet(url);
-  const targets = (await (await fetch(`http://127.0.0.1:${INSPECTOR_PORT}/json/list`)).json()) as {
-    title: string;
-    webSocketDebuggerUrl: string;
-  }[];
-  const target = targets.find((t) => t.title.includes('core:user:tessera'));
-  if (!target) throw new Error(`no tessera worker among ${targets.map((t) => t.title).join(', ')}`);
-  const cdp = await devtools(target.webSocketDebuggerUrl);
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  const cdp = await workerProfiler(INSPECTOR_PORT);
   const { version: _, ...body } = bundle;
   for (let rep = 0; rep < reps; rep++) {
     const nextBody = {
@@ -105,9 +65,9 @@ try {
     await sleep(AFTER_TTL_MS);
     await publish(mf, next);
     await sleep(AFTER_TTL_MS);
-    await cdp.send('Profiler.start');
+    await cdp.start();
     const ms = await timedGet(url);
-    const { profile } = await cdp.send<{ profile: CpuProfile }>('Profiler.stop');
+    const profile = await cdp.stop();
     const top = selfTimes(profile);
     const total = top.reduce((sum, [, t]) => sum + t, 0);
     console.log(
