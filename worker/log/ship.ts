@@ -12,17 +12,18 @@
  *      the visitor's pseudonym, never their id), the last place it can be recovered from.
  *
  * **Batches.** A record waits BATCH_LINGER_MS (20 ms) in its isolate's lane for its queue
- * binding. Then, unless a batch has already taken it, its own request takes every record waiting
- * (oldest first, ≤ BATCH_MAX_RECORDS, ≤ BATCH_MAX_CHARS of JSON) and sends them as one batch —
- * the records of requests whose linger ended later among them; those requests are done. So one
- * request at a time → a batch of one, 20 ms later than a send of its own; under load, one queue
- * call for every record an isolate renders in 20 ms (docs/performance.md). Nothing crosses
- * between requests but plain data: the request that takes a batch sends, retries and spills it
- * in its own waitUntil, which outlives all of that (≤ ~9 s + the spill).
+ * binding, unless the isolate is quiet (nothing waiting, no record in the last 20 ms): then it
+ * leaves at once, alone. After the wait, unless a batch has already taken it, its own request
+ * takes every record waiting (oldest first, ≤ BATCH_MAX_RECORDS, ≤ BATCH_MAX_CHARS of JSON) and
+ * sends them as one batch; the requests whose records it took are done. So one request at a
+ * time → a send of its own, at once; under load, one queue call for every record an isolate
+ * renders in 20 ms (docs/performance.md). Nothing crosses between requests but plain data: the
+ * request that takes a batch sends, retries and spills it in its own waitUntil, which outlives
+ * all of that (≤ ~9 s + the spill).
  *
- * Every failed try logs `tessera.decision.send_failed`, one line per record. A send that failed but in
- * fact arrived, followed by a retry or a spill, is stored once: the decision log's inserts ignore
- * a known id. `shipCounts` counts outcomes per isolate (the soak prints them).
+ * Every failed try logs `tessera.decision.send_failed`, one line per record. A send that failed
+ * but in fact arrived, followed by a retry or a spill, is stored once: the decision log's inserts
+ * ignore a known id. `shipCounts` counts outcomes per isolate (the soak prints them).
  */
 import { withDeadline } from '../../shared/data/deadline.ts';
 import { spillStatement } from '../../shared/data/decision-spill.ts';
@@ -78,7 +79,10 @@ export interface ShipTo {
   now?: () => number;
   /** Waits between tries; tests pass their own. */
   sleep?: (ms: number) => Promise<void>;
-  /** Waits for company before a batch leaves (BATCH_LINGER_MS); tests pass their own. */
+  /**
+   * Waits for company before a batch leaves: by default BATCH_LINGER_MS, or not at all in a quiet
+   * isolate. Tests pass their own, which replaces that policy.
+   */
   linger?: () => Promise<void>;
 }
 
@@ -97,12 +101,17 @@ interface Entry {
   taken: boolean;
 }
 
-/** Each queue binding's records waiting for a batch, oldest first. */
-const lanes = new WeakMap<Queue, Entry[]>();
+/** Each queue binding's records waiting for a batch (oldest first), and when the last arrived. */
+interface Lane {
+  waiting: Entry[];
+  lastArrival: number;
+}
 
-function laneOf(queue: Queue): Entry[] {
+const lanes = new WeakMap<Queue, Lane>();
+
+function laneOf(queue: Queue): Lane {
   let lane = lanes.get(queue);
-  if (!lane) lanes.set(queue, (lane = []));
+  if (!lane) lanes.set(queue, (lane = { waiting: [], lastArrival: -Infinity }));
   return lane;
 }
 
@@ -126,10 +135,15 @@ export async function shipDecision(to: ShipTo, record: DecisionRecord): Promise<
   console.log(line);
   const lane = laneOf(to.queue);
   const entry: Entry = { record, chars: line.length, taken: false };
-  lane.push(entry);
-  if (lane.length < BATCH_MAX_RECORDS) await (to.linger ?? lingerFor)();
+  const now = (to.now ?? Date.now)();
+  // A quiet isolate (nothing waiting, nothing in the last BATCH_LINGER_MS) sends at once.
+  const quiet = lane.waiting.length === 0 && now - lane.lastArrival > BATCH_LINGER_MS;
+  lane.lastArrival = now;
+  lane.waiting.push(entry);
+  const linger = to.linger ?? (quiet ? undefined : lingerFor);
+  if (linger && lane.waiting.length < BATCH_MAX_RECORDS) await linger();
   // Taken by a request whose linger ended first: that request sends it, retries it or spills it.
-  while (!entry.taken) await shipBatch(to, take(lane));
+  while (!entry.taken) await shipBatch(to, take(lane.waiting));
 }
 
 const lingerFor = () => wait(BATCH_LINGER_MS);
