@@ -28,32 +28,24 @@ import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
 
 /**
  * The real DECISIONS queue behind a switch: the first `failures` tries throw (Infinity: all), or
- * the tries whose numbers are in the set. A try is one queue call (a batch's `sendBatch`; `send`
- * counts too, though the worker no longer uses it). `batches` lists each `sendBatch`'s size.
+ * the tries whose numbers are in the set. A try is one `sendBatch` (the worker sends nothing
+ * else); `batches` lists each one's size.
  */
 function stumblingQueue(failures: number | Set<number>) {
   let tries = 0;
   const sent: unknown[] = [];
   const batches: number[] = [];
-  const attempt = async (bodies: unknown[], forward: () => Promise<unknown>) => {
-    tries++;
-    if (typeof failures === 'number' ? tries <= failures : failures.has(tries))
-      throw new Error(`injected queue failure ${tries}`);
-    sent.push(...bodies);
-    await forward();
-  };
   const queue = new Proxy(env.DECISIONS, {
     get(target, prop, receiver) {
-      if (prop === 'send')
-        return (body: unknown, o?: QueueSendOptions) => attempt([body], () => target.send(body, o));
       if (prop === 'sendBatch')
         return async (messages: Iterable<MessageSendRequest>, o?: QueueSendBatchOptions) => {
           const list = [...messages];
           batches.push(list.length);
-          return attempt(
-            list.map((m) => m.body),
-            () => target.sendBatch(list, o),
-          );
+          tries++;
+          if (typeof failures === 'number' ? tries <= failures : failures.has(tries))
+            throw new Error(`injected queue failure ${tries}`);
+          sent.push(...list.map((m) => m.body));
+          return target.sendBatch(list, o);
         };
       const value: unknown = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? value.bind(target) : value;

@@ -75,7 +75,7 @@ export interface ShipTo {
   queue: Queue;
   /** The fallback's database (D1 `dead_letters`). */
   db: D1Database;
-  /** The clock, for the fallback row. */
+  /** The clock, for the fallback row and for telling a quiet isolate (ms since the epoch). */
   now?: () => number;
   /** Waits between tries; tests pass their own. */
   sleep?: (ms: number) => Promise<void>;
