@@ -75,32 +75,58 @@ export default {
   },
 };`;
 
-const PROXY = `export default {
+const proxy = (target: string) => `export default {
   fetch(request) {
     const url = new URL(request.url);
-    return fetch(new Request(${JSON.stringify(ORIGIN_URL)} + url.pathname + url.search, request));
+    return fetch(new Request(${JSON.stringify(target)} + url.pathname + url.search, request));
   },
 };`;
 
 export const ORIGIN_WORKER = 'bench-origin';
 
-/** The origin and the pass-through proxy (on its own port) as workers of the bench's workerd. */
+/** The origin alone, as a worker (for a workerd of its own: `BENCH_ORIGIN_PROCESS=own`). */
+export const originWorker = (
+  html: string,
+  compatibilityDate: string | undefined,
+): WorkerOptions => ({
+  name: ORIGIN_WORKER,
+  modules: true,
+  script: originScript(html),
+  compatibilityDate,
+});
+
+/**
+ * The pass-through proxy (on its own port) and, unless the origin runs in a process of its own
+ * at `ownOrigin`, the origin, as workers of the bench's workerd.
+ */
 export function originWorkers(
   html: string,
   proxyPort: number,
   compatibilityDate: string | undefined,
+  ownOrigin?: string,
 ): WorkerOptions[] {
-  return [
-    { name: ORIGIN_WORKER, modules: true, script: originScript(html), compatibilityDate },
-    {
-      name: 'bench-proxy',
-      modules: true,
-      script: PROXY,
-      compatibilityDate,
-      outboundService: ORIGIN_WORKER,
-      unsafeDirectSockets: [{ host: '127.0.0.1', port: proxyPort }],
-    },
-  ];
+  const socket = { unsafeDirectSockets: [{ host: '127.0.0.1', port: proxyPort }] };
+  return ownOrigin
+    ? [
+        {
+          name: 'bench-proxy',
+          modules: true,
+          script: proxy(ownOrigin),
+          compatibilityDate,
+          ...socket,
+        },
+      ]
+    : [
+        originWorker(html, compatibilityDate),
+        {
+          name: 'bench-proxy',
+          modules: true,
+          script: proxy(ORIGIN_URL),
+          compatibilityDate,
+          outboundService: ORIGIN_WORKER,
+          ...socket,
+        },
+      ];
 }
 
 export interface OriginSpec {
@@ -219,7 +245,7 @@ export function originSpecs(
   return [...specs(delayMs, ''), ...specs(0, '-instant'), plain];
 }
 
-interface Acc {
+export interface Acc {
   total: number[];
   ttfb: number[];
   errors: number;
@@ -265,7 +291,7 @@ function timed(agent: Agent, spec: OriginSpec, acc: Acc | undefined): Promise<[n
   });
 }
 
-async function round(
+export async function round(
   spec: OriginSpec,
   connections: number,
   seconds: number,
@@ -290,7 +316,9 @@ async function round(
   agent.destroy();
 }
 
-const pct = (xs: number[], p: number) => {
+export const newAcc = (): Acc => ({ total: [], ttfb: [], errors: 0, seconds: 0, timings: {} });
+
+export const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
 };
@@ -307,9 +335,7 @@ export async function runOriginLoad(
   },
   log: (line: string) => void,
 ): Promise<OriginRouteResult[]> {
-  const accs = new Map<string, Acc>(
-    specs.map((s) => [s.name, { total: [], ttfb: [], errors: 0, seconds: 0, timings: {} }]),
-  );
+  const accs = new Map<string, Acc>(specs.map((s) => [s.name, newAcc()]));
   for (const spec of specs) {
     log(`origin load: warm-up ${spec.name} (${o.warmupSeconds}s)`);
     await round(spec, o.connections, o.warmupSeconds);

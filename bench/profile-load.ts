@@ -4,6 +4,7 @@
  * drives one route at 8 connections for a few seconds, for each route named:
  *
  *   npx tsx bench/profile-load.ts [route …]     # default: bare known-isolate-kv anonymous-isolate-kv
+ *   npx tsx bench/profile-load.ts origin-plain-instant origin-first-instant   # origin mode (bench/origin.ts)
  *
  * Prints, per route: requests served, the isolate's sampled busy time per request (everything
  * but `(idle)`), and self time per request by area: the runtime's own frames (`(program)`,
@@ -16,6 +17,9 @@ import autocannon from 'autocannon';
 import { buildWorker } from './build.ts';
 import { workerProfiler, type CpuProfile, type ProfileNode } from './inspector.ts';
 import { routes, type RouteSpec } from './load.ts';
+import type { standardPageBytes } from './micro.ts';
+import { importBuilt } from './node-build.ts';
+import { ORIGIN_DELAY_MS, originHtml, originSpecs } from './origin.ts';
 import { sourceAt } from './size.ts';
 import {
   applyMigrations,
@@ -34,12 +38,15 @@ const SECONDS = 4;
 const INSPECTOR_PORT = 20000 + Math.floor(Math.random() * 40000);
 process.env.BENCH_INSPECT = String(INSPECTOR_PORT);
 
-function load(url: string, route: RouteSpec, seconds: number): Promise<number> {
+/** A request-path route, or an origin-mode route (its url complete, its origin delay a header). */
+type Profiled = Pick<RouteSpec, 'name' | 'post' | 'cookies' | 'headers'> & { url: string };
+
+function load(route: Profiled, seconds: number): Promise<number> {
   return new Promise((resolve, reject) => {
     let served = 0;
     const instance = autocannon(
       {
-        url: url + route.path,
+        url: route.url,
         connections: 8,
         duration: seconds,
         requests: [
@@ -101,7 +108,10 @@ function selfTimes(
 const build = buildWorker();
 const source = sourceAt(build.script);
 const bundle = await buildBundle(STANDARD);
-const { mf, running } = await startWorker(build.script);
+const built = await importBuilt<{ standardPageBytes: typeof standardPageBytes }>('bench/micro.ts');
+const { mf, running } = await startWorker(build.script, {
+  html: originHtml(bundle.pages[0]!.slots, await built.standardPageBytes()),
+});
 try {
   await applyMigrations(mf);
   await publish(mf, bundle);
@@ -111,14 +121,25 @@ try {
   const cookies = await mintCookies(now);
   const first = await fetch(`${running.url}/`);
   const bareBytes = (await first.arrayBuffer()).byteLength;
-  const specs = routes(cookies, bareBytes, await mintDecideTokens(now));
+  const specs: Profiled[] = [
+    ...routes(cookies, bareBytes, await mintDecideTokens(now)).map((r) => ({
+      ...r,
+      url: running.url + r.path,
+    })),
+    ...originSpecs(running.directUrl!, running.proxyUrl!, cookies, ORIGIN_DELAY_MS).map((o) => ({
+      name: o.name,
+      url: o.url,
+      headers: { 'x-bench-delay': String(o.delayMs), ...o.headers },
+      ...(o.cookies ? { cookies: o.cookies } : {}),
+    })),
+  ];
   const cdp = await workerProfiler(INSPECTOR_PORT);
   for (const name of wanted) {
     const spec = specs.find((s) => s.name === name);
     if (!spec) throw new Error(`no route ${name}; routes: ${specs.map((s) => s.name).join(', ')}`);
-    await load(running.url, spec, 2); // warm-up, also fills the in-isolate KV stand-in
+    await load(spec, 2); // warm-up, also fills the in-isolate KV stand-in
     await cdp.start();
-    const served = await load(running.url, spec, SECONDS);
+    const served = await load(spec, SECONDS);
     const profile = await cdp.stop();
     const self = selfTimes(profile, (f) => areaOf(f, source));
     const idle = self.get('runtime: (idle)') ?? 0;

@@ -19,7 +19,7 @@ import { signVisitorToken } from '../shared/auth/visitor-token.ts';
 import { loadConfig } from '../shared/config.ts';
 import { CONTROL_CONFIG, ROOT } from './build.ts';
 import { BENCH_ADMIN_KEYS, BENCH_VISITOR_KEYS, benchKeyring } from './keys.ts';
-import { ORIGIN_URL, ORIGIN_WORKER, originWorkers } from './origin.ts';
+import { ORIGIN_URL, ORIGIN_WORKER, originWorker, originWorkers } from './origin.ts';
 import { isCustomer, profile, PROFILE_COUNT, profileId, slotIdsOf } from './workload.ts';
 
 export interface Running {
@@ -40,6 +40,26 @@ const randomPort = () => 20000 + Math.floor(Math.random() * 40000);
 /** Origin mode's extra workers (bench/origin.ts): the origin, and a bare proxy on its own port. */
 export interface OriginSetup {
   html: string;
+  /**
+   * Where the origin runs: `shared` (default), a worker in Tessera's own workerd, so its timers and
+   * responses wait on the same thread as Tessera's work; `own`, a workerd process of its own,
+   * reached over a local socket as a real origin is over the network (`BENCH_ORIGIN_PROCESS=own`).
+   */
+  process?: 'shared' | 'own';
+}
+
+/** The origin in a workerd of its own; its URL, and how to stop it. */
+async function startOwnOrigin(
+  html: string,
+  compatibilityDate: string | undefined,
+): Promise<{ url: string; dispose: () => Promise<void> }> {
+  const mf = new Miniflare({
+    host: '127.0.0.1',
+    port: randomPort(),
+    workers: [originWorker(html, compatibilityDate)],
+  });
+  const url = (await mf.ready).toString().replace(/\/$/, '');
+  return { url, dispose: () => mf.dispose() };
 }
 
 /**
@@ -86,6 +106,10 @@ export async function startWorker(
         done();
       },
     });
+  const ownOrigin =
+    origin && (origin.process ?? process.env.BENCH_ORIGIN_PROCESS) === 'own'
+      ? await startOwnOrigin(origin.html, workerOptions.compatibilityDate)
+      : undefined;
   for (let attempt = 0; ; attempt++) {
     const port = randomPort();
     const proxyPort = randomPort();
@@ -115,7 +139,7 @@ export async function startWorker(
             // The bare baseline route exists only with this (worker/routes/bare.ts).
             BENCH_ROUTES: 'on',
             // The bench bundle's site.origin.url, not wrangler.toml's local demo origin.
-            ORIGIN_URL: ORIGIN_URL,
+            ORIGIN_URL: ownOrigin?.url ?? ORIGIN_URL,
             // BENCH_POINTER_TTL_MS=0: every request re-reads the pointer (bench/publish-ab.ts).
             ...(process.env.BENCH_POINTER_TTL_MS
               ? { POINTER_TTL_MS: process.env.BENCH_POINTER_TTL_MS }
@@ -133,12 +157,14 @@ export async function startWorker(
           // worker also listens on a socket of its own, as the proxy does (no miniflare entry hop).
           ...(origin
             ? {
-                outboundService: ORIGIN_WORKER,
+                ...(ownOrigin ? {} : { outboundService: ORIGIN_WORKER }),
                 unsafeDirectSockets: [{ host: '127.0.0.1', port: directPort }],
               }
             : {}),
         },
-        ...(origin ? originWorkers(origin.html, proxyPort, workerOptions.compatibilityDate) : []),
+        ...(origin
+          ? originWorkers(origin.html, proxyPort, workerOptions.compatibilityDate, ownOrigin?.url)
+          : []),
         ...(control ? [controlWorker(control)] : []),
         {
           name: 'bench-seeder',
@@ -166,12 +192,18 @@ export async function startWorker(
               }
             : {}),
           logLines: () => lines,
-          dispose: () => mf.dispose(),
+          dispose: async () => {
+            await mf.dispose();
+            await ownOrigin?.dispose();
+          },
         },
       };
     } catch (error) {
       await mf.dispose().catch(() => {});
-      if (attempt >= 3) throw error;
+      if (attempt >= 3) {
+        await ownOrigin?.dispose().catch(() => {});
+        throw error;
+      }
     }
   }
 }

@@ -1,0 +1,147 @@
+/**
+ * Issue 11's origin-mode ratio, before → after in one run: two or more built visitor scripts side
+ * by side, each in a workerd of its own with the same origin and pass-through proxy (bench/origin.ts),
+ * the routes and scripts interleaved round by round, so drift and neighbours hit each alike.
+ *
+ *   npx tsx bench/origin-ab.ts [rounds] label=path/to/index.js label=current …
+ *   ORIGIN_AB_ROUTES=pass-through,origin-first,origin-known npx tsx bench/origin-ab.ts 6 old=/tmp/old/index.js new=current
+ *
+ * `current` builds this worktree as a deploy would (bench/build.ts). Each round drives every route
+ * of every script for 3 s at 8 connections (the full bench's load), the scripts' order rotating.
+ * Printed per script and route: p50 and TTFB p50 (client, last byte and headers) with their ratio
+ * to the same script's pass-through at the same origin delay, requests per second, and **the
+ * workerd process's CPU time per request** (/proc schedstat, all threads; bench/proc-cpu.ts) —
+ * for the pass-through that is the proxy and the origin, for Tessera its own work besides, so the
+ * difference is what a request costs the runtime's thread, whatever the machine's load.
+ * `BENCH_ORIGIN_PROCESS=own` runs each script's origin in a workerd of its own (bench/server.ts);
+ * the CPU column then sums both processes.
+ */
+import { loadavg } from 'node:os';
+import type { Miniflare } from 'miniflare';
+import { buildWorker } from './build.ts';
+import { importBuilt } from './node-build.ts';
+import type { standardPageBytes } from './micro.ts';
+import {
+  ORIGIN_DELAY_MS,
+  newAcc,
+  originHtml,
+  originSpecs,
+  pct,
+  round,
+  type Acc,
+  type OriginSpec,
+} from './origin.ts';
+import { cpuMs, workerdChildren } from './proc-cpu.ts';
+import {
+  applyMigrations,
+  mintCookies,
+  publish,
+  publishBanditSnapshot,
+  seedProfiles,
+  startWorker,
+  type Running,
+} from './server.ts';
+import { banditSnapshot, buildBundle, STANDARD } from './workload.ts';
+
+const [roundsArg = '4', ...scriptArgs] = process.argv.slice(2);
+const rounds = Math.min(20, Math.max(1, Number(roundsArg) || 4));
+if (scriptArgs.length === 0)
+  throw new Error('give at least one label=path/to/index.js or label=current');
+const wanted = (
+  process.env.ORIGIN_AB_ROUTES ??
+  'pass-through,origin-first,pass-through-instant,origin-first-instant'
+).split(',');
+const CONNECTIONS = 8;
+const ROUND_SECONDS = 3;
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+const scripts = scriptArgs.map((arg) => {
+  const at = arg.indexOf('=');
+  if (at < 1) throw new Error(`"${arg}" is not label=path`);
+  const file = arg.slice(at + 1);
+  return { label: arg.slice(0, at), script: file === 'current' ? buildWorker().script : file };
+});
+
+const built = await importBuilt<{ standardPageBytes: typeof standardPageBytes }>('bench/micro.ts');
+const bundle = await buildBundle(STANDARD);
+const html = originHtml(bundle.pages[0]!.slots, await built.standardPageBytes());
+console.log(`load average before: ${loadavg().map(r2).join(' ')}`);
+
+interface Started {
+  mf: Miniflare;
+  running: Running;
+  pids: number[];
+  specs: OriginSpec[];
+  accs: Map<string, Acc & { cpu: number }>;
+}
+const started: Started[] = [];
+try {
+  for (const s of scripts) {
+    const before = workerdChildren();
+    const { mf, running } = await startWorker(s.script, { html });
+    // One workerd, or two with the origin in a process of its own (BENCH_ORIGIN_PROCESS=own).
+    const pids = [...workerdChildren()].filter((p) => !before.has(p));
+    if (pids.length < 1) throw new Error('no new workerd found');
+    await applyMigrations(mf);
+    await publish(mf, bundle);
+    await publishBanditSnapshot(mf, banditSnapshot(new Date().toISOString()));
+    await seedProfiles(mf, bundle);
+    const cookies = await mintCookies(Math.floor(Date.now() / 1000));
+    const all = originSpecs(running.directUrl!, running.proxyUrl!, cookies, ORIGIN_DELAY_MS);
+    const specs = wanted.map((n) => {
+      const spec = all.find((x) => x.name === n);
+      if (!spec) throw new Error(`no route ${n}; routes: ${all.map((x) => x.name).join(', ')}`);
+      return spec;
+    });
+    started.push({
+      mf,
+      running,
+      pids,
+      specs,
+      accs: new Map(specs.map((x) => [x.name, { ...newAcc(), cpu: 0 }])),
+    });
+  }
+  for (const s of started) for (const spec of s.specs) await round(spec, CONNECTIONS, 2);
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < started.length; k++) {
+      const s = started[(k + r) % started.length]!;
+      for (const spec of s.specs) {
+        const acc = s.accs.get(spec.name)!;
+        const cpu = () => s.pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
+        const c = cpu();
+        await round(spec, CONNECTIONS, ROUND_SECONDS, acc);
+        acc.cpu += cpu() - c;
+      }
+    }
+    console.log(`round ${r + 1}/${rounds} done (load average ${r2(loadavg()[0]!)})`);
+  }
+  const rows = [];
+  for (let i = 0; i < started.length; i++) {
+    const s = started[i]!;
+    for (const spec of s.specs) {
+      const a = s.accs.get(spec.name)!;
+      const base = s.accs.get(spec.delayMs === 0 ? 'pass-through-instant' : 'pass-through');
+      const x = (f: (acc: Acc) => number) => (base ? r2(f(a) / f(base)) : NaN);
+      const cpuPer = (acc: Acc & { cpu: number }) => (acc.cpu / acc.total.length) * 1000;
+      rows.push({
+        script: scripts[i]!.label,
+        route: spec.name,
+        'p50 ms': r2(pct(a.total, 50)),
+        'p50 ×': x((acc) => pct(acc.total, 50)),
+        'TTFB p50 ×': x((acc) => pct(acc.ttfb, 50)),
+        'p99 ×': x((acc) => pct(acc.total, 99)),
+        'req/s': Math.round(a.total.length / a.seconds),
+        'workerd CPU µs/req': Math.round(cpuPer(a)),
+        'CPU over pass-through µs': base ? Math.round(cpuPer(a) - cpuPer(base)) : NaN,
+        errors: a.errors,
+      });
+    }
+  }
+  console.log(
+    `\n${rounds} rounds × ${ROUND_SECONDS} s × ${CONNECTIONS} connections per route and script:`,
+  );
+  console.table(rows);
+  console.log(`load average after: ${loadavg().map(r2).join(' ')}`);
+} finally {
+  await Promise.all(started.map(({ running }) => running.dispose()));
+}
