@@ -42,13 +42,20 @@ export async function storedBundleJson(
   return stored.json;
 }
 
-/** Slot i's variants after its first, parsed once each, on first ask; [] if unreadable. */
-function restOfVariants(parts: Uint8Array[]): (i: number) => unknown[] {
+/**
+ * Slot i's variants after its first, parsed once each, on first ask; [] if unreadable. A line is
+ * let go once parsed, so when every slot has been read the stored bytes can be collected: a
+ * version whose every slot is in use costs the isolate its parsed JSON, not that plus its bytes.
+ */
+function restOfVariants(parts: readonly Uint8Array[]): (i: number) => unknown[] {
+  const pending: (Uint8Array | undefined)[] = [...parts];
   const parsed: (unknown[] | undefined)[] = [];
   return (i) => {
     let rest = parsed[i];
     if (!rest) {
-      const json = parts[i] && parseJson(new TextDecoder().decode(parts[i]));
+      const line = pending[i];
+      pending[i] = undefined;
+      const json = line && parseJson(new TextDecoder().decode(line));
       parsed[i] = rest = Array.isArray(json) ? json : [];
     }
     return rest;
