@@ -11,7 +11,7 @@
  * - `storedBundleJson`, everyone else's (control plane, CLI, tests): the whole bundle's JSON.
  */
 import type { Bundle } from '../schema/bundle.ts';
-import { checkBundle } from './salvage.ts';
+import { checkBundle, toVariantDicts } from './salvage.ts';
 import { parseJson, verifiedStored } from './version.ts';
 
 /** A stored version ready to serve, or undefined if its bytes or its shape are not a bundle's. */
@@ -57,6 +57,7 @@ function restOfVariants(parts: readonly Uint8Array[]): (i: number) => unknown[] 
       pending[i] = undefined;
       const json = line && parseJson(new TextDecoder().decode(line));
       parsed[i] = rest = Array.isArray(json) ? json : [];
+      toVariantDicts(rest);
     }
     return rest;
   };

@@ -102,6 +102,15 @@ export function salvageBundle(json: unknown): Salvaged | undefined {
   return { bundle: dropped.length ? { ...checked, slots } : checked, dropped };
 }
 
+/**
+ * Makes the records inside variants prototype-free, as `checkBundle` does for the rest of the
+ * bundle: for a slot's variants parsed after the check (a bundle stored in parts: parts.ts).
+ */
+export function toVariantDicts(variants: unknown[]): void {
+  for (const path of BUNDLE_DICTS)
+    if (path[0] === 'slots' && path[2] === 'variants') toDicts(variants, path, 3);
+}
+
 function propsOf(component: unknown) {
   return typeof component === 'string' && Object.hasOwn(PROPS, component)
     ? PROPS[component]

@@ -8,6 +8,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { loadBundle, storedBundleJson } from '../../shared/bundle/parts.ts';
 import { salvageBundle } from '../../shared/bundle/salvage.ts';
+import { BUNDLE_DICTS } from '../../shared/schema/validators.gen.ts';
 import {
   PARTS_FORM,
   bundleText,
@@ -31,6 +32,15 @@ async function versionOf(text: string): Promise<string> {
 }
 
 /** The test bundle as it was stored before the parts form: text and version. */
+/** The objects at `path` (`*`: every key or element) in `value`. */
+function at(value: unknown, path: readonly string[]): object[] {
+  if (typeof value !== 'object' || value === null) return [];
+  if (path.length === 0) return [value];
+  const [key, ...rest] = path;
+  const keys = key === '*' ? Object.keys(value) : [key!];
+  return keys.flatMap((k) => at((value as Record<string, unknown>)[k], rest));
+}
+
 async function singleForm() {
   const { version: _, ...body } = await buildTestBundle();
   const bundle: Bundle = { ...body, version: await singleBundleVersion(body) };
@@ -160,6 +170,12 @@ describe('a stored bundle as the worker loads it', () => {
     const arm = read!.bundle.experiments![0]!.arms[1]!;
     expect(Object.getPrototypeOf(arm.variants)).toBeNull();
     expect(Object.getPrototypeOf(read!.bundle.site.consent!.countries)).toBeNull();
+    // Every record the schema keys by someone else's ids, wherever it sits (a slot's line, parsed
+    // after the check, included), is prototype-free once its slot has been read.
+    JSON.stringify(loaded); // reads every slot's variants
+    const records = BUNDLE_DICTS.flatMap((path) => at(loaded, path));
+    expect(records.length).toBeGreaterThanOrEqual(2);
+    for (const record of records) expect(Object.getPrototypeOf(record)).toBeNull();
   });
 
   it('parses a slot’s other variants only when they are first read, and keeps them', async () => {
