@@ -38,15 +38,15 @@ export interface ScaleRow {
   variants: number;
   rules: number;
   pages: number;
-  /** Node V8, median of runs (ms). */
+  /** Node V8, median of runs (ms): the manifest's decode and JSON.parse (the parts form). */
   parseMs: number;
-  /** The hash check over the stored text (verify − parse). */
+  /** The hash over the stored bytes and the split into lines (verify − parse). */
   hashMs: number;
-  /** The whole bundle's check (checkBundle: shape, component kinds, a renderable variant per slot). */
+  /** The whole bundle's check on the manifest (checkBundle: shape, component kinds, a renderable variant per slot). */
   checkMs: number;
-  /** The first request's page: its slots' variants checked and rules compiled (on first use). */
+  /** The first request's page: its slots' lines parsed, variants checked, rules compiled (on first use). */
   compileMs: number;
-  /** A new version's first request: verify + parse + bundle check + its page's slots. */
+  /** A new version's first request: verify + manifest + bundle check + its page's slots. */
   totalMs: number;
   /** Heap the parsed and compiled bundle keeps (MB, Node V8, after GC). */
   heapMB: number | null;
