@@ -71,7 +71,9 @@ export async function bundleVersion(body: BundleBody): Promise<string> {
 }
 
 async function versionOfBytes(bytes: Uint8Array): Promise<string> {
-  return hexVersion(await crypto.subtle.digest('SHA-256', bytes));
+  // Over a plain ArrayBuffer (a KV value, TextEncoder's output), never a SharedArrayBuffer, which
+  // the DOM library's digest type rules out.
+  return hexVersion(await crypto.subtle.digest('SHA-256', bytes as BufferSource));
 }
 
 function hexVersion(digest: ArrayBuffer): string {
