@@ -3,7 +3,11 @@
  * "≤ 20 ms of worker time" for a 1 MB bundle), for two or more built visitor scripts side by side.
  *
  *   npx tsx bench/publish-ab.ts [size] [reps] label=path/to/index.js label=path/to/index.js …
- *   npx tsx bench/publish-ab.ts "1 MB" 5 before=/tmp/a/index.js after=current
+ *   npx tsx bench/publish-ab.ts "1 MB" 5 before:single=/tmp/a/index.js after=current
+ *
+ * A label ending in `:single` publishes that script its bundles in the single stored form
+ * (shared/bundle/version.ts) under their single-form versions: what a build from before the parts
+ * form reads, or how this build reads a version stored before it (e.g. after a rollback).
  *
  * `current` builds this worktree as a deploy would (bench/build.ts). Every script gets a workerd
  * of its own, all running at once; each round waits out the pointer's TTL once for all of them,
@@ -29,7 +33,12 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { Miniflare } from 'miniflare';
-import { bundleVersion } from '../shared/bundle/version.ts';
+import {
+  bundleText,
+  bundleVersion,
+  singleBundleText,
+  singleBundleVersion,
+} from '../shared/bundle/version.ts';
 import type { Bundle } from '../shared/schema/bundle.ts';
 import { contentKeys } from '../shared/kv-keys.ts';
 import { buildWorker } from './build.ts';
@@ -89,8 +98,27 @@ const scripts = scriptArgs.map((arg) => {
   const at = arg.indexOf('=');
   if (at < 1) throw new Error(`"${arg}" is not label=path`);
   const file = arg.slice(at + 1);
-  return { label: arg.slice(0, at), script: file === 'current' ? buildWorker().script : file };
+  const [label, form] = arg.slice(0, at).split(':');
+  if (form !== undefined && form !== 'single') throw new Error(`"${arg}": the form is :single`);
+  return {
+    label: label!,
+    single: form === 'single',
+    script: file === 'current' ? buildWorker().script : file,
+  };
 });
+
+/** The bundle in the form a script reads: its version and stored text. */
+async function stored(bundle: Bundle, single: boolean): Promise<{ bundle: Bundle; text: string }> {
+  if (!single) return { bundle, text: bundleText(bundle) };
+  const { version: _, ...body } = bundle;
+  const inOne = { ...body, version: await singleBundleVersion(body) };
+  return { bundle: inOne, text: singleBundleText(inOne) };
+}
+const publishTo = async (mf: Miniflare, bundle: Bundle, single: boolean) => {
+  const s = await stored(bundle, single);
+  await publish(mf, s.bundle, s.text);
+  return s.bundle.version;
+};
 
 const ttl = process.env.BENCH_POINTER_TTL_MS
   ? Number(process.env.BENCH_POINTER_TTL_MS)
@@ -110,11 +138,12 @@ try {
   }
   const url = (i: number) => `${started[i]!.running.url}/p/1`;
   const get = (i: number) => timedGet(url(i), started[i]!.pid);
-  for (const { mf } of started) await publish(mf, bundle);
+  for (const [i, { mf }] of started.entries()) await publishTo(mf, bundle, scripts[i]!.single);
   for (let i = 0; i < started.length; i++) for (let k = 0; k < 10; k++) await get(i);
   const repoint = scripts.map((): Timed[] => []);
   const republish = scripts.map((): Timed[] => []);
   let next: Bundle = bundle;
+  const lastVersion = scripts.map(() => bundle.version);
   for (let rep = 0; rep < reps; rep++) {
     const order = scripts.map((_, i) => (i + rep) % scripts.length);
     if (ttl > 0) {
@@ -123,7 +152,8 @@ try {
     }
     const nextBody = { ...body, site: { ...body.site, name: `${body.site.name} (ab ${rep})` } };
     next = { ...nextBody, version: await bundleVersion(nextBody) };
-    for (const { mf } of started) await publish(mf, next);
+    for (const [i, { mf }] of started.entries())
+      lastVersion[i] = await publishTo(mf, next, scripts[i]!.single);
     await sleep(wait);
     for (const i of order) republish[i]!.push(await get(i));
     if (ttl === 0) {
@@ -151,14 +181,14 @@ try {
     const present: Timed[] = [];
     const missing: Timed[] = [];
     for (let k = 0; k < 9; k++) {
-      present.push(await read(encodeURIComponent(contentKeys.bundle(next.version))));
+      present.push(await read(encodeURIComponent(contentKeys.bundle(lastVersion[i]!))));
       missing.push(await read(encodeURIComponent(contentKeys.bundle('0000000000000000'))));
     }
     const m = (xs: Timed[], k: keyof Timed) => median(xs.map((x) => x[k]));
     const kv = (k: keyof Timed) => Math.max(0, m(present, k) - m(missing, k));
     const own = (k: keyof Timed) => m(republish[i]!, k) - m(repoint[i]!, k) - kv(k);
     rows.push({
-      script: scripts[i]!.label,
+      script: `${scripts[i]!.label}${scripts[i]!.single ? ' (single form)' : ''}`,
       'same version, wall': r2(m(repoint[i]!, 'wall')),
       'new version, wall': r2(m(republish[i]!, 'wall')),
       'KV read, wall': r2(kv('wall')),

@@ -221,10 +221,15 @@ export async function applyMigrations(mf: Miniflare): Promise<void> {
   }
 }
 
-export async function publish(mf: Miniflare, bundle: Bundle): Promise<void> {
+export async function publish(
+  mf: Miniflare,
+  bundle: Bundle,
+  text: string = bundleText(bundle),
+): Promise<void> {
   const kv = await mf.getKVNamespace('CONTENT');
   // As the control plane stores it (bundleText): the bytes its version hashes, checked on read.
-  await kv.put(contentKeys.bundle(bundle.version), bundleText(bundle));
+  // A build from before the parts form reads only the single form: `singleBundleText`.
+  await kv.put(contentKeys.bundle(bundle.version), text);
   await kv.put(
     contentKeys.pointer(),
     JSON.stringify({ version: bundle.version, updatedAt: new Date().toISOString(), by: 'bench' }),

@@ -26,14 +26,25 @@ const OPS = [
   ['record', 'decision record with exposures (pseudonym HMAC + built + serialised)'],
   ['page', 'whole pure page path (consent → decide → render → record), known visitor'],
   ['bundle-kv', 'a new 1 MB bundle version: its KV read as text (local miniflare KV)'],
+  ['bundle-kv-bytes', 'a new 1 MB bundle version: its KV read as bytes (arrayBuffer)'],
+  ['bundle-decode', 'a new 1 MB bundle version: TextDecoder.decode of its bytes'],
+  ['bundle-encode', 'a new 1 MB bundle version: TextEncoder.encode of its text'],
+  ['bundle-sha', 'a new 1 MB bundle version: SHA-256 of its bytes'],
+  ['bundle-check', 'a new 1 MB bundle version: JSON.parse + the bundle check'],
   ['bundle-parse', 'a new 1 MB bundle version: JSON.parse alone'],
-  ['bundle-verify', 'a new 1 MB bundle version: the hash check + JSON.parse'],
+  [
+    'bundle-verify',
+    'a new 1 MB bundle version, stored in one piece: hash check (bytes) + decode + JSON.parse',
+  ],
   ['bundle-shape', 'a new 1 MB bundle version: hash check + parse + the bundle check'],
   ['bundle-load', 'a new 1 MB bundle version: hash check + parse + bundle check + /p/1’s slots'],
   [
     'bundle-load-all',
     'a new 1 MB bundle version: hash check + parse + every variant checked + every slot compiled',
   ],
+  ['parts-verify', 'the same bundle stored in parts: all bytes hashed + the manifest parsed'],
+  ['parts-shape', 'stored in parts: hash + manifest + the bundle check'],
+  ['parts-load', 'stored in parts: hash + manifest + bundle check + /p/1’s slots (parsed on use)'],
   // Local stand-ins for I/O: miniflare's KV and Queues run in this same workerd process, on the
   // same cores. At the edge these are network calls that cost the isolate little CPU.
   ['kv-hit', 'KV get, key present (local miniflare KV)'],
@@ -79,7 +90,7 @@ export async function runWorkerdMicro(
       return performance.now() - t;
     };
     const n = (op: string) =>
-      op.startsWith('bundle')
+      op.startsWith('bundle') || op.startsWith('parts')
         ? quick
           ? 5
           : 20

@@ -45,14 +45,22 @@ const PROPS: Record<string, (props: unknown) => { success: boolean }> = {
  * that this worker can render (the first that passes; usually the first there is). A slot's other
  * variants are checked when a request first needs the slot (`salvageSlot`, from
  * worker/decide/compile.ts): read a checked bundle's variants only through `compile()`.
+ *
+ * `moreVariants(i)`: for a bundle stored in parts (shared/bundle/parts.ts), slot i's variants
+ * after the first, which the manifest leaves out; asked only when none of the slot's listed
+ * variants renders, so the version is refused exactly when it would be with every variant listed.
  */
-export function checkBundle(json: unknown): Bundle | undefined {
+export function checkBundle(
+  json: unknown,
+  moreVariants?: (slotIndex: number) => unknown[],
+): Bundle | undefined {
   const version = (json as { version?: unknown } | null)?.version;
   if (typeof version !== 'string' || !hasBundleShape(json, version)) return undefined;
-  for (const slot of json.slots) {
+  for (const [i, slot] of json.slots.entries()) {
     const props = propsOf(slot.component);
     if (!props) return undefined;
-    if (!(slot.variants as unknown[]).some((v) => isVariantFrame(v) && props(v.props).success))
+    const renders = (v: unknown) => isVariantFrame(v) && props(v.props).success;
+    if (!(slot.variants as unknown[]).some(renders) && !moreVariants?.(i).some(renders))
       return undefined;
   }
   // Records keyed by someone else's ids are prototype-free, as the schema makes them.
@@ -92,6 +100,15 @@ export function salvageBundle(json: unknown): Salvaged | undefined {
     return salvaged.slot;
   });
   return { bundle: dropped.length ? { ...checked, slots } : checked, dropped };
+}
+
+/**
+ * Makes the records inside variants prototype-free, as `checkBundle` does for the rest of the
+ * bundle: for a slot's variants parsed after the check (a bundle stored in parts: parts.ts).
+ */
+export function toVariantDicts(variants: unknown[]): void {
+  for (const path of BUNDLE_DICTS)
+    if (path[0] === 'slots' && path[2] === 'variants') toDicts(variants, path, 3);
 }
 
 function propsOf(component: unknown) {

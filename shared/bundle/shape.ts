@@ -1,6 +1,6 @@
 /**
  * The cheap structural check the visitor worker runs on a stored bundle once its bytes have
- * matched their version (version.ts, `verifiedBundleJson`): the shape every step of the page path
+ * matched their version (version.ts, `verifiedStored`): the shape every step of the page path
  * walks — site, pages, slots, variants, rules, segments, experiments — without re-running the
  * schema the writer already ran (docs/publishing.md, "Trust boundary"). Pure, one pass, no
  * allocation. A bundle that fails it is treated like every other invalid bundle (`bundle.invalid`).

@@ -17,8 +17,7 @@ import { Pointer } from '../schema/validators.gen.ts';
 import { contentKeys } from '../kv-keys.ts';
 import type { Reason } from '../reasons.ts';
 import { withDeadline } from './deadline.ts';
-import { checkBundle } from '../bundle/salvage.ts';
-import { verifiedBundleJson } from '../bundle/version.ts';
+import { loadBundle } from '../bundle/parts.ts';
 
 export interface LiveBundle {
   bundle?: Bundle;
@@ -69,7 +68,10 @@ export class BundleStore {
   ): Promise<Bundle | undefined> {
     const cached = this.bundles.get(version);
     if (cached) return cached;
-    const read = await withDeadline(() => kv.get(contentKeys.bundle(version), 'text'), deadlineMs);
+    const read = await withDeadline(
+      () => kv.get(contentKeys.bundle(version), 'arrayBuffer'),
+      deadlineMs,
+    );
     if (!read.ok) {
       reasons.push(read.cause === 'timeout' ? 'bundle.timeout' : 'bundle.error');
       return undefined;
@@ -79,11 +81,11 @@ export class BundleStore {
       reasons.push('bundle.missing');
       return undefined;
     }
-    // Bundles are checked in full when written (control plane, CLI); here the bytes must hash to
-    // the version they are stored under, then the shape is checked (each slot's variants when a
-    // request first needs the slot: compile.ts).
-    const json = await verifiedBundleJson(read.value, version);
-    const bundle = json === undefined ? undefined : checkBundle(json);
+    // Bundles are checked in full when written (control plane, CLI); here the bytes, as stored,
+    // must hash to the version they are stored under, then the manifest's shape is checked (each
+    // slot's other variants parsed and checked when a request first needs the slot: parts.ts,
+    // compile.ts).
+    const bundle = await loadBundle(new Uint8Array(read.value), version);
     if (!bundle) {
       reasons.push('bundle.invalid');
       return undefined;

@@ -8,6 +8,7 @@
 import * as z from '../schema/zod.ts';
 import { contentKeys } from '../kv-keys.ts';
 import { Bundle, Pointer } from '../schema/bundle.ts';
+import { storedBundleJson } from '../bundle/parts.ts';
 
 export interface PublishStore {
   kv: KVNamespace;
@@ -58,8 +59,13 @@ export async function readPointer(kv: KVNamespace): Promise<Pointer | undefined>
   return parseJson(await kv.get(contentKeys.pointer(), 'text'), Pointer);
 }
 
-/** A stored version, parsed; undefined when absent or unreadable. */
+/**
+ * A stored version, whole and parsed (either stored form: shared/bundle/version.ts); undefined
+ * when absent, altered or unreadable.
+ */
 export async function readVersion(kv: KVNamespace, version: string): Promise<Bundle | undefined> {
-  const bundle = parseJson(await kv.get(contentKeys.bundle(version), 'text'), Bundle);
-  return bundle?.version === version ? bundle : undefined;
+  const bytes = await kv.get(contentKeys.bundle(version), 'arrayBuffer');
+  const json = bytes && (await storedBundleJson(new Uint8Array(bytes), version));
+  const bundle = json ? Bundle.safeParse(json) : undefined;
+  return bundle?.success && bundle.data.version === version ? bundle.data : undefined;
 }

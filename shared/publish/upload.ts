@@ -1,11 +1,16 @@
 /**
  * Upload: validate a bundle body with the shared schemas and integrity checks, name it by its
- * content hash and store it. Nothing is written unless the whole body is valid. Storing the
+ * content hash and store it (in parts: shared/bundle/version.ts). Nothing is written unless the whole body is valid. Storing the
  * same content twice is harmless (same key, same bytes), so uploads are idempotent.
  */
 import type { Issue } from '../bundle/issues.ts';
 import { parseBundleBody } from '../bundle/parse.ts';
-import { bundleText, bundleVersion } from '../bundle/version.ts';
+import {
+  bundleText,
+  bundleVersion,
+  singleBundleText,
+  singleBundleVersion,
+} from '../bundle/version.ts';
 import { contentKeys } from '../kv-keys.ts';
 import type { Bundle } from '../schema/bundle.ts';
 
@@ -24,7 +29,16 @@ export async function uploadVersion(kv: KVNamespace, input: unknown): Promise<Up
   }
   const parsed = parseBundleBody(body);
   if (!parsed.ok) return parsed;
-  const bundle: Bundle = { ...parsed.body, version: await bundleVersion(parsed.body) };
+  let bundle: Bundle = { ...parsed.body, version: await bundleVersion(parsed.body) };
+  let text = bundleText;
+  // A bundle built before the parts form (an older `tessera build --out`) names the version its
+  // content had in the single form: it is stored in that form, under that version.
+  if (claimed !== undefined && claimed !== bundle.version) {
+    if (claimed === (await singleBundleVersion(parsed.body))) {
+      bundle = { ...parsed.body, version: claimed };
+      text = singleBundleText;
+    }
+  }
   if (claimed !== undefined && claimed !== bundle.version) {
     return {
       ok: false,
@@ -40,6 +54,6 @@ export async function uploadVersion(kv: KVNamespace, input: unknown): Promise<Up
   const key = contentKeys.bundle(bundle.version);
   // Immutable: a version that exists already holds exactly these bytes.
   const exists = (await kv.get(key, 'text')) !== null;
-  if (!exists) await kv.put(key, bundleText(bundle));
+  if (!exists) await kv.put(key, text(bundle));
   return { ok: true, bundle, created: !exists };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildBundle } from '../../cli/lib/content.ts';
 import { withLocalEnv } from '../../cli/lib/local-env.ts';
 import { contentKeys, profileKeys } from '../../shared/kv-keys.ts';
+import { readVersion } from '../../shared/publish/store.ts';
 import { FIXTURE_CONTENT, copyContent } from './content-copy.ts';
 import { tempDir, runCli } from './run.ts';
 
@@ -22,10 +23,9 @@ describe('tessera seed', () => {
       await withLocalEnv(async (env) => {
         const pointer = await env.CONTENT.get<{ version: string }>(contentKeys.pointer(), 'json');
         expect(pointer?.version).toBe(built.bundle.version);
-        const stored = await env.CONTENT.get<{ version: string; pages: unknown[] }>(
-          contentKeys.bundle(built.bundle.version),
-          'json',
-        );
+        // Stored whole (in parts: shared/bundle/version.ts) under the version its bytes hash to.
+        const stored = await readVersion(env.CONTENT, built.bundle.version);
+        expect(stored).toEqual(built.bundle);
         expect(stored?.pages.length).toBeGreaterThanOrEqual(3);
         expect(await env.PROFILES.get(profileKeys.visitor('v-runner'))).not.toBeNull();
         expect(await env.PROFILES.get(profileKeys.customer('c-1001'))).not.toBeNull();

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { bundleText } from '../../shared/bundle/version.ts';
 import { contentKeys } from '../../shared/kv-keys.ts';
 import { resetPublishing, testWorker } from '../support/admin.ts';
 import { buildTestBundle, publishTestBundle, testBundleBody } from '../support/bundle.ts';
@@ -29,7 +30,7 @@ describe('KV eventual consistency', () => {
     const next = testBundleBody();
     next.site.name = 'Renamed Shop';
     const v2 = await buildTestBundle(next);
-    await env.CONTENT.put(contentKeys.bundle(v2.version), JSON.stringify(v2));
+    await env.CONTENT.put(contentKeys.bundle(v2.version), bundleText(v2));
     await env.CONTENT.put(
       contentKeys.pointer(),
       JSON.stringify({ version: v2.version, updatedAt: new Date().toISOString(), by: 't' }),

@@ -9,7 +9,8 @@ import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseBundleBody } from '../../shared/bundle/parse.ts';
 import { checkBundle, salvageBundle } from '../../shared/bundle/salvage.ts';
-import { bundleText } from '../../shared/bundle/version.ts';
+import { loadBundle } from '../../shared/bundle/parts.ts';
+import { bundleText, bundleVersion, singleBundleText } from '../../shared/bundle/version.ts';
 import { contentKeys } from '../../shared/kv-keys.ts';
 import type { BundleBody } from '../../shared/schema/bundle.ts';
 import { compile } from '../../worker/decide/compile.ts';
@@ -101,10 +102,12 @@ describe('slots checked and compiled on first use', () => {
     expect(homeFirst.reasons).toContain('bundle.partial');
   });
 
-  it('every slot compiled lazily is what checking the whole bundle at once made of it', () => {
-    const bundle = { ...brokenHero(), version: '0123456789abcdef' };
-    const eager = salvageBundle(JSON.parse(bundleText(bundle)));
-    const lazy = checkBundle(JSON.parse(bundleText(bundle)));
+  it('every slot compiled lazily is what checking the whole bundle at once made of it', async () => {
+    const body = brokenHero();
+    const bundle = { ...body, version: await bundleVersion(body) };
+    const eager = salvageBundle(JSON.parse(singleBundleText(bundle)));
+    // As the bundle store loads it: stored in parts, each slot's other variants parsed on use.
+    const lazy = await loadBundle(new TextEncoder().encode(bundleText(bundle)), bundle.version);
     expect(eager?.dropped).toEqual(['hero/hero-running']);
     const eagerSlots = compile(eager!.bundle).slots;
     const lazySlots = compile(lazy!).slots;
@@ -120,7 +123,7 @@ describe('slots checked and compiled on first use', () => {
 
   it('checks no slot’s variants before a request needs the slot', () => {
     const bundle = { ...brokenHero(), version: '0123456789abcdef' };
-    const json = JSON.parse(bundleText(bundle)) as BundleBody;
+    const json = JSON.parse(singleBundleText(bundle)) as BundleBody;
     // What the bundle store keeps for the version: every slot's variants as they were stored.
     const checked = checkBundle(json)!;
     const hero = () => checked.slots.find((s) => s.id === 'hero')!;
@@ -181,6 +184,6 @@ describe('slots checked and compiled on first use', () => {
 });
 
 async function storedOf(version: string) {
-  const text = await env.CONTENT.get(contentKeys.bundle(version), 'text');
-  return text === null ? undefined : checkBundle(JSON.parse(text));
+  const bytes = await env.CONTENT.get(contentKeys.bundle(version), 'arrayBuffer');
+  return bytes === null ? undefined : loadBundle(new Uint8Array(bytes), version);
 }

@@ -17,6 +17,7 @@ import { recordingQueue } from '../support/faults.ts';
 import { originBundleBody } from '../support/origin/bundle.ts';
 import { markers, SHOP, variantOf } from '../support/origin/visit.ts';
 import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
+import { bundleText } from '../../shared/bundle/version.ts';
 import { contentKeys } from '../../shared/kv-keys.ts';
 
 /** Everyone measured: a holdout (either side is an exposure) and an A/B test on the banner. */
@@ -112,7 +113,7 @@ describe('preview and debug on origin pages', () => {
         ),
       }),
     );
-    await env.CONTENT.put(contentKeys.bundle(draft.version), JSON.stringify(draft));
+    await env.CONTENT.put(contentKeys.bundle(draft.version), bundleText(draft));
     const ring = await keyringFor(configFor(env).adminKeys);
     const now = Math.floor(Date.now() / 1000);
     const session = await signPreviewToken(ring, {
