@@ -13,12 +13,15 @@
  * workerd process's CPU time per request** (/proc schedstat, all threads; bench/proc-cpu.ts) —
  * for the pass-through that is the proxy and the origin, for Tessera its own work besides, so the
  * difference is what a request costs the runtime's thread, whatever the machine's load.
+ * Request-path GET routes (bench/load.ts: `bare`, `known-isolate-kv`, …) run the same way, on the
+ * worker's own socket, against `bare`.
  * `BENCH_ORIGIN_PROCESS=own` runs each script's origin in a workerd of its own (bench/server.ts);
  * the CPU column then sums both processes.
  */
 import { loadavg } from 'node:os';
 import type { Miniflare } from 'miniflare';
 import { buildWorker } from './build.ts';
+import { routes } from './load.ts';
 import { importBuilt } from './node-build.ts';
 import type { standardPageBytes } from './micro.ts';
 import {
@@ -87,7 +90,22 @@ try {
     await publishBanditSnapshot(mf, banditSnapshot(new Date().toISOString()));
     await seedProfiles(mf, bundle);
     const cookies = await mintCookies(Math.floor(Date.now() / 1000));
-    const all = originSpecs(running.directUrl!, running.proxyUrl!, cookies, ORIGIN_DELAY_MS);
+    // The request path's GET routes too (bench/load.ts), on the worker's own socket, `bare` their
+    // baseline: their CPU per request against the bare route's (issue 18's ratios).
+    const bareBytes = (await (await fetch(`${running.directUrl!}/`)).arrayBuffer()).byteLength;
+    const all: OriginSpec[] = [
+      ...originSpecs(running.directUrl!, running.proxyUrl!, cookies, ORIGIN_DELAY_MS),
+      ...routes(cookies, bareBytes, [])
+        .filter((r) => !r.post)
+        .map((r) => ({
+          name: r.name,
+          label: r.label,
+          url: running.directUrl! + r.path,
+          delayMs: -1,
+          ...(r.headers ? { headers: r.headers } : {}),
+          ...(r.cookies ? { cookies: r.cookies } : {}),
+        })),
+    ];
     const specs = wanted.map((n) => {
       const spec = all.find((x) => x.name === n);
       if (!spec) throw new Error(`no route ${n}; routes: ${all.map((x) => x.name).join(', ')}`);
@@ -120,7 +138,9 @@ try {
     const s = started[i]!;
     for (const spec of s.specs) {
       const a = s.accs.get(spec.name)!;
-      const base = s.accs.get(spec.delayMs === 0 ? 'pass-through-instant' : 'pass-through');
+      const base = s.accs.get(
+        spec.delayMs < 0 ? 'bare' : spec.delayMs === 0 ? 'pass-through-instant' : 'pass-through',
+      );
       const x = (f: (acc: Acc) => number) => (base ? r2(f(a) / f(base)) : NaN);
       const cpuPer = (acc: Acc & { cpu: number }) => (acc.cpu / acc.total.length) * 1000;
       rows.push({

@@ -39,7 +39,7 @@ const INSPECTOR_PORT = 20000 + Math.floor(Math.random() * 40000);
 process.env.BENCH_INSPECT = String(INSPECTOR_PORT);
 
 /** A request-path route, or an origin-mode route (its url complete, its origin delay a header). */
-type Profiled = Pick<RouteSpec, 'name' | 'post' | 'cookies' | 'headers'> & { url: string };
+type Profiled = Pick<RouteSpec, 'post' | 'cookies' | 'headers'> & { name: string; url: string };
 
 function load(route: Profiled, seconds: number): Promise<number> {
   return new Promise((resolve, reject) => {
