@@ -29,8 +29,6 @@
  * more for the same version; many more rounds fit in a minute, so the medians are steadier. The
  * work timed is the same: new version − same version − KV read.
  */
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { Miniflare } from 'miniflare';
 import {
@@ -42,6 +40,7 @@ import {
 import type { Bundle } from '../shared/schema/bundle.ts';
 import { contentKeys } from '../shared/kv-keys.ts';
 import { buildWorker } from './build.ts';
+import { cpuMs, workerdChildren } from './proc-cpu.ts';
 import { pointerTtlMs } from './scale.ts';
 import { SCALES, scaledBundle } from './scaled-bundle.ts';
 import { publish, startWorker, type Running } from './server.ts';
@@ -55,28 +54,6 @@ if (scriptArgs.length === 0) throw new Error('give at least one label=path/to/in
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** CPU time (ms) every thread of process `pid` has run so far. */
-function cpuMs(pid: number): number {
-  let ns = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      // a thread that ended between the listing and the read
-    }
-  }
-  return ns / 1e6;
-}
-
-/** This process's workerd children (miniflare spawns one per instance). */
-function children(): Set<number> {
-  const out = spawnSync('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)], {
-    encoding: 'utf8',
-  });
-  const lines = out.stdout.split('\n').map((l) => l.trim().split(/\s+/));
-  return new Set(lines.filter(([, comm]) => comm === 'workerd').map(([pid]) => Number(pid)));
-}
 
 interface Timed {
   wall: number;
@@ -130,9 +107,9 @@ console.log(`load average before: ${loadavg().map(r2).join(' ')}`);
 const started: { mf: Miniflare; running: Running; pid: number }[] = [];
 try {
   for (const s of scripts) {
-    const before = children();
+    const before = workerdChildren();
     const one = await startWorker(s.script);
-    const pids = [...children()].filter((p) => !before.has(p));
+    const pids = [...workerdChildren()].filter((p) => !before.has(p));
     if (pids.length !== 1) throw new Error(`expected one new workerd, found ${pids.join(', ')}`);
     started.push({ ...one, pid: pids[0]! });
   }
