@@ -14,7 +14,7 @@
  * for the pass-through that is the proxy and the origin, for Tessera its own work besides, so the
  * difference is what a request costs the runtime's thread, whatever the machine's load.
  * Request-path GET routes (bench/load.ts: `bare`, `known-isolate-kv`, …) run the same way, on the
- * worker's own socket, against `bare`.
+ * worker's own socket, against `bare` (`entry:<route>`: through miniflare's entry worker instead).
  * `BENCH_ORIGIN_PROCESS=own` runs each script's origin in a workerd of its own (bench/server.ts);
  * the CPU column then sums both processes.
  */
@@ -97,14 +97,20 @@ try {
       ...originSpecs(running.directUrl!, running.proxyUrl!, cookies, ORIGIN_DELAY_MS),
       ...routes(cookies, bareBytes, [])
         .filter((r) => !r.post)
-        .map((r) => ({
-          name: r.name,
-          label: r.label,
-          url: running.directUrl! + r.path,
-          delayMs: -1,
-          ...(r.headers ? { headers: r.headers } : {}),
-          ...(r.cookies ? { cookies: r.cookies } : {}),
-        })),
+        .flatMap((r) =>
+          // `entry:<route>`: the same route through miniflare's entry worker (running.url).
+          [
+            ['', running.directUrl!],
+            ['entry:', running.url],
+          ].map(([prefix, site]) => ({
+            name: prefix + r.name,
+            label: r.label,
+            url: site + r.path,
+            delayMs: -1,
+            ...(r.headers ? { headers: r.headers } : {}),
+            ...(r.cookies ? { cookies: r.cookies } : {}),
+          })),
+        ),
     ];
     const specs = wanted.map((n) => {
       const spec = all.find((x) => x.name === n);
@@ -139,7 +145,13 @@ try {
     for (const spec of s.specs) {
       const a = s.accs.get(spec.name)!;
       const base = s.accs.get(
-        spec.delayMs < 0 ? 'bare' : spec.delayMs === 0 ? 'pass-through-instant' : 'pass-through',
+        spec.delayMs < 0
+          ? spec.name.startsWith('entry:')
+            ? 'entry:bare'
+            : 'bare'
+          : spec.delayMs === 0
+            ? 'pass-through-instant'
+            : 'pass-through',
       );
       const x = (f: (acc: Acc) => number) => (base ? r2(f(a) / f(base)) : NaN);
       const cpuPer = (acc: Acc & { cpu: number }) => (acc.cpu / acc.total.length) * 1000;
