@@ -10,7 +10,7 @@
  */
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { experimental_readRawConfig } from 'wrangler';
-import { configDefaults, defineConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { TEST_ADMIN_KEYS, TEST_VISITOR_KEYS } from './test/support/keys.ts';
 import { ACCESS_TEAM_WORKER, accessTeamWorker } from './test/support/access/config.ts';
@@ -67,31 +67,6 @@ function immediateQueueConsumers() {
 const secondHalf = { sequence: { groupOrder: 1 }, maxWorkers: 2 };
 
 /**
- * The CLI's test files that open no local proxy, dev session or local state: checks of the
- * source, the generated files and the built worker (eslint, wrangler types, wrangler deploy
- * --dry-run, the built worker in workerd). They need not wait in the first half's one-at-a-time
- * line, so they run in the second half as the `checks` project. A new CLI test file goes to the
- * first half unless listed here; list it only if it never touches the platform proxy (no
- * `runCli`/`tessera` against a local target, no `getPlatformProxy`, no dev session).
- */
-const CLI_CHECKS = [
-  'console-describe',
-  'context-signals-doc',
-  'dev-output',
-  'dev-router',
-  'diff',
-  'env-types',
-  'errors-doc',
-  'experiments-content',
-  'lint',
-  'openapi',
-  'production-build',
-  'startup-config',
-  'tracker-build',
-  'validators',
-].map((name) => `test/cli/${name}.test.ts`);
-
-/**
  * The workerd projects: one workerd per project, shared by its test files (`isolate: false`), each
  * file starting from empty storage (test/support/fresh-storage.ts). A workerd per file (vitest's
  * default) spent more time starting workerd and loading modules than running tests.
@@ -108,13 +83,12 @@ const workerd = {
 
 /**
  * The order projects' files are handed to the workers (vitest's own is alphabetical). The CLI
- * first, alone (the first half); then the simulation beside the CLI's checks (the demo site
- * has started in the background meanwhile and gets their time to finish), the browser tests,
- * and the workerd projects, whose many short files end the run. Within a project, vitest's order
- * (slowest or largest first). A runner is reused only by the next file of its own project
- * (vitest's pool), so each project's files stay together.
+ * first, alone (the first half); then the simulation beside the first browser file (the demo
+ * site has started in the background meanwhile), the rest of the browser tests, and the workerd
+ * projects, whose many short files end the run. Within a project, vitest's order (slowest or
+ * largest first).
  */
-const PROJECT_ORDER = ['cli', 'sim', 'checks', 'browser', 'control', 'worker'];
+const PROJECT_ORDER = ['cli', 'sim', 'browser', 'control', 'worker'];
 class ProjectOrder extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const rank = (f: TestSpecification) => PROJECT_ORDER.indexOf(f.project.name);
@@ -186,25 +160,12 @@ export default defineConfig({
         test: {
           name: 'cli',
           include: ['test/cli/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, ...CLI_CHECKS],
           environment: 'node',
           // Files share their Node process (wrangler, tsx-loaded CLI modules load once, not per
           // file); each test leaves process.env and the console as it found them (test/cli/run.ts).
           isolate: false,
           setupFiles: ['./test/cli/setup.ts'],
           testTimeout: 30_000,
-        },
-      },
-      {
-        // The CLI's checks (CLI_CHECKS): Node, in the second half; files share their process.
-        test: {
-          name: 'checks',
-          include: CLI_CHECKS,
-          environment: 'node',
-          isolate: false,
-          setupFiles: ['./test/cli/setup.ts'],
-          testTimeout: 30_000,
-          ...secondHalf,
         },
       },
       {
