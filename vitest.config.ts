@@ -186,6 +186,10 @@ export default defineConfig({
           include: ['test/browser/**/*.test.ts'],
           ...secondHalf,
           environment: 'node',
+          // A file's runner goes on to the next browser file (playwright-core, axe-core and
+          // html-validate are imported once per runner, not once per file); each file still
+          // launches its own Chromium and closes it.
+          isolate: false,
           globalSetup: ['./test/support/console-build.ts', './test/support/browser-site.ts'],
           testTimeout: 60_000,
           // A file's beforeAll waits for the shared site, which starts in the background
