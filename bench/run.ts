@@ -242,26 +242,21 @@ async function main() {
 
     const workerdMicro = await runWorkerdMicro(log, quick);
 
-    // The request path on the worker's own socket, as origin mode is measured: miniflare's entry
-    // worker (running.url) adds a hop per chunk of a streamed body, a local cost no edge has,
-    // which a personalized page pays and the bare route's single string does not
-    // (docs/performance.md, "Ratios the worker controls").
-    const site = running.directUrl ?? running.url;
-    const first = await fetch(`${site}/`);
+    const first = await fetch(`${running.url}/`);
     const bareBytes = (await first.arrayBuffer()).byteLength;
     if (first.status !== 200)
       throw new Error(`the anonymous page answered ${first.status}; the bench needs a live bundle`);
     const specs = routes(cookies, bareBytes, await mintDecideTokens(Math.floor(Date.now() / 1000)));
 
-    await primeIsolateKv(site, cookies.known);
+    await primeIsolateKv(running.url, cookies.known);
     log(
       'sampling every route, one request at a time (headers, reasons, server-timing, unloaded latency)',
     );
-    const samples: Sample[] = await sampleAll(site, specs, quick ? 20 : 200);
+    const samples: Sample[] = await sampleAll(running.url, specs, quick ? 20 : 200);
 
-    const shipBefore = await shipStats(site);
-    const loadResults = await runLoad(site, specs, LOAD, log);
-    const shipAfterLoad = await shipStats(site);
+    const shipBefore = await shipStats(running.url);
+    const loadResults = await runLoad(running.url, specs, LOAD, log);
+    const shipAfterLoad = await shipStats(running.url);
     log(shipLine('request path under load', shipBefore, shipAfterLoad));
     const bare = loadResults.find((x) => x.name === 'bare')!;
     const x = (a: number, b: number) => Math.round((a / b) * 100) / 100;
