@@ -38,6 +38,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 
 /** The first line of a bundle stored in parts. A single-form bundle starts with `{`. */
 export const PARTS_FORM = 'tessera-bundle/parts-1';
+const PARTS_HEADER = new TextEncoder().encode(`${PARTS_FORM}\n`);
 const NEWLINE = 0x0a;
 
 /**
@@ -99,10 +100,9 @@ export async function verifiedStored(
   bytes: Uint8Array,
   version: string,
 ): Promise<Stored | undefined> {
-  const form = new TextEncoder().encode(`${PARTS_FORM}\n`);
-  if (startsWith(bytes, form)) {
+  if (startsWith(bytes, PARTS_HEADER)) {
     if ((await versionOfBytes(bytes)) !== version) return undefined;
-    const lines = splitLines(bytes, form.length);
+    const lines = splitLines(bytes, PARTS_HEADER.length);
     const json = parseJson(new TextDecoder().decode(lines[0]));
     if (!isObject(json)) return undefined;
     const parts = lines.slice(1);
@@ -156,8 +156,8 @@ export function singleBundleText(bundle: Bundle): string {
 /**
  * A single-form bundle's JSON if its content hashes to `version`. Bytes that end with the version
  * tail are hashed as they are, the tail's comma overwritten with `}` for the digest and put back
- * (no sliced and re-joined copy to encode: issue 18); bytes in any other key order (stored before the tail) are parsed and
- * canonicalised first.
+ * (no sliced and re-joined copy to encode: issue 18); bytes in any other key order (stored
+ * before the tail) are parsed and canonicalised first.
  */
 async function verifiedSingle(
   bytes: Uint8Array,

@@ -1,7 +1,8 @@
 /**
  * Upload: validate a bundle body with the shared schemas and integrity checks, name it by its
- * content hash and store it (in parts: shared/bundle/version.ts). Nothing is written unless the whole body is valid. Storing the
- * same content twice is harmless (same key, same bytes), so uploads are idempotent.
+ * content hash and store it (in parts: shared/bundle/version.ts). Nothing is written unless the
+ * whole body is valid. Storing the same content twice is harmless (same key, same bytes), so
+ * uploads are idempotent.
  */
 import type { Issue } from '../bundle/issues.ts';
 import { parseBundleBody } from '../bundle/parse.ts';
@@ -29,16 +30,17 @@ export async function uploadVersion(kv: KVNamespace, input: unknown): Promise<Up
   }
   const parsed = parseBundleBody(body);
   if (!parsed.ok) return parsed;
-  let bundle: Bundle = { ...parsed.body, version: await bundleVersion(parsed.body) };
-  let text = bundleText;
+  const version = await bundleVersion(parsed.body);
   // A bundle built before the parts form (an older `tessera build --out`) names the version its
   // content had in the single form: it is stored in that form, under that version.
-  if (claimed !== undefined && claimed !== bundle.version) {
-    if (claimed === (await singleBundleVersion(parsed.body))) {
-      bundle = { ...parsed.body, version: claimed };
-      text = singleBundleText;
-    }
-  }
+  const singleVersion =
+    typeof claimed === 'string' &&
+    claimed !== version &&
+    claimed === (await singleBundleVersion(parsed.body))
+      ? claimed
+      : undefined;
+  const bundle: Bundle = { ...parsed.body, version: singleVersion ?? version };
+  const text = singleVersion ? singleBundleText : bundleText;
   if (claimed !== undefined && claimed !== bundle.version) {
     return {
       ok: false,

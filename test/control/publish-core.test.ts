@@ -3,7 +3,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { contentKeys } from '../../shared/kv-keys.ts';
 import { listHistory } from '../../shared/publish/history.ts';
 import { movePointer } from '../../shared/publish/move.ts';
-import { readLive, readPointer } from '../../shared/publish/store.ts';
+import { parseBundleBody } from '../../shared/bundle/parse.ts';
+import { singleBundleText, singleBundleVersion } from '../../shared/bundle/version.ts';
+import { readLive, readPointer, readVersion } from '../../shared/publish/store.ts';
 import { uploadVersion } from '../../shared/publish/upload.ts';
 import { resetPublishing } from '../support/admin.ts';
 import { testBundleBody } from '../support/bundle.ts';
@@ -198,6 +200,23 @@ describe('uploading a built bundle', () => {
       issues: [{ path: ['version'], found: '"0000000000000000"' }],
     });
     expect(await env.CONTENT.get('bundle:0000000000000000')).toBeNull();
+  });
+
+  it('stores a bundle built before the parts form under the version it claims, in its single form', async () => {
+    const body = testBundleBody();
+    // What an older CLI's `tessera build --out` named it: the single form's hash of the checked body.
+    const checked = parseBundleBody(body);
+    if (!checked.ok) throw new Error('unexpected');
+    const old = await singleBundleVersion(checked.body);
+    const up = await uploadVersion(env.CONTENT, { ...body, version: old });
+    expect(up).toMatchObject({ ok: true, created: true, bundle: { version: old } });
+    const stored = await env.CONTENT.get(contentKeys.bundle(old), 'text');
+    expect(stored).toBe(singleBundleText({ ...checked.body, version: old }));
+    expect((await readVersion(env.CONTENT, old))?.slots).toEqual(checked.body.slots);
+    // The same content as a body alone gets its parts-form version, a different key.
+    const fresh = await uploadVersion(env.CONTENT, body);
+    expect(fresh).toMatchObject({ ok: true, created: true });
+    expect(fresh.ok && fresh.bundle.version).not.toBe(old);
   });
 });
 
