@@ -12,6 +12,7 @@ import type { OriginRow } from './origin.ts';
 import type { ColdStart, ScaleRow } from './scale.ts';
 import { eventSection, type EventPathResult } from './events.ts';
 import { ROOT } from './build.ts';
+import { ownWorkParts } from './workerd-micro.ts';
 
 export interface Machine {
   date: string;
@@ -445,13 +446,7 @@ function breakdown(r: Results): string {
   const w = (prefix: string) => r.workerdMicro?.find((o) => o.name.startsWith(prefix))?.us;
   const bare = unloaded('bare');
   const known = unloaded('known');
-  const own = [
-    'cookie verify',
-    'profile parse',
-    'request context',
-    'whole pure page path',
-    'decision record',
-  ].map(w);
+  const own = ownWorkParts(r.workerdMicro ?? []);
   const kv = w('KV get, key present');
   const send = w('queue send');
   if (
@@ -471,7 +466,7 @@ function breakdown(r: Results): string {
 | bare route, unloaded p50 | ${bare} |
 | known visitor, unloaded p50 | ${known} |
 | difference | ${r2(known - bare)} |
-| the worker's own work: cookie verify + profile parse + request context + pure page path (consent, decide, experiments, render, nonce, tracker) + decision record (pseudonym HMAC, exposures) | ${ms(ownUs)} |
+| the worker's own work: cookie verify + profile parse + request context + pure page path (consent, decide, experiments, render, nonce, tracker, the decision record built and serialised) + the record's pseudonym HMAC | ${ms(ownUs)} |
 | one local KV read (miniflare KV, in the same workerd) — before the response, 1 per visitor, 2 in parallel for a customer | ${ms(kv)} |
 | the profile read as the worker itself timed it on this route (Server-Timing \`kv\`, median; workerd's clock has ms steps) | ${r.load.samples.find((s) => s.route === 'known')?.serverTiming.kv ?? '?'} |
 | one local queue send (miniflare queue) — in waitUntil after the response, on the same thread | ${ms(send)} |

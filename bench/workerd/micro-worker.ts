@@ -109,6 +109,7 @@ async function setup(env: MicroEnv) {
     experiment: () => decideAndRender(inExperiment),
     record: async () =>
       recordOnly(inExperiment, outcome, consent) + (await pseudonym(logKey, 'bv-1')),
+    pseudonym: () => pseudonym(logKey, 'bv-1'),
     page: () => wholePage(known),
     // A new 1 MB bundle version, as the bundle store loads it (shared/data/bundle-store.ts),
     // step by step; the bench reports each step as a difference of these.
