@@ -17,6 +17,8 @@ export interface RouteSpec {
     | 'decision'
     | 'anonymous-isolate-kv'
     | 'known-isolate-kv'
+    | 'experiment-isolate-kv'
+    | 'decision-isolate-kv'
     | 'known-isolate-kv-queue';
   label: string;
   path: string;
@@ -64,19 +66,34 @@ function rotate<T>(pool: T[]): () => T {
  */
 export function routes(cookies: Cookies, bareBytes: number, decideTokens: string[]): RouteSpec[] {
   const known = rotate(cookies.known);
-  const subjects = rotate(cookies.subjects);
-  const tokens = rotate(decideTokens);
   // Experiment page: half known visitors, a quarter returning without a profile, a quarter first visits.
-  const mixed = rotate<string | undefined>(
-    cookies.known
-      .flatMap((k, i) => [
-        k,
-        cookies.returning[i],
-        i % 2 ? undefined : cookies.known[(i + 7) % cookies.known.length],
-        undefined,
-      ])
-      .slice(0, 4000),
-  );
+  const mixed: (string | undefined)[] = cookies.known
+    .flatMap((k, i) => [
+      k,
+      cookies.returning[i],
+      i % 2 ? undefined : cookies.known[(i + 7) % cookies.known.length],
+      undefined,
+    ])
+    .slice(0, 4000);
+  /** The decision API's calls (each route its own rotation): a caller's token, a known visitor, page home. */
+  const decide = (extra: Record<string, string> = {}): RouteSpec['post'] => {
+    const subjects = rotate(cookies.subjects);
+    const tokens = rotate(decideTokens);
+    return {
+      headers: () => ({
+        authorization: `Bearer ${tokens()}`,
+        ...extra,
+        'content-type': 'application/json',
+      }),
+      body: () =>
+        JSON.stringify({
+          subject: subjects(),
+          channel: 'server',
+          consent: 'personal',
+          page: 'home',
+        }),
+    };
+  };
   return [
     {
       name: 'bare',
@@ -98,25 +115,13 @@ export function routes(cookies: Cookies, bareBytes: number, decideTokens: string
       name: 'experiment',
       label: 'page under experiments (mixed visitors)',
       path: '/exp',
-      cookies: mixed,
+      cookies: rotate(mixed),
     },
     {
       name: 'decision',
       label: 'decision API: POST /v1/decisions, the known visitors, page home',
       path: '/v1/decisions',
-      post: {
-        headers: () => ({
-          authorization: `Bearer ${tokens()}`,
-          'content-type': 'application/json',
-        }),
-        body: () =>
-          JSON.stringify({
-            subject: subjects(),
-            channel: 'server',
-            consent: 'personal',
-            page: 'home',
-          }),
-      },
+      post: decide(),
     },
     // The second set (issue 18): the same two pages with KV answered by an in-isolate stand-in
     // for an edge cache hit (worker/bench/isolate-kv.ts), so the ratio shows the worker's share.
@@ -132,6 +137,20 @@ export function routes(cookies: Cookies, bareBytes: number, decideTokens: string
       path: '/',
       cookies: rotate(cookies.known),
       headers: ISOLATE_KV,
+    },
+    // The tail's second set: the page under experiments and the decision API, KV in-isolate.
+    {
+      name: 'experiment-isolate-kv',
+      label: 'page under experiments, KV answered in-isolate (stands for an edge cache hit)',
+      path: '/exp',
+      cookies: rotate(mixed),
+      headers: ISOLATE_KV,
+    },
+    {
+      name: 'decision-isolate-kv',
+      label: 'decision API, KV answered in-isolate (stands for an edge cache hit)',
+      path: '/v1/decisions',
+      post: decide(ISOLATE_KV),
     },
     {
       // Only to find where the tail comes from: the decision-log send dropped in the isolate too.

@@ -306,7 +306,12 @@ async function main() {
     const personalized = withRatios.filter(
       (r) => r.name !== 'bare' && r.name !== 'known-isolate-kv-queue',
     );
-    const worstTail = personalized.reduce((a, b) => (b.p99x > a.p99x ? b : a));
+    const worstOf = (rows: typeof personalized) => rows.reduce((a, b) => (b.p99x > a.p99x ? b : a));
+    // The tail in both sets: miniflare's KV on the worker's own thread, and KV in-isolate.
+    const tailSets = [false, true].map((inIsolate) => {
+      const rows = personalized.filter((r) => r.name.endsWith('-isolate-kv') === inIsolate);
+      return { rows, worst: worstOf(rows) };
+    });
     const mb1 = scale.find((r) => r.name === '1 MB');
     const budgets: Budget[] = [
       {
@@ -359,12 +364,14 @@ async function main() {
         measured: `${route('known-isolate-kv').p50x}×`,
         ok: route('known-isolate-kv').p50x <= 1.5,
       },
-      {
-        name: 'every personalized route’s p99 vs the bare route’s p99',
+      ...tailSets.map(({ rows, worst }, inIsolate) => ({
+        name: inIsolate
+          ? 'every personalized route’s p99 vs the bare route’s p99, KV answered in-isolate (edge cache hit stand-in)'
+          : 'every personalized route’s p99 vs the bare route’s p99',
         limit: '≤ 3×',
-        measured: `worst ${worstTail.p99x}× (${worstTail.name}); ${personalized.map((r) => `${r.name} ${r.p99x}×`).join(', ')}`,
-        ok: worstTail.p99x <= 3,
-      },
+        measured: `worst ${worst.p99x}× (${worst.name}); ${rows.map((r) => `${r.name} ${r.p99x}×`).join(', ')}`,
+        ok: worst.p99x <= 3,
+      })),
       {
         name: 'first request after publishing a 1 MB bundle: the worker’s own time (workerd, warm isolate, by difference; and the same steps in V8)',
         limit: '≤ 20 ms',
