@@ -15,6 +15,9 @@
  * difference is what a request costs the runtime's thread, whatever the machine's load.
  * Request-path GET routes (bench/load.ts: `bare`, `known-isolate-kv`, …) run the same way, on the
  * worker's own socket, against `bare` (`entry:<route>`: through miniflare's entry worker instead).
+ * A script may be the runtime's floor instead of Tessera (bench/floor/: `floor=bench/floor/plain.js`,
+ * `logged.js`, `queued.js`): a worker with none of Tessera's code answering the same routes with
+ * only the calls a personalized page cannot avoid (docs/performance.md, "The floor").
  * `BENCH_ORIGIN_PROCESS=own` runs each script's origin in a workerd of its own (bench/server.ts);
  * the CPU column then sums both processes.
  */
