@@ -138,6 +138,15 @@ describe('what reaches the origin', () => {
     expect(echo.url).toBe('https://origin.test/o/api?body=echo&q=1');
   });
 
+  it('removes Tessera’s debug parameter however it is spelled, and leaves any other query as sent', async () => {
+    const at = (path: string) =>
+      originUrl(new URL(`https://shop.test${path}`), 'https://origin.test');
+    expect(at('/x?q=1&tessera_debug=1').href).toBe('https://origin.test/x?q=1');
+    expect(at('/x?tessera%5Fdebug=json&q=1').href).toBe('https://origin.test/x?q=1');
+    expect(at('/x?a=%20b&c&d=e+f').href).toBe('https://origin.test/x?a=%20b&c&d=e+f');
+    expect(at('/x?tessera_debugger=1').href).toBe('https://origin.test/x?tessera_debugger=1');
+  });
+
   it('sends no Cookie header at all when Tessera’s cookie was the only one', async () => {
     const res = await visit('/o/api?body=echo', {
       headers: cookieHeader(await mintVisitorToken({ sub: 'v-only' })),

@@ -6,7 +6,9 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createWorker } from '../../worker/index.ts';
+import { DecisionRecord } from '../../shared/schema/decision-record.ts';
 import { publishTestBundle, putVisitorProfile } from '../support/bundle.ts';
+import { recordingQueue } from '../support/faults.ts';
 import { originBundleBody } from '../support/origin/bundle.ts';
 import { heldProfiles, markers, SHOP, variantOf, visit } from '../support/origin/visit.ts';
 import { cookieHeader, mintVisitorToken } from '../support/tokens.ts';
@@ -108,6 +110,41 @@ describe('slots in origin pages', () => {
     const v = await (await visit('/o/a?body=void')).text();
     expect(v).toContain('<img data-tessera-slot="hero" src="/x.png" alt="">');
     expect(variantOf(v, 'banner')).toBe('banner-default');
+  });
+
+  it('says for each refused marker why: nested, inert, void, wherever it stands, and fills the next live one', async () => {
+    const { queue, sent } = recordingQueue(env.DECISIONS);
+    const ctx = createExecutionContext();
+    const res = await createWorker().fetch!(
+      new Request(`${SHOP}/o/a?body=contexts`) as Request<unknown, IncomingRequestCfProperties>,
+      { ...env, DECISIONS: queue },
+      ctx,
+    );
+    const html = await res.text();
+    await waitOnExecutionContext(ctx);
+    expect(markers(html).map((m) => [m.slot, m.variant])).toEqual([
+      ['hero', 'hero-default'],
+      ['nosuch', ''],
+      ['banner', ''], // in <template> inside the kept marker
+      ['banner', ''], // in <template>
+      ['banner', ''], // a self-closing SVG element
+      ['banner', ''], // <input>
+      ['banner', 'banner-default'],
+    ]);
+    expect(html).not.toContain('inner');
+    expect(html).toContain(
+      '<svg><g data-tessera-slot="banner"/></svg><input data-tessera-slot="banner">',
+    );
+    const [record] = sent.map((s) => DecisionRecord.parse(s));
+    // Each kind once (the record's reasons are a set), in the order first met: the marker inside
+    // the filled hero, the unknown one, those in <template> (inert wins over nested), those
+    // without content.
+    expect(record?.reasons.filter((r) => r.startsWith('slot.'))).toEqual([
+      'slot.nested',
+      'slot.unknown',
+      'slot.inert',
+      'slot.void',
+    ]);
   });
 
   it('fills slots whose tags and attributes arrive split across many small chunks', async () => {

@@ -9,6 +9,21 @@ export type OriginResult =
   | { ok: true; response: Response; ttfbMs: number; cache: 'hit' | 'miss' | 'bypass' }
   | { ok: false; reason: OriginFault; ttfbMs: number };
 
+/**
+ * The abort controllers of requests built to be fetched under a deadline (`deadlineRequest`), so
+ * the deadline can abort them without copying the request to give it a signal (a copy,
+ * `new Request(request, { signal })`, costs ≈ 7–12 µs of the isolate's thread in workerd).
+ */
+const controllers = new WeakMap<Request, AbortController>();
+
+/** A request that `fetchWithDeadline` can abort as it is. */
+export function deadlineRequest(url: URL | string, init: RequestInit): Request {
+  const controller = new AbortController();
+  const request = new Request(url, { ...init, signal: controller.signal });
+  controllers.set(request, controller);
+  return request;
+}
+
 export async function fetchWithDeadline(
   request: Request,
   timeoutMs: number,
@@ -16,7 +31,8 @@ export async function fetchWithDeadline(
   fetcher: (r: Request) => Promise<Response> = (r) => fetch(r),
 ): Promise<OriginResult> {
   const start = now();
-  const controller = new AbortController();
+  const own = controllers.get(request);
+  const controller = own ?? new AbortController();
   let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const deadline = new Promise<'timeout'>((resolve) => {
@@ -28,7 +44,7 @@ export async function fetchWithDeadline(
   });
   try {
     const response = await Promise.race([
-      fetcher(new Request(request, { signal: controller.signal })),
+      fetcher(own ? request : new Request(request, { signal: controller.signal })),
       deadline,
     ]);
     if (response === 'timeout')

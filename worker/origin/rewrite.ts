@@ -6,7 +6,9 @@
  *                    personalization, so the head streams before any decision is made
  *   meta CSP         `<meta http-equiv="Content-Security-Policy">` adjusted like the header
  *   [data-tessera-slot]  the first one awaits the decisions (the stream pauses there, not
- *                    before); each is filled or left as the origin sent it (origin/slots.ts)
+ *                    before); each is filled or left as the origin sent it (origin/slots.ts);
+ *                    `template [data-tessera-slot]` and `[data-tessera-slot] [data-tessera-slot]`
+ *                    mark the ones refused for where they stand
  *   </body>          the tracker (and a preview ribbon or debug panel) before it; at the
  *                    document's end instead when the origin sends no `</body>`
  *
@@ -58,25 +60,69 @@ function guarded(f: () => unknown, onError: () => void): void | Promise<void> {
 
 const ignore = () => {};
 
+/** Elements lol-html (selectors_vm/stack.rs) never gives content or an end tag in HTML. */
+const VOID_ELEMENTS = new Set([
+  'area',
+  'base',
+  'basefont',
+  'bgsound',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'keygen',
+  'link',
+  'meta',
+  'param',
+  'source',
+  'track',
+  'wbr',
+]);
+const HTML_NS = 'http://www.w3.org/1999/xhtml';
+
+/**
+ * Whether the marked element can take content. An HTML element can unless it is void; a foreign
+ * one (SVG, MathML) unless its tag is self-closing (`<g/>`), which the API does not expose, so
+ * there `onEndTag` is asked (it throws for an element without an end tag).
+ */
+function canHaveContent(el: Element): boolean {
+  if (el.namespaceURI === HTML_NS) return !VOID_ELEMENTS.has(el.tagName);
+  try {
+    el.onEndTag(ignore);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The rewritten response (status and the given headers; the origin's body streamed through).
  * Throws synchronously only when lol-html refuses the document's encoding (not ASCII-compatible,
  * e.g. UTF-16, or unknown): the caller passes the page through untouched.
+ *
+ * A marker's context is told by selectors, not counted with end-tag handlers (each handler is a
+ * crossing into JavaScript, ≈ 7–15 µs in workerd): lol-html calls the handlers of one element in
+ * the order they were registered, so the two descendant selectors registered before the marker's
+ * own flag a marker inside `<template>` or inside another marker just before its handler runs.
+ * Both follow lol-html's open-element stack, the same one its end tags close.
  */
 export function rewriteOrigin(origin: Response, headers: Headers, plan: RewritePlan): Response {
-  let slotDepth = 0;
-  let inert = 0;
+  let inert = false;
+  let nested = false;
   let headSeen = false;
   let bodyEnded = false;
   const rewriter = new HTMLRewriter()
-    .on('template', {
-      element: (el) =>
-        guarded(() => {
-          inert++;
-          el.onEndTag(() => {
-            inert--;
-          });
-        }, ignore),
+    .on(`template [${SLOT_ATTR}]`, {
+      element: () => {
+        inert = true;
+      },
+    })
+    .on(`[${SLOT_ATTR}] [${SLOT_ATTR}]`, {
+      element: () => {
+        nested = true;
+      },
     })
     .on('meta[http-equiv]', {
       element: (el) =>
@@ -100,6 +146,8 @@ export function rewriteOrigin(origin: Response, headers: Headers, plan: RewriteP
     })
     .on(`[${SLOT_ATTR}]`, {
       element: (el) => {
+        const context = inert ? 'slot.inert' : nested ? 'slot.nested' : undefined;
+        inert = nested = false;
         const slot = el.getAttribute(SLOT_ATTR) ?? '';
         const apply = (fill: SlotFill | Exclude<SlotOutcome, 'filled'>) => {
           if (typeof fill === 'string') return plan.note(slot, fill);
@@ -110,16 +158,8 @@ export function rewriteOrigin(origin: Response, headers: Headers, plan: RewriteP
         };
         return guarded(
           () => {
-            if (inert > 0) return plan.note(slot, 'slot.inert');
-            if (slotDepth > 0 || el.removed) return plan.note(slot, 'slot.nested');
-            try {
-              el.onEndTag(() => {
-                slotDepth--;
-              });
-            } catch {
-              return plan.note(slot, 'slot.void'); // no end tag: <img>, <input>, …
-            }
-            slotDepth++;
+            if (context) return plan.note(slot, context);
+            if (!canHaveContent(el)) return plan.note(slot, 'slot.void'); // <img>, <input>, …
             const fill = plan.fill(slot);
             return fill instanceof Promise ? fill.then(apply) : apply(fill);
           },

@@ -4,7 +4,7 @@
  * reaches a site's server). Its behaviour is chosen by the query string, so each test states in
  * its URL what the origin does:
  *
- *   body=page|nested|template|noscript|void|nobody|big-before|big-inside|cp1252|utf16|json|sse|echo
+ *   body=page|nested|template|noscript|void|contexts|nobody|big-before|big-inside|cp1252|utf16|json|sse|echo
  *   slots=a,b        page markers (default "hero,banner")      status=404   type=<content-type>
  *   cc=<cache-control>  csp=<policy>  metacsp=<policy>  cookie=<set-cookie> (repeatable)
  *   delay=<ms before headers>   gzip=1   chunked=1 (tiny chunks, split inside tags)   location=<url>
@@ -40,6 +40,16 @@ function bodyFor(name, q, render) {
       return `<html><head></head><body><template><div data-tessera-slot="hero">in template</div></template><noscript><div data-tessera-slot="banner">in noscript</div></noscript><div data-tessera-slot="banner">live banner</div></body></html>`;
     case 'void':
       return `<html><head></head><body><img data-tessera-slot="hero" src="/x.png" alt=""><div data-tessera-slot="banner">b</div></body></html>`;
+    case 'contexts':
+      // Every place a marker can stand, then a live one once each has closed.
+      return (
+        `<html><head></head><body>` +
+        `<div data-tessera-slot="hero">outer <p><span data-tessera-slot="banner">inner</span></p></div>` +
+        `<section data-tessera-slot="nosuch"><template><i data-tessera-slot="banner">t</i></template></section>` +
+        `<template><div data-tessera-slot="banner">in template</div></template>` +
+        `<svg><g data-tessera-slot="banner"/></svg><input data-tessera-slot="banner">` +
+        `<div data-tessera-slot="banner">live</div></body></html>`
+      );
     case 'nobody':
       return `<p>A fragment without head or body.</p><div data-tessera-slot="hero">h</div>`;
     case 'big-before':
