@@ -1,0 +1,86 @@
+/**
+ * Finding the tail's stalls (issue 18): drives request-path routes (bench/load.ts) through the
+ * entry worker at 8 connections, one route at a time in rounds, and prints per round p50 / p99 /
+ * max and every request slower than 200 ms with the moment it started (seconds since the worker
+ * started; `c` with a cookie, `n` without). Stalls that hit every connection at the same moment
+ * are the process (a GC, a simulator), not one request's work.
+ *
+ *   STALL_ROUTES=experiment-isolate-kv,known-isolate-kv STALL_SECONDS=20 STALL_ROUNDS=3 \
+ *     npx tsx bench/stalls.ts
+ */
+import { PerformanceObserver } from 'node:perf_hooks';
+import { buildWorker } from './build.ts';
+import { routes } from './load.ts';
+import { originHtml } from './origin.ts';
+import { importBuilt } from './node-build.ts';
+import type { standardPageBytes } from './micro.ts';
+import {
+  applyMigrations,
+  mintCookies,
+  publish,
+  publishBanditSnapshot,
+  seedProfiles,
+  startWorker,
+} from './server.ts';
+import { banditSnapshot, buildBundle, STANDARD } from './workload.ts';
+
+const built = await importBuilt<{ standardPageBytes: typeof standardPageBytes }>('bench/micro.ts');
+const bundle = await buildBundle(STANDARD);
+const { mf, running } = await startWorker(buildWorker().script, {
+  html: originHtml(bundle.pages[0]!.slots, await built.standardPageBytes()),
+});
+const t0 = performance.now();
+// This process's own garbage collections over 50 ms: the client runs here, so a pause here
+// stalls every connection at once just as a pause in workerd would.
+const gcs: string[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries())
+    if (e.duration > 50)
+      gcs.push(`${((e.startTime - t0) / 1000).toFixed(2)}s:${Math.round(e.duration)}ms`);
+}).observe({ entryTypes: ['gc'] });
+try {
+  await applyMigrations(mf);
+  await publish(mf, bundle);
+  await publishBanditSnapshot(mf, banditSnapshot(new Date().toISOString()));
+  await seedProfiles(mf, bundle);
+  const cookies = await mintCookies(Math.floor(Date.now() / 1000));
+  const all = routes(cookies, 9000, []);
+  const names = (process.env.STALL_ROUTES ?? 'experiment-isolate-kv,known-isolate-kv').split(',');
+  const secs = Number(process.env.STALL_SECONDS ?? 20);
+  const rounds = Number(process.env.STALL_ROUNDS ?? 3);
+  for (let r = 0; r < rounds; r++)
+    for (const name of names) {
+      const spec = all.find((x) => x.name === name)!;
+      const lat: number[] = [];
+      const slow: string[] = [];
+      const until = performance.now() + secs * 1000;
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          while (performance.now() < until) {
+            const start = performance.now();
+            const cookie = spec.cookies?.();
+            const res = await fetch(running.url + spec.path, {
+              headers: { ...spec.headers, ...(cookie ? { cookie } : {}) },
+            });
+            await res.arrayBuffer();
+            const ms = performance.now() - start;
+            lat.push(ms);
+            if (ms > 200)
+              slow.push(
+                `${((start - t0) / 1000).toFixed(2)}s:${Math.round(ms)}ms(${cookie ? 'c' : 'n'})`,
+              );
+          }
+        }),
+      );
+      lat.sort((a, b) => a - b);
+      const p = (q: number) => lat[Math.floor(lat.length * q)]!.toFixed(1);
+      console.log(
+        `  this process's GC pauses > 50 ms so far: ${gcs.splice(0).join(' ') || 'none'}`,
+      );
+      console.log(
+        `${name} r${r}: n=${lat.length} p50 ${p(0.5)} p99 ${p(0.99)} max ${lat.at(-1)!.toFixed(0)}; slow: ${slow.slice(0, 20).join(' ')}`,
+      );
+    }
+} finally {
+  await running.dispose();
+}
