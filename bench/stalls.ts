@@ -7,9 +7,13 @@
  *
  *   STALL_ROUTES=experiment-isolate-kv,known-isolate-kv STALL_SECONDS=20 STALL_ROUNDS=3 \
  *     npx tsx bench/stalls.ts
+ *
+ * STALL_PROFILE=1 adds a CPU profile of the worker's isolate (workerd's inspector, sampled every
+ * 500 µs) and prints its garbage-collector runs and sample gaps over 50 ms.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import { buildWorker } from './build.ts';
+import { workerProfiler, type CpuProfile } from './inspector.ts';
 import { routes } from './load.ts';
 import { originHtml } from './origin.ts';
 import { importBuilt } from './node-build.ts';
@@ -23,6 +27,38 @@ import {
   startWorker,
 } from './server.ts';
 import { banditSnapshot, buildBundle, STANDARD } from './workload.ts';
+
+// STALL_PROFILE=1: a CPU profile of the worker's isolate over the whole run (workerd's inspector),
+// searched for the moments its thread was away from the script for long: a sample gap or a run of
+// garbage-collector samples over 50 ms, printed on the same clock as the slow requests.
+const PROFILE = process.env.STALL_PROFILE === '1';
+const INSPECTOR_PORT = 20000 + Math.floor(Math.random() * 40000);
+if (PROFILE) process.env.BENCH_INSPECT = String(INSPECTOR_PORT);
+
+function pauses(profile: CpuProfile & { startTime?: number }, startedAt: number): string[] {
+  const gc = new Set(
+    profile.nodes
+      .filter((n) => n.callFrame.functionName === '(garbage collector)')
+      .map((n) => n.id),
+  );
+  const out: string[] = [];
+  let at = startedAt;
+  let gcRun = 0;
+  let gcFrom = 0;
+  profile.samples.forEach((sample, i) => {
+    const delta = (profile.timeDeltas[i] ?? 0) / 1000;
+    if (delta > 50) out.push(`${(at / 1000).toFixed(2)}s gap ${Math.round(delta)}ms`);
+    at += delta;
+    if (gc.has(sample)) {
+      if (gcRun === 0) gcFrom = at;
+      gcRun += delta;
+    } else {
+      if (gcRun > 50) out.push(`${(gcFrom / 1000).toFixed(2)}s GC ${Math.round(gcRun)}ms`);
+      gcRun = 0;
+    }
+  });
+  return out;
+}
 
 const built = await importBuilt<{ standardPageBytes: typeof standardPageBytes }>('bench/micro.ts');
 const bundle = await buildBundle(STANDARD);
@@ -47,6 +83,9 @@ try {
   const all = routes(cookies, 9000, []);
   const names = (process.env.STALL_ROUTES ?? 'experiment-isolate-kv,known-isolate-kv').split(',');
   const secs = Number(process.env.STALL_SECONDS ?? 20);
+  const cdp = PROFILE ? await workerProfiler(INSPECTOR_PORT, 500) : undefined;
+  await cdp?.start();
+  const profiledFrom = performance.now() - t0;
   const rounds = Number(process.env.STALL_ROUNDS ?? 3);
   for (let r = 0; r < rounds; r++)
     for (const name of names) {
@@ -81,6 +120,13 @@ try {
         `${name} r${r}: n=${lat.length} p50 ${p(0.5)} p99 ${p(0.99)} max ${lat.at(-1)!.toFixed(0)}; slow: ${slow.slice(0, 20).join(' ')}`,
       );
     }
+  if (cdp) {
+    const profile = await cdp.stop();
+    console.log(
+      `the worker's isolate, away over 50 ms: ${pauses(profile, profiledFrom).join(' ') || 'never'}`,
+    );
+    cdp.close();
+  }
 } finally {
   await running.dispose();
 }
