@@ -38,16 +38,8 @@ import {
   type OriginSpec,
 } from './origin.ts';
 import { cpuMs, workerdChildren } from './proc-cpu.ts';
-import {
-  applyMigrations,
-  mintCookies,
-  publish,
-  publishBanditSnapshot,
-  seedProfiles,
-  startWorker,
-  type Running,
-} from './server.ts';
-import { banditSnapshot, buildBundle, STANDARD } from './workload.ts';
+import { mintCookies, seedWorker, startWorker, type Running } from './server.ts';
+import { buildBundle, STANDARD } from './workload.ts';
 
 const [roundsArg = '4', ...scriptArgs] = process.argv.slice(2);
 const rounds = Math.min(20, Math.max(1, Number(roundsArg) || 4));
@@ -88,10 +80,7 @@ try {
     // One workerd, or two with the origin in a process of its own (BENCH_ORIGIN_PROCESS=own).
     const pids = [...workerdChildren()].filter((p) => !before.has(p));
     if (pids.length < 1) throw new Error('no new workerd found');
-    await applyMigrations(mf);
-    await publish(mf, bundle);
-    await publishBanditSnapshot(mf, banditSnapshot(new Date().toISOString()));
-    await seedProfiles(mf, bundle);
+    await seedWorker(mf, bundle);
     const cookies = await mintCookies(Math.floor(Date.now() / 1000));
     // The request path's GET routes too (bench/load.ts), on the worker's own socket, `bare` their
     // baseline: their CPU per request against the bare route's (issue 18's ratios).

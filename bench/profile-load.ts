@@ -21,16 +21,8 @@ import type { standardPageBytes } from './micro.ts';
 import { importBuilt } from './node-build.ts';
 import { ORIGIN_DELAY_MS, originHtml, originSpecs } from './origin.ts';
 import { sourceAt } from './size.ts';
-import {
-  applyMigrations,
-  mintCookies,
-  mintDecideTokens,
-  publish,
-  publishBanditSnapshot,
-  seedProfiles,
-  startWorker,
-} from './server.ts';
-import { banditSnapshot, buildBundle, STANDARD } from './workload.ts';
+import { mintCookies, mintDecideTokens, seedWorker, startWorker } from './server.ts';
+import { buildBundle, STANDARD } from './workload.ts';
 
 const names = process.argv.slice(2);
 const wanted = names.length ? names : ['bare', 'known-isolate-kv', 'anonymous-isolate-kv'];
@@ -113,10 +105,7 @@ const { mf, running } = await startWorker(build.script, {
   html: originHtml(bundle.pages[0]!.slots, await built.standardPageBytes()),
 });
 try {
-  await applyMigrations(mf);
-  await publish(mf, bundle);
-  await publishBanditSnapshot(mf, banditSnapshot(new Date().toISOString()));
-  await seedProfiles(mf, bundle);
+  await seedWorker(mf, bundle);
   const now = Math.floor(Date.now() / 1000);
   const cookies = await mintCookies(now);
   const first = await fetch(`${running.url}/`);

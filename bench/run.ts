@@ -29,16 +29,8 @@ import {
   type Results,
   type Sample,
 } from './report.ts';
-import {
-  applyMigrations,
-  mintCookies,
-  mintDecideTokens,
-  publish,
-  publishBanditSnapshot,
-  seedProfiles,
-  startWorker,
-} from './server.ts';
-import { banditSnapshot, buildBundle, PROFILE_COUNT, STANDARD } from './workload.ts';
+import { mintCookies, mintDecideTokens, seedWorker, startWorker } from './server.ts';
+import { buildBundle, PROFILE_COUNT, STANDARD } from './workload.ts';
 import { ownWorkParts, runWorkerdMicro } from './workerd-micro.ts';
 import { runColdStart, runScale } from './scale.ts';
 import { eventSection, runEventPath } from './events.ts';
@@ -160,10 +152,7 @@ async function originOnly(script: string): Promise<void> {
   });
   try {
     log(`workerd on ${running.url}; seeding the bundle and ${PROFILE_COUNT} profiles`);
-    await applyMigrations(mf);
-    await publish(mf, bundle);
-    await publishBanditSnapshot(mf, banditSnapshot(new Date().toISOString()));
-    await seedProfiles(mf, bundle);
+    await seedWorker(mf, bundle);
     const cookies = await mintCookies(Math.floor(Date.now() / 1000));
     await primeIsolateKv(running.url, cookies.known);
     const shipBefore = await shipStats(running.directUrl!);
@@ -234,10 +223,7 @@ async function main() {
   });
   try {
     log(`workerd on ${running.url}; seeding D1 schema, bundle and ${PROFILE_COUNT} profiles`);
-    await applyMigrations(mf);
-    await publish(mf, bundle);
-    await publishBanditSnapshot(mf, banditSnapshot(new Date().toISOString()));
-    await seedProfiles(mf, bundle);
+    await seedWorker(mf, bundle);
     const cookies = await mintCookies(Math.floor(Date.now() / 1000));
 
     const workerdMicro = await runWorkerdMicro(log, quick);

@@ -20,7 +20,14 @@ import { loadConfig } from '../shared/config.ts';
 import { CONTROL_CONFIG, ROOT } from './build.ts';
 import { BENCH_ADMIN_KEYS, BENCH_VISITOR_KEYS, benchKeyring } from './keys.ts';
 import { ORIGIN_URL, ORIGIN_WORKER, originWorker, originWorkers } from './origin.ts';
-import { isCustomer, profile, PROFILE_COUNT, profileId, slotIdsOf } from './workload.ts';
+import {
+  banditSnapshot,
+  isCustomer,
+  profile,
+  PROFILE_COUNT,
+  profileId,
+  slotIdsOf,
+} from './workload.ts';
 
 export interface Running {
   url: string;
@@ -206,6 +213,17 @@ export async function startWorker(
       }
     }
   }
+}
+
+/**
+ * What every load bench starts from: the D1 schema, `bundle` published, a fresh bandit snapshot
+ * and the workload's profiles in PROFILES.
+ */
+export async function seedWorker(mf: Miniflare, bundle: Bundle): Promise<void> {
+  await applyMigrations(mf);
+  await publish(mf, bundle);
+  await publishBanditSnapshot(mf, banditSnapshot(new Date().toISOString()));
+  await seedProfiles(mf, bundle);
 }
 
 /** D1 schema from migrations/, in file order (the decision and event consumers write there). */

@@ -18,15 +18,8 @@ import { routes } from './load.ts';
 import { originHtml } from './origin.ts';
 import { importBuilt } from './node-build.ts';
 import type { standardPageBytes } from './micro.ts';
-import {
-  applyMigrations,
-  mintCookies,
-  publish,
-  publishBanditSnapshot,
-  seedProfiles,
-  startWorker,
-} from './server.ts';
-import { banditSnapshot, buildBundle, STANDARD } from './workload.ts';
+import { mintCookies, seedWorker, startWorker } from './server.ts';
+import { buildBundle, STANDARD } from './workload.ts';
 
 // STALL_PROFILE=1: a CPU profile of the worker's isolate over the whole run (workerd's inspector),
 // searched for the moments its thread was away from the script for long: a sample gap or a run of
@@ -75,10 +68,7 @@ new PerformanceObserver((list) => {
       gcs.push(`${((e.startTime - t0) / 1000).toFixed(2)}s:${Math.round(e.duration)}ms`);
 }).observe({ entryTypes: ['gc'] });
 try {
-  await applyMigrations(mf);
-  await publish(mf, bundle);
-  await publishBanditSnapshot(mf, banditSnapshot(new Date().toISOString()));
-  await seedProfiles(mf, bundle);
+  await seedWorker(mf, bundle);
   const cookies = await mintCookies(Math.floor(Date.now() / 1000));
   const all = routes(cookies, 9000, []);
   const names = (process.env.STALL_ROUTES ?? 'experiment-isolate-kv,known-isolate-kv').split(',');
