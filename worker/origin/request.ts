@@ -15,7 +15,7 @@
 import { PREVIEW_COOKIE } from '../preview/session.ts';
 import { VISITOR_COOKIE } from '../identity/visitor.ts';
 import { DEBUG_PARAM } from '../debug/access.ts';
-import { deadlineRequest } from './fetch.ts';
+import { abortableRequest, type AbortableRequest } from './fetch.ts';
 
 export const HOP_HEADER = 'x-tessera-hop';
 
@@ -57,7 +57,7 @@ export function originRequest(
   request: Request,
   origin: string,
   { anonymous }: { anonymous: boolean },
-): Request {
+): AbortableRequest {
   const visitorUrl = new URL(request.url);
   const headers = new Headers(request.headers);
   if (anonymous) for (const name of ANONYMOUS_DROP) headers.delete(name);
@@ -70,7 +70,7 @@ export function originRequest(
   headers.set('x-forwarded-host', visitorUrl.host);
   headers.set('x-forwarded-proto', visitorUrl.protocol.replace(':', ''));
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
-  return deadlineRequest(originUrl(visitorUrl, origin), {
+  return abortableRequest(originUrl(visitorUrl, origin), {
     method: request.method,
     headers,
     redirect: 'manual',
