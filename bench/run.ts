@@ -296,7 +296,7 @@ async function main() {
     // The tail in both sets: miniflare's KV on the worker's own thread, and KV in-isolate.
     const tailSets = [false, true].map((inIsolate) => {
       const rows = personalized.filter((r) => r.name.endsWith('-isolate-kv') === inIsolate);
-      return { rows, worst: worstOf(rows) };
+      return { inIsolate, rows, worst: worstOf(rows) };
     });
     const mb1 = scale.find((r) => r.name === '1 MB');
     const budgets: Budget[] = [
@@ -350,7 +350,7 @@ async function main() {
         measured: `${route('known-isolate-kv').p50x}×`,
         ok: route('known-isolate-kv').p50x <= 1.5,
       },
-      ...tailSets.map(({ rows, worst }, inIsolate) => ({
+      ...tailSets.map(({ inIsolate, rows, worst }) => ({
         name: inIsolate
           ? 'every personalized route’s p99 vs the bare route’s p99, KV answered in-isolate (edge cache hit stand-in)'
           : 'every personalized route’s p99 vs the bare route’s p99',

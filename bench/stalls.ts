@@ -15,10 +15,10 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { buildWorker } from './build.ts';
 import { workerProfiler, type CpuProfile } from './inspector.ts';
 import { routes } from './load.ts';
-import { originHtml } from './origin.ts';
+import { originHtml, pct } from './origin.ts';
 import { importBuilt } from './node-build.ts';
 import type { standardPageBytes } from './micro.ts';
-import { mintCookies, seedWorker, startWorker } from './server.ts';
+import { mintCookies, mintDecideTokens, seedWorker, startWorker } from './server.ts';
 import { buildBundle, STANDARD } from './workload.ts';
 
 // STALL_PROFILE=1: a CPU profile of the worker's isolate over the whole run (workerd's inspector),
@@ -28,7 +28,7 @@ const PROFILE = process.env.STALL_PROFILE === '1';
 const INSPECTOR_PORT = 20000 + Math.floor(Math.random() * 40000);
 if (PROFILE) process.env.BENCH_INSPECT = String(INSPECTOR_PORT);
 
-function pauses(profile: CpuProfile & { startTime?: number }, startedAt: number): string[] {
+function pauses(profile: CpuProfile, startedAt: number): string[] {
   const gc = new Set(
     profile.nodes
       .filter((n) => n.callFrame.functionName === '(garbage collector)')
@@ -69,29 +69,41 @@ new PerformanceObserver((list) => {
 }).observe({ entryTypes: ['gc'] });
 try {
   await seedWorker(mf, bundle);
-  const cookies = await mintCookies(Math.floor(Date.now() / 1000));
-  const all = routes(cookies, 9000, []);
+  const now = Math.floor(Date.now() / 1000);
+  const cookies = await mintCookies(now);
+  // The bare route sized like the anonymous page, as the full bench does.
+  const bareBytes = (await (await fetch(`${running.url}/`)).arrayBuffer()).byteLength;
+  const all = routes(cookies, bareBytes, await mintDecideTokens(now));
   const names = (process.env.STALL_ROUTES ?? 'experiment-isolate-kv,known-isolate-kv').split(',');
+  const specs = names.map((name) => {
+    const spec = all.find((x) => x.name === name);
+    if (!spec) throw new Error(`no route ${name}; routes: ${all.map((x) => x.name).join(', ')}`);
+    return spec;
+  });
   const secs = Number(process.env.STALL_SECONDS ?? 20);
   const cdp = PROFILE ? await workerProfiler(INSPECTOR_PORT, 500) : undefined;
   await cdp?.start();
   const profiledFrom = performance.now() - t0;
   const rounds = Number(process.env.STALL_ROUNDS ?? 3);
   for (let r = 0; r < rounds; r++)
-    for (const name of names) {
-      const spec = all.find((x) => x.name === name)!;
+    for (const spec of specs) {
       const lat: number[] = [];
       const slow: string[] = [];
+      let errors = 0;
       const until = performance.now() + secs * 1000;
       await Promise.all(
         Array.from({ length: 8 }, async () => {
           while (performance.now() < until) {
             const start = performance.now();
             const cookie = spec.cookies?.();
-            const res = await fetch(running.url + spec.path, {
-              headers: { ...spec.headers, ...(cookie ? { cookie } : {}) },
-            });
-            await res.arrayBuffer();
+            const res = await fetch(
+              running.url + spec.path,
+              spec.post
+                ? { method: 'POST', headers: spec.post.headers(), body: spec.post.body() }
+                : { headers: { ...spec.headers, ...(cookie ? { cookie } : {}) } },
+            ).catch(() => undefined);
+            await res?.arrayBuffer();
+            if (!res?.ok) errors++;
             const ms = performance.now() - start;
             lat.push(ms);
             if (ms > 200)
@@ -101,13 +113,12 @@ try {
           }
         }),
       );
-      lat.sort((a, b) => a - b);
-      const p = (q: number) => lat[Math.floor(lat.length * q)]!.toFixed(1);
+      const p = (q: number) => pct(lat, q).toFixed(1);
       console.log(
         `  this process's GC pauses > 50 ms so far: ${gcs.splice(0).join(' ') || 'none'}`,
       );
       console.log(
-        `${name} r${r}: n=${lat.length} p50 ${p(0.5)} p99 ${p(0.99)} max ${lat.at(-1)!.toFixed(0)}; slow: ${slow.slice(0, 20).join(' ')}`,
+        `${spec.name} r${r}: n=${lat.length} errors ${errors} p50 ${p(50)} p99 ${p(99)} max ${lat.reduce((a, b) => Math.max(a, b), 0).toFixed(0)}; slow: ${slow.slice(0, 20).join(' ')}`,
       );
     }
   if (cdp) {
