@@ -107,7 +107,7 @@ export function decideAndRender(v: Visit): string {
   return renderOnly(v, decideOnly(v));
 }
 
-/** The decision record with its exposures, serialised once as the log line does. */
+/** The decision record with its exposures, serialised once as worker/log/ship.ts does. */
 export function recordOnly(v: Visit, outcome: Choice, consent: Consent): string {
   const record = decisionRecord({
     id: DECISION_ID,
@@ -123,7 +123,7 @@ export function recordOnly(v: Visit, outcome: Choice, consent: Consent): string 
     slots: outcome.decisions.map((decision) => ({ decision, shown: decision.variant })),
     experiments: { outcome, measuresHoldout: outcome.measuresHoldout, sticky: outcome.sticky },
   });
-  return JSON.stringify({ event: 'tessera.decision', ...record });
+  return JSON.stringify(record);
 }
 
 /** Everything pure the route does for one page view: consent → decide → render → record. */

@@ -16,6 +16,7 @@ import { createWorker } from '../../worker/index.ts';
 import { createControlWorker } from '../../control/index.ts';
 import { drainSpilledDecisions } from '../../control/cron/drain-decisions.ts';
 import {
+  DECISION_LOG_EVENT,
   SEND_ATTEMPTS,
   SEND_BACKOFF_MS,
   shipCounts,
@@ -105,6 +106,21 @@ const since = (before: ShipCounts) =>
   Object.fromEntries(
     Object.entries(shipCounts).map(([k, v]) => [k, v - before[k as keyof ShipCounts]]),
   );
+
+/** The decision log lines (`tessera.decision.batch` on stdout) that carry any of `ids`. */
+function batchLines() {
+  const spy = vi.spyOn(console, 'log');
+  return (ids: readonly string[]) =>
+    spy.mock.calls
+      .map((c) => String(c[0]))
+      .filter((line) => line.startsWith(`{"event":"${DECISION_LOG_EVENT}"`))
+      .map((line) => JSON.parse(line) as { count?: number; records?: unknown[] })
+      .map((line) => ({
+        count: line.count,
+        ids: (line.records ?? []).map((r) => DecisionRecord.parse(r).id),
+      }))
+      .filter((line) => line.ids.some((id) => ids.includes(id)));
+}
 
 /** The structured failure lines (`tessera.decision.*` on stderr) logged for one decision. */
 function failureLines() {
@@ -292,9 +308,14 @@ describe('decision records rendered close together (batches)', () => {
     return { q, before, ids: views.map((v) => v.id) };
   }
 
-  it('leave in one sendBatch, each arriving once', async () => {
+  it('leave in one sendBatch, each arriving once, and are logged whole in one line', async () => {
+    const lines = batchLines();
     const { q, before, ids } = await fourTogether(new Set());
     expect(q.batches).toEqual([4]);
+    const logged = lines(ids);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]!.count).toBe(4);
+    expect([...logged[0]!.ids].sort()).toEqual([...ids].sort());
     expect(q.sent.map((r) => DecisionRecord.parse(r).id).sort()).toEqual([...ids].sort());
     expect(since(before)).toMatchObject({
       rendered: 4,
@@ -309,8 +330,10 @@ describe('decision records rendered close together (batches)', () => {
 
   it('are retried together when their batch fails, each failure logged per record', async () => {
     const lines = failureLines();
+    const logLines = batchLines();
     const { q, before, ids } = await fourTogether(new Set([1]));
     expect(q.batches).toEqual([4, 4]);
+    expect(logLines(ids)).toHaveLength(1); // the batch's line is written once, not per try
     expect(waited).toContain(SEND_BACKOFF_MS[0]);
     expect(q.sent.map((r) => DecisionRecord.parse(r).id).sort()).toEqual([...ids].sort());
     expect(since(before)).toMatchObject({

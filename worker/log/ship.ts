@@ -2,8 +2,9 @@
  * Sends a decision record on its way (issue 19: none may be lost when the queue stumbles).
  * Runs inside waitUntil, after the response has gone; nothing here reaches the visitor.
  *
- *   1. one structured JSON log line (`tessera.decision`, the record itself);
- *   2. the DECISIONS queue, in batches (below): up to SEND_ATTEMPTS tries of `sendBatch`, each
+ *   1. one structured JSON log line per batch (`tessera.decision.batch`: `count` and the records
+ *      themselves, in full), written before the batch's first try;
+ *   2. the DECISIONS queue, in the same batches (below): up to SEND_ATTEMPTS tries of `sendBatch`, each
  *      bounded by SEND_TIMEOUT_MS, with backoff between them (SEND_BACKOFF_MS): at most ~9 s in
  *      all, well inside the 30 s a waitUntil may run after the response;
  *   3. if every try failed: the durable fallback, one `dead_letters` row per record in D1 that
@@ -29,7 +30,12 @@ import { withDeadline } from '../../shared/data/deadline.ts';
 import { spillStatement } from '../../shared/data/decision-spill.ts';
 import type { DecisionRecord } from '../../shared/schema/decision-record.ts';
 
-export const DECISION_LOG_EVENT = 'tessera.decision';
+/**
+ * The log line's event: one line per batch, not per record — a line costs the isolate ≈ 50 µs of
+ * CPU locally (docs/performance.md), and Workers Logs bills and caps per line; under load a batch
+ * carries many records, alone it carries one.
+ */
+export const DECISION_LOG_EVENT = 'tessera.decision.batch';
 
 export const SEND_ATTEMPTS = 4;
 /** Waits before the 2nd, 3rd and 4th try. */
@@ -96,7 +102,8 @@ function failed(event: string, record: DecisionRecord, fields: Record<string, un
 /** A record waiting for its batch. */
 interface Entry {
   record: DecisionRecord;
-  chars: number;
+  /** The record as JSON, for its batch's log line (and its size against BATCH_MAX_CHARS). */
+  json: string;
   /** Taken into a batch (by its own request or another's). */
   taken: boolean;
 }
@@ -120,7 +127,7 @@ function take(lane: Entry[]): Entry[] {
   let chars = 0;
   let n = 0;
   while (n < lane.length && n < BATCH_MAX_RECORDS) {
-    chars += lane[n]!.chars;
+    chars += lane[n]!.json.length;
     if (n > 0 && chars > BATCH_MAX_CHARS) break;
     n++;
   }
@@ -131,10 +138,8 @@ function take(lane: Entry[]): Entry[] {
 
 export async function shipDecision(to: ShipTo, record: DecisionRecord): Promise<void> {
   shipCounts.rendered++;
-  const line = JSON.stringify({ event: DECISION_LOG_EVENT, ...record });
-  console.log(line);
   const lane = laneOf(to.queue);
-  const entry: Entry = { record, chars: line.length, taken: false };
+  const entry: Entry = { record, json: JSON.stringify(record), taken: false };
   const now = (to.now ?? Date.now)();
   // A quiet isolate (nothing waiting, nothing in the last BATCH_LINGER_MS) sends at once.
   const quiet = lane.waiting.length === 0 && now - lane.lastArrival > BATCH_LINGER_MS;
@@ -148,10 +153,17 @@ export async function shipDecision(to: ShipTo, record: DecisionRecord): Promise<
 
 const lingerFor = () => wait(BATCH_LINGER_MS);
 
-/** Sends one batch (tries, backoff, then the spill), every record counted and logged alone. */
+/**
+ * Logs one batch as one line, then sends it (tries, backoff, then the spill); every record is
+ * counted, and every failure logged, per record.
+ */
 async function shipBatch(to: ShipTo, batch: Entry[]): Promise<void> {
   const sleep = to.sleep ?? wait;
   const records = batch.map((e) => e.record);
+  // The records' own JSON, joined: nothing is serialised twice.
+  console.log(
+    `{"event":"${DECISION_LOG_EVENT}","count":${batch.length},"records":[${batch.map((e) => e.json).join(',')}]}`,
+  );
   for (let attempt = 1; attempt <= SEND_ATTEMPTS; attempt++) {
     shipCounts.queueCalls++;
     const sent = await withDeadline(
