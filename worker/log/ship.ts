@@ -4,9 +4,9 @@
  *
  *   1. one structured JSON log line per batch (`tessera.decision.batch`: `count` and the records
  *      themselves, in full), written before the batch's first try;
- *   2. the DECISIONS queue, in the same batches (below): up to SEND_ATTEMPTS tries of `sendBatch`, each
- *      bounded by SEND_TIMEOUT_MS, with backoff between them (SEND_BACKOFF_MS): at most ~9 s in
- *      all, well inside the 30 s a waitUntil may run after the response;
+ *   2. the DECISIONS queue, in the same batches (below): up to SEND_ATTEMPTS tries of
+ *      `sendBatch`, each bounded by SEND_TIMEOUT_MS, with backoff between them (SEND_BACKOFF_MS):
+ *      at most ~9 s in all, well inside the 30 s a waitUntil may run after the response;
  *   3. if every try failed: the durable fallback, one `dead_letters` row per record in D1 that
  *      the control plane's cron drains into the decision log (shared/data/decision-spill.ts);
  *   4. if D1 fails too: `tessera.decision.lost`, a log line carrying the whole record (it holds
