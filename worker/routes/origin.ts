@@ -21,7 +21,7 @@ import { shellCacheable, shellKey } from '../origin/cache.ts';
 import { planCsp, type CspPlan } from '../origin/csp.ts';
 import { renderOriginFailure, FAILURE_STATUS, type OriginFailure } from '../origin/failure.tsx';
 import { fetchWithDeadline, type OriginResult } from '../origin/fetch.ts';
-import { personalizedHeaders } from '../origin/headers.ts';
+import { personalizeHeaders, personalizedHeaders } from '../origin/headers.ts';
 import { charsetOf, rewritable } from '../origin/pass-through.ts';
 import { HOP_HEADER, originRequest, originUrl } from '../origin/request.ts';
 import { rewriteOrigin } from '../origin/rewrite.ts';
@@ -244,12 +244,13 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
   const armsToken = await firstClaim(who);
   const armsMs = now() - armsStart;
   const timing = `origin;dur=${origin.ttfbMs}, identity;dur=${identityMs}${armsWaited ? `, arms;dur=${armsMs}` : ''}`;
-  const headers = personalizedHeaders(response.headers, headersFor(who, reasons, armsToken), {
-    csp: csp.header,
-    timing,
-    cache: origin.cache,
-  });
-  if (request.method === 'HEAD') return new Response(null, { status: 200, headers });
+  const visitHeaders = headersFor(who, reasons, armsToken);
+  const adjust = { csp: csp.header, timing, cache: origin.cache };
+  if (request.method === 'HEAD')
+    return new Response(null, {
+      status: 200,
+      headers: personalizedHeaders(response.headers, visitHeaders, adjust),
+    });
 
   const notes: { slot: string; outcome: SlotOutcome }[] = [];
   let ended!: () => void;
@@ -259,7 +260,7 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
 
   let rewritten: Response;
   try {
-    rewritten = rewriteOrigin(response, headers, {
+    rewritten = rewriteOrigin(response, {
       headEnd: () =>
         encode(
           (needsStyles ? stylesheetTag(csp.styleNonce) : '') + (mode.preview ? previewHead() : ''),
@@ -305,6 +306,15 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
     // lol-html refuses the document's encoding (UTF-16, unknown): the page as the origin sent it.
     return response;
   }
+  // A response without a body comes back as it was (its headers immutable): nothing to rewrite.
+  if (rewritten === response)
+    return new Response(null, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: personalizedHeaders(response.headers, visitHeaders, adjust),
+    });
+  // Before any handler runs: they run as the body is pumped, after this function has returned.
+  personalizeHeaders(rewritten.headers, visitHeaders, adjust);
   let giveUp: ReturnType<typeof setTimeout> | null = null;
   const patience = new Promise<void>((resolve) => (giveUp = setTimeout(resolve, LOG_WAIT_MS)));
   c.executionCtx.waitUntil(
