@@ -170,23 +170,43 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
   type Made = Personalized & { read: VisitRead; reasons: Reason[] };
   let made: Made | undefined;
   let personalized: Promise<Made> | undefined;
-  const personalizeOnce = () =>
-    (personalized ??= data.then((read): Made => {
-      const reasons = [...read.reasons];
-      const context = contextOf(request, url, read, t0);
-      const p = personalize({
-        mode,
-        decisionId,
-        nonce,
-        read,
-        bundle: read.bundle ?? bundle,
-        page,
-        context,
-        now: t0,
-        reasons,
-      });
-      return (made = { ...p, read, reasons });
-    }));
+  const decide = (read: VisitRead): Made => {
+    const reasons = [...read.reasons];
+    const context = contextOf(request, url, read, t0);
+    const p = personalize({
+      mode,
+      decisionId,
+      nonce,
+      read,
+      bundle: read.bundle ?? bundle,
+      page,
+      context,
+      now: t0,
+      reasons,
+    });
+    return (made = { ...p, read, reasons });
+  };
+  const personalizeOnce = () => (personalized ??= data.then(decide));
+  // The reads, once they are in. The first slot then decides at once and fills without pausing
+  // the stream: a handler's promise costs lol-html a wait and another crossing into JavaScript.
+  let readIn: VisitRead | undefined;
+  data.then(
+    (read) => void (readIn = read),
+    () => undefined,
+  );
+  /** The personalization, made now if the reads are in and nothing has started it; else none. */
+  const madeNow = (): Made | undefined => {
+    if (made || personalized || !readIn) return made;
+    try {
+      personalized = Promise.resolve(decide(readIn));
+    } catch (error) {
+      // As when it fails in a promise: every slot keeps the origin's markup, no record.
+      personalized = Promise.reject(error as Error);
+      personalized.catch(() => undefined);
+      throw error;
+    }
+    return made;
+  };
 
   // Sticky bandits: a first exposure's arm claim is a cookie, so it must be in the headers, which
   // leave before any slot is decided. Only a view that may draw an arm the visitor holds no claim
@@ -283,7 +303,8 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
           const html = encode(sectionInner(out.html));
           return { html, variant: out.variant, level: decision.level };
         };
-        return made ? fillFrom(made) : personalizeOnce().then(fillFrom);
+        const ready = made ?? madeNow();
+        return ready ? fillFrom(ready) : personalizeOnce().then(fillFrom);
       },
       bodyEnd: () => {
         const extras = (trace?: Trace) =>
