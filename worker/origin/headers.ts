@@ -29,14 +29,26 @@ export function personalizedHeaders(
   visit: VisitHeaders,
   o: { csp: string | null; timing: string; cache: string },
 ): Headers {
-  const headers = new Headers(origin);
+  return personalizeHeaders(new Headers(origin), visit, o);
+}
+
+/**
+ * The same, done in place on a mutable copy of the origin's headers — the one
+ * `HTMLRewriter.transform` gives its response, so a rewritten page's headers are copied once,
+ * not three times (a `new Headers`, a `new Response` and the transform's own copy).
+ */
+export function personalizeHeaders(
+  headers: Headers,
+  visit: VisitHeaders,
+  o: { csp: string | null; timing: string; cache: string },
+): Headers {
   for (const name of STALE) headers.delete(name);
   headers.set('cache-control', 'private, no-store');
   const vary = headers.get('vary');
   if (!vary) headers.set('vary', 'Cookie');
   else if (!/(^|,)\s*cookie\s*(,|$)/i.test(vary)) headers.set('vary', `${vary}, Cookie`);
   if (o.csp !== null) headers.set('content-security-policy', o.csp);
-  const originTiming = origin.get('server-timing');
+  const originTiming = headers.get('server-timing');
   applyVisitHeaders(headers, visit);
   headers.set('server-timing', originTiming ? `${originTiming}, ${o.timing}` : o.timing);
   headers.set('x-tessera-origin', o.cache);

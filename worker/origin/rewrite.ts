@@ -98,9 +98,11 @@ function canHaveContent(el: Element): boolean {
 }
 
 /**
- * The rewritten response (status and the given headers; the origin's body streamed through).
- * Throws synchronously only when lol-html refuses the document's encoding (not ASCII-compatible,
- * e.g. UTF-16, or unknown): the caller passes the page through untouched.
+ * The rewritten response: the origin's status and a mutable copy of its headers (the caller
+ * adjusts them in place before returning it), the origin's body streamed through. Throws
+ * synchronously only when lol-html refuses the document's encoding (not ASCII-compatible, e.g.
+ * UTF-16, or unknown), before the origin's body is touched: the caller passes the page through
+ * untouched.
  *
  * A marker's context is told by selectors, not counted with end-tag handlers (each handler is a
  * crossing into JavaScript, ≈ 7–15 µs in workerd): lol-html calls the handlers of one element in
@@ -108,7 +110,7 @@ function canHaveContent(el: Element): boolean {
  * own flag a marker inside `<template>` or inside another marker just before its handler runs.
  * Both follow lol-html's open-element stack, the same one its end tags close.
  */
-export function rewriteOrigin(origin: Response, headers: Headers, plan: RewritePlan): Response {
+export function rewriteOrigin(origin: Response, plan: RewritePlan): Response {
   let inert = false;
   let nested = false;
   let headSeen = false;
@@ -195,7 +197,5 @@ export function rewriteOrigin(origin: Response, headers: Headers, plan: RewriteP
           () => plan.done(),
         ),
     });
-  return rewriter.transform(
-    new Response(origin.body, { status: origin.status, statusText: origin.statusText, headers }),
-  );
+  return rewriter.transform(origin);
 }

@@ -21,7 +21,7 @@ import { shellCacheable, shellKey } from '../origin/cache.ts';
 import { planCsp, type CspPlan } from '../origin/csp.ts';
 import { renderOriginFailure, FAILURE_STATUS, type OriginFailure } from '../origin/failure.tsx';
 import { fetchWithDeadline, type OriginResult } from '../origin/fetch.ts';
-import { personalizedHeaders } from '../origin/headers.ts';
+import { personalizeHeaders, personalizedHeaders } from '../origin/headers.ts';
 import { charsetOf, rewritable } from '../origin/pass-through.ts';
 import { HOP_HEADER, originRequest, originUrl } from '../origin/request.ts';
 import { rewriteOrigin } from '../origin/rewrite.ts';
@@ -170,23 +170,43 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
   type Made = Personalized & { read: VisitRead; reasons: Reason[] };
   let made: Made | undefined;
   let personalized: Promise<Made> | undefined;
-  const personalizeOnce = () =>
-    (personalized ??= data.then((read): Made => {
-      const reasons = [...read.reasons];
-      const context = contextOf(request, url, read, t0);
-      const p = personalize({
-        mode,
-        decisionId,
-        nonce,
-        read,
-        bundle: read.bundle ?? bundle,
-        page,
-        context,
-        now: t0,
-        reasons,
-      });
-      return (made = { ...p, read, reasons });
-    }));
+  const decide = (read: VisitRead): Made => {
+    const reasons = [...read.reasons];
+    const context = contextOf(request, url, read, t0);
+    const p = personalize({
+      mode,
+      decisionId,
+      nonce,
+      read,
+      bundle: read.bundle ?? bundle,
+      page,
+      context,
+      now: t0,
+      reasons,
+    });
+    return (made = { ...p, read, reasons });
+  };
+  const personalizeOnce = () => (personalized ??= data.then(decide));
+  // The reads, once they are in. The first slot then decides at once and fills without pausing
+  // the stream: a handler's promise costs lol-html a wait and another crossing into JavaScript.
+  let readIn: VisitRead | undefined;
+  data.then(
+    (read) => void (readIn = read),
+    () => undefined,
+  );
+  /** The personalization, made now if the reads are in and nothing has started it; else none. */
+  const madeNow = (): Made | undefined => {
+    if (made || personalized || !readIn) return made;
+    try {
+      personalized = Promise.resolve(decide(readIn));
+    } catch (error) {
+      // As when it fails in a promise: every slot keeps the origin's markup, no record.
+      personalized = Promise.reject(error as Error);
+      personalized.catch(() => undefined);
+      throw error;
+    }
+    return made;
+  };
 
   // Sticky bandits: a first exposure's arm claim is a cookie, so it must be in the headers, which
   // leave before any slot is decided. Only a view that may draw an arm the visitor holds no claim
@@ -244,12 +264,13 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
   const armsToken = await firstClaim(who);
   const armsMs = now() - armsStart;
   const timing = `origin;dur=${origin.ttfbMs}, identity;dur=${identityMs}${armsWaited ? `, arms;dur=${armsMs}` : ''}`;
-  const headers = personalizedHeaders(response.headers, headersFor(who, reasons, armsToken), {
-    csp: csp.header,
-    timing,
-    cache: origin.cache,
-  });
-  if (request.method === 'HEAD') return new Response(null, { status: 200, headers });
+  const visitHeaders = headersFor(who, reasons, armsToken);
+  const adjust = { csp: csp.header, timing, cache: origin.cache };
+  if (request.method === 'HEAD')
+    return new Response(null, {
+      status: 200,
+      headers: personalizedHeaders(response.headers, visitHeaders, adjust),
+    });
 
   const notes: { slot: string; outcome: SlotOutcome }[] = [];
   let ended!: () => void;
@@ -259,7 +280,7 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
 
   let rewritten: Response;
   try {
-    rewritten = rewriteOrigin(response, headers, {
+    rewritten = rewriteOrigin(response, {
       headEnd: () =>
         encode(
           (needsStyles ? stylesheetTag(csp.styleNonce) : '') + (mode.preview ? previewHead() : ''),
@@ -282,7 +303,8 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
           const html = encode(sectionInner(out.html));
           return { html, variant: out.variant, level: decision.level };
         };
-        return made ? fillFrom(made) : personalizeOnce().then(fillFrom);
+        const ready = made ?? madeNow();
+        return ready ? fillFrom(ready) : personalizeOnce().then(fillFrom);
       },
       bodyEnd: () => {
         const extras = (trace?: Trace) =>
@@ -305,6 +327,15 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
     // lol-html refuses the document's encoding (UTF-16, unknown): the page as the origin sent it.
     return response;
   }
+  // A response without a body comes back as it was (its headers immutable): nothing to rewrite.
+  if (rewritten === response)
+    return new Response(null, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: personalizedHeaders(response.headers, visitHeaders, adjust),
+    });
+  // Before any handler runs: they run as the body is pumped, after this function has returned.
+  personalizeHeaders(rewritten.headers, visitHeaders, adjust);
   let giveUp: ReturnType<typeof setTimeout> | null = null;
   const patience = new Promise<void>((resolve) => (giveUp = setTimeout(resolve, LOG_WAIT_MS)));
   c.executionCtx.waitUntil(
