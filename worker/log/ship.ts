@@ -32,8 +32,9 @@ import type { DecisionRecord } from '../../shared/schema/decision-record.ts';
 
 /**
  * The log line's event: one line per batch, not per record — a line costs the isolate ≈ 50 µs of
- * CPU locally (docs/performance.md), and Workers Logs bills and caps per line; under load a batch
- * carries many records, alone it carries one.
+ * CPU locally (docs/performance.md); under load a batch carries many records, alone it carries
+ * one. A batch's line holds at most BATCH_MAX_CHARS of records, inside the 256 KB of log events
+ * Workers Logs keeps per invocation.
  */
 export const DECISION_LOG_EVENT = 'tessera.decision.batch';
 
