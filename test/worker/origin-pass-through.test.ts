@@ -194,6 +194,18 @@ describe('personalized origin responses', () => {
     expect(res.headers.get('cache-control')).toBe('private, no-store');
     expect(await res.text()).toBe('');
   });
+
+  it('answer a 200 HTML page with an empty body with the personalized headers and only Tessera’s own tags', async () => {
+    const res = await visit('/o/a?body=empty');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    expect(res.headers.get('x-tessera-decision')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers.get('x-origin-render')).toMatch(/^[0-9a-f-]{36}$/);
+    // No `</head>` or `</body>` to go before: the stylesheet and the tracker at the document's end.
+    const html = await res.text();
+    expect(html).toContain('<script');
+    expect(html.replace(/<link [^>]*>|<script [^>]*>[\s\S]*?<\/script>/g, '')).toBe('');
+  });
 });
 
 describe('when the origin fails', () => {

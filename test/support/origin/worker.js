@@ -4,7 +4,7 @@
  * reaches a site's server). Its behaviour is chosen by the query string, so each test states in
  * its URL what the origin does:
  *
- *   body=page|nested|template|noscript|void|contexts|nobody|big-before|big-inside|cp1252|utf16|json|sse|echo
+ *   body=page|nested|template|noscript|void|contexts|nobody|empty|big-before|big-inside|cp1252|utf16|json|sse|echo
  *   slots=a,b        page markers (default "hero,banner")      status=404   type=<content-type>
  *   cc=<cache-control>  csp=<policy>  metacsp=<policy>  cookie=<set-cookie> (repeatable)
  *   delay=<ms before headers>   gzip=1   chunked=1 (tiny chunks, split inside tags)   location=<url>
@@ -147,7 +147,12 @@ export default {
         { status, headers },
       );
     }
-    if (status === 304 || status === 204 || (status >= 300 && status < 400 && q.get('location')))
+    if (
+      name === 'empty' ||
+      status === 304 ||
+      status === 204 ||
+      (status >= 300 && status < 400 && q.get('location'))
+    )
       return new Response(null, { status, headers });
     const body = bodyFor(name, q, render);
     let bytes = typeof body === 'string' ? enc.encode(body) : body;
