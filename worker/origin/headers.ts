@@ -24,18 +24,10 @@ const STALE = [
   'accept-ranges',
 ];
 
-export function personalizedHeaders(
-  origin: Headers,
-  visit: VisitHeaders,
-  o: { csp: string | null; timing: string; cache: string },
-): Headers {
-  return personalizeHeaders(new Headers(origin), visit, o);
-}
-
 /**
- * The same, done in place on a mutable copy of the origin's headers — the one
- * `HTMLRewriter.transform` gives its response, so a rewritten page's headers are copied once,
- * not three times (a `new Headers`, a `new Response` and the transform's own copy).
+ * Done in place on a mutable copy of the origin's headers: for a rewritten page the one
+ * `HTMLRewriter.transform` gives its response, so its headers are copied once, not three times
+ * (a `new Headers`, a `new Response` and the transform's own copy).
  */
 export function personalizeHeaders(
   headers: Headers,

@@ -21,7 +21,7 @@ import { shellCacheable, shellKey } from '../origin/cache.ts';
 import { planCsp, type CspPlan } from '../origin/csp.ts';
 import { renderOriginFailure, FAILURE_STATUS, type OriginFailure } from '../origin/failure.tsx';
 import { fetchWithDeadline, type OriginResult } from '../origin/fetch.ts';
-import { personalizeHeaders, personalizedHeaders } from '../origin/headers.ts';
+import { personalizeHeaders } from '../origin/headers.ts';
 import { charsetOf, rewritable } from '../origin/pass-through.ts';
 import { HOP_HEADER, originRequest, originUrl } from '../origin/request.ts';
 import { rewriteOrigin } from '../origin/rewrite.ts';
@@ -266,10 +266,13 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
   const timing = `origin;dur=${origin.ttfbMs}, identity;dur=${identityMs}${armsWaited ? `, arms;dur=${armsMs}` : ''}`;
   const visitHeaders = headersFor(who, reasons, armsToken);
   const adjust = { csp: csp.header, timing, cache: origin.cache };
-  if (request.method === 'HEAD')
+  // HEAD, or a response without a body: nothing to rewrite, the personalized headers on a copy of
+  // the origin's (a fetched response's own headers are immutable).
+  if (request.method === 'HEAD' || response.body === null)
     return new Response(null, {
-      status: 200,
-      headers: personalizedHeaders(response.headers, visitHeaders, adjust),
+      status: response.status,
+      statusText: response.statusText,
+      headers: personalizeHeaders(new Headers(response.headers), visitHeaders, adjust),
     });
 
   const notes: { slot: string; outcome: SlotOutcome }[] = [];
@@ -327,13 +330,6 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
     // lol-html refuses the document's encoding (UTF-16, unknown): the page as the origin sent it.
     return response;
   }
-  // A response without a body comes back as it was (its headers immutable): nothing to rewrite.
-  if (rewritten === response)
-    return new Response(null, {
-      status: response.status,
-      statusText: response.statusText,
-      headers: personalizedHeaders(response.headers, visitHeaders, adjust),
-    });
   // Before any handler runs: they run as the body is pumped, after this function has returned.
   personalizeHeaders(rewritten.headers, visitHeaders, adjust);
   let giveUp: ReturnType<typeof setTimeout> | null = null;
