@@ -46,6 +46,14 @@ const OPS = [
   ['parts-verify', 'the same bundle stored in parts: all bytes hashed + the manifest parsed'],
   ['parts-shape', 'stored in parts: hash + manifest + the bundle check'],
   ['parts-load', 'stored in parts: hash + manifest + bundle check + /p/1’s slots (parsed on use)'],
+  // The glue between the parts (what a request pays besides them).
+  ['noop', 'glue: nothing (the loop’s own await; subtract from the next)'],
+  ['timer', 'glue: setTimeout + clearTimeout'],
+  ['deadline', 'glue: a resolved read under withDeadline (timer, race, two promises)'],
+  ['cookies', 'glue: four cookie lookups as a page does them (hono parse, Headers.get)'],
+  ['headers', 'glue: a page response’s headers and its Response'],
+  ['headers-bare', 'glue: the bare route’s headers and its Response'],
+  ['headers-set', 'glue: the same, built as before 2026-12-01 (a Headers object, then set() each)'],
   // Local stand-ins for I/O: miniflare's KV and Queues run in this same workerd process, on the
   // same cores. At the edge these are network calls that cost the isolate little CPU.
   ['kv-hit', 'KV get, key present (local miniflare KV)'],

@@ -20,6 +20,10 @@ import { requestContext } from '../../worker/context/request-context.ts';
 import { signVisitorToken, verifyVisitorToken } from '../../shared/auth/visitor-token.ts';
 import { pseudonym, pseudonymKey } from '../../shared/privacy/pseudonym.ts';
 import { loadConfig } from '../../shared/config.ts';
+import { withDeadline } from '../../shared/data/deadline.ts';
+import { parse as parseCookies } from 'hono/utils/cookie';
+import { applyVisitHeaders, htmlHeaders, htmlResponse } from '../../worker/visit/respond.ts';
+import { VISIT } from '../../worker/visit/mode.ts';
 import { BENCH_ADMIN_KEYS, BENCH_VISITOR_KEYS, benchKeyring } from '../keys.ts';
 import {
   consentOf,
@@ -31,6 +35,8 @@ import {
 } from '../pipeline.ts';
 import { BENCH_REQUEST, NOW, NOW_S, visits } from '../visits.ts';
 import { buildBundle, profile, slotIdsOf, STANDARD } from '../workload.ts';
+
+const PREVIEW = '__Host-tsr_preview';
 
 interface MicroEnv {
   /** In-memory KV of this throwaway worker, one profile seeded (what the page path reads). */
@@ -84,7 +90,38 @@ async function setup(env: MicroEnv) {
   const bigBytes = new TextEncoder().encode(bigText);
   const partsBytes = new TextEncoder().encode(bundleText(big));
   await env.KV.put('bundle:big', bigText);
+  // The glue between the parts: what a request pays besides them (docs/performance.md).
+  const cookieHeader = new Headers({ cookie: `tsr_consent=all; __Host-tsr_vid=${token}` });
+  const cookieOf = (name: string) => {
+    const header = cookieHeader.get('cookie');
+    return header ? parseCookies(header, name)[name] : undefined;
+  };
+  const visitHeaders = {
+    mode: VISIT,
+    nonce: 'bm9uY2Vub25jZW5vbmNl',
+    decisionId: '5f0c6a8e-1d2b-4c3d-9e8f-0a1b2c3d4e5f',
+    version: 'v-0123456789abcdef',
+    reasons: ['consent.cookie'] as const,
+    timing: 'identity;dur=0, kv;dur=0, decide;dur=0',
+    identity: { issueToken: token },
+    clearCookie: false,
+  };
   const ops: Record<string, () => unknown> = {
+    noop: () => undefined,
+    timer: () => clearTimeout(setTimeout(() => {}, 1000)),
+    deadline: () => withDeadline(() => Promise.resolve(1), 1000),
+    cookies: () =>
+      [PREVIEW, 'tsr_consent', '__Host-tsr_vid', 'tsr_arms'].map(cookieOf).filter(Boolean).length,
+    'headers-bare': () =>
+      new Response('x', {
+        headers: htmlHeaders(visitHeaders.nonce, { 'x-tessera-version': 'bare' }),
+      }),
+    // As pages built them until 2026-12-01: a Headers object, then set() header by header.
+    'headers-set': () =>
+      new Response('x', {
+        headers: applyVisitHeaders(new Headers(htmlHeaders(visitHeaders.nonce, {})), visitHeaders),
+      }),
+    headers: () => htmlResponse('x', 200, visitHeaders),
     hmac: () => crypto.subtle.verify('HMAC', ring.signing.key, signature, signed),
     'kv-hit': () => env.KV.get('profile:v:bv-1', 'text'),
     'kv-miss': () => env.KV.get('profile:v:nobody', 'text'),
