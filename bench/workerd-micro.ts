@@ -51,6 +51,9 @@ const OPS = [
   ['timer', 'glue: setTimeout + clearTimeout'],
   ['deadline', 'glue: a resolved read under withDeadline (timer, race, two promises)'],
   ['cookies', 'glue: four cookie lookups as a page does them (hono parse, Headers.get)'],
+  ['uuid', 'glue: crypto.randomUUID (ids, nonces)'],
+  ['url', 'glue: new URL of a page address'],
+  ['log-line', 'glue: one 1.2 KB console.log line (local: workerd → miniflare’s pipe)'],
   ['headers', 'glue: a page response’s headers and its Response'],
   ['headers-bare', 'glue: the bare route’s headers and its Response'],
   ['headers-set', 'glue: the same, built as before 2026-12-01 (a Headers object, then set() each)'],
@@ -108,6 +111,11 @@ export async function runWorkerdMicro(
     modulesRoot: dir,
     compatibilityDate: '2026-04-20',
     kvNamespaces: ['KV'],
+    // The log line's cost is the isolate's: its output is read and dropped, as the load bench does.
+    handleRuntimeStdio(stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) {
+      stdout.resume();
+      stderr.resume();
+    },
     queueProducers: { Q: { queueName: 'bench-micro' } },
   });
   try {

@@ -106,12 +106,16 @@ async function setup(env: MicroEnv) {
     identity: { issueToken: token },
     clearCookie: false,
   };
+  const logLine = JSON.stringify({ event: 'bench.line', pad: 'x'.repeat(1200) });
   const ops: Record<string, () => unknown> = {
     noop: () => undefined,
     timer: () => clearTimeout(setTimeout(() => {}, 1000)),
     deadline: () => withDeadline(() => Promise.resolve(1), 1000),
     cookies: () =>
       [PREVIEW, 'tsr_consent', '__Host-tsr_vid', 'tsr_arms'].map(cookieOf).filter(Boolean).length,
+    uuid: () => crypto.randomUUID(),
+    url: () => new URL(`https://shop.example${BENCH_REQUEST.path}?utm_source=mail`).pathname,
+    'log-line': () => console.log(logLine),
     'headers-bare': () =>
       new Response('x', {
         headers: htmlHeaders(visitHeaders.nonce, { 'x-tessera-version': 'bare' }),
