@@ -22,7 +22,12 @@ import { pseudonym, pseudonymKey } from '../../shared/privacy/pseudonym.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { withDeadline } from '../../shared/data/deadline.ts';
 import { parse as parseCookies } from 'hono/utils/cookie';
-import { applyVisitHeaders, htmlHeaders, htmlResponse } from '../../worker/visit/respond.ts';
+import {
+  applyVisitHeaders,
+  htmlHeaders,
+  htmlResponse,
+  type VisitHeaders,
+} from '../../worker/visit/respond.ts';
 import { VISIT } from '../../worker/visit/mode.ts';
 import { BENCH_ADMIN_KEYS, BENCH_VISITOR_KEYS, benchKeyring } from '../keys.ts';
 import {
@@ -96,12 +101,12 @@ async function setup(env: MicroEnv) {
     const header = cookieHeader.get('cookie');
     return header ? parseCookies(header, name)[name] : undefined;
   };
-  const visitHeaders = {
+  const visitHeaders: VisitHeaders = {
     mode: VISIT,
     nonce: 'bm9uY2Vub25jZW5vbmNl',
     decisionId: '5f0c6a8e-1d2b-4c3d-9e8f-0a1b2c3d4e5f',
     version: 'v-0123456789abcdef',
-    reasons: ['consent.cookie'] as const,
+    reasons: ['consent.contextual'],
     timing: 'identity;dur=0, kv;dur=0, decide;dur=0',
     identity: { issueToken: token },
     clearCookie: false,
