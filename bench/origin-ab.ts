@@ -31,6 +31,8 @@
  * `entry:` routes reach only the first script there. A round runs route by route, each route's
  * scripts back to back in rotating order, and each phase's CPU is read 250 ms after its load
  * stops, so work its requests left running (the record, GC) is not charged to the next script.
+ * `CPU ± µs` (both modes) is the standard error of a route's per-phase CPU per request: how far
+ * the rounds agree, not how far two processes or two workers doing the same work would.
  */
 import { loadavg } from 'node:os';
 import type { Miniflare } from 'miniflare';
@@ -65,6 +67,12 @@ const ROUND_SECONDS = 3;
 /** Shared: the pause after a phase before its CPU is read (ms). */
 const SETTLE_MS = 250;
 const r2 = (x: number) => Math.round(x * 100) / 100;
+const stdError = (xs: number[]) => {
+  if (xs.length < 2) return NaN;
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const variance = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1);
+  return Math.sqrt(variance / xs.length);
+};
 
 const scripts = scriptArgs.map((arg) => {
   const at = arg.indexOf('=');
@@ -87,7 +95,7 @@ interface Started {
   running: Running;
   pids: number[];
   specs: OriginSpec[];
-  accs: Map<string, Acc & { cpu: number }>;
+  accs: Map<string, Acc & { cpu: number; phases: number[] }>;
 }
 const started: Started[] = [];
 /** What to stop at the end: one per process. */
@@ -161,7 +169,7 @@ try {
       running,
       pids,
       specs,
-      accs: new Map(specs.map((x) => [x.name, { ...newAcc(), cpu: 0 }])),
+      accs: new Map(specs.map((x) => [x.name, { ...newAcc(), cpu: 0, phases: [] as number[] }])),
     });
   }
   for (const s of started) for (const spec of s.specs) await round(spec, CONNECTIONS, 2);
@@ -169,11 +177,14 @@ try {
     const acc = s.accs.get(spec.name)!;
     const cpu = () => s.pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
     const c = cpu();
+    const n = acc.total.length;
     await round(spec, CONNECTIONS, ROUND_SECONDS, acc);
     // Shared: what the phase's requests left running (waitUntil's record and log, GC) is theirs,
     // not the next phase's, which may be another script's.
     if (shared) await new Promise((r) => setTimeout(r, SETTLE_MS));
-    acc.cpu += cpu() - c;
+    const used = cpu() - c;
+    acc.cpu += used;
+    acc.phases.push((used / Math.max(1, acc.total.length - n)) * 1000);
   };
   for (let r = 0; r < rounds; r++) {
     if (shared) {
@@ -221,6 +232,8 @@ try {
         'req/s': Math.round(a.total.length / a.seconds),
         'workerd CPU µs/req': Math.round(cpuPer(a)),
         'CPU over pass-through µs': base ? Math.round(cpuPer(a) - cpuPer(base)) : NaN,
+        // The standard error of the per-phase figures: how far this run's rounds agree.
+        'CPU ± µs': Math.round(stdError(a.phases)),
         errors: a.errors,
       });
     }
