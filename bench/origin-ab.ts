@@ -13,6 +13,7 @@
  * workerd process's CPU time per request** (/proc schedstat, all threads; bench/proc-cpu.ts) —
  * for the pass-through that is the proxy and the origin, for Tessera its own work besides, so the
  * difference is what a request costs the runtime's thread, whatever the machine's load.
+ * `origin-none` and `origin-none-instant` (this bench only): a first visit at consent `none`.
  * Request-path GET routes (bench/load.ts: `bare`, `known-isolate-kv`, …) run the same way, on the
  * worker's own socket, against `bare` (`entry:<route>`: through miniflare's entry worker instead).
  * A script may be the runtime's floor instead of Tessera (bench/floor/: `floor=bench/floor/plain.js`,
@@ -135,8 +136,18 @@ try {
     // The request path's GET routes too (bench/load.ts), on the worker's own socket, `bare` their
     // baseline: their CPU per request against the bare route's (issue 18's ratios).
     const bareBytes = (await (await fetch(`${direct}/`)).arrayBuffer()).byteLength;
+    const origin = originSpecs(direct, running.proxyUrl!, cookies, ORIGIN_DELAY_MS);
     const all: OriginSpec[] = [
-      ...originSpecs(direct, running.proxyUrl!, cookies, ORIGIN_DELAY_MS),
+      ...origin,
+      // Here only: a first visit at consent `none` (no tracker: nothing for the end of <body>).
+      ...origin
+        .filter((o) => o.name === 'origin-first' || o.name === 'origin-first-instant')
+        .map((o) => ({
+          ...o,
+          name: o.name.replace('first', 'none'),
+          label: `${o.label}, consent none`,
+          cookies: () => 'tsr_consent=none',
+        })),
       ...routes(cookies, bareBytes, [])
         .filter((r) => !r.post)
         .flatMap((r) =>
@@ -238,6 +249,11 @@ try {
       });
     }
   }
+  // BENCH_AB_PHASES=1: every phase's CPU per request, in order (a trend across rounds shows).
+  if (process.env.BENCH_AB_PHASES === '1')
+    for (const [i, s] of started.entries())
+      for (const [name, a] of s.accs)
+        console.log(`${scripts[i]!.label} ${name}: ${a.phases.map(Math.round).join(' ')}`);
   console.log(
     `\n${rounds} rounds × ${ROUND_SECONDS} s × ${CONNECTIONS} connections per route and script:`,
   );
