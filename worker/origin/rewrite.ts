@@ -4,19 +4,20 @@
  *
  *   </head>          Tessera's stylesheet link (and a preview's noindex) before it — needs no
  *                    personalization, so the head streams before any decision is made; at the
- *                    document's end instead when the origin sends no `</head>`
+ *                    document's end instead when no `</head>` closes the head (lol-html also
+ *                    runs an end-tag handler at an enclosing end tag such as `</html>`)
  *   meta CSP         `<meta http-equiv="Content-Security-Policy">` adjusted like the header
  *   [data-tessera-slot]  the first one awaits the decisions (the stream pauses there, not
  *                    before); each is filled or left as the origin sent it (origin/slots.ts);
  *                    `template [data-tessera-slot]` and `[data-tessera-slot] [data-tessera-slot]`
  *                    mark the ones refused for where they stand
  *   </body>          the tracker (and a preview ribbon or debug panel) before it; at the
- *                    document's end instead when the origin sends no `</body>`
+ *                    document's end instead when no `</body>` (or enclosing end tag) closes it
  *
  * A page with nothing for the end of <head> or of <body> (no slots and no preview; no tracker,
  * ribbon or panel, e.g. at consent `none`) gets no handler there: an insertion before an end
  * tag costs ≈ 45 µs in workerd whether JavaScript or lol-html's own `append` makes it
- * (docs/performance.md, "End-tag insertions").
+ * (docs/performance.md, "Same-process A/B, and the end-tag insertions").
  *
  * A handler never throws: a throw after output started would truncate the page, so every
  * failure keeps the origin's markup and is reported through `note`.
