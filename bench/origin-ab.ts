@@ -13,6 +13,7 @@
  * workerd process's CPU time per request** (/proc schedstat, all threads; bench/proc-cpu.ts) —
  * for the pass-through that is the proxy and the origin, for Tessera its own work besides, so the
  * difference is what a request costs the runtime's thread, whatever the machine's load.
+ * `origin-none` and `origin-none-instant` (this bench only): a first visit at consent `none`.
  * Request-path GET routes (bench/load.ts: `bare`, `known-isolate-kv`, …) run the same way, on the
  * worker's own socket, against `bare` (`entry:<route>`: through miniflare's entry worker instead).
  * A script may be the runtime's floor instead of Tessera (bench/floor/: `floor=bench/floor/plain.js`,
@@ -20,6 +21,19 @@
  * only the calls a personalized page cannot avoid (docs/performance.md, "The floor").
  * `BENCH_ORIGIN_PROCESS=own` runs each script's origin in a workerd of its own (bench/server.ts);
  * the CPU column then sums both processes.
+ *
+ * `BENCH_AB_PROCESS=shared` loads every script into ONE workerd instead, as workers of their own
+ * (bench/server.ts `startWorker([…])`: same bindings, seeded once, each on a socket of its own)
+ * beside one origin and one pass-through proxy: the comparison is then within one process, whose
+ * CPU per request is read over each route's phase as before. Two processes of the same script
+ * differ by ±80–140 µs per request, more than the 20–50 µs changes this is for; two workers of
+ * one process by far less (docs/performance.md, "Same-process A/B"). The pass-through routes run
+ * once per round (they are the same worker for every script), the base of every script's ratios;
+ * `entry:` routes reach only the first script there. A round runs route by route, each route's
+ * scripts back to back in rotating order, and each phase's CPU is read 250 ms after its load
+ * stops, so work its requests left running (the record, GC) is not charged to the next script.
+ * `CPU ± µs` (both modes) is the standard error of a route's per-phase CPU per request: how far
+ * the rounds agree, not how far two processes or two workers doing the same work would.
  */
 import { loadavg } from 'node:os';
 import type { Miniflare } from 'miniflare';
@@ -51,7 +65,15 @@ const wanted = (
 ).split(',');
 const CONNECTIONS = 8;
 const ROUND_SECONDS = 3;
+/** Shared: the pause after a phase before its CPU is read (ms). */
+const SETTLE_MS = 250;
 const r2 = (x: number) => Math.round(x * 100) / 100;
+const stdError = (xs: number[]) => {
+  if (xs.length < 2) return NaN;
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const variance = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1);
+  return Math.sqrt(variance / xs.length);
+};
 
 const scripts = scriptArgs.map((arg) => {
   const at = arg.indexOf('=');
@@ -65,34 +87,73 @@ const bundle = await buildBundle(STANDARD);
 const html = originHtml(bundle.pages[0]!.slots, await built.standardPageBytes());
 console.log(`load average before: ${loadavg().map(r2).join(' ')}`);
 
+const shared = process.env.BENCH_AB_PROCESS === 'shared';
+const isPassThrough = (name: string) => name.startsWith('pass-through');
+if (shared) console.log(`one workerd for all ${scripts.length} scripts (BENCH_AB_PROCESS=shared)`);
+
 interface Started {
   mf: Miniflare;
   running: Running;
   pids: number[];
   specs: OriginSpec[];
-  accs: Map<string, Acc & { cpu: number }>;
+  accs: Map<string, Acc & { cpu: number; phases: number[] }>;
 }
 const started: Started[] = [];
+/** What to stop at the end: one per process. */
+const toDispose: Running[] = [];
 try {
-  for (const s of scripts) {
-    const before = workerdChildren();
-    const { mf, running } = await startWorker(s.script, { html });
-    // One workerd, or two with the origin in a process of its own (BENCH_ORIGIN_PROCESS=own).
-    const pids = [...workerdChildren()].filter((p) => !before.has(p));
-    if (pids.length < 1) throw new Error('no new workerd found');
-    await seedWorker(mf, bundle);
+  // Shared: every script in one workerd, started and seeded once.
+  const one = shared
+    ? await (async () => {
+        const before = workerdChildren();
+        const { mf, running } = await startWorker(
+          scripts.map((s) => s.script),
+          { html },
+        );
+        toDispose.push(running);
+        const pids = [...workerdChildren()].filter((p) => !before.has(p));
+        if (pids.length < 1) throw new Error('no new workerd found');
+        await seedWorker(mf, bundle);
+        return { mf, running, pids };
+      })()
+    : undefined;
+  for (const [i, s] of scripts.entries()) {
+    let mf: Miniflare, running: Running, pids: number[], direct: string;
+    if (one) {
+      ({ mf, running, pids } = one);
+      direct = running.directUrls![i]!;
+    } else {
+      const before = workerdChildren();
+      ({ mf, running } = await startWorker(s.script, { html }));
+      toDispose.push(running);
+      // One workerd, or two with the origin in a process of its own (BENCH_ORIGIN_PROCESS=own).
+      pids = [...workerdChildren()].filter((p) => !before.has(p));
+      if (pids.length < 1) throw new Error('no new workerd found');
+      await seedWorker(mf, bundle);
+      direct = running.directUrl!;
+    }
     const cookies = await mintCookies(Math.floor(Date.now() / 1000));
     // The request path's GET routes too (bench/load.ts), on the worker's own socket, `bare` their
     // baseline: their CPU per request against the bare route's (issue 18's ratios).
-    const bareBytes = (await (await fetch(`${running.directUrl!}/`)).arrayBuffer()).byteLength;
+    const bareBytes = (await (await fetch(`${direct}/`)).arrayBuffer()).byteLength;
+    const origin = originSpecs(direct, running.proxyUrl!, cookies, ORIGIN_DELAY_MS);
     const all: OriginSpec[] = [
-      ...originSpecs(running.directUrl!, running.proxyUrl!, cookies, ORIGIN_DELAY_MS),
+      ...origin,
+      // Here only: a first visit at consent `none` (no tracker: nothing for the end of <body>).
+      ...origin
+        .filter((o) => o.name === 'origin-first' || o.name === 'origin-first-instant')
+        .map((o) => ({
+          ...o,
+          name: o.name.replace('first', 'none'),
+          label: `${o.label}, consent none`,
+          cookies: () => 'tsr_consent=none',
+        })),
       ...routes(cookies, bareBytes, [])
         .filter((r) => !r.post)
         .flatMap((r) =>
           // `entry:<route>`: the same route through miniflare's entry worker (running.url).
           [
-            ['', running.directUrl!],
+            ['', direct],
             ['entry:', running.url],
           ].map(([prefix, site]) => ({
             name: prefix + r.name,
@@ -104,29 +165,51 @@ try {
           })),
         ),
     ];
-    const specs = wanted.map((n) => {
-      const spec = all.find((x) => x.name === n);
-      if (!spec) throw new Error(`no route ${n}; routes: ${all.map((x) => x.name).join(', ')}`);
-      return spec;
-    });
+    const specs = wanted
+      // Shared: the pass-through is one worker, measured once per round (as the first script's).
+      .filter((n) => !(one && i > 0 && isPassThrough(n)))
+      .map((n) => {
+        if (one && i > 0 && n.startsWith('entry:'))
+          throw new Error(`${n}: miniflare's entry reaches only the first script when shared`);
+        const spec = all.find((x) => x.name === n);
+        if (!spec) throw new Error(`no route ${n}; routes: ${all.map((x) => x.name).join(', ')}`);
+        return spec;
+      });
     started.push({
       mf,
       running,
       pids,
       specs,
-      accs: new Map(specs.map((x) => [x.name, { ...newAcc(), cpu: 0 }])),
+      accs: new Map(specs.map((x) => [x.name, { ...newAcc(), cpu: 0, phases: [] as number[] }])),
     });
   }
   for (const s of started) for (const spec of s.specs) await round(spec, CONNECTIONS, 2);
+  const phase = async (s: Started, spec: OriginSpec) => {
+    const acc = s.accs.get(spec.name)!;
+    const cpu = () => s.pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
+    const c = cpu();
+    const n = acc.total.length;
+    await round(spec, CONNECTIONS, ROUND_SECONDS, acc);
+    // Shared: what the phase's requests left running (waitUntil's record and log, GC) is theirs,
+    // not the next phase's, which may be another script's.
+    if (shared) await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const used = cpu() - c;
+    acc.cpu += used;
+    acc.phases.push((used / Math.max(1, acc.total.length - n)) * 1000);
+  };
   for (let r = 0; r < rounds; r++) {
-    for (let k = 0; k < started.length; k++) {
-      const s = started[(k + r) % started.length]!;
-      for (const spec of s.specs) {
-        const acc = s.accs.get(spec.name)!;
-        const cpu = () => s.pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
-        const c = cpu();
-        await round(spec, CONNECTIONS, ROUND_SECONDS, acc);
-        acc.cpu += cpu() - c;
+    if (shared) {
+      // Route by route, the scripts' turns rotating: a route's A and B run back to back.
+      for (const name of wanted)
+        for (let k = 0; k < started.length; k++) {
+          const s = started[(k + r) % started.length]!;
+          const spec = s.specs.find((x) => x.name === name);
+          if (spec) await phase(s, spec);
+        }
+    } else {
+      for (let k = 0; k < started.length; k++) {
+        const s = started[(k + r) % started.length]!;
+        for (const spec of s.specs) await phase(s, spec);
       }
     }
     console.log(`round ${r + 1}/${rounds} done (load average ${r2(loadavg()[0]!)})`);
@@ -136,15 +219,18 @@ try {
     const s = started[i]!;
     for (const spec of s.specs) {
       const a = s.accs.get(spec.name)!;
-      const base = s.accs.get(
+      const baseName =
         spec.delayMs < 0
           ? spec.name.startsWith('entry:')
             ? 'entry:bare'
             : 'bare'
           : spec.delayMs === 0
             ? 'pass-through-instant'
-            : 'pass-through',
-      );
+            : 'pass-through';
+      // Shared: the one pass-through, measured with the first script's routes.
+      const base =
+        s.accs.get(baseName) ??
+        (shared && isPassThrough(baseName) ? started[0]!.accs.get(baseName) : undefined);
       const x = (f: (acc: Acc) => number) => (base ? r2(f(a) / f(base)) : NaN);
       const cpuPer = (acc: Acc & { cpu: number }) => (acc.cpu / acc.total.length) * 1000;
       rows.push({
@@ -157,15 +243,22 @@ try {
         'req/s': Math.round(a.total.length / a.seconds),
         'workerd CPU µs/req': Math.round(cpuPer(a)),
         'CPU over pass-through µs': base ? Math.round(cpuPer(a) - cpuPer(base)) : NaN,
+        // The standard error of the per-phase figures: how far this run's rounds agree.
+        'CPU ± µs': Math.round(stdError(a.phases)),
         errors: a.errors,
       });
     }
   }
+  // BENCH_AB_PHASES=1: every phase's CPU per request, in order (a trend across rounds shows).
+  if (process.env.BENCH_AB_PHASES === '1')
+    for (const [i, s] of started.entries())
+      for (const [name, a] of s.accs)
+        console.log(`${scripts[i]!.label} ${name}: ${a.phases.map(Math.round).join(' ')}`);
   console.log(
     `\n${rounds} rounds × ${ROUND_SECONDS} s × ${CONNECTIONS} connections per route and script:`,
   );
   console.table(rows);
   console.log(`load average after: ${loadavg().map(r2).join(' ')}`);
 } finally {
-  await Promise.all(started.map(({ running }) => running.dispose()));
+  await Promise.all(toDispose.map((running) => running.dispose()));
 }

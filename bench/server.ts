@@ -36,6 +36,11 @@ export interface Running {
   proxyUrl?: string;
   /** The worker on a socket of its own, like the proxy (when started with an origin). */
   directUrl?: string;
+  /**
+   * With several scripts (`startWorker([a, b, …])`): each one's socket, in the order given
+   * (`directUrls[0]` is `directUrl`).
+   */
+  directUrls?: string[];
   /** Lines the worker wrote to stdout/stderr (decision logs among them), counted, not kept. */
   logLines: () => number;
   dispose: () => Promise<void>;
@@ -99,11 +104,20 @@ function controlWorker(control: ControlSetup): WorkerOptions {
   } as WorkerOptions;
 }
 
+/**
+ * `script`, or several scripts as workers of one workerd (bench/origin-ab.ts,
+ * `BENCH_AB_PROCESS=shared`): `tessera`, `tessera-2`, … with the same bindings (so the same KV,
+ * D1 and queues: seeding once seeds them all), each on a socket of its own (`directUrls`) when
+ * started with an origin; the origin and the pass-through proxy are shared. Miniflare's entry
+ * (`url`) reaches the first.
+ */
 export async function startWorker(
-  script: string,
+  script: string | string[],
   origin?: OriginSetup,
   control?: ControlSetup,
 ): Promise<{ mf: Miniflare; running: Running }> {
+  const scripts = typeof script === 'string' ? [script] : script;
+  if (scripts.length > 1 && !origin) throw new Error('several scripts need the origin setup');
   const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(ROOT, 'wrangler.toml'));
   let lines = 0;
   const drain = () =>
@@ -120,7 +134,7 @@ export async function startWorker(
   for (let attempt = 0; ; attempt++) {
     const port = randomPort();
     const proxyPort = randomPort();
-    const directPort = randomPort();
+    const directPorts = scripts.map(() => randomPort());
     const mf = new Miniflare({
       host: '127.0.0.1',
       port,
@@ -133,9 +147,9 @@ export async function startWorker(
         if (process.env.BENCH_VERBOSE === '1') stderr.pipe(process.stderr);
       },
       workers: [
-        {
+        ...scripts.map((script, i) => ({
           ...workerOptions,
-          name: 'tessera',
+          name: i === 0 ? 'tessera' : `tessera-${i + 1}`,
           modules: true,
           scriptPath: script,
           modulesRoot: path.dirname(script),
@@ -165,10 +179,10 @@ export async function startWorker(
           ...(origin
             ? {
                 ...(ownOrigin ? {} : { outboundService: ORIGIN_WORKER }),
-                unsafeDirectSockets: [{ host: '127.0.0.1', port: directPort }],
+                unsafeDirectSockets: [{ host: '127.0.0.1', port: directPorts[i]! }],
               }
             : {}),
-        },
+        })),
         ...(origin
           ? originWorkers(origin.html, proxyPort, workerOptions.compatibilityDate, ownOrigin?.url)
           : []),
@@ -195,7 +209,8 @@ export async function startWorker(
           ...(origin
             ? {
                 proxyUrl: `http://127.0.0.1:${proxyPort}`,
-                directUrl: `http://127.0.0.1:${directPort}`,
+                directUrl: `http://127.0.0.1:${directPorts[0]!}`,
+                directUrls: directPorts.map((p) => `http://127.0.0.1:${p}`),
               }
             : {}),
           logLines: () => lines,

@@ -68,6 +68,26 @@ describe('slots in origin pages', () => {
     );
   });
 
+  it('puts the stylesheet at the document’s end when no </head> takes it, even when </body> took the tracker', async () => {
+    const res = await visit('/o/a?body=headless');
+    const html = await res.text();
+    const decision = res.headers.get('x-tessera-decision');
+    expect(html.startsWith('<html><body><div data-tessera-slot="hero"')).toBe(true);
+    expect(
+      html.endsWith(
+        `<script src="/__tessera/t.js" defer data-decision="${decision}"></script></body></html>` +
+          '<link rel="stylesheet" href="/__tessera/s.css">',
+      ),
+    ).toBe(true);
+    expect(variantOf(html, 'hero')).toBe('hero-default');
+    // Nothing for the end of <body> at consent none: the stylesheet alone, at the end.
+    const none = await (
+      await visit('/o/a?body=headless', { headers: { cookie: 'tsr_consent=none' } })
+    ).text();
+    expect(none).not.toContain('/__tessera/t.js');
+    expect(none).toMatch(/<\/body><\/html><link rel="stylesheet" href="\/__tessera\/s.css">$/);
+  });
+
   it('gives a page without slots the tracker only', async () => {
     const html = await (await visit('/plain/checkout?slots=')).text();
     expect(html).not.toContain('/__tessera/s.css');

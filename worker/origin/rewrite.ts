@@ -3,14 +3,21 @@
  * buffered: the origin's bytes leave as they arrive, untouched except where Tessera writes.
  *
  *   </head>          Tessera's stylesheet link (and a preview's noindex) before it — needs no
- *                    personalization, so the head streams before any decision is made
+ *                    personalization, so the head streams before any decision is made; at the
+ *                    document's end instead when no `</head>` closes the head (lol-html also
+ *                    runs an end-tag handler at an enclosing end tag such as `</html>`)
  *   meta CSP         `<meta http-equiv="Content-Security-Policy">` adjusted like the header
  *   [data-tessera-slot]  the first one awaits the decisions (the stream pauses there, not
  *                    before); each is filled or left as the origin sent it (origin/slots.ts);
  *                    `template [data-tessera-slot]` and `[data-tessera-slot] [data-tessera-slot]`
  *                    mark the ones refused for where they stand
  *   </body>          the tracker (and a preview ribbon or debug panel) before it; at the
- *                    document's end instead when the origin sends no `</body>`
+ *                    document's end instead when no `</body>` (or enclosing end tag) closes it
+ *
+ * A page with nothing for the end of <head> or of <body> (no slots and no preview; no tracker,
+ * ribbon or panel, e.g. at consent `none`) gets no handler there: an insertion before an end
+ * tag costs ≈ 45 µs in workerd whether JavaScript or lol-html's own `append` makes it
+ * (docs/performance.md, "Same-process A/B, and the end-tag insertions").
  *
  * A handler never throws: a throw after output started would truncate the page, so every
  * failure keeps the origin's markup and is reported through `note`.
@@ -18,8 +25,11 @@
 import { SLOT_ATTR, type SlotFill, type SlotOutcome } from './slots.ts';
 
 export interface RewritePlan {
-  /** Trusted HTML for the end of <head> (called there, after any meta CSP was adjusted). */
-  headEnd(): string;
+  /**
+   * Trusted HTML for the end of <head> (called there, after any meta CSP was adjusted); absent
+   * when the page gets nothing there.
+   */
+  headEnd?: () => string;
   /** The adjusted content of a meta CSP (called while the head streams). */
   metaCsp(content: string): string;
   /**
@@ -29,8 +39,11 @@ export interface RewritePlan {
   fill(
     slot: string,
   ): SlotFill | Exclude<SlotOutcome, 'filled'> | Promise<SlotFill | Exclude<SlotOutcome, 'filled'>>;
-  /** Trusted HTML for the end of <body> (a promise only when it must wait, e.g. for a trace). */
-  bodyEnd(): string | Promise<string>;
+  /**
+   * Trusted HTML for the end of <body> (a promise only when it must wait, e.g. for a trace);
+   * absent when the page gets nothing there.
+   */
+  bodyEnd?: () => string | Promise<string>;
   /** What happened to each slot marker met, in document order. */
   note(slot: string, outcome: SlotOutcome): void;
   /** The document ended: every handler has run. */
@@ -134,68 +147,74 @@ export function rewriteOrigin(origin: Response, plan: RewritePlan): Response {
           const content = el.getAttribute('content');
           if (content) el.setAttribute('content', plan.metaCsp(content));
         }, ignore),
-    })
-    .on('head', {
+    });
+  const { headEnd, bodyEnd } = plan;
+  if (headEnd)
+    rewriter.on('head', {
       element: (el) =>
         guarded(() => {
           el.onEndTag((end) =>
             guarded(() => {
               headSeen = true;
-              end.before(plan.headEnd(), { html: true });
+              end.before(headEnd(), { html: true });
             }, ignore),
           );
         }, ignore),
-    })
-    .on(`[${SLOT_ATTR}]`, {
-      element: (el) => {
-        const context = inert ? 'slot.inert' : nested ? 'slot.nested' : undefined;
-        inert = nested = false;
-        const slot = el.getAttribute(SLOT_ATTR) ?? '';
-        const apply = (fill: SlotFill | Exclude<SlotOutcome, 'filled'>) => {
-          if (typeof fill === 'string') return plan.note(slot, fill);
-          el.setInnerContent(fill.html, { html: true });
-          el.setAttribute('data-tessera-variant', fill.variant);
-          el.setAttribute('data-tessera-level', fill.level);
-          plan.note(slot, 'filled');
-        };
-        return guarded(
-          () => {
-            if (context) return plan.note(slot, context);
-            if (!canHaveContent(el)) return plan.note(slot, 'slot.void'); // <img>, <input>, …
-            const fill = plan.fill(slot);
-            return fill instanceof Promise ? fill.then(apply) : apply(fill);
-          },
-          () => plan.note(slot, 'slot.render_error'),
-        );
-      },
-    })
-    .on('body', {
+    });
+  rewriter.on(`[${SLOT_ATTR}]`, {
+    element: (el) => {
+      const context = inert ? 'slot.inert' : nested ? 'slot.nested' : undefined;
+      inert = nested = false;
+      const slot = el.getAttribute(SLOT_ATTR) ?? '';
+      const apply = (fill: SlotFill | Exclude<SlotOutcome, 'filled'>) => {
+        if (typeof fill === 'string') return plan.note(slot, fill);
+        el.setInnerContent(fill.html, { html: true });
+        el.setAttribute('data-tessera-variant', fill.variant);
+        el.setAttribute('data-tessera-level', fill.level);
+        plan.note(slot, 'filled');
+      };
+      return guarded(
+        () => {
+          if (context) return plan.note(slot, context);
+          if (!canHaveContent(el)) return plan.note(slot, 'slot.void'); // <img>, <input>, …
+          const fill = plan.fill(slot);
+          return fill instanceof Promise ? fill.then(apply) : apply(fill);
+        },
+        () => plan.note(slot, 'slot.render_error'),
+      );
+    },
+  });
+  if (bodyEnd)
+    rewriter.on('body', {
       element: (el) =>
         guarded(() => {
           el.onEndTag((end) =>
             guarded(() => {
               bodyEnded = true;
-              const html = plan.bodyEnd();
+              const html = bodyEnd();
               if (!(html instanceof Promise)) return void end.before(html, { html: true });
               return html.then((h) => void end.before(h, { html: true }));
             }, ignore),
           );
         }, ignore),
-    })
-    .onDocument({
-      end: (end) =>
-        guarded(
-          () => {
-            const finish = (html: string) => {
-              if (!bodyEnded) end.append((headSeen ? '' : plan.headEnd()) + html, { html: true });
-              plan.done();
-            };
-            if (bodyEnded) return finish('');
-            const html = plan.bodyEnd();
-            return html instanceof Promise ? html.then(finish) : finish(html);
-          },
-          () => plan.done(),
-        ),
     });
+  rewriter.onDocument({
+    end: (end) =>
+      guarded(
+        () => {
+          // What no end tag took: the head's part whenever `</head>` never came (also when
+          // `</body>` did), the body's when `</body>` never came.
+          const finish = (html: string) => {
+            const rest = (headEnd && !headSeen ? headEnd() : '') + html;
+            if (rest) end.append(rest, { html: true });
+            plan.done();
+          };
+          if (bodyEnded || !bodyEnd) return finish('');
+          const html = bodyEnd();
+          return html instanceof Promise ? html.then(finish) : finish(html);
+        },
+        () => plan.done(),
+      ),
+  });
   return rewriter.transform(origin);
 }

@@ -280,14 +280,33 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
   const documentEnded = new Promise<void>((resolve) => (ended = resolve));
   const slotIds = new Set(page.slots);
   const needsStyles = page.slots.length > 0 || mode.preview !== undefined;
+  // Nothing for the end of <head> (needsStyles false) or <body>: no handler there
+  // (origin/rewrite.ts).
+  const extras = (trace?: Trace) =>
+    encode(
+      pageExtras(mode, {
+        nonce: csp.scriptNonce ?? '',
+        decisionId,
+        version: bundle.version,
+        consent: who.consent.level,
+        ...(trace ? { trace } : {}),
+      }).bodyEnd,
+    );
+  // The panel waits for the trace; everything else for the end of <body> is known now.
+  const bodyNeeded = mode.debug === 'html' || extras() !== '';
 
   let rewritten: Response;
   try {
     rewritten = rewriteOrigin(response, {
-      headEnd: () =>
-        encode(
-          (needsStyles ? stylesheetTag(csp.styleNonce) : '') + (mode.preview ? previewHead() : ''),
-        ),
+      ...(needsStyles
+        ? {
+            headEnd: () =>
+              encode(
+                (needsStyles ? stylesheetTag(csp.styleNonce) : '') +
+                  (mode.preview ? previewHead() : ''),
+              ),
+          }
+        : {}),
       metaCsp: (content) => {
         const meta = planCsp(content, targets, csp);
         csp = { ...csp, ...meta, header: csp.header };
@@ -309,20 +328,14 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
         const ready = made ?? madeNow();
         return ready ? fillFrom(ready) : personalizeOnce().then(fillFrom);
       },
-      bodyEnd: () => {
-        const extras = (trace?: Trace) =>
-          encode(
-            pageExtras(mode, {
-              nonce: csp.scriptNonce ?? '',
-              decisionId,
-              version: bundle.version,
-              consent: who.consent.level,
-              ...(trace ? { trace } : {}),
-            }).bodyEnd,
-          );
-        if (mode.debug !== 'html') return extras();
-        return made ? extras(made.trace) : personalizeOnce().then((p) => extras(p.trace));
-      },
+      ...(bodyNeeded
+        ? {
+            bodyEnd: () => {
+              if (mode.debug !== 'html') return extras();
+              return made ? extras(made.trace) : personalizeOnce().then((p) => extras(p.trace));
+            },
+          }
+        : {}),
       note: (slot, outcome) => notes.push({ slot, outcome }),
       done: () => ended(),
     });
