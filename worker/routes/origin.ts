@@ -301,10 +301,7 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
       ...(needsStyles
         ? {
             headEnd: () =>
-              encode(
-                (needsStyles ? stylesheetTag(csp.styleNonce) : '') +
-                  (mode.preview ? previewHead() : ''),
-              ),
+              encode(stylesheetTag(csp.styleNonce) + (mode.preview ? previewHead() : '')),
           }
         : {}),
       metaCsp: (content) => {
