@@ -55,41 +55,20 @@ const memories = {
   profiles: new Map<string, string | null>(),
 };
 
-/**
- * The stand-ins, built once per binding and env (the runtime hands every request the same
- * objects), so the bench's own plumbing costs a page next to nothing: a WeakMap lookup, not a
- * dozen closures and a copy of the env per request.
- */
-const standIns = new WeakMap<KVNamespace, KVNamespace>();
-const envs = new WeakMap<Env, Map<string, Env>>();
-
-const standInFor = (kv: KVNamespace, memory: Map<string, string | null>) => {
-  let s = standIns.get(kv);
-  if (!s) standIns.set(kv, (s = standIn(kv, memory)));
-  return s;
-};
-
 /** The env this request runs with: the stand-in only when the bench asks for it. */
 export function benchEnv(request: Request, env: Env): Env {
   if (!benchRoutesOn(env)) return env;
   const kv = request.headers.get(BENCH_KV_HEADER) === 'isolate';
   const queue = request.headers.get(BENCH_QUEUE_HEADER) === 'isolate';
   if (!kv && !queue) return env;
-  const key = `${kv} ${queue}`;
-  let byKind = envs.get(env);
-  const known = byKind?.get(key);
-  if (known) return known;
-  const wrapped: Env = {
+  return {
     ...env,
     ...(kv
       ? {
-          CONTENT: standInFor(env.CONTENT, memories.content),
-          PROFILES: standInFor(env.PROFILES, memories.profiles),
+          CONTENT: standIn(env.CONTENT, memories.content),
+          PROFILES: standIn(env.PROFILES, memories.profiles),
         }
       : {}),
     ...(queue ? { DECISIONS: droppingQueue } : {}),
   };
-  if (!byKind) envs.set(env, (byKind = new Map()));
-  byKind.set(key, wrapped);
-  return wrapped;
 }
