@@ -29,6 +29,10 @@ import {
   type VisitHeaders,
 } from '../../worker/visit/respond.ts';
 import { VISIT } from '../../worker/visit/mode.ts';
+import { ARMS_COOKIE } from '../../worker/identity/arms-cookie.ts';
+import { VISITOR_COOKIE } from '../../worker/identity/visitor.ts';
+import { CONSENT_COOKIE } from '../../worker/privacy/consent.ts';
+import { PREVIEW_COOKIE } from '../../worker/preview/session.ts';
 import { BENCH_ADMIN_KEYS, BENCH_VISITOR_KEYS, benchKeyring } from '../keys.ts';
 import {
   consentOf,
@@ -40,8 +44,6 @@ import {
 } from '../pipeline.ts';
 import { BENCH_REQUEST, NOW, NOW_S, visits } from '../visits.ts';
 import { buildBundle, profile, slotIdsOf, STANDARD } from '../workload.ts';
-
-const PREVIEW = '__Host-tsr_preview';
 
 interface MicroEnv {
   /** In-memory KV of this throwaway worker, one profile seeded (what the page path reads). */
@@ -96,7 +98,7 @@ async function setup(env: MicroEnv) {
   const partsBytes = new TextEncoder().encode(bundleText(big));
   await env.KV.put('bundle:big', bigText);
   // The glue between the parts: what a request pays besides them (docs/performance.md).
-  const cookieHeader = new Headers({ cookie: `tsr_consent=all; __Host-tsr_vid=${token}` });
+  const cookieHeader = new Headers({ cookie: `${CONSENT_COOKIE}=all; ${VISITOR_COOKIE}=${token}` });
   const cookieOf = (name: string) => {
     const header = cookieHeader.get('cookie');
     return header ? parseCookies(header, name)[name] : undefined;
@@ -117,7 +119,8 @@ async function setup(env: MicroEnv) {
     timer: () => clearTimeout(setTimeout(() => {}, 1000)),
     deadline: () => withDeadline(() => Promise.resolve(1), 1000),
     cookies: () =>
-      [PREVIEW, 'tsr_consent', '__Host-tsr_vid', 'tsr_arms'].map(cookieOf).filter(Boolean).length,
+      [PREVIEW_COOKIE, CONSENT_COOKIE, VISITOR_COOKIE, ARMS_COOKIE].map(cookieOf).filter(Boolean)
+        .length,
     uuid: () => crypto.randomUUID(),
     url: () => new URL(`https://shop.example${BENCH_REQUEST.path}?utm_source=mail`).pathname,
     'log-line': () => console.log(logLine),

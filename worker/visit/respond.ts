@@ -17,7 +17,7 @@ import type { VisitMode } from './mode.ts';
 /**
  * Headers on every HTML response, personalized or not (CSP, nosniff, referrer policy), as a plain
  * record: a Response built from one record costs workerd about half of one built from a Headers
- * object and then `set()` header by header (docs/performance.md, "the glue").
+ * object and then `set()` header by header (docs/performance.md, "The glue between the parts").
  */
 export function htmlHeaders(nonce: string, extra: Record<string, string>): Record<string, string> {
   return {
