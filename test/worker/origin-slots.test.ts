@@ -68,24 +68,34 @@ describe('slots in origin pages', () => {
     );
   });
 
-  it('puts the stylesheet at the document’s end when no </head> takes it, even when </body> took the tracker', async () => {
+  it('puts the stylesheet before <body> when no </head> came first, where the parser still puts it in the head', async () => {
     const res = await visit('/o/a?body=headless');
     const html = await res.text();
     const decision = res.headers.get('x-tessera-decision');
-    expect(html.startsWith('<html><body><div data-tessera-slot="hero"')).toBe(true);
+    expect(html.startsWith('<html><link rel="stylesheet" href="/__tessera/s.css"><body>')).toBe(
+      true,
+    );
     expect(
       html.endsWith(
-        `<script src="/__tessera/t.js" defer data-decision="${decision}"></script></body></html>` +
-          '<link rel="stylesheet" href="/__tessera/s.css">',
+        `<script src="/__tessera/t.js" defer data-decision="${decision}"></script></body></html>`,
       ),
     ).toBe(true);
+    expect(html.split('/__tessera/s.css')).toHaveLength(2); // once
     expect(variantOf(html, 'hero')).toBe('hero-default');
-    // Nothing for the end of <body> at consent none: the stylesheet alone, at the end.
+    // Nothing for the end of <body> at consent none: the stylesheet alone, before <body>.
     const none = await (
       await visit('/o/a?body=headless', { headers: { cookie: 'tsr_consent=none' } })
     ).text();
     expect(none).not.toContain('/__tessera/t.js');
-    expect(none).toMatch(/<\/body><\/html><link rel="stylesheet" href="\/__tessera\/s.css">$/);
+    expect(none).toBe(
+      '<html><link rel="stylesheet" href="/__tessera/s.css"><body>' +
+        none.slice(none.indexOf('<body>') + '<body>'.length),
+    );
+    expect(none.split('/__tessera/s.css')).toHaveLength(2);
+    // A <head> left open: the stylesheet still goes before <body>, once, not at </html>.
+    const open = await (await visit('/o/a?body=openhead')).text();
+    expect(open).toContain('<title>t</title><link rel="stylesheet" href="/__tessera/s.css"><body>');
+    expect(open.split('/__tessera/s.css')).toHaveLength(2);
   });
 
   it('gives a page without slots the tracker only', async () => {

@@ -3,9 +3,9 @@
  * buffered: the origin's bytes leave as they arrive, untouched except where Tessera writes.
  *
  *   </head>          Tessera's stylesheet link (and a preview's noindex) before it — needs no
- *                    personalization, so the head streams before any decision is made; at the
- *                    document's end instead when no `</head>` closes the head (lol-html also
- *                    runs an end-tag handler at an enclosing end tag such as `</html>`)
+ *                    personalization, so the head streams before any decision is made; before
+ *                    `<body>` when no `</head>` came first (the parser still puts it in the
+ *                    head), at the document's end when neither came
  *   meta CSP         `<meta http-equiv="Content-Security-Policy">` adjusted like the header
  *   [data-tessera-slot]  the first one awaits the decisions (the stream pauses there, not
  *                    before); each is filled or left as the origin sent it (origin/slots.ts);
@@ -155,6 +155,8 @@ export function rewriteOrigin(origin: Response, plan: RewritePlan): Response {
         guarded(() => {
           el.onEndTag((end) =>
             guarded(() => {
+              // Already placed before `<body>`: this head was never closed before it.
+              if (headSeen) return;
               headSeen = true;
               end.before(headEnd(), { html: true });
             }, ignore),
@@ -184,10 +186,18 @@ export function rewriteOrigin(origin: Response, plan: RewritePlan): Response {
       );
     },
   });
-  if (bodyEnd)
+  if (bodyEnd || headEnd)
     rewriter.on('body', {
       element: (el) =>
         guarded(() => {
+          // No `</head>` before `<body>`: the head's part goes just before `<body>`, where the
+          // HTML parser still puts a <link> or <meta> into the head (an implied one if the page
+          // has no <head>), ahead of everything the body shows.
+          if (headEnd && !headSeen) {
+            headSeen = true;
+            el.before(headEnd(), { html: true });
+          }
+          if (!bodyEnd) return;
           el.onEndTag((end) =>
             guarded(() => {
               bodyEnded = true;
@@ -202,8 +212,8 @@ export function rewriteOrigin(origin: Response, plan: RewritePlan): Response {
     end: (end) =>
       guarded(
         () => {
-          // What no end tag took: the head's part whenever `</head>` never came (also when
-          // `</body>` did), the body's when `</body>` never came.
+          // What nothing took: the head's part when neither `</head>` nor `<body>` came, the
+          // body's when `</body>` never came.
           const finish = (html: string) => {
             const rest = (headEnd && !headSeen ? headEnd() : '') + html;
             if (rest) end.append(rest, { html: true });
