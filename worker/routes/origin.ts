@@ -32,7 +32,7 @@ import { previewHead } from '../preview/apply.ts';
 import type { Trace } from '../debug/trace.ts';
 import { mayDrawBanditArm } from '../experiments/assign.ts';
 import { newArmsToken } from '../visit/arms.ts';
-import { pageExtras } from '../visit/extras.ts';
+import { addsToBodyEnd, pageExtras } from '../visit/extras.ts';
 import { contextOf, requestWho } from '../visit/from-request.ts';
 import { logSink, logVisit } from '../visit/log.ts';
 import type { VisitMode } from '../visit/mode.ts';
@@ -292,8 +292,7 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
         ...(trace ? { trace } : {}),
       }).bodyEnd,
     );
-  // The panel waits for the trace; everything else for the end of <body> is known now.
-  const bodyNeeded = mode.debug === 'html' || extras() !== '';
+  const bodyNeeded = addsToBodyEnd(mode, who.consent.level);
 
   let rewritten: Response;
   try {

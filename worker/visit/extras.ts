@@ -16,14 +16,24 @@ export interface PageExtras {
   bodyEnd: string;
 }
 
+/** A counted visit carries the tracker, except at consent `none`. */
+const carriesTracker = (mode: VisitMode, consent: ConsentLevel) =>
+  mode.tracks && consent !== 'none';
+
+/**
+ * Whether `pageExtras` puts anything at the end of <body> for this visit (the panel once its
+ * trace is there): known before any decision, without building the HTML.
+ */
+export const addsToBodyEnd = (mode: VisitMode, consent: ConsentLevel): boolean =>
+  carriesTracker(mode, consent) || mode.preview !== undefined || mode.debug === 'html';
+
 export function pageExtras(
   mode: VisitMode,
   p: { nonce: string; decisionId: string; version: string; consent: ConsentLevel; trace?: Trace },
 ): PageExtras {
-  const tracker =
-    mode.tracks && p.consent !== 'none'
-      ? trackerTag({ decisionId: p.decisionId, nonce: p.nonce })
-      : '';
+  const tracker = carriesTracker(mode, p.consent)
+    ? trackerTag({ decisionId: p.decisionId, nonce: p.nonce })
+    : '';
   const ribbon = mode.preview ? previewRibbon(mode.preview, p.version) : '';
   const panel = p.trace && mode.debug === 'html' ? renderTracePanel(p.trace) : '';
   return { head: mode.preview ? previewHead() : '', bodyEnd: ribbon + tracker + panel };
