@@ -47,7 +47,6 @@ const OPS = [
   ['parts-shape', 'stored in parts: hash + manifest + the bundle check'],
   ['parts-load', 'stored in parts: hash + manifest + bundle check + /p/1’s slots (parsed on use)'],
   // The glue between the parts (what a request pays besides them).
-  ['noop', 'glue: nothing (the loop’s own await; subtract from the next)'],
   ['timer', 'glue: setTimeout + clearTimeout'],
   ['deadline', 'glue: a resolved read under withDeadline (timer, race, two promises)'],
   ['cookies', 'glue: four cookie lookups as a page does them (hono parse, Headers.get)'],

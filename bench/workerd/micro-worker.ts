@@ -115,7 +115,6 @@ async function setup(env: MicroEnv) {
   };
   const logLine = JSON.stringify({ event: 'bench.line', pad: 'x'.repeat(1200) });
   const ops: Record<string, () => unknown> = {
-    noop: () => undefined,
     timer: () => clearTimeout(setTimeout(() => {}, 1000)),
     deadline: () => withDeadline(() => Promise.resolve(1), 1000),
     cookies: () =>

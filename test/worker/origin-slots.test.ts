@@ -87,10 +87,10 @@ describe('slots in origin pages', () => {
       await visit('/o/a?body=headless', { headers: { cookie: 'tsr_consent=none' } })
     ).text();
     expect(none).not.toContain('/__tessera/t.js');
-    expect(none).toBe(
-      '<html><link rel="stylesheet" href="/__tessera/s.css"><body>' +
-        none.slice(none.indexOf('<body>') + '<body>'.length),
+    expect(none.startsWith('<html><link rel="stylesheet" href="/__tessera/s.css"><body>')).toBe(
+      true,
     );
+    expect(none.endsWith('</body></html>')).toBe(true);
     expect(none.split('/__tessera/s.css')).toHaveLength(2);
     // A <head> left open: the stylesheet still goes before <body>, once, not at </html>.
     const open = await (await visit('/o/a?body=openhead')).text();
