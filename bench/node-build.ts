@@ -27,3 +27,24 @@ export async function importBuilt<T>(entry: string): Promise<T> {
   });
   return (await import(`${pathToFileURL(outfile).href}?t=${Date.now()}`)) as T;
 }
+
+/**
+ * A worker under bench/floor/ written in TypeScript (decided.ts), bundled for workerd the way
+ * wrangler bundles the visitor worker (esbuild, minified, no keepNames); its path.
+ */
+export async function buildFloor(name: string): Promise<string> {
+  const dir = path.join(ROOT, 'node_modules', '.cache', 'tessera-bench');
+  mkdirSync(dir, { recursive: true });
+  const outfile = path.join(dir, `floor-${name}.js`);
+  await build({
+    entryPoints: [path.join(ROOT, 'bench', 'floor', `${name}.ts`)],
+    outfile,
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    minify: true,
+    tsconfig: path.join(ROOT, 'tsconfig.json'),
+    logLevel: 'error',
+  });
+  return outfile;
+}

@@ -18,7 +18,9 @@
  * worker's own socket, against `bare` (`entry:<route>`: through miniflare's entry worker instead).
  * A script may be the runtime's floor instead of Tessera (bench/floor/: `floor=bench/floor/plain.js`,
  * `logged.js`, `queued.js`): a worker with none of Tessera's code answering the same routes with
- * only the calls a personalized page cannot avoid (docs/performance.md, "The floor").
+ * only the calls a personalized page cannot avoid (docs/performance.md, "The floor"); `floor:decided`
+ * builds bench/floor/decided.ts, that floor deciding and rendering with Tessera's pure core
+ * (docs/performance.md, "A floor that decides").
  * `BENCH_ORIGIN_PROCESS=own` runs each script's origin in a workerd of its own (bench/server.ts);
  * the CPU column then sums both processes.
  *
@@ -39,7 +41,7 @@ import { loadavg } from 'node:os';
 import type { Miniflare } from 'miniflare';
 import { buildWorker } from './build.ts';
 import { routes } from './load.ts';
-import { importBuilt } from './node-build.ts';
+import { buildFloor, importBuilt } from './node-build.ts';
 import type { standardPageBytes } from './micro.ts';
 import {
   ORIGIN_DELAY_MS,
@@ -75,12 +77,20 @@ const stdError = (xs: number[]) => {
   return Math.sqrt(variance / xs.length);
 };
 
-const scripts = scriptArgs.map((arg) => {
-  const at = arg.indexOf('=');
-  if (at < 1) throw new Error(`"${arg}" is not label=path`);
-  const file = arg.slice(at + 1);
-  return { label: arg.slice(0, at), script: file === 'current' ? buildWorker().script : file };
-});
+const scripts = await Promise.all(
+  scriptArgs.map(async (arg) => {
+    const at = arg.indexOf('=');
+    if (at < 1) throw new Error(`"${arg}" is not label=path`);
+    const file = arg.slice(at + 1);
+    const script =
+      file === 'current'
+        ? buildWorker().script
+        : file.startsWith('floor:')
+          ? await buildFloor(file.slice('floor:'.length))
+          : file;
+    return { label: arg.slice(0, at), script };
+  }),
+);
 
 const built = await importBuilt<{ standardPageBytes: typeof standardPageBytes }>('bench/micro.ts');
 const bundle = await buildBundle(STANDARD);

@@ -62,7 +62,13 @@ function cookieOf(request) {
   return undefined;
 }
 
-export function floorWorker({ record: form }) {
+/**
+ * `decide` (bench/floor/decided.ts only): instead of the static page, a hook that makes the page
+ * and its record from the visit — Tessera's pure decision core, nothing of its pipeline. With it
+ * the profile is read as Tessera reads it: through the in-isolate stand-in only when the request
+ * carries `x-bench-kv: isolate`, from miniflare's KV otherwise.
+ */
+export function floorWorker({ record: form, decide }) {
   let key;
   const keyOf = (env) =>
     (key ??= crypto.subtle.importKey(
@@ -87,10 +93,18 @@ export function floorWorker({ record: form }) {
     return new Promise((resolve) => setTimeout(resolve, 20)).then(() => leave(env));
   };
   const pad = 'x'.repeat(RECORD_CHARS);
-  const record = (env, ctx, k, visitorId, reason) =>
+  const record = (env, ctx, k, visitorId, reason, made) =>
     ctx.waitUntil(
       form === 'queue'
-        ? queued(env, { event: 'tessera.decision', visitor: visitorId, reasons: [reason], pad })
+        ? queued(
+            env,
+            made?.record ?? {
+              event: 'tessera.decision',
+              visitor: visitorId,
+              reasons: [reason],
+              pad,
+            },
+          )
         : (async () => {
             const mac = await crypto.subtle.sign('HMAC', k, UTF8.encode(visitorId));
             const line = JSON.stringify({
@@ -117,6 +131,7 @@ export function floorWorker({ record: form }) {
       const token = cookieOf(request);
       const parts = token?.split('.');
       let visitorId;
+      let profile;
       if (parts?.length === 3) {
         const ok = await crypto.subtle.verify(
           'HMAC',
@@ -128,10 +143,13 @@ export function floorWorker({ record: form }) {
         if (typeof claims.sub === 'string') {
           visitorId = claims.sub;
           const profileKey = claims.cid ? `profile:c:${claims.cid}` : `profile:v:${claims.sub}`;
-          let text = profiles.get(profileKey);
-          if (text === undefined)
-            profiles.set(profileKey, (text = await env.PROFILES.get(profileKey)));
-          if (text) JSON.parse(text);
+          const inIsolate = !decide || request.headers.get('x-bench-kv') === 'isolate';
+          let text = inIsolate ? profiles.get(profileKey) : undefined;
+          if (text === undefined) {
+            text = await env.PROFILES.get(profileKey);
+            if (inIsolate) profiles.set(profileKey, text);
+          }
+          if (text) profile = JSON.parse(text);
         }
       }
       if (visitorId === undefined) {
@@ -141,8 +159,11 @@ export function floorWorker({ record: form }) {
         extra['set-cookie'] =
           `${COOKIE}=${body}.${b64url(mac)}; Max-Age=31536000; Path=/; Secure; HttpOnly; SameSite=Lax`;
       }
-      if (form) record(env, ctx, k, visitorId, token ? 'cookie.ok' : 'cookie.missing');
-      return new Response(page(bytes, nonce), { headers: headers(nonce, extra) });
+      const made = decide
+        ? await decide({ request, env, url, nonce, visitorId, profile, returning: !!token })
+        : undefined;
+      if (form) record(env, ctx, k, visitorId, token ? 'cookie.ok' : 'cookie.missing', made);
+      return new Response(made?.html ?? page(bytes, nonce), { headers: headers(nonce, extra) });
     },
   };
 }
