@@ -20,7 +20,9 @@
  * `logged.js`, `queued.js`): a worker with none of Tessera's code answering the same routes with
  * only the calls a personalized page cannot avoid (docs/performance.md, "The floor"); `floor:decided`
  * builds bench/floor/decided.ts, that floor deciding and rendering with Tessera's pure core
- * (docs/performance.md, "A floor that decides").
+ * (docs/performance.md, "A floor that decides"), and `floor:origin` bench/floor/origin.ts, the
+ * same for origin mode on the `origin-first*` and `origin-known*` routes ("An origin floor that
+ * decides").
  * `BENCH_ORIGIN_PROCESS=own` runs each script's origin in a workerd of its own (bench/server.ts);
  * the CPU column then sums both processes.
  *

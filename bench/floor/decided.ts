@@ -35,7 +35,8 @@ interface Visit {
 }
 
 let bundle: Promise<Bundle | undefined> | undefined;
-const live = (kv: KVNamespace) =>
+/** The live bundle, read, hash-checked and loaded once per isolate. */
+export const live = (kv: KVNamespace) =>
   (bundle ??= (async () => {
     const pointer = JSON.parse((await kv.get('pointer:live', 'text')) ?? '{}') as {
       version?: string;

@@ -62,15 +62,10 @@ function cookieOf(request) {
   return undefined;
 }
 
-/**
- * `decide` (bench/floor/decided.ts only): instead of the static page, a hook that makes the page
- * and its record from the visit — Tessera's pure decision core, nothing of its pipeline. With it
- * the profile is read as Tessera reads it: through the in-isolate stand-in only when the request
- * carries `x-bench-kv: isolate`, from miniflare's KV otherwise.
- */
-export function floorWorker({ record: form, decide }) {
+/** The visitor key, imported once per isolate. */
+export function visitorKey() {
   let key;
-  const keyOf = (env) =>
+  return (env) =>
     (key ??= crypto.subtle.importKey(
       'raw',
       UTF8.encode(Object.values(JSON.parse(env.VISITOR_KEYS))[0]),
@@ -78,20 +73,78 @@ export function floorWorker({ record: form, decide }) {
       false,
       ['sign', 'verify'],
     ));
-  const profiles = new Map();
+}
+
+/**
+ * Who the visitor is: the cookie's HMAC verified and the profile read and parsed, or, without a
+ * valid cookie, a new id and its cookie signed (one HMAC). The profile comes through `profiles`
+ * (an in-isolate Map standing for an edge cache hit) when `inIsolate`, from KV otherwise.
+ */
+export async function identify(request, env, k, profiles, inIsolate) {
+  const token = cookieOf(request);
+  const parts = token?.split('.');
+  if (parts?.length === 3) {
+    const ok = await crypto.subtle.verify(
+      'HMAC',
+      k,
+      fromB64url(parts[2]),
+      UTF8.encode(`${parts[0]}.${parts[1]}`),
+    );
+    const claims = ok ? JSON.parse(new TextDecoder().decode(fromB64url(parts[1]))) : {};
+    if (typeof claims.sub === 'string') {
+      const profileKey = claims.cid ? `profile:c:${claims.cid}` : `profile:v:${claims.sub}`;
+      let text = inIsolate ? profiles.get(profileKey) : undefined;
+      if (text === undefined) {
+        text = await env.PROFILES.get(profileKey);
+        if (inIsolate) profiles.set(profileKey, text);
+      }
+      return {
+        visitorId: claims.sub,
+        profile: text ? JSON.parse(text) : undefined,
+        returning: true,
+      };
+    }
+  }
+  const visitorId = crypto.randomUUID();
+  const body = `${b64url(UTF8.encode('{"alg":"HS256","kid":"k"}'))}.${b64url(UTF8.encode(JSON.stringify({ sub: visitorId, iat: 0, exp: 1 })))}`;
+  const mac = await crypto.subtle.sign('HMAC', k, UTF8.encode(body));
+  return {
+    visitorId,
+    returning: token !== undefined,
+    setCookie: `${COOKIE}=${body}.${b64url(mac)}; Max-Age=31536000; Path=/; Secure; HttpOnly; SameSite=Lax`,
+  };
+}
+
+/**
+ * An isolate-wide batch of decision records: at most 100 messages per `sendBatch`, as the
+ * platform allows; whatever waits leaves after 20 ms. `queued(env, body)` is the record's promise
+ * for waitUntil.
+ */
+export function batcher() {
   let batch = [];
-  // At most 100 messages per sendBatch, as the platform allows; whatever waits leaves after 20 ms.
   const leave = (env) => {
     const leaving = batch;
     batch = [];
     return leaving.length ? env.DECISIONS.sendBatch(leaving) : undefined;
   };
-  const queued = (env, body) => {
+  return (env, body) => {
     batch.push({ body, contentType: 'json' });
     if (batch.length >= 100) return Promise.resolve(leave(env));
     if (batch.length > 1) return Promise.resolve();
     return new Promise((resolve) => setTimeout(resolve, 20)).then(() => leave(env));
   };
+}
+
+/**
+ * `decide` (bench/floor/decided.ts only): instead of the static page, a hook that makes the page
+ * and its record from the visit — Tessera's pure decision core, nothing of its pipeline. With it
+ * the profile is read as Tessera reads it: through the in-isolate stand-in only when the request
+ * carries `x-bench-kv: isolate`, from miniflare's KV otherwise.
+ */
+export function floorWorker({ record: form, decide }) {
+  const keyOf = visitorKey();
+  const profiles = new Map();
+  const queued = batcher();
   const pad = 'x'.repeat(RECORD_CHARS);
   const record = (env, ctx, k, visitorId, reason, made) =>
     ctx.waitUntil(
@@ -128,41 +181,19 @@ export function floorWorker({ record: form, decide }) {
         });
       const k = await keyOf(env);
       const extra = { 'x-tessera-decision': crypto.randomUUID(), 'x-tessera-version': 'floor' };
-      const token = cookieOf(request);
-      const parts = token?.split('.');
-      let visitorId;
-      let profile;
-      if (parts?.length === 3) {
-        const ok = await crypto.subtle.verify(
-          'HMAC',
-          k,
-          fromB64url(parts[2]),
-          UTF8.encode(`${parts[0]}.${parts[1]}`),
-        );
-        const claims = ok ? JSON.parse(new TextDecoder().decode(fromB64url(parts[1]))) : {};
-        if (typeof claims.sub === 'string') {
-          visitorId = claims.sub;
-          const profileKey = claims.cid ? `profile:c:${claims.cid}` : `profile:v:${claims.sub}`;
-          const inIsolate = !decide || request.headers.get('x-bench-kv') === 'isolate';
-          let text = inIsolate ? profiles.get(profileKey) : undefined;
-          if (text === undefined) {
-            text = await env.PROFILES.get(profileKey);
-            if (inIsolate) profiles.set(profileKey, text);
-          }
-          if (text) profile = JSON.parse(text);
-        }
-      }
-      if (visitorId === undefined) {
-        visitorId = crypto.randomUUID();
-        const body = `${b64url(UTF8.encode('{"alg":"HS256","kid":"k"}'))}.${b64url(UTF8.encode(JSON.stringify({ sub: visitorId, iat: 0, exp: 1 })))}`;
-        const mac = await crypto.subtle.sign('HMAC', k, UTF8.encode(body));
-        extra['set-cookie'] =
-          `${COOKIE}=${body}.${b64url(mac)}; Max-Age=31536000; Path=/; Secure; HttpOnly; SameSite=Lax`;
-      }
+      const inIsolate = !decide || request.headers.get('x-bench-kv') === 'isolate';
+      const { visitorId, profile, returning, setCookie } = await identify(
+        request,
+        env,
+        k,
+        profiles,
+        inIsolate,
+      );
+      if (setCookie) extra['set-cookie'] = setCookie;
       const made = decide
-        ? await decide({ request, env, url, nonce, visitorId, profile, returning: !!token })
+        ? await decide({ request, env, url, nonce, visitorId, profile, returning })
         : undefined;
-      if (form) record(env, ctx, k, visitorId, token ? 'cookie.ok' : 'cookie.missing', made);
+      if (form) record(env, ctx, k, visitorId, returning ? 'cookie.ok' : 'cookie.missing', made);
       return new Response(made?.html ?? page(bytes, nonce), { headers: headers(nonce, extra) });
     },
   };
