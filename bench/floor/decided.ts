@@ -11,7 +11,7 @@
  * way Tessera does with nothing else around it.
  * Built for workerd by bench/origin-ab.ts (`decided=floor:decided`).
  */
-import type { Bundle } from '../../shared/schema/bundle.ts';
+import type { Bundle, Page } from '../../shared/schema/bundle.ts';
 import type { Profile } from '../../shared/schema/profile.ts';
 import { loadBundle } from '../../shared/bundle/parts.ts';
 import { requestContext } from '../../worker/context/request-context.ts';
@@ -45,15 +45,18 @@ export const live = (kv: KVNamespace) =>
     return bytes ? loadBundle(new Uint8Array(bytes), pointer.version!) : undefined;
   })());
 
-/** The page and its record made from one visit with Tessera's pure core. */
-async function decide(v: Visit) {
-  const b = await live(v.env.CONTENT);
-  const page = b?.pages.find((p) => p.path === v.url.pathname);
-  if (!b || !page) throw new Error(`no bundle or page for ${v.url.pathname}`);
+interface Visitor {
+  visitorId: string;
+  profile?: Profile;
+  returning: boolean;
+}
+
+/** Tessera's pure core for one visit: the request context, `choose`, every slot rendered. */
+export function decideSlots(b: Bundle, page: Page, request: Request, url: URL, v: Visitor) {
   const now = Date.now();
   const context = requestContext({
-    url: v.url,
-    headers: v.request.headers,
+    url,
+    headers: request.headers,
     cf: undefined,
     now,
     returning: v.returning,
@@ -70,30 +73,49 @@ async function decide(v: Visit) {
     experiments: true,
     trace: false,
   });
-  const rendered = renderSlots(b, outcome.decisions, v.profile);
-  const decisionId = crypto.randomUUID();
-  const html = renderPage({
-    bundle: b,
-    page,
-    nonce: v.nonce,
-    slots: rendered.slots.map((s) => s.html),
-    ...pageExtras(VISIT, { nonce: v.nonce, decisionId, version: b.version, consent: 'personal' }),
-  });
-  const record = decisionRecord({
+  return { now, context, outcome, rendered: renderSlots(b, outcome.decisions, v.profile) };
+}
+
+/** The visit's decision record, every decided slot shown. */
+export function recordOf(
+  b: Bundle,
+  page: Page,
+  v: Visitor,
+  decisionId: string,
+  d: Omit<ReturnType<typeof decideSlots>, 'rendered'>,
+) {
+  const { outcome } = d;
+  return decisionRecord({
     id: decisionId,
-    now,
+    now: d.now,
     version: b.version,
     page: page.id,
     visitor: v.visitorId,
     consent: 'personal',
     profile: v.profile ? 'visitor' : 'none',
-    context,
+    context: d.context,
     reasons: [],
     debug: false,
     slots: outcome.decisions.map((decision) => ({ decision, shown: decision.variant })),
     experiments: { outcome, measuresHoldout: outcome.measuresHoldout, sticky: outcome.sticky },
   });
-  return { html, record };
+}
+
+/** The page and its record made from one visit with Tessera's pure core. */
+async function decide(v: Visit) {
+  const b = await live(v.env.CONTENT);
+  const page = b?.pages.find((p) => p.path === v.url.pathname);
+  if (!b || !page) throw new Error(`no bundle or page for ${v.url.pathname}`);
+  const d = decideSlots(b, page, v.request, v.url, v);
+  const decisionId = crypto.randomUUID();
+  const html = renderPage({
+    bundle: b,
+    page,
+    nonce: v.nonce,
+    slots: d.rendered.slots.map((s) => s.html),
+    ...pageExtras(VISIT, { nonce: v.nonce, decisionId, version: b.version, consent: 'personal' }),
+  });
+  return { html, record: recordOf(b, page, v, decisionId, d) };
 }
 
 /**

@@ -17,14 +17,10 @@
  * deadline. Run by bench/origin-ab.ts as `floor=floor:origin` (its `origin-first*` routes).
  */
 import type { Profile } from '../../shared/schema/profile.ts';
-import { requestContext } from '../../worker/context/request-context.ts';
 import { stylesheetTag } from '../../worker/origin/assets.ts';
 import { sectionInner } from '../../worker/origin/slots.ts';
 import { trackerTag } from '../../worker/tracker/tag.ts';
-import { choose } from '../../worker/visit/choose.ts';
-import { renderSlots } from '../../worker/visit/render.ts';
-import { decisionRecord } from '../../worker/log/record.ts';
-import { live } from './decided.ts';
+import { decideSlots, live, recordOf } from './decided.ts';
 // @ts-expect-error plain JavaScript, no declarations (the floor imports nothing of Tessera's)
 import { batcher, identify, visitorKey } from './worker.mjs';
 
@@ -58,40 +54,19 @@ export default {
     );
     const origin = await fetch(new URL(url.pathname + url.search, env.ORIGIN_URL), request);
     const visitor = await who;
-    const now = Date.now();
     const decisionId = crypto.randomUUID();
+    let decided: ReturnType<typeof decideSlots> | undefined;
     let filled: Map<string, { html: string; variant: string; level: string }> | undefined;
-    let made: ReturnType<typeof choose> | undefined;
     const fill = () => {
-      const context = requestContext({
-        url,
-        headers: request.headers,
-        cf: undefined,
-        now,
-        returning: visitor.returning,
-      });
-      made = choose({
-        bundle: b,
-        pageId: page.id,
-        profile: visitor.profile,
-        context,
-        now,
-        consent: 'personal',
-        visitorId: visitor.visitorId,
-        snapshot: undefined,
-        experiments: true,
-        trace: false,
-      });
-      const rendered = renderSlots(b, made.decisions, visitor.profile);
+      const d = decideSlots(b, page, request, url, visitor);
       filled = new Map(
-        made.decisions.map((d, i) => [
-          d.slot,
-          { html: rendered.slots[i]?.html ?? '', variant: d.variant, level: d.level },
+        d.outcome.decisions.map((x, i) => [
+          x.slot,
+          { html: d.rendered.slots[i]?.html ?? '', variant: x.variant, level: x.level },
         ]),
       );
-      return { context, made };
+      return d;
     };
-    let decided: ReturnType<typeof fill> | undefined;
     const response = new HTMLRewriter()
       .on('head', {
         element: (el) =>
@@ -113,31 +88,7 @@ export default {
       })
       .onDocument({
         end: () => {
-          if (!decided) return;
-          const { context, made } = decided;
-          ctx.waitUntil(
-            queued(
-              env,
-              decisionRecord({
-                id: decisionId,
-                now,
-                version: b.version,
-                page: page.id,
-                visitor: visitor.visitorId,
-                consent: 'personal',
-                profile: visitor.profile ? 'visitor' : 'none',
-                context,
-                reasons: [],
-                debug: false,
-                slots: made.decisions.map((decision) => ({ decision, shown: decision.variant })),
-                experiments: {
-                  outcome: made,
-                  measuresHoldout: made.measuresHoldout,
-                  sticky: made.sticky,
-                },
-              }),
-            ),
-          );
+          if (decided) ctx.waitUntil(queued(env, recordOf(b, page, visitor, decisionId, decided)));
         },
       })
       .transform(origin);
