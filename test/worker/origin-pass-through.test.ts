@@ -203,7 +203,8 @@ describe('personalized origin responses', () => {
     expect(res.headers.get('x-origin-render')).toMatch(/^[0-9a-f-]{36}$/);
     // No `</head>` or `</body>` to go before: the stylesheet and the tracker at the document's end.
     const html = await res.text();
-    expect(html).toContain('<script');
+    expect(html).toContain('<link rel="stylesheet" href="/__tessera/s.css">');
+    expect(html).toContain('<script src="/__tessera/t.js"');
     expect(html.replace(/<link [^>]*>|<script [^>]*>[\s\S]*?<\/script>/g, '')).toBe('');
   });
 });
