@@ -279,9 +279,6 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
   let ended!: () => void;
   const documentEnded = new Promise<void>((resolve) => (ended = resolve));
   const slotIds = new Set(page.slots);
-  const needsStyles = page.slots.length > 0 || mode.preview !== undefined;
-  // Nothing for the end of <head> (needsStyles false) or <body>: no handler there
-  // (origin/rewrite.ts).
   const extras = (trace?: Trace) =>
     encode(
       pageExtras(mode, {
@@ -292,6 +289,9 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
         ...(trace ? { trace } : {}),
       }).bodyEnd,
     );
+  // Nothing for the end of <head> (no slots, no preview) or of <body> (no tracker, ribbon or
+  // panel): the plan leaves that part out and the rewriter registers no handler there.
+  const needsStyles = page.slots.length > 0 || mode.preview !== undefined;
   const bodyNeeded = addsToBodyEnd(mode, who.consent.level);
 
   let rewritten: Response;
