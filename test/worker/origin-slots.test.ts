@@ -58,43 +58,44 @@ describe('slots in origin pages', () => {
     expect(filled).not.toContain('<p>Origin hero</p>');
   });
 
-  it('adds the slots’ stylesheet at the end of <head> and the tracker before </body>', async () => {
+  it('puts the slots’ stylesheet and the tracker first inside <body>', async () => {
     const res = await visit('/o/article-1');
     const html = await res.text();
-    expect(html).toContain('<link rel="stylesheet" href="/__tessera/s.css"></head>');
     const decision = res.headers.get('x-tessera-decision');
-    expect(html).toContain(
-      `<script src="/__tessera/t.js" defer data-decision="${decision}"></script></body></html>`,
-    );
+    const tags = `<link rel="stylesheet" href="/__tessera/s.css"><script src="/__tessera/t.js" defer data-decision="${decision}"></script>`;
+    expect(html).toContain(`</head><body>${tags}<header>`);
+    expect(html.split('/__tessera/s.css')).toHaveLength(2); // once
+    expect(html.split('/__tessera/t.js')).toHaveLength(2);
+    expect(html.endsWith('<footer>Origin footer</footer></body></html>')).toBe(true);
   });
 
-  it('puts the stylesheet before <body> when no </head> came first, where the parser still puts it in the head', async () => {
+  it('puts them inside <body> when no <head> or no </head> came first, and the stylesheet alone at consent none', async () => {
     const res = await visit('/o/a?body=headless');
     const html = await res.text();
     const decision = res.headers.get('x-tessera-decision');
-    expect(html.startsWith('<html><link rel="stylesheet" href="/__tessera/s.css"><body>')).toBe(
-      true,
-    );
     expect(
-      html.endsWith(
-        `<script src="/__tessera/t.js" defer data-decision="${decision}"></script></body></html>`,
+      html.startsWith(
+        `<html><body><link rel="stylesheet" href="/__tessera/s.css"><script src="/__tessera/t.js" defer data-decision="${decision}"></script><div`,
       ),
     ).toBe(true);
+    expect(html.endsWith('</div></body></html>')).toBe(true);
     expect(html.split('/__tessera/s.css')).toHaveLength(2); // once
     expect(variantOf(html, 'hero')).toBe('hero-default');
-    // Nothing for the end of <body> at consent none: the stylesheet alone, before <body>.
+    // No tracker at consent none: the stylesheet alone.
     const none = await (
       await visit('/o/a?body=headless', { headers: { cookie: 'tsr_consent=none' } })
     ).text();
     expect(none).not.toContain('/__tessera/t.js');
-    expect(none.startsWith('<html><link rel="stylesheet" href="/__tessera/s.css"><body>')).toBe(
+    expect(none.startsWith('<html><body><link rel="stylesheet" href="/__tessera/s.css"><div')).toBe(
       true,
     );
     expect(none.endsWith('</body></html>')).toBe(true);
     expect(none.split('/__tessera/s.css')).toHaveLength(2);
-    // A <head> left open: the stylesheet still goes before <body>, once, not at </html>.
+    // A <head> left open: still inside <body>, once, not at </html>.
     const open = await (await visit('/o/a?body=openhead')).text();
-    expect(open).toContain('<title>t</title><link rel="stylesheet" href="/__tessera/s.css"><body>');
+    expect(open).toContain(
+      '<title>t</title><body><link rel="stylesheet" href="/__tessera/s.css"><script',
+    );
     expect(open.split('/__tessera/s.css')).toHaveLength(2);
   });
 
@@ -192,13 +193,26 @@ describe('slots in origin pages', () => {
     );
   });
 
+  it('puts the stylesheet and the tracker at the document’s end when a page omits <body>', async () => {
+    // The start tag of <body> is optional in HTML. Without it nothing marks where the body
+    // starts, so the two tags go last (the parser puts them at the end of the body): the slots
+    // are filled all the same, and the tracker still runs.
+    const html = await (await visit('/o/a?body=headonly')).text();
+    expect(variantOf(html, 'hero')).toBe('hero-default');
+    expect(html).toMatch(
+      /<\/div><\/html><link rel="stylesheet" href="\/__tessera\/s.css"><script src="\/__tessera\/t.js"[^>]*><\/script>$/,
+    );
+    expect(html.split('/__tessera/s.css')).toHaveLength(2);
+  });
+
   it('streams a 3.5 MiB text node before or inside a slot without breaking the page', async () => {
     const before = await (await visit('/o/a?body=big-before')).text();
     expect(before.length).toBeGreaterThan(3.5 * 1024 * 1024);
     expect(variantOf(before, 'hero')).toBe('hero-default');
     expect(before).toMatch(
-      /<p>after<\/p><script src="\/__tessera\/t.js"[^>]*><\/script><\/body><\/html>$/,
+      /<body><link [^>]+><script src="\/__tessera\/t.js"[^>]*><\/script><pre>/,
     );
+    expect(before.endsWith('<p>after</p></body></html>')).toBe(true);
     const inside = await (await visit('/o/a?body=big-inside')).text();
     expect(inside.length).toBeLessThan(10_000); // the slot's content was replaced, not buffered
     expect(variantOf(inside, 'hero')).toBe('hero-default');
@@ -250,7 +264,7 @@ describe('streaming', () => {
     }
     expect(held.released).toBe(false);
     expect(head).toContain('<title>Origin page</title>');
-    expect(head).toContain('<link rel="stylesheet" href="/__tessera/s.css"></head>');
+    expect(head).toContain('window.originInline = 1</script></head>');
     expect(head).not.toContain('data-tessera-variant');
     held.release();
     let rest = '';
@@ -261,6 +275,11 @@ describe('streaming', () => {
     }
     expect(held.released).toBe(true);
     expect(variantOf(head + rest, 'banner')).toBe('banner-vip');
+    // Tessera's two tags stand first inside <body>: they leave with the body's first bytes,
+    // which lol-html holds, with the first marker, until that marker's decisions are made.
+    expect(head + rest).toContain(
+      '</head><body><link rel="stylesheet" href="/__tessera/s.css"><script',
+    );
     await waitOnExecutionContext(ctx);
   });
 

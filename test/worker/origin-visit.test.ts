@@ -127,7 +127,9 @@ describe('preview and debug on origin pages', () => {
     expect(res.headers.get('x-tessera-version')).toBe(draft.version);
     expect(variantOf(body, 'banner')).toBe('banner-vip');
     expect(body).toContain('data-tessera-preview');
-    expect(body).toContain('<meta name="robots" content="noindex, nofollow"></head>');
+    // noindex in the head, the stylesheet first in the body, the ribbon before </body>.
+    expect(body).toContain('<meta name="robots" content="noindex, nofollow"></head><body><link ');
+    expect(body).toMatch(/data-tessera-preview[^]*<\/body><\/html>$/);
     expect(body).not.toContain('/__tessera/t.js');
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('x-robots-tag')).toContain('noindex');

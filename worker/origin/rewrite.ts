@@ -2,22 +2,27 @@
  * Streams an origin page through HTMLRewriter (lol-html), filling its slots. Nothing is
  * buffered: the origin's bytes leave as they arrive, untouched except where Tessera writes.
  *
- *   </head>          Tessera's stylesheet link (and a preview's noindex) before it — needs no
- *                    personalization, so the head streams before any decision is made; before
- *                    `<body>` when no `</head>` came first (the parser still puts it in the
- *                    head), at the document's end when neither came
  *   meta CSP         `<meta http-equiv="Content-Security-Policy">` adjusted like the header
+ *   </head>          a preview's noindex `<meta>` (lol-html's `append` at `<head>`), previews only
+ *   <body>           first inside it: the slots' stylesheet link (`rel=stylesheet` may stand in
+ *                    the body, and there, before everything the body shows, it holds back
+ *                    rendering until it has loaded) and the tracker (a `defer` script: it runs
+ *                    after parsing wherever it stands). It needs no personalization; at the
+ *                    document's end when no `<body>` start tag comes
  *   [data-tessera-slot]  the first one awaits the decisions (the stream pauses there, not
  *                    before); each is filled or left as the origin sent it (origin/slots.ts);
  *                    `template [data-tessera-slot]` and `[data-tessera-slot] [data-tessera-slot]`
  *                    mark the ones refused for where they stand
- *   </body>          the tracker (and a preview ribbon or debug panel) before it; at the
- *                    document's end instead when no `</body>` (or enclosing end tag) closes it
+ *   </body>          a preview ribbon or debug panel before it; at the document's end instead
+ *                    when no `</body>` (or enclosing end tag) closes it
  *
- * A page with nothing for the end of <head> or of <body> (no slots and no preview; no tracker,
- * ribbon or panel, e.g. at consent `none`) gets no handler there: an insertion before an end
- * tag costs ≈ 45 µs in workerd whether JavaScript or lol-html's own `append` makes it
- * (docs/performance.md, "Same-process A/B, and the end-tag insertions").
+ * Every handler is a crossing into JavaScript, and in workerd each one waits its turn on the
+ * event loop behind whatever other requests have ready, so under load the crossings, more than
+ * their CPU, decide what the rewriter adds to a page's time. An ordinary view makes seven: `<body>`,
+ * one per marker, the document's end. Nothing is registered at `<head>` or `</head>` but for a
+ * preview (the stylesheet and tracker wait for `<body>`, by when every meta CSP of the head has
+ * been read), and nothing at `</body>` unless a ribbon or panel goes there (docs/performance.md,
+ * "Fewer crossings under load").
  *
  * A handler never throws: a throw after output started would truncate the page, so every
  * failure keeps the origin's markup and is reported through `note`.
@@ -26,10 +31,17 @@ import { SLOT_ATTR, type SlotFill, type SlotOutcome } from './slots.ts';
 
 export interface RewritePlan {
   /**
-   * Trusted HTML for the end of <head> (called there, after any meta CSP was adjusted); absent
-   * when the page gets nothing there.
+   * Trusted HTML for the end of <head> that only the head may hold (a preview's noindex `<meta>`),
+   * known before the page streams: lol-html's own `append` places it, so it costs a handler at
+   * `<head>` only on the views that have it; absent on every other view.
    */
-  headEnd?: () => string;
+  headEnd?: string;
+  /**
+   * Trusted HTML placed first inside `<body>` (called there, after every meta CSP of the head
+   * was adjusted), or at the document's end when no `<body>` came; absent when the page gets
+   * nothing there.
+   */
+  bodyStart?: () => string;
   /** The adjusted content of a meta CSP (called while the head streams). */
   metaCsp(content: string): string;
   /**
@@ -41,7 +53,7 @@ export interface RewritePlan {
   ): SlotFill | Exclude<SlotOutcome, 'filled'> | Promise<SlotFill | Exclude<SlotOutcome, 'filled'>>;
   /**
    * Trusted HTML for the end of <body> (a promise only when it must wait, e.g. for a trace);
-   * absent when the page gets nothing there.
+   * absent when the page gets nothing there (an ordinary view: its tracker is in `bodyStart`).
    */
   bodyEnd?: () => string | Promise<string>;
   /** What happened to each slot marker met, in document order. */
@@ -126,7 +138,7 @@ function canHaveContent(el: Element): boolean {
 export function rewriteOrigin(origin: Response, plan: RewritePlan): Response {
   let inert = false;
   let nested = false;
-  let headSeen = false;
+  let started = false;
   let bodyEnded = false;
   const rewriter = new HTMLRewriter()
     .on(`template [${SLOT_ATTR}]`, {
@@ -148,20 +160,10 @@ export function rewriteOrigin(origin: Response, plan: RewritePlan): Response {
           if (content) el.setAttribute('content', plan.metaCsp(content));
         }, ignore),
     });
-  const { headEnd, bodyEnd } = plan;
+  const { bodyStart, bodyEnd, headEnd } = plan;
   if (headEnd)
     rewriter.on('head', {
-      element: (el) =>
-        guarded(() => {
-          el.onEndTag((end) =>
-            guarded(() => {
-              // Already placed before `<body>`: this head was never closed before it.
-              if (headSeen) return;
-              headSeen = true;
-              end.before(headEnd(), { html: true });
-            }, ignore),
-          );
-        }, ignore),
+      element: (el) => guarded(() => void el.append(headEnd, { html: true }), ignore),
     });
   rewriter.on(`[${SLOT_ATTR}]`, {
     element: (el) => {
@@ -186,16 +188,13 @@ export function rewriteOrigin(origin: Response, plan: RewritePlan): Response {
       );
     },
   });
-  if (bodyEnd || headEnd)
+  if (bodyEnd || bodyStart)
     rewriter.on('body', {
       element: (el) =>
         guarded(() => {
-          // No `</head>` before `<body>`: the head's part goes just before `<body>`, where the
-          // HTML parser still puts a <link> or <meta> into the head (an implied one if the page
-          // has no <head>), ahead of everything the body shows.
-          if (headEnd && !headSeen) {
-            headSeen = true;
-            el.before(headEnd(), { html: true });
+          if (bodyStart && !started) {
+            started = true;
+            el.prepend(bodyStart(), { html: true });
           }
           if (!bodyEnd) return;
           el.onEndTag((end) =>
@@ -212,10 +211,10 @@ export function rewriteOrigin(origin: Response, plan: RewritePlan): Response {
     end: (end) =>
       guarded(
         () => {
-          // What nothing took: the head's part when neither `</head>` nor `<body>` came, the
-          // body's when `</body>` never came.
+          // What nothing took: the body's start when no `<body>` came, its end when `</body>`
+          // never came.
           const finish = (html: string) => {
-            const rest = (headEnd && !headSeen ? headEnd() : '') + html;
+            const rest = (bodyStart && !started ? bodyStart() : '') + html;
             if (rest) end.append(rest, { html: true });
             plan.done();
           };

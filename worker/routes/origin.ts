@@ -5,7 +5,7 @@
  *   bundle → page (origin) ─┬─ origin fetch (deadline; a shell from the edge cache) ─┐
  *                           ├─ consent, identity ──────────────────────────────────────┴─ headers out,
  *                           └─ profile, bandit ─ (awaited in the first slot) ─ choose → render → fill
- *   stream: origin head → </head> + stylesheet → … slots … → tracker before </body>
+ *   stream: origin head → <body> + stylesheet and tracker → … slots … → </body>
  *   after the document: the decision record (only slots actually filled count as exposures)
  *
  * Non-HTML, non-200, non-GET and Range responses pass through untouched (origin/pass-through.ts).
@@ -27,8 +27,8 @@ import { HOP_HEADER, originRequest, originUrl } from '../origin/request.ts';
 import { rewriteOrigin } from '../origin/rewrite.ts';
 import { asciiHtml, sectionInner, type SlotFill, type SlotOutcome } from '../origin/slots.ts';
 import { TRACKER_PATH } from '../tracker/tag.ts';
-import type { Reason } from '../../shared/reasons.ts';
 import { previewHead } from '../preview/apply.ts';
+import type { Reason } from '../../shared/reasons.ts';
 import type { Trace } from '../debug/trace.ts';
 import { mayDrawBanditArm } from '../experiments/assign.ts';
 import { newArmsToken } from '../visit/arms.ts';
@@ -289,20 +289,24 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
         ...(trace ? { trace } : {}),
       }).bodyEnd,
     );
-  // Nothing for the end of <head> (no slots, no preview) or of <body> (no tracker, ribbon or
-  // panel): the plan leaves that part out and the rewriter registers no handler there.
+  // What a view adds to <body> is the tracker (a counted view) or a ribbon or panel (a preview, a
+  // debug page), never both. The tracker goes first inside <body>, with the stylesheet; a ribbon
+  // or panel before </body>. Nothing to add (consent `none` on a page without slots): no handler.
+  const ribbonOrPanel = mode.preview !== undefined || mode.debug === 'html';
   const needsStyles = page.slots.length > 0 || mode.preview !== undefined;
   const bodyNeeded = addsToBodyEnd(mode, who.consent.level);
 
   let rewritten: Response;
   try {
     rewritten = rewriteOrigin(response, {
-      ...(needsStyles
+      ...(needsStyles || (bodyNeeded && !ribbonOrPanel)
         ? {
-            headEnd: () =>
-              encode(stylesheetTag(csp.styleNonce) + (mode.preview ? previewHead() : '')),
+            bodyStart: () =>
+              (needsStyles ? encode(stylesheetTag(csp.styleNonce)) : '') +
+              (bodyNeeded && !ribbonOrPanel ? extras() : ''),
           }
         : {}),
+      ...(mode.preview ? { headEnd: encode(previewHead()) } : {}),
       metaCsp: (content) => {
         const meta = planCsp(content, targets, csp);
         csp = { ...csp, ...meta, header: csp.header };
@@ -324,7 +328,7 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
         const ready = made ?? madeNow();
         return ready ? fillFrom(ready) : personalizeOnce().then(fillFrom);
       },
-      ...(bodyNeeded
+      ...(ribbonOrPanel
         ? {
             bodyEnd: () => {
               if (mode.debug !== 'html') return extras();

@@ -1,5 +1,5 @@
 /**
- * The tracker's script tag, for the end of a page's <body> (own pages and origin pages alike).
+ * The tracker's script tag: at the end of an own page's <body>, at the start of an origin page's.
  * The script itself is script.ts, served by worker/routes/tracker.ts.
  */
 
@@ -13,7 +13,7 @@ const escapeAttr = (v: string) =>
 
 const OPEN = `<script src="${TRACKER_PATH}" defer data-decision="`;
 
-/** The script tag for the end of <body>; a CSP nonce is added when the page has one. */
+/** The script tag (own pages: the end of <body>; origin pages: its start); a CSP nonce is added when the page has one. */
 export function trackerTag(o: {
   decisionId: string;
   nonce?: string;

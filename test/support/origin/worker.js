@@ -4,7 +4,7 @@
  * reaches a site's server). Its behaviour is chosen by the query string, so each test states in
  * its URL what the origin does:
  *
- *   body=page|nested|template|noscript|void|contexts|nobody|headless|openhead|empty|big-before|big-inside|cp1252|utf16|json|sse|echo
+ *   body=page|nested|template|noscript|void|contexts|nobody|headless|headonly|openhead|empty|big-before|big-inside|cp1252|utf16|json|sse|echo
  *   slots=a,b        page markers (default "hero,banner")      status=404   type=<content-type>
  *   cc=<cache-control>  csp=<policy>  metacsp=<policy>  cookie=<set-cookie> (repeatable)
  *   delay=<ms before headers>   gzip=1   chunked=1 (tiny chunks, split inside tags)   location=<url>
@@ -54,6 +54,8 @@ function bodyFor(name, q, render) {
       return `<p>A fragment without head or body.</p><div data-tessera-slot="hero">h</div>`;
     case 'headless':
       return `<html><body><div data-tessera-slot="hero">h</div></body></html>`;
+    case 'headonly':
+      return `<html><head><title>t</title></head><div data-tessera-slot="hero">h</div></html>`;
     case 'openhead':
       return `<html><head><title>t</title><body><div data-tessera-slot="hero">h</div></body></html>`;
     case 'big-before':
