@@ -178,11 +178,18 @@ function rotate<T>(pool: T[]): () => T {
   return () => pool[i++ % pool.length]!;
 }
 
+/**
+ * `floor`: the socket of origin mode's floor (bench/floor/origin.ts, a second worker in the same
+ * workerd): its first visit at both origin delays, so the same run says how close the budget is
+ * to what any worker personalizing the page this way can reach (docs/performance.md, "An origin
+ * floor that decides").
+ */
 export function originSpecs(
   tessera: string,
   proxy: string,
   cookies: Cookies,
   delayMs: number,
+  floor?: string,
 ): OriginSpec[] {
   const known = rotate(cookies.known);
   const at = (d: number) => (d === delayMs ? '' : ` (${d} ms origin)`);
@@ -242,7 +249,24 @@ export function originSpecs(
     delayMs: 0,
     headers: ISOLATE_SETS[1].headers,
   };
-  return [...specs(delayMs, ''), ...specs(0, '-instant'), plain];
+  const floors = (d: number, suffix: string): OriginSpec[] =>
+    floor
+      ? [
+          {
+            name: `floor-first${suffix}`,
+            label: `origin mode’s floor, first visit (the unavoidable, deciding with Tessera’s pure core)${at(d)}`,
+            url: floor + ORIGIN_PATH,
+            delayMs: d,
+          },
+        ]
+      : [];
+  return [
+    ...specs(delayMs, ''),
+    ...floors(delayMs, ''),
+    ...specs(0, '-instant'),
+    ...floors(0, '-instant'),
+    plain,
+  ];
 }
 
 export interface Acc {
