@@ -29,7 +29,14 @@ import {
   type Results,
   type Sample,
 } from './report.ts';
-import { mintCookies, mintDecideTokens, seedWorker, startWorker } from './server.ts';
+import {
+  mintCookies,
+  mintDecideTokens,
+  seedWorker,
+  startWorker,
+  type Cookies,
+  type Running,
+} from './server.ts';
 import { buildBundle, PROFILE_COUNT, STANDARD } from './workload.ts';
 import { ownWorkParts, runWorkerdMicro } from './workerd-micro.ts';
 import { runColdStart, runScale } from './scale.ts';
@@ -146,6 +153,18 @@ function shipLine(what: string, a: { rendered: number; queueCalls: number }, b: 
   return `${what}: ${records} decision records in ${calls} queue calls (${calls ? Math.round((records / calls) * 100) / 100 : '—'} per call)`;
 }
 
+/** Origin mode's routes, the floor's beside Tessera's, each against the pass-through. */
+async function originLoad(running: Running, cookies: Cookies) {
+  const specs = originSpecs(
+    running.directUrl!,
+    running.proxyUrl!,
+    cookies,
+    ORIGIN_DELAY_MS,
+    running.directUrls![1],
+  );
+  return withPassThroughRatios(await runOriginLoad(specs, ORIGIN_LOAD, log));
+}
+
 async function originOnly(script: string): Promise<void> {
   const built = await importBuilt<{ standardPageBytes: typeof standardPageBytes }>(
     'bench/micro.ts',
@@ -160,19 +179,7 @@ async function originOnly(script: string): Promise<void> {
     const cookies = await mintCookies(Math.floor(Date.now() / 1000));
     await primeIsolateKv(running.url, cookies.known);
     const shipBefore = await shipStats(running.directUrl!);
-    const routes = withPassThroughRatios(
-      await runOriginLoad(
-        originSpecs(
-          running.directUrl!,
-          running.proxyUrl!,
-          cookies,
-          ORIGIN_DELAY_MS,
-          running.directUrls![1],
-        ),
-        ORIGIN_LOAD,
-        log,
-      ),
-    );
+    const routes = await originLoad(running, cookies);
     log(shipLine('origin mode', shipBefore, await shipStats(running.directUrl!)));
     console.log(
       originSection({ origin: { ...ORIGIN_LOAD, delayMs: ORIGIN_DELAY_MS, routes } }) +
@@ -269,19 +276,7 @@ async function main() {
     log(
       `origin mode: the same origin (${ORIGIN_DELAY_MS} ms and 0 ms) through a bare proxy and through Tessera`,
     );
-    const origin = withPassThroughRatios(
-      await runOriginLoad(
-        originSpecs(
-          running.directUrl!,
-          running.proxyUrl!,
-          cookies,
-          ORIGIN_DELAY_MS,
-          running.directUrls![1],
-        ),
-        ORIGIN_LOAD,
-        log,
-      ),
-    );
+    const origin = await originLoad(running, cookies);
     const orow = (n: string) => origin.find((r) => r.name === n)!;
     /** Last byte, one request in flight, against the pass-through at the same origin delay. */
     const unloadedX = (n: string) => x(orow(n).unloaded.p50, orow('pass-through').unloaded.p50);
