@@ -22,7 +22,7 @@
  * one per marker, the document's end. Nothing is registered at `<head>` or `</head>` but for a
  * preview (the stylesheet and tracker wait for `<body>`, by when every meta CSP of the head has
  * been read), and nothing at `</body>` unless a ribbon or panel goes there (docs/performance.md,
- * "Fewer crossings under load").
+ * "What each feature costs, and fewer crossings under load").
  *
  * A handler never throws: a throw after output started would truncate the page, so every
  * failure keeps the origin's markup and is reported through `note`.

@@ -27,8 +27,8 @@ import { HOP_HEADER, originRequest, originUrl } from '../origin/request.ts';
 import { rewriteOrigin } from '../origin/rewrite.ts';
 import { asciiHtml, sectionInner, type SlotFill, type SlotOutcome } from '../origin/slots.ts';
 import { TRACKER_PATH } from '../tracker/tag.ts';
-import { previewHead } from '../preview/apply.ts';
 import type { Reason } from '../../shared/reasons.ts';
+import { previewHead } from '../preview/apply.ts';
 import type { Trace } from '../debug/trace.ts';
 import { mayDrawBanditArm } from '../experiments/assign.ts';
 import { newArmsToken } from '../visit/arms.ts';
@@ -294,16 +294,16 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
   // or panel before </body>. Nothing to add (consent `none` on a page without slots): no handler.
   const ribbonOrPanel = mode.preview !== undefined || mode.debug === 'html';
   const needsStyles = page.slots.length > 0 || mode.preview !== undefined;
-  const bodyNeeded = addsToBodyEnd(mode, who.consent.level);
+  const trackerFirst = addsToBodyEnd(mode, who.consent.level) && !ribbonOrPanel;
 
   let rewritten: Response;
   try {
     rewritten = rewriteOrigin(response, {
-      ...(needsStyles || (bodyNeeded && !ribbonOrPanel)
+      ...(needsStyles || trackerFirst
         ? {
             bodyStart: () =>
               (needsStyles ? encode(stylesheetTag(csp.styleNonce)) : '') +
-              (bodyNeeded && !ribbonOrPanel ? extras() : ''),
+              (trackerFirst ? extras() : ''),
           }
         : {}),
       ...(mode.preview ? { headEnd: encode(previewHead()) } : {}),

@@ -13,7 +13,10 @@ const escapeAttr = (v: string) =>
 
 const OPEN = `<script src="${TRACKER_PATH}" defer data-decision="`;
 
-/** The script tag (own pages: the end of <body>; origin pages: its start); a CSP nonce is added when the page has one. */
+/**
+ * The script tag (own pages: at the end of <body>; origin pages: first inside it); a CSP nonce is
+ * added when the page has one.
+ */
 export function trackerTag(o: {
   decisionId: string;
   nonce?: string;
