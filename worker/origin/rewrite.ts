@@ -17,12 +17,12 @@
  *                    when no `</body>` (or enclosing end tag) closes it
  *
  * Every handler is a crossing into JavaScript, and in workerd each one waits its turn on the
- * event loop behind whatever other requests have ready, so under load the crossings, more than
- * their CPU, decide what the rewriter adds to a page's time. An ordinary view makes seven: `<body>`,
- * one per marker, the document's end. Nothing is registered at `<head>` or `</head>` but for a
- * preview (the stylesheet and tracker wait for `<body>`, by when every meta CSP of the head has
- * been read), and nothing at `</body>` unless a ribbon or panel goes there (docs/performance.md,
- * "What each feature costs, and fewer crossings under load").
+ * event loop behind whatever other requests have ready, so under load each crossing adds waiting
+ * to a page's time as well as CPU. An ordinary view makes seven: `<body>`, one per marker, the
+ * document's end. Nothing is registered at `<head>` or `</head>` but for a preview (the
+ * stylesheet and tracker wait for `<body>`, by when every meta CSP of the head has been read),
+ * and nothing at `</body>` unless a ribbon or panel goes there (docs/performance.md, "What each
+ * feature costs, and fewer crossings under load").
  *
  * A handler never throws: a throw after output started would truncate the page, so every
  * failure keeps the origin's markup and is reported through `note`.
