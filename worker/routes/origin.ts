@@ -32,7 +32,7 @@ import { previewHead } from '../preview/apply.ts';
 import type { Trace } from '../debug/trace.ts';
 import { mayDrawBanditArm } from '../experiments/assign.ts';
 import { newArmsToken } from '../visit/arms.ts';
-import { addsToBodyEnd, pageExtras } from '../visit/extras.ts';
+import { carriesTracker, pageExtras } from '../visit/extras.ts';
 import { contextOf, requestWho } from '../visit/from-request.ts';
 import { logSink, logVisit } from '../visit/log.ts';
 import type { VisitMode } from '../visit/mode.ts';
@@ -290,11 +290,12 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
       }).bodyEnd,
     );
   // What a view adds to <body> is the tracker (a counted view) or a ribbon or panel (a preview, a
-  // debug page), never both. The tracker goes first inside <body>, with the stylesheet; a ribbon
-  // or panel before </body>. Nothing to add (consent `none` on a page without slots): no handler.
+  // debug page), never both (visit/extras.ts). The tracker goes first inside <body>, with the
+  // stylesheet, and `extras()` is then the tracker alone; a ribbon or panel goes before </body>.
+  // Nothing to add (consent `none` on a page without slots): no handler.
   const ribbonOrPanel = mode.preview !== undefined || mode.debug === 'html';
   const needsStyles = page.slots.length > 0 || mode.preview !== undefined;
-  const trackerFirst = addsToBodyEnd(mode, who.consent.level) && !ribbonOrPanel;
+  const trackerFirst = carriesTracker(mode, who.consent.level);
 
   let rewritten: Response;
   try {

@@ -16,16 +16,13 @@ export interface PageExtras {
   bodyEnd: string;
 }
 
-/** A counted visit carries the tracker, except at consent `none`. */
-const carriesTracker = (mode: VisitMode, consent: ConsentLevel) =>
-  mode.tracks && consent !== 'none';
-
 /**
- * Whether `pageExtras` puts anything at the end of <body> for this visit (the panel once its
- * trace is there): known before any decision, without building the HTML.
+ * A counted visit carries the tracker, except at consent `none`: known before any decision,
+ * without building the HTML. Only an ordinary visit tracks, so a view never has both the tracker
+ * and a preview's ribbon or a debug panel.
  */
-export const addsToBodyEnd = (mode: VisitMode, consent: ConsentLevel): boolean =>
-  carriesTracker(mode, consent) || mode.preview !== undefined || mode.debug === 'html';
+export const carriesTracker = (mode: VisitMode, consent: ConsentLevel) =>
+  mode.tracks && consent !== 'none';
 
 export function pageExtras(
   mode: VisitMode,
