@@ -55,7 +55,7 @@ const eventsOnly = process.argv.includes('--events');
 const log = (line: string) =>
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 /**
- * Origin mode's eighteen routes (bench/origin.ts, the floor's two among them): shorter rounds keep
+ * Origin mode's nineteen routes (bench/origin.ts, the floor's two among them): shorter rounds keep
  * the whole run bounded, and four of them keep the first visit's ratio from scattering as two did
  * (1.15–1.28× between runs of the same code).
  */
