@@ -38,6 +38,10 @@
  * stops, so work its requests left running (the record, GC) is not charged to the next script.
  * `CPU ± µs` (both modes) is the standard error of a route's per-phase CPU per request: how far
  * the rounds agree, not how far two processes or two workers doing the same work would.
+ * `rounds: p50 × ± SE` is each round's p50 over the pass-through's in the same round, mean and
+ * standard error over the rounds; shared, `p50 × − <first>'s ± SE` is a script's per-round ratio
+ * minus the first script's on the same route, paired by round (the two ran back to back): a
+ * difference within about two standard errors of 0 is none this run can tell.
  */
 import { loadavg } from 'node:os';
 import type { Miniflare } from 'miniflare';
@@ -108,7 +112,8 @@ interface Started {
   running: Running;
   pids: number[];
   specs: OriginSpec[];
-  accs: Map<string, Acc & { cpu: number; phases: number[] }>;
+  /** Per route: its CPU, and per phase (round) its CPU per request and its p50. */
+  accs: Map<string, Acc & { cpu: number; phases: number[]; p50s: number[] }>;
 }
 const started: Started[] = [];
 /** What to stop at the end: one per process. */
@@ -192,7 +197,12 @@ try {
       running,
       pids,
       specs,
-      accs: new Map(specs.map((x) => [x.name, { ...newAcc(), cpu: 0, phases: [] as number[] }])),
+      accs: new Map(
+        specs.map((x) => [
+          x.name,
+          { ...newAcc(), cpu: 0, phases: [] as number[], p50s: [] as number[] },
+        ]),
+      ),
     });
   }
   for (const s of started) for (const spec of s.specs) await round(spec, CONNECTIONS, 2);
@@ -208,6 +218,7 @@ try {
     const used = cpu() - c;
     acc.cpu += used;
     acc.phases.push((used / Math.max(1, acc.total.length - n)) * 1000);
+    acc.p50s.push(pct(acc.total.slice(n), 50));
   };
   for (let r = 0; r < rounds; r++) {
     if (shared) {
@@ -245,11 +256,33 @@ try {
         (shared && isPassThrough(baseName) ? started[0]!.accs.get(baseName) : undefined);
       const x = (f: (acc: Acc) => number) => (base ? r2(f(a) / f(base)) : NaN);
       const cpuPer = (acc: Acc & { cpu: number }) => (acc.cpu / acc.total.length) * 1000;
+      // Each round's p50 against the pass-through's in the same round: how far the rounds agree
+      // on the ratio (the pooled p50 × above is the figure; this is its spread).
+      const perRound = base
+        ? a.p50s.map((p, k) => p / (base.p50s[k] ?? NaN)).filter(Number.isFinite)
+        : [];
+      const mean = perRound.reduce((x, y) => x + y, 0) / perRound.length;
+      // Shared: the same route of the first script ran in the same round, next to this one; the
+      // per-round difference of the two ratios, paired by round, says whether they differ at all.
+      const first = i > 0 && shared ? started[0]!.accs.get(spec.name) : undefined;
+      const paired =
+        first && base
+          ? a.p50s
+              .map((p, k) => (p - (first.p50s[k] ?? NaN)) / (base.p50s[k] ?? NaN))
+              .filter(Number.isFinite)
+          : [];
+      const pairedMean = paired.reduce((x, y) => x + y, 0) / paired.length;
       rows.push({
         script: scripts[i]!.label,
         route: spec.name,
         'p50 ms': r2(pct(a.total, 50)),
         'p50 ×': x((acc) => pct(acc.total, 50)),
+        'rounds: p50 × ± SE': perRound.length
+          ? `${mean.toFixed(3)} ± ${stdError(perRound).toFixed(3)}`
+          : '',
+        [`p50 × − ${scripts[0]!.label}'s ± SE`]: paired.length
+          ? `${pairedMean >= 0 ? '+' : ''}${pairedMean.toFixed(3)} ± ${stdError(paired).toFixed(3)}`
+          : '',
         'TTFB p50 ×': x((acc) => pct(acc.ttfb, 50)),
         'p99 ×': x((acc) => pct(acc.total, 99)),
         'req/s': Math.round(a.total.length / a.seconds),

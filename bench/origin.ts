@@ -169,6 +169,8 @@ export interface OriginRouteResult {
   /** Time to the first byte: the response's status line and headers (ms). */
   ttfbP50: number;
   ttfbP99: number;
+  /** Each loaded round's p50 (ms), in round order. */
+  roundP50s: number[];
   /** Server-Timing medians the worker reported (origin mode: origin, identity). */
   serverTiming: Record<string, number>;
 }
@@ -182,7 +184,9 @@ function rotate<T>(pool: T[]): () => T {
  * `floor`: the socket of origin mode's floor (bench/floor/origin.ts, a second worker in the same
  * workerd): its first visit at both origin delays, so the same run says how close the budget is
  * to what any worker personalizing the page this way can reach (docs/performance.md, "An origin
- * floor that decides").
+ * floor that decides"). `rewriter`: the socket of the rewriter alone (bench/floor/rewriter.ts, a
+ * third worker: the same seven crossings with fixed content, no cookie, no decision, no record),
+ * at the realistic origin only: what any worker filling these slots with HTMLRewriter pays.
  */
 export function originSpecs(
   tessera: string,
@@ -190,6 +194,7 @@ export function originSpecs(
   cookies: Cookies,
   delayMs: number,
   floor?: string,
+  rewriter?: string,
 ): OriginSpec[] {
   const known = rotate(cookies.known);
   const at = (d: number) => (d === delayMs ? '' : ` (${d} ms origin)`);
@@ -260,9 +265,20 @@ export function originSpecs(
           },
         ]
       : [];
+  const alone: OriginSpec[] = rewriter
+    ? [
+        {
+          name: 'rewriter-first',
+          label: `the rewriter alone, first visit (the same crossings, fixed content, nothing else)`,
+          url: rewriter + ORIGIN_PATH,
+          delayMs,
+        },
+      ]
+    : [];
   return [
     ...specs(delayMs, ''),
     ...floors(delayMs, ''),
+    ...alone,
     ...specs(0, '-instant'),
     ...floors(0, '-instant'),
     plain,
@@ -376,12 +392,17 @@ export async function runOriginLoad(
       single.get(spec.name)!.total.push(total);
     }
   agent.destroy();
+  /** Each round's p50 per route, for the spread of the ratio over rounds. */
+  const roundP50s = new Map<string, number[]>(specs.map((s) => [s.name, []]));
   for (let r = 1; r <= o.rounds; r++)
     for (const spec of specs) {
       log(
         `origin load: round ${r}/${o.rounds} ${spec.name} (${o.roundSeconds}s × ${o.connections})`,
       );
-      await round(spec, o.connections, o.roundSeconds, accs.get(spec.name));
+      const acc = accs.get(spec.name)!;
+      const n = acc.total.length;
+      await round(spec, o.connections, o.roundSeconds, acc);
+      roundP50s.get(spec.name)!.push(pct(acc.total.slice(n), 50));
     }
   return specs.map((spec) => {
     const a = accs.get(spec.name)!;
@@ -398,9 +419,26 @@ export async function runOriginLoad(
       p99: ms3(pct(a.total, 99)),
       ttfbP50: ms3(pct(a.ttfb, 50)),
       ttfbP99: ms3(pct(a.ttfb, 99)),
+      roundP50s: roundP50s.get(spec.name)!.map(ms3),
       serverTiming: Object.fromEntries(Object.entries(a.timings).map(([k, v]) => [k, pct(v, 50)])),
     };
   });
+}
+
+/**
+ * Mean ± standard error of per-round ratios (rounded to 0.001): how far the rounds agree on a
+ * ratio whose pooled figure is the p50 × column. The pass-through runs in each round too, a
+ * minute or less from the route, so each round's ratio is against its own pass-through.
+ */
+export function spread(xs: number[]): { mean: number; se: number; rounds: number } {
+  const ok = xs.filter(Number.isFinite);
+  const mean = ok.reduce((a, b) => a + b, 0) / ok.length;
+  const se =
+    ok.length < 2
+      ? NaN
+      : Math.sqrt(ok.reduce((a, b) => a + (b - mean) ** 2, 0) / (ok.length - 1) / ok.length);
+  const r3 = (x: number) => Math.round(x * 1000) / 1000;
+  return { mean: r3(mean), se: r3(se), rounds: ok.length };
 }
 
 /** Each row with its ratios to the pass-through at the same origin delay. */
@@ -414,6 +452,7 @@ export function withPassThroughRatios(rows: OriginRouteResult[]) {
       p99x: x(r.p99, base.p99),
       ttfbP50x: x(r.ttfbP50, base.ttfbP50),
       ttfbP99x: x(r.ttfbP99, base.ttfbP99),
+      p50xRounds: spread(r.roundP50s.map((p, i) => p / (base.roundP50s[i] ?? NaN))),
       addedP50: ms3(r.p50 - base.p50),
     };
   });

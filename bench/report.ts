@@ -369,6 +369,7 @@ export function originSection(r: Pick<Results, 'origin'>): string {
       'TTFB p50 ms',
       'TTFB p99 ms',
       'p50 × pass-through',
+      'p50 × per round (mean ± SE)',
       'p99 × pass-through',
       'TTFB p50 ×',
       'TTFB p99 ×',
@@ -387,6 +388,9 @@ export function originSection(r: Pick<Results, 'origin'>): string {
       x.ttfbP50,
       x.ttfbP99,
       x.p50x,
+      Number.isFinite(x.p50xRounds.se)
+        ? `${x.p50xRounds.mean} ± ${x.p50xRounds.se}`
+        : String(x.p50xRounds.mean),
       x.p99x,
       x.ttfbP50x,
       x.ttfbP99x,
@@ -400,7 +404,7 @@ export function originSection(r: Pick<Results, 'origin'>): string {
   );
   return `### Origin mode against a pass-through proxy of the same origin (${o.connections} connections; ${o.warmupSeconds} s warm-up, ${o.rounds} interleaved rounds of ${o.roundSeconds} s per route)
 
-The origin is a worker in the same workerd answering a page of Tessera's standard size with every slot marked; the proxy and Tessera are each reached on a socket of their own (no miniflare entry worker in between, unlike the table above), after ${o.delayMs} ms (a fast CMS) or at once (0 ms: nothing to hide Tessera's own work behind). Times are the client's (Node \`http\`, keep-alive): TTFB to the response headers, p50/p99 to the last byte; *unloaded* is ${o.samples} requests per route with one in flight, the routes in turn, before the load. *Added* is the p50 difference to the pass-through at the same origin delay — Tessera's cost in ms, whatever the origin's speed. Rows marked *KV in-isolate* are the second set (worker/bench/isolate-kv.ts, \`BENCH_ROUTES=on\` only): KV reads answered by an in-isolate stand-in for an edge cache hit, and, where marked, the decision record's queue send dropped in the isolate too (the record is still built, hashed, serialised and logged) — what remains is the worker's own share plus the runtime's; the row with no slot marker is a diagnosis (Tessera's pass over the page without deciding, filling or logging anything). Rows marked *origin mode's floor* are bench/floor/origin.ts, a second worker in the same workerd that does only what a page personalized this way cannot avoid (the cookie, the origin fetch, HTMLRewriter with the stylesheet, the five markers filled by Tessera's pure core and the tracker, the record batched to the queue) and nothing else of Tessera: how close a budget is to what this runtime allows, in the same run.
+The origin is a worker in the same workerd answering a page of Tessera's standard size with every slot marked; the proxy and Tessera are each reached on a socket of their own (no miniflare entry worker in between, unlike the table above), after ${o.delayMs} ms (a fast CMS) or at once (0 ms: nothing to hide Tessera's own work behind). Times are the client's (Node \`http\`, keep-alive): TTFB to the response headers, p50/p99 to the last byte; *unloaded* is ${o.samples} requests per route with one in flight, the routes in turn, before the load. *Added* is the p50 difference to the pass-through at the same origin delay — Tessera's cost in ms, whatever the origin's speed. Rows marked *KV in-isolate* are the second set (worker/bench/isolate-kv.ts, \`BENCH_ROUTES=on\` only): KV reads answered by an in-isolate stand-in for an edge cache hit, and, where marked, the decision record's queue send dropped in the isolate too (the record is still built, hashed, serialised and logged) — what remains is the worker's own share plus the runtime's; the row with no slot marker is a diagnosis (Tessera's pass over the page without deciding, filling or logging anything). Rows marked *origin mode's floor* are bench/floor/origin.ts, a second worker in the same workerd that does only what a page personalized this way cannot avoid (the cookie, the origin fetch, HTMLRewriter with the stylesheet, the five markers filled by Tessera's pure core and the tracker, the record batched to the queue) and nothing else of Tessera: how close a budget is to what this runtime allows, in the same run. The row *the rewriter alone* is bench/floor/rewriter.ts, a third worker: the origin's page through HTMLRewriter with the same seven crossings as Tessera's (two tags first inside \`<body>\`, the five markers, the document's end) filling fixed content, with no cookie, no decision and no record — what any worker filling these slots with HTMLRewriter pays here. *Per round* is each round's p50 over the pass-through's p50 in the same round, mean ± standard error over the ${o.rounds} rounds: how far the rounds agree on the ratio.
 
 ${rows}`;
 }

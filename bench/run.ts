@@ -3,7 +3,7 @@
  * visitor worker's built script in workerd with the realistic workload, load five routes side by
  * side (the fifth: one decision API call for the known page's visitors), and write bench/results.json, docs/performance.md (tables) and the README headline.
  *
- * Bounded: about four minutes on 2 cores. `BENCH_QUICK=1` shortens every phase (for a smoke run).
+ * Bounded: about twelve minutes on 2 cores. `BENCH_QUICK=1` shortens every phase (for a smoke run).
  * `npm run bench -- --size` only builds both scripts and prints their sizes by part (seconds).
  * `npm run bench -- --events` runs only the event path (bench/events.ts: POST /events → the
  * control plane's consumer → the profile in KV) and prints its table; it writes nothing.
@@ -55,7 +55,7 @@ const eventsOnly = process.argv.includes('--events');
 const log = (line: string) =>
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 /**
- * Origin mode's nineteen routes (bench/origin.ts, the floor's two among them): shorter rounds keep
+ * Origin mode's twenty routes (bench/origin.ts, the floor's two and the rewriter alone's among them): shorter rounds keep
  * the whole run bounded, and four of them keep the first visit's ratio from scattering as two did
  * (1.15–1.28× between runs of the same code).
  */
@@ -161,6 +161,7 @@ async function originLoad(running: Running, cookies: Cookies) {
     cookies,
     ORIGIN_DELAY_MS,
     running.directUrls![1],
+    running.directUrls![2],
   );
   return withPassThroughRatios(await runOriginLoad(specs, ORIGIN_LOAD, log));
 }
@@ -170,9 +171,12 @@ async function originOnly(script: string): Promise<void> {
     'bench/micro.ts',
   );
   const bundle = await buildBundle(STANDARD);
-  const { mf, running } = await startWorker([script, await buildFloor('origin')], {
-    html: originHtml(bundle.pages[0]!.slots, await built.standardPageBytes()),
-  });
+  const { mf, running } = await startWorker(
+    [script, await buildFloor('origin'), await buildFloor('rewriter')],
+    {
+      html: originHtml(bundle.pages[0]!.slots, await built.standardPageBytes()),
+    },
+  );
   try {
     log(`workerd on ${running.url}; seeding the bundle and ${PROFILE_COUNT} profiles`);
     await seedWorker(mf, bundle);
@@ -235,8 +239,10 @@ async function main() {
     `bundle ${bundle.version}: ${bundle.slots.length} slots, ${bundle.slots.reduce((n, s) => n + s.variants.length, 0)} variants, ${bundle.slots.reduce((n, s) => n + s.rules.length, 0)} rules, ${bundle.experiments?.length ?? 0} experiments, holdout ${bundle.holdout?.share ?? 0}`,
   );
   const slotIds = bundle.pages[0]!.slots;
-  // Origin mode's floor beside it, a second worker of the same workerd (its routes only).
-  const { mf, running } = await startWorker([build.script, await buildFloor('origin')], {
+  // Origin mode's floor and the rewriter alone beside it, workers of the same workerd (their
+  // routes only).
+  const floors = [await buildFloor('origin'), await buildFloor('rewriter')];
+  const { mf, running } = await startWorker([build.script, ...floors], {
     html: originHtml(slotIds, micro.standardPageBytes),
   });
   try {
@@ -278,6 +284,10 @@ async function main() {
     );
     const origin = await originLoad(running, cookies);
     const orow = (n: string) => origin.find((r) => r.name === n)!;
+    const perRound = (n: string) => {
+      const { mean, se, rounds } = orow(n).p50xRounds;
+      return `${mean} ± ${se} over ${rounds}`;
+    };
     /** Last byte, one request in flight, against the pass-through at the same origin delay. */
     const unloadedX = (n: string) => x(orow(n).unloaded.p50, orow('pass-through').unloaded.p50);
 
@@ -409,7 +419,7 @@ async function main() {
       {
         name: `origin mode, first visit p50 vs pass-through (${ORIGIN_DELAY_MS} ms origin)`,
         limit: '≤ 1.15×',
-        measured: `${orow('origin-first').p50x}× under load (+${orow('origin-first').addedP50} ms); ${unloadedX('origin-first')}× unloaded; origin mode’s floor ${orow('floor-first').p50x}× under load, ${unloadedX('floor-first')}× unloaded`,
+        measured: `${orow('origin-first').p50x}× under load (+${orow('origin-first').addedP50} ms; per round ${perRound('origin-first')}); ${unloadedX('origin-first')}× unloaded; origin mode’s floor ${orow('floor-first').p50x}× under load (per round ${perRound('floor-first')}), ${unloadedX('floor-first')}× unloaded; the rewriter alone ${orow('rewriter-first').p50x}× under load`,
         ok: orow('origin-first').p50x <= 1.15,
       },
       {
@@ -421,7 +431,7 @@ async function main() {
       {
         name: `origin mode, first visit TTFB vs pass-through (${ORIGIN_DELAY_MS} ms origin)`,
         limit: '≤ 1.1×',
-        measured: `${orow('origin-first').ttfbP50x}× p50, ${orow('origin-first').ttfbP99x}× p99; origin mode’s floor ${orow('floor-first').ttfbP50x}× p50`,
+        measured: `${orow('origin-first').ttfbP50x}× p50, ${orow('origin-first').ttfbP99x}× p99; origin mode’s floor ${orow('floor-first').ttfbP50x}× p50; the rewriter alone ${orow('rewriter-first').ttfbP50x}× p50`,
         ok: orow('origin-first').ttfbP50x <= 1.1,
       },
       {

@@ -5,10 +5,10 @@
  *
  *   the visitor's cookie checked or a new one signed (bench/floor/worker.mjs `identify`), in
  *   parallel with the origin fetch (the request's headers forwarded) → the origin's response
- *   streamed through HTMLRewriter: the slots' stylesheet before `</head>`, each
- *   `data-tessera-slot` marker filled with its variant and level (the decisions made at the
- *   first marker: request context → `choose` → every slot rendered), the tracker before
- *   `</body>` → at the document's end the real decision record into an isolate-wide batch
+ *   streamed through HTMLRewriter, with Tessera's seven crossings: the slots' stylesheet and
+ *   the tracker first inside `<body>` (one handler), each `data-tessera-slot` marker filled with
+ *   its variant and level (the decisions made at the first marker: request context → `choose` →
+ *   every slot rendered) → at the document's end the real decision record into an isolate-wide batch
  *   (`batcher`).
  *
  * Left out: hono's routing, consent and `request.cf`, the loop guard and the cookie stripped
@@ -67,11 +67,9 @@ export default {
       );
       return d;
     };
+    const tags = stylesheetTag(undefined) + trackerTag({ decisionId });
     const response = new HTMLRewriter()
-      .on('head', {
-        element: (el) =>
-          el.onEndTag((end) => void end.before(stylesheetTag(undefined), { html: true })),
-      })
+      .on('body', { element: (el) => void el.prepend(tags, { html: true }) })
       .on('[data-tessera-slot]', {
         element: (el) => {
           decided ??= fill();
@@ -81,10 +79,6 @@ export default {
           el.setAttribute('data-tessera-variant', slot.variant);
           el.setAttribute('data-tessera-level', slot.level);
         },
-      })
-      .on('body', {
-        element: (el) =>
-          el.onEndTag((end) => void end.before(trackerTag({ decisionId }), { html: true })),
       })
       .onDocument({
         end: () => {

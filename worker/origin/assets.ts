@@ -7,6 +7,6 @@ export const STYLESHEET_PATH = '/__tessera/s.css';
 
 const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
 
-/** The stylesheet link for the end of an origin page's <head>. */
+/** The stylesheet link, first inside an origin page's <body> (worker/origin/rewrite.ts). */
 export const stylesheetTag = (nonce: string | undefined) =>
   `<link rel="stylesheet" href="${STYLESHEET_PATH}"${nonce ? ` nonce="${attr(nonce)}"` : ''}>`;
