@@ -56,6 +56,7 @@ import {
   originSpecs,
   pct,
   round,
+  spread,
   type Acc,
   type OriginSpec,
 } from './origin.ts';
@@ -76,12 +77,6 @@ const ROUND_SECONDS = 3;
 /** Shared: the pause after a phase before its CPU is read (ms). */
 const SETTLE_MS = 250;
 const r2 = (x: number) => Math.round(x * 100) / 100;
-const stdError = (xs: number[]) => {
-  if (xs.length < 2) return NaN;
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const variance = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1);
-  return Math.sqrt(variance / xs.length);
-};
 
 const scripts = await Promise.all(
   scriptArgs.map(async (arg) => {
@@ -261,7 +256,7 @@ try {
       const perRound = base
         ? a.p50s.map((p, k) => p / (base.p50s[k] ?? NaN)).filter(Number.isFinite)
         : [];
-      const mean = perRound.reduce((x, y) => x + y, 0) / perRound.length;
+      const ratio = spread(perRound);
       // Shared: the same route of the first script ran in the same round, next to this one; the
       // per-round difference of the two ratios, paired by round, says whether they differ at all.
       const first = i > 0 && shared ? started[0]!.accs.get(spec.name) : undefined;
@@ -271,17 +266,17 @@ try {
               .map((p, k) => (p - (first.p50s[k] ?? NaN)) / (base.p50s[k] ?? NaN))
               .filter(Number.isFinite)
           : [];
-      const pairedMean = paired.reduce((x, y) => x + y, 0) / paired.length;
+      const diff = spread(paired);
       rows.push({
         script: scripts[i]!.label,
         route: spec.name,
         'p50 ms': r2(pct(a.total, 50)),
         'p50 ×': x((acc) => pct(acc.total, 50)),
         'rounds: p50 × ± SE': perRound.length
-          ? `${mean.toFixed(3)} ± ${stdError(perRound).toFixed(3)}`
+          ? `${ratio.mean.toFixed(3)} ± ${ratio.se.toFixed(3)}`
           : '',
         [`p50 × − ${scripts[0]!.label}'s ± SE`]: paired.length
-          ? `${pairedMean >= 0 ? '+' : ''}${pairedMean.toFixed(3)} ± ${stdError(paired).toFixed(3)}`
+          ? `${diff.mean >= 0 ? '+' : ''}${diff.mean.toFixed(3)} ± ${diff.se.toFixed(3)}`
           : '',
         'TTFB p50 ×': x((acc) => pct(acc.ttfb, 50)),
         'p99 ×': x((acc) => pct(acc.total, 99)),
@@ -289,7 +284,7 @@ try {
         'workerd CPU µs/req': Math.round(cpuPer(a)),
         'CPU over pass-through µs': base ? Math.round(cpuPer(a) - cpuPer(base)) : NaN,
         // The standard error of the per-phase figures: how far this run's rounds agree.
-        'CPU ± µs': Math.round(stdError(a.phases)),
+        'CPU ± µs': Math.round(spread(a.phases).se),
         errors: a.errors,
       });
     }
