@@ -426,9 +426,10 @@ export async function runOriginLoad(
 }
 
 /**
- * Mean ± standard error of per-round ratios (rounded to 0.001): how far the rounds agree on a
- * ratio whose pooled figure is the p50 × column. The pass-through runs in each round too, a
- * minute or less from the route, so each round's ratio is against its own pass-through.
+ * Mean ± standard error (rounded to 0.001) of one figure per round: how far the rounds agree.
+ * For a p50 ratio, each round's p50 is divided by the pass-through's in the same round (a
+ * minute or less apart in the full bench, back to back in origin-ab); the pooled p50 × column
+ * stays the figure, this is its spread.
  */
 export function spread(xs: number[]): { mean: number; se: number; rounds: number } {
   const ok = xs.filter(Number.isFinite);

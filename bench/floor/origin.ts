@@ -8,8 +8,8 @@
  *   streamed through HTMLRewriter, with Tessera's seven crossings: the slots' stylesheet and
  *   the tracker first inside `<body>` (one handler), each `data-tessera-slot` marker filled with
  *   its variant and level (the decisions made at the first marker: request context → `choose` →
- *   every slot rendered) → at the document's end the real decision record into an isolate-wide batch
- *   (`batcher`).
+ *   every slot rendered) → at the document's end the real decision record into an
+ *   isolate-wide batch (`batcher`).
  *
  * Left out: hono's routing, consent and `request.cf`, the loop guard and the cookie stripped
  * from the origin request, CSP merging, the profile gate, the pseudonym, the log line,

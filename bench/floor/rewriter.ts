@@ -1,11 +1,11 @@
 /**
- * The runtime's floor for origin mode (docs/performance.md, "The rewriter alone"): a worker in
- * front of the bench's origin that streams its page through HTMLRewriter with the same seven
- * crossings as Tessera — two tags first inside `<body>`, each of the five markers filled, the
- * document's end — and nothing else: no cookie, no decisions (every marker gets the same fixed
- * content, the size of a rendered slot), no record. What any worker filling these slots with
- * HTMLRewriter pays on this runtime, whatever it decides. Run by bench/origin-ab.ts as
- * `rw=floor:rewriter` (its `origin-first*` routes).
+ * The runtime's floor for origin mode (docs/performance.md, "The rewriter alone, and how far the
+ * rounds agree"): a worker in front of the bench's origin that streams its page through
+ * HTMLRewriter with the same seven crossings as Tessera — two tags first inside `<body>`, each
+ * of the five markers filled, the document's end — and nothing else: no cookie, no decisions
+ * (every marker gets the same fixed content, 188 bytes), no record. What any worker filling
+ * these slots with HTMLRewriter pays on this runtime, whatever it decides. Run by
+ * bench/origin-ab.ts as `rw=floor:rewriter` (its `origin-first*` routes).
  */
 interface Env {
   ORIGIN_URL: string;
@@ -34,6 +34,8 @@ export default {
           el.setAttribute('data-tessera-level', 'default');
         },
       })
+      // A crossing at the document's end, as Tessera's (where its record leaves), handing a
+      // token amount of work to waitUntil.
       .onDocument({ end: () => void ctx.waitUntil(Promise.resolve(filled)) })
       .transform(origin);
     response.headers.set('cache-control', 'private, no-store');
