@@ -29,9 +29,9 @@ export async function importBuilt<T>(entry: string): Promise<T> {
 }
 
 /**
- * A worker under bench/floor/ written in TypeScript (decided.ts, decided-twice.ts, origin.ts),
- * bundled for workerd the way wrangler bundles the visitor worker (esbuild, minified, no
- * keepNames); its path.
+ * A worker under bench/floor/ written in TypeScript (decided.ts, decided-twice.ts, origin.ts,
+ * rewriter.ts), bundled for workerd the way wrangler bundles the visitor worker (esbuild,
+ * minified, no keepNames); its path.
  */
 export async function buildFloor(name: string): Promise<string> {
   const dir = path.join(ROOT, 'node_modules', '.cache', 'tessera-bench');

@@ -28,11 +28,10 @@ import { rewriteOrigin } from '../origin/rewrite.ts';
 import { asciiHtml, sectionInner, type SlotFill, type SlotOutcome } from '../origin/slots.ts';
 import { TRACKER_PATH } from '../tracker/tag.ts';
 import type { Reason } from '../../shared/reasons.ts';
-import { previewHead } from '../preview/apply.ts';
 import type { Trace } from '../debug/trace.ts';
 import { mayDrawBanditArm } from '../experiments/assign.ts';
 import { newArmsToken } from '../visit/arms.ts';
-import { carriesTracker, pageExtras } from '../visit/extras.ts';
+import { carriesTracker, decoratesBody, headExtras, pageExtras } from '../visit/extras.ts';
 import { contextOf, requestWho } from '../visit/from-request.ts';
 import { logSink, logVisit } from '../visit/log.ts';
 import type { VisitMode } from '../visit/mode.ts';
@@ -293,7 +292,8 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
   // debug page), never both (visit/extras.ts). The tracker goes first inside <body>, with the
   // stylesheet, and `extras()` is then the tracker alone; a ribbon or panel goes before </body>.
   // Nothing to add (consent `none` on a page without slots): no handler.
-  const ribbonOrPanel = mode.preview !== undefined || mode.debug === 'html';
+  const ribbonOrPanel = decoratesBody(mode);
+  const head = headExtras(mode);
   const needsStyles = page.slots.length > 0 || mode.preview !== undefined;
   const trackerFirst = carriesTracker(mode, who.consent.level);
 
@@ -307,7 +307,7 @@ export async function handleOriginPage(v: OriginVisit): Promise<Response> {
               (trackerFirst ? extras() : ''),
           }
         : {}),
-      ...(mode.preview ? { headEnd: encode(previewHead()) } : {}),
+      ...(head ? { headEnd: encode(head) } : {}),
       metaCsp: (content) => {
         const meta = planCsp(content, targets, csp);
         csp = { ...csp, ...meta, header: csp.header };

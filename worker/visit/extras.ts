@@ -24,6 +24,16 @@ export interface PageExtras {
 export const carriesTracker = (mode: VisitMode, consent: ConsentLevel) =>
   mode.tracks && consent !== 'none';
 
+/** What a view puts at the end of <head> (a preview's noindex): known before any decision. */
+export const headExtras = (mode: VisitMode) => (mode.preview ? previewHead() : '');
+
+/**
+ * Whether a view gets a preview's ribbon or a debug render's trace panel at the end of <body>
+ * (the panel once its trace is made): known before any decision, without building the HTML.
+ */
+export const decoratesBody = (mode: VisitMode) =>
+  mode.preview !== undefined || mode.debug === 'html';
+
 export function pageExtras(
   mode: VisitMode,
   p: { nonce: string; decisionId: string; version: string; consent: ConsentLevel; trace?: Trace },
@@ -33,5 +43,5 @@ export function pageExtras(
     : '';
   const ribbon = mode.preview ? previewRibbon(mode.preview, p.version) : '';
   const panel = p.trace && mode.debug === 'html' ? renderTracePanel(p.trace) : '';
-  return { head: mode.preview ? previewHead() : '', bodyEnd: ribbon + tracker + panel };
+  return { head: headExtras(mode), bodyEnd: ribbon + tracker + panel };
 }
